@@ -1,0 +1,66 @@
+//! `yichuang`: the one binary of the platform.
+//!
+//! Exit codes: 0 done (or valid), 1 invalid input or a failed command, 2 usage error.
+
+mod calendar_cmd;
+mod clock;
+mod output;
+mod validate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "yichuang", version, about = "一窗: the HRSS public-service platform", long_about = None)]
+struct Cli {
+    /// Where the platform keeps its data and local files (calendar files in `calendar/`).
+    #[arg(
+        long,
+        global = true,
+        env = "YICHUANG_DATA_DIR",
+        default_value = "yichuang-data"
+    )]
+    data_dir: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check an identity number, a credit code or a division code.
+    #[command(subcommand)]
+    Validate(validate::ValidateCommand),
+    /// Working days, holidays and legal deadlines.
+    #[command(subcommand)]
+    Calendar(calendar_cmd::CalendarCommand),
+}
+
+/// How a command ended when it did not fail outright.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    Done,
+    /// The input was examined and found invalid; the reason is already printed.
+    Invalid,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let result = match cli.command {
+        Command::Validate(command) => validate::run(command),
+        Command::Calendar(command) => calendar_cmd::run(command, &cli.data_dir),
+    };
+    match result {
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::Invalid) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
