@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
 use jiff::civil::Date;
 use serde_json::json;
-use yichuang_domain::calendar::CalendarFile;
+use yichuang_domain::calendar::{CalendarFile, add_days};
 use yichuang_domain::{Calendar, DayKind, PeriodUnit, RegionCode};
 
 use crate::Outcome;
@@ -138,9 +138,7 @@ fn deadline(
 ) -> anyhow::Result<Outcome> {
     let last_day = calendar.deadline(from, days, unit, region)?;
     // For calendar days, say when the rest-day rule moved the end (民法典 第二百零三条).
-    let nominal = from
-        .checked_add(jiff::Span::new().days(i64::from(days)))
-        .ok();
+    let nominal = add_days(from, days).ok();
     let moved_from = match unit {
         PeriodUnit::CalendarDays => nominal.filter(|n| *n != last_day),
         PeriodUnit::WorkingDays => None,

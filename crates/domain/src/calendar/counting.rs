@@ -7,7 +7,7 @@
 //!
 //! A period of 0 days ends on the start date itself (on-the-spot handling).
 
-use jiff::ToSpan;
+use jiff::Span;
 use jiff::civil::Date;
 
 use super::{Calendar, CalendarError, PeriodUnit};
@@ -58,10 +58,7 @@ impl Calendar {
             return Ok(start);
         }
         let view = self.view(region);
-        let span = i64::from(days).days();
-        let mut date = start
-            .checked_add(span)
-            .map_err(|_| CalendarError::OutOfRange)?;
+        let mut date = add_days(start, days)?;
         while !view.is_working(date)? {
             date = next_day(date)?;
         }
@@ -90,6 +87,14 @@ impl Calendar {
         }
         Ok(count)
     }
+}
+
+/// `start + days` on the calendar, without the rest-day rule.
+pub fn add_days(start: Date, days: u32) -> Result<Date, CalendarError> {
+    Span::new()
+        .try_days(i64::from(days))
+        .and_then(|span| start.checked_add(span))
+        .map_err(|_| CalendarError::OutOfRange)
 }
 
 fn next_day(date: Date) -> Result<Date, CalendarError> {

@@ -93,6 +93,22 @@ impl DateField {
     }
 }
 
+/// "line 3, column 8: invalid date": one line, where the TOML crate's own message spans
+/// several.
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim();
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let source_line = text.lines().nth(line - 1).unwrap_or("").trim();
+            format!("line {line}, column {column}: {message} (at `{source_line}`)")
+        }
+        None => message.to_owned(),
+    }
+}
+
 fn error(message: String) -> CalendarError {
     CalendarError::File(message)
 }
@@ -101,7 +117,7 @@ impl CalendarFile {
     /// Parses the text of a calendar file. Errors say which field or entry is wrong;
     /// the caller adds the file's path.
     pub fn parse(text: &str) -> Result<CalendarFile, CalendarError> {
-        let raw: Raw = toml::from_str(text).map_err(|e| error(e.to_string().trim().to_owned()))?;
+        let raw: Raw = toml::from_str(text).map_err(|e| error(toml_error(text, &e)))?;
         if raw.source.trim().is_empty() {
             return Err(error(
                 "`source` must name where the dates come from".to_owned(),

@@ -14,6 +14,7 @@ use std::collections::{BTreeSet, HashMap};
 use jiff::civil::{Date, Weekday};
 use serde::Serialize;
 
+pub use counting::add_days;
 pub use file::{CalendarFile, FileScope};
 
 use crate::region::RegionCode;

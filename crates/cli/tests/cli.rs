@@ -1,0 +1,370 @@
+//! The `yichuang` binary as a user meets it: exit codes, text, JSON, data files.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn yichuang(data_dir: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("yichuang").unwrap();
+    cmd.env("YICHUANG_DATA_DIR", data_dir);
+    cmd
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yichuang(dir.path()).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(args: &[&str]) -> (i32, Value) {
+    let (code, stdout, stderr) = run(args);
+    let value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: stdout is not JSON ({e}): {stdout}{stderr}"));
+    (code, value)
+}
+
+#[test]
+fn validate_reports_valid_values_with_their_facts() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["validate", "id", "11010519491231002x"],
+            "valid identity number 11010519491231002X",
+        ),
+        (&["validate", "id", "11010519491231002X"], "北京市 朝阳区"),
+        (
+            &["validate", "id", "110105491231002"],
+            "note: upgraded from the 15-digit",
+        ),
+        (
+            &["validate", "id", "110103194901010010"],
+            "warning: address code 110103 is not in the 2025 division table",
+        ),
+        (
+            &["validate", "uscc", "91350100M000100Y43"],
+            "organization code  M000100Y-4",
+        ),
+        (
+            &["validate", "uscc", "11100000000013127D"],
+            "national (central registration)",
+        ),
+        (&["validate", "region", "510107"], "四川省 成都市 武侯区"),
+    ];
+    for (args, expected) in cases {
+        let (code, stdout, stderr) = run(args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert!(stdout.contains(expected), "{args:?}: {stdout}");
+    }
+}
+
+#[test]
+fn validate_json_is_machine_readable() {
+    let (code, v) = json(&["validate", "id", "11010519491231002X", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["masked"], "1101**********002X");
+    assert_eq!(v["birth_date"], "1949-12-31");
+    assert_eq!(v["sex"], "female");
+    assert_eq!(v["region"]["chain"][1]["name"], "朝阳区");
+
+    let (code, v) = json(&["validate", "id", "110103490101001", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["value"], "110103194901010010");
+    assert_eq!(v["warnings"][0]["kind"], "region_not_in_table");
+    assert_eq!(v["notes"][0]["kind"], "upgraded_from15");
+
+    let (code, v) = json(&["validate", "uscc", "91350100M000100Y44", "--json"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["error"]["code"], "check_mismatch");
+
+    let (code, v) = json(&["validate", "region", "330211", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["level"], "county");
+    assert_eq!(v["parent"]["code"], "330200");
+    assert_eq!(v["children"].as_array().map(Vec::len), Some(7));
+}
+
+#[test]
+fn invalid_values_exit_1_with_one_line() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["validate", "id", "11010519491231002Y"],
+            "character 18 ('Y') must be a digit or X",
+        ),
+        (
+            &["validate", "id", "110105194912310021"],
+            "check character is 1 but the first 17 digits give X",
+        ),
+        (
+            &[
+                "validate",
+                "id",
+                "330211202611230019",
+                "--today",
+                "2026-11-22",
+            ],
+            "birth date 2026-11-23 is in the future",
+        ),
+        (&["validate", "id", ""], "the identity number is empty"),
+        (
+            &["validate", "uscc", "91350100M000100I43"],
+            "character 16 ('I') is not allowed",
+        ),
+        (
+            &["validate", "region", "330299"],
+            "330299 is not a division",
+        ),
+    ];
+    for (args, expected) in cases {
+        let (code, stdout, stderr) = run(args);
+        assert_eq!(code, 1, "{args:?}: {stdout}{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let cases: &[&[&str]] = &[
+        &["validate"],
+        &["validate", "id"],
+        &["validate", "passport", "X"],
+        &[
+            "calendar",
+            "deadline",
+            "--from",
+            "2026-02-30",
+            "--days",
+            "3",
+            "--unit",
+            "working",
+        ],
+        &[
+            "calendar",
+            "deadline",
+            "--from",
+            "2026-02-10",
+            "--days",
+            "-3",
+            "--unit",
+            "working",
+        ],
+        &[
+            "calendar",
+            "deadline",
+            "--from",
+            "2026-02-10",
+            "--days",
+            "3",
+            "--unit",
+            "weeks",
+        ],
+        &["calendar", "day", "2026-02-10", "--region", "999999"],
+        &["calendar", "day", "tomorrow"],
+        &["no-such-command"],
+    ];
+    for args in cases {
+        let (code, _, stderr) = run(args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error:"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn calendar_answers_the_2026_spring_festival() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["calendar", "day", "2026-02-14"], "adjusted working day"),
+        (&["calendar", "day", "2026-02-28"], "adjusted working day"),
+        (&["calendar", "day", "2026-02-15"], "holiday: 春节"),
+        (&["calendar", "day", "2026-02-23"], "holiday: 春节"),
+        (&["calendar", "day", "2026-03-01"], "rest day"),
+        (&["calendar", "day", "2026-02-24"], "working day"),
+        (
+            &[
+                "calendar",
+                "deadline",
+                "--from",
+                "2026-02-10",
+                "--days",
+                "10",
+                "--unit",
+                "working",
+            ],
+            "2026-03-02 (Monday)",
+        ),
+        (
+            &[
+                "calendar",
+                "deadline",
+                "--from",
+                "2026-02-05",
+                "--days",
+                "15",
+                "--unit",
+                "calendar",
+            ],
+            "2026-02-24 (Tuesday)",
+        ),
+        (
+            &[
+                "calendar",
+                "deadline",
+                "--from",
+                "2026-02-05",
+                "--days",
+                "15",
+                "--unit",
+                "calendar",
+            ],
+            "民法典 第二百零三条",
+        ),
+        (
+            &[
+                "calendar",
+                "count",
+                "--from",
+                "2026-02-10",
+                "--to",
+                "2026-03-02",
+            ],
+            "10 working days",
+        ),
+        (&["calendar", "sources"], "2004–2026"),
+    ];
+    for (args, expected) in cases {
+        let (code, stdout, stderr) = run(args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert!(stdout.contains(expected), "{args:?}: {stdout}");
+    }
+    let (code, v) = json(&[
+        "calendar",
+        "deadline",
+        "--from",
+        "2026-02-10",
+        "--days",
+        "10",
+        "--unit",
+        "working",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(v["deadline"], "2026-03-02");
+    let (code, v) = json(&["calendar", "day", "2026-02-14", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["working"], true);
+    assert_eq!(v["adjusted"], true);
+}
+
+#[test]
+fn a_deadline_past_the_known_years_is_refused_naming_the_year() {
+    let (code, stdout, stderr) = run(&[
+        "calendar",
+        "deadline",
+        "--from",
+        "2026-12-20",
+        "--days",
+        "15",
+        "--unit",
+        "working",
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no holiday schedule for 2027"), "{stderr}");
+}
+
+#[test]
+fn calendar_files_in_the_data_dir_extend_the_calendar_without_a_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let calendar_dir = dir.path().join("calendar");
+    std::fs::create_dir(&calendar_dir).unwrap();
+    std::fs::write(
+        calendar_dir.join("2027.toml"),
+        "source = \"fixture\"\nprovenance = \"illustrative\"\nyear = 2027\n\n[[holiday]]\ndate = 2027-01-01\nname = \"元旦\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        calendar_dir.join("xizang.toml"),
+        "source = \"fixture\"\nprovenance = \"illustrative\"\nregion = \"540000\"\n\n[[holiday]]\ndate = 2026-03-02\nname = \"藏历新年\"\n",
+    )
+    .unwrap();
+    yichuang(dir.path())
+        .args([
+            "calendar",
+            "deadline",
+            "--from",
+            "2026-12-30",
+            "--days",
+            "3",
+            "--unit",
+            "working",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("2027-01-05"));
+    yichuang(dir.path())
+        .args(["calendar", "day", "2026-03-02", "--region", "540102"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("regional holiday: 藏历新年"));
+    yichuang(dir.path())
+        .args(["calendar", "day", "2026-03-02"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("working day"));
+
+    std::fs::write(calendar_dir.join("broken.toml"), "source = \"x\"\nprovenance = \"official\"\nyear = 2028\n[[holiday]]\ndate = 2028-02-30\nname = \"春节\"\n").unwrap();
+    let out = yichuang(dir.path())
+        .args(["calendar", "day", "2026-03-02"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("broken.toml"), "{stderr}");
+    assert!(stderr.contains("line 5"), "{stderr}");
+}
+
+#[test]
+fn odd_input_never_panics() {
+    let odd = [
+        "",
+        " ",
+        "x",
+        "１１０１０５１９４９１２３１００２X",
+        "11010519491231002X\n",
+        "ⅩⅩⅩ",
+        "0",
+        "\u{7f}",
+        "99999999999999999999999999",
+        "-1",
+    ];
+    for value in odd {
+        for kind in ["id", "uscc", "region"] {
+            let (code, _, stderr) = run(&["validate", kind, value]);
+            assert!(code == 1 || code == 2, "{kind} {value:?}: exit {code}");
+            assert!(!stderr.contains("panicked"), "{kind} {value:?}: {stderr}");
+        }
+        let (code, _, stderr) = run(&["calendar", "day", value]);
+        assert!(code == 2, "calendar day {value:?}: exit {code}");
+        assert!(!stderr.contains("panicked"), "{value:?}: {stderr}");
+    }
+    let (code, _, stderr) = run(&[
+        "calendar",
+        "deadline",
+        "--from",
+        "2026-01-01",
+        "--days",
+        "4294967295",
+        "--unit",
+        "calendar",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
