@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 done (or valid), 1 invalid input or a failed command, 2 usage error.
 
+mod bench;
 mod calendar_cmd;
 mod clock;
 mod output;
@@ -36,6 +37,9 @@ enum Command {
     /// Working days, holidays and legal deadlines.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCommand),
+    /// Benchmarks that print a ratio against a baseline measured in the same run.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 /// How a command ended when it did not fail outright.
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(command) => validate::run(command),
         Command::Calendar(command) => calendar_cmd::run(command, &cli.data_dir),
+        Command::Bench(command) => bench::run(command),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,

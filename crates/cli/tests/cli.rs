@@ -368,3 +368,15 @@ fn odd_input_never_panics() {
     assert_eq!(code, 1, "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn bench_ids_prints_a_ratio_against_its_baseline() {
+    let (code, stdout, stderr) = run(&["bench", "ids", "--count", "2000", "--rounds", "1"]);
+    assert_eq!(code, 0, "{stderr}");
+    let ratio_line = stdout
+        .lines()
+        .find(|l| l.contains("ratio"))
+        .unwrap_or_else(|| panic!("no ratio line: {stdout}"));
+    let ratio: f64 = ratio_line.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(ratio > 0.0, "{ratio_line}");
+}

@@ -252,6 +252,17 @@ impl RegionTrail {
         })
     }
 
+    /// The cheap half of [`RegionTrail::of_address_code`] for hot paths: whether the
+    /// province is real and whether the code is in the table, without building names.
+    pub fn check_address_code(code: u32) -> Result<bool, UnknownProvince> {
+        if province_name(code / 10_000).is_none() {
+            return Err(UnknownProvince {
+                prefix: format!("{code:06}")[..2].to_owned(),
+            });
+        }
+        Ok(TABLE.index_of(code).is_some())
+    }
+
     /// True when the code is in the 2025 table as written.
     pub fn in_table(&self) -> bool {
         self.exact.is_some()
