@@ -61,8 +61,12 @@ pub(crate) fn load(mut files: Vec<(String, String)>) -> Result<LoadedCatalog, Ca
             continue;
         };
         let result = match kind {
-            Kind::Standards => toml::from_str(&source.text).map(|f| parsed.standards.push((index, f))),
-            Kind::Projects => toml::from_str(&source.text).map(|f| parsed.projects.push((index, f))),
+            Kind::Standards => {
+                toml::from_str(&source.text).map(|f| parsed.standards.push((index, f)))
+            }
+            Kind::Projects => {
+                toml::from_str(&source.text).map(|f| parsed.projects.push((index, f)))
+            }
             Kind::Defaults => toml::from_str(&source.text).map(|f| parsed.defaults = Some(f)),
             Kind::Synonyms => toml::from_str::<SynonymsFile>(&source.text)
                 .map(|f| parsed.synonyms.extend(f.synonyms)),
@@ -104,10 +108,15 @@ fn provenance(raw: &RawProvenance) -> Result<Provenance, String> {
             Some(citation) if !citation.is_empty() => Ok(Provenance::Official {
                 citation: citation.to_owned(),
             }),
-            _ => Err("`official` provenance needs a `citation` naming the public source".to_owned()),
+            _ => {
+                Err("`official` provenance needs a `citation` naming the public source".to_owned())
+            }
         },
         ProvenanceKind::Illustrative => Ok(Provenance::Illustrative {
-            note: raw.note.clone().unwrap_or_else(|| "illustrative data, not an official source".to_owned()),
+            note: raw
+                .note
+                .clone()
+                .unwrap_or_else(|| "illustrative data, not an official source".to_owned()),
         }),
     }
 }
@@ -119,13 +128,21 @@ fn is_article_citation(text: &str) -> bool {
 
 fn is_slug(id: &str) -> bool {
     !id.is_empty()
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
         && !id.ends_with('-')
 }
 
 impl Builder<'_> {
-    fn push(&mut self, file: usize, offset: usize, field: impl Into<String>, message: impl Into<String>) {
+    fn push(
+        &mut self,
+        file: usize,
+        offset: usize,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         let error = self.sources[file].error(offset, field, message);
         self.errors.push(error);
     }
@@ -134,7 +151,12 @@ impl Builder<'_> {
         match value.get_ref().parse::<Date>() {
             Ok(date) => Some(date),
             Err(_) => {
-                self.push(file, value.span().start, field, format!("{:?} is not a date (YYYY-MM-DD)", value.get_ref()));
+                self.push(
+                    file,
+                    value.span().start,
+                    field,
+                    format!("{:?} is not a date (YYYY-MM-DD)", value.get_ref()),
+                );
                 None
             }
         }
@@ -189,7 +211,12 @@ impl Builder<'_> {
                 let at = raw.id.span().start;
                 let field = format!("project {}", raw.id.get_ref());
                 if !is_slug(raw.id.get_ref()) {
-                    self.push(*file, at, &field, "an id uses lower-case letters, digits and hyphens");
+                    self.push(
+                        *file,
+                        at,
+                        &field,
+                        "an id uses lower-case letters, digits and hyphens",
+                    );
                 }
                 if !seen.insert(raw.id.get_ref().clone()) {
                     self.push(*file, at, &field, "listed twice");
@@ -214,13 +241,23 @@ impl Builder<'_> {
         let at = raw.span().start;
         let r = raw.get_ref();
         if r.amount == 0 && r.unit != LimitUnit::OnTheSpot {
-            self.push(file, at, field, "a limit of 0 days: use unit = \"on_the_spot\" for handling at the window");
+            self.push(
+                file,
+                at,
+                field,
+                "a limit of 0 days: use unit = \"on_the_spot\" for handling at the window",
+            );
             return None;
         }
         if let Some(basis) = &r.basis
             && !is_article_citation(basis)
         {
-            self.push(file, at, format!("{field}.basis"), format!("{basis:?} does not name an article (…第N条)"));
+            self.push(
+                file,
+                at,
+                format!("{field}.basis"),
+                format!("{basis:?} does not name an article (…第N条)"),
+            );
         }
         Some(TimeLimit {
             amount: r.amount,
@@ -233,15 +270,27 @@ impl Builder<'_> {
         })
     }
 
-    fn statutory(&mut self, file: usize, field: &str, raw: &Spanned<RawStatutory>) -> Option<StatutoryLimit> {
+    fn statutory(
+        &mut self,
+        file: usize,
+        field: &str,
+        raw: &Spanned<RawStatutory>,
+    ) -> Option<StatutoryLimit> {
         let at = raw.span().start;
         let r = raw.get_ref();
         match r.status {
             StatutoryStatus::Unknown => Some(StatutoryLimit::Unknown),
             StatutoryStatus::NoneByLaw => match &r.note {
-                Some(note) if !note.trim().is_empty() => Some(StatutoryLimit::NoneByLaw { note: note.clone() }),
+                Some(note) if !note.trim().is_empty() => {
+                    Some(StatutoryLimit::NoneByLaw { note: note.clone() })
+                }
                 _ => {
-                    self.push(file, at, field, "status \"none_by_law\" needs a `note` saying which law was checked");
+                    self.push(
+                        file,
+                        at,
+                        field,
+                        "status \"none_by_law\" needs a `note` saying which law was checked",
+                    );
                     None
                 }
             },
@@ -251,11 +300,21 @@ impl Builder<'_> {
                     return None;
                 };
                 let Some(basis) = r.basis.clone().filter(|b| is_article_citation(b)) else {
-                    self.push(file, at, format!("{field}.basis"), "a statutory limit needs the article it comes from (…第N条)");
+                    self.push(
+                        file,
+                        at,
+                        format!("{field}.basis"),
+                        "a statutory limit needs the article it comes from (…第N条)",
+                    );
                     return None;
                 };
                 if amount == 0 && unit != LimitUnit::OnTheSpot {
-                    self.push(file, at, field, "a limit of 0 days: use unit = \"on_the_spot\"");
+                    self.push(
+                        file,
+                        at,
+                        field,
+                        "a limit of 0 days: use unit = \"on_the_spot\"",
+                    );
                     return None;
                 }
                 Some(StatutoryLimit::Set(TimeLimit {
@@ -271,18 +330,45 @@ impl Builder<'_> {
         }
     }
 
-    fn material(&mut self, file: usize, at: usize, field: &str, raw: &RawMaterial) -> Option<Material> {
+    fn material(
+        &mut self,
+        file: usize,
+        at: usize,
+        field: &str,
+        raw: &RawMaterial,
+    ) -> Option<Material> {
         if !is_slug(&raw.id) {
-            self.push(file, at, field, format!("material id {:?}: use lower-case letters, digits and hyphens", raw.id));
+            self.push(
+                file,
+                at,
+                field,
+                format!(
+                    "material id {:?}: use lower-case letters, digits and hyphens",
+                    raw.id
+                ),
+            );
             return None;
         }
         if raw.count == 0 {
-            self.push(file, at, field, format!("material {}: count must be at least 1", raw.id));
+            self.push(
+                file,
+                at,
+                field,
+                format!("material {}: count must be at least 1", raw.id),
+            );
         }
         if let Some(basis) = &raw.legal_basis
             && !is_article_citation(basis)
         {
-            self.push(file, at, field, format!("material {}: legal_basis {basis:?} does not name an article", raw.id));
+            self.push(
+                file,
+                at,
+                field,
+                format!(
+                    "material {}: legal_basis {basis:?} does not name an article",
+                    raw.id
+                ),
+            );
         }
         Some(Material {
             id: raw.id.clone(),
@@ -310,39 +396,92 @@ impl Builder<'_> {
         out
     }
 
-    fn guide(&mut self, file: usize, spanned: &Spanned<RawItem>, projects: &HashSet<&str>) -> Option<Guide> {
+    fn guide(
+        &mut self,
+        file: usize,
+        spanned: &Spanned<RawItem>,
+        projects: &HashSet<&str>,
+    ) -> Option<Guide> {
         let raw = spanned.get_ref();
         let id = raw.id.get_ref();
         let at = raw.id.span().start;
         let field = format!("item {id} v{}", raw.version.get_ref());
         let errors_before = self.errors.len();
         if !is_slug(id) {
-            self.push(file, at, &field, "an id uses lower-case letters, digits and hyphens");
+            self.push(
+                file,
+                at,
+                &field,
+                "an id uses lower-case letters, digits and hyphens",
+            );
         }
         if !projects.contains(raw.project.get_ref().as_str()) {
-            self.push(file, raw.project.span().start, format!("{field}: project"), format!("no project {:?} in projects.toml", raw.project.get_ref()));
+            self.push(
+                file,
+                raw.project.span().start,
+                format!("{field}: project"),
+                format!("no project {:?} in projects.toml", raw.project.get_ref()),
+            );
         }
         let effective = self.date(file, &format!("{field}: effective"), &raw.effective);
-        let ends = raw.ends.as_ref().and_then(|e| self.date(file, &format!("{field}: ends"), e));
+        let ends = raw
+            .ends
+            .as_ref()
+            .and_then(|e| self.date(file, &format!("{field}: ends"), e));
         if let (Some(start), Some(end)) = (effective, ends)
             && end <= start
         {
-            self.push(file, at, format!("{field}: ends"), format!("{end} is not after the effective date {start}"));
+            self.push(
+                file,
+                at,
+                format!("{field}: ends"),
+                format!("{end} is not after the effective date {start}"),
+            );
         }
         if raw.channels.get_ref().is_empty() {
-            self.push(file, raw.channels.span().start, format!("{field}: channels"), "at least one channel");
+            self.push(
+                file,
+                raw.channels.span().start,
+                format!("{field}: channels"),
+                "at least one channel",
+            );
         }
         for basis in raw.basis.get_ref() {
             if !is_article_citation(basis) {
-                self.push(file, raw.basis.span().start, format!("{field}: basis"), format!("{basis:?} does not name an article (…第N条)"));
+                self.push(
+                    file,
+                    raw.basis.span().start,
+                    format!("{field}: basis"),
+                    format!("{basis:?} does not name an article (…第N条)"),
+                );
             }
         }
         let provenance = provenance(&raw.provenance)
             .map_err(|e| self.push(file, at, format!("{field}: provenance"), e))
             .ok();
         let statutory = self.statutory(file, &format!("{field}: statutory"), &raw.statutory);
-        let promised = raw.promised.as_ref().and_then(|p| self.limit(file, &format!("{field}: promised"), p));
-        if let (Some(StatutoryLimit::Set(statutory)), Some(promised), Some(span)) = (&statutory, &promised, &raw.promised)
+        let promised = raw
+            .promised
+            .as_ref()
+            .and_then(|p| self.limit(file, &format!("{field}: promised"), p));
+        let acceptance = raw
+            .acceptance
+            .as_ref()
+            .and_then(|p| self.limit(file, &format!("{field}: acceptance"), p));
+        if raw
+            .acceptance
+            .as_ref()
+            .is_some_and(|a| a.get_ref().basis.is_none())
+        {
+            self.push(
+                file,
+                at,
+                format!("{field}: acceptance.basis"),
+                "an acceptance limit needs the article it comes from",
+            );
+        }
+        if let (Some(StatutoryLimit::Set(statutory)), Some(promised), Some(span)) =
+            (&statutory, &promised, &raw.promised)
             && !promised.fits_within(statutory)
         {
             self.push(file, span.span().start, format!("{field}: promised"), format!(
@@ -350,19 +489,43 @@ impl Builder<'_> {
                 promised.amount, promised.unit, statutory.amount, statutory.unit
             ));
         }
-        if raw.kind == ItemKind::OnTheSpot && promised.as_ref().is_some_and(|p| p.unit != LimitUnit::OnTheSpot) {
-            self.push(file, at, format!("{field}: promised"), "an on-the-spot item (kind = \"on_the_spot\") promises unit = \"on_the_spot\"");
+        if raw.kind == ItemKind::OnTheSpot
+            && promised
+                .as_ref()
+                .is_some_and(|p| p.unit != LimitUnit::OnTheSpot)
+        {
+            self.push(
+                file,
+                at,
+                format!("{field}: promised"),
+                "an on-the-spot item (kind = \"on_the_spot\") promises unit = \"on_the_spot\"",
+            );
         }
         if raw.flags.fully_online && !raw.channels.get_ref().contains(&Channel::Online) {
-            self.push(file, raw.channels.span().start, format!("{field}: flags.fully_online"), "a fully online item lists the \"online\" channel");
+            self.push(
+                file,
+                raw.channels.span().start,
+                format!("{field}: flags.fully_online"),
+                "a fully online item lists the \"online\" channel",
+            );
         }
         let mut materials = Vec::new();
         let mut material_ids = HashSet::new();
         for m in &raw.material {
             if !material_ids.insert(m.get_ref().id.clone()) {
-                self.push(file, m.span().start, format!("{field}: material"), format!("material {} is listed twice", m.get_ref().id));
+                self.push(
+                    file,
+                    m.span().start,
+                    format!("{field}: material"),
+                    format!("material {} is listed twice", m.get_ref().id),
+                );
             }
-            if let Some(material) = self.material(file, m.span().start, &format!("{field}: material"), m.get_ref()) {
+            if let Some(material) = self.material(
+                file,
+                m.span().start,
+                &format!("{field}: material"),
+                m.get_ref(),
+            ) {
                 materials.push(material);
             }
         }
@@ -388,19 +551,39 @@ impl Builder<'_> {
                 channels
             },
             visits: raw.visits,
-            basis: raw.basis.get_ref().iter().cloned().map(LegalBasis).collect(),
+            basis: raw
+                .basis
+                .get_ref()
+                .iter()
+                .cloned()
+                .map(LegalBasis)
+                .collect(),
             conditions: raw.conditions.clone(),
             materials,
             steps,
+            acceptance,
             statutory: statutory?,
             promised,
             fee: raw.fee.clone().or_else(|| self.defaults.fee.clone()),
             result: raw.result.clone(),
-            delivery: raw.delivery.clone().or_else(|| self.defaults.delivery.clone()).unwrap_or_default(),
+            delivery: raw
+                .delivery
+                .clone()
+                .or_else(|| self.defaults.delivery.clone())
+                .unwrap_or_default(),
             halls: Vec::new(),
-            consultation: raw.consultation.clone().or_else(|| self.defaults.consultation.clone()),
-            progress_query: raw.progress_query.clone().or_else(|| self.defaults.progress_query.clone()),
-            complaint: raw.complaint.clone().or_else(|| self.defaults.complaint.clone()),
+            consultation: raw
+                .consultation
+                .clone()
+                .or_else(|| self.defaults.consultation.clone()),
+            progress_query: raw
+                .progress_query
+                .clone()
+                .or_else(|| self.defaults.progress_query.clone()),
+            complaint: raw
+                .complaint
+                .clone()
+                .or_else(|| self.defaults.complaint.clone()),
             flags: Flags {
                 cross_province: raw.flags.cross_province,
                 fully_online: raw.flags.fully_online,
@@ -412,7 +595,13 @@ impl Builder<'_> {
         })
     }
 
-    fn steps(&mut self, file: usize, field: &str, raw: &RawItem, promised: Option<&TimeLimit>) -> Vec<Step> {
+    fn steps(
+        &mut self,
+        file: usize,
+        field: &str,
+        raw: &RawItem,
+        promised: Option<&TimeLimit>,
+    ) -> Vec<Step> {
         let steps: Vec<Step> = raw
             .step
             .iter()
@@ -436,25 +625,46 @@ impl Builder<'_> {
         if let Some(first) = raw.step.first()
             && first.get_ref().kind != StepKind::Accept
         {
-            self.push(file, first.span().start, format!("{field}: step"), "the procedure starts with an `accept` step");
+            self.push(
+                file,
+                first.span().start,
+                format!("{field}: step"),
+                "the procedure starts with an `accept` step",
+            );
         }
         for pair in raw.step.windows(2) {
             if order(pair[1].get_ref().kind) < order(pair[0].get_ref().kind) {
-                self.push(file, pair[1].span().start, format!("{field}: step"), format!(
-                    "step {:?} comes after {:?}: steps run accept, review, decide, complete",
-                    pair[1].get_ref().kind, pair[0].get_ref().kind
-                ));
+                self.push(
+                    file,
+                    pair[1].span().start,
+                    format!("{field}: step"),
+                    format!(
+                        "step {:?} comes after {:?}: steps run accept, review, decide, complete",
+                        pair[1].get_ref().kind,
+                        pair[0].get_ref().kind
+                    ),
+                );
             }
         }
         if let Some(promised) = promised {
-            let same_unit: u32 = steps.iter().filter(|s| s.budget_unit == promised.unit).map(|s| s.budget_days).sum();
-            if promised.unit != LimitUnit::OnTheSpot && same_unit > promised.amount
+            let same_unit: u32 = steps
+                .iter()
+                .filter(|s| s.budget_unit == promised.unit)
+                .map(|s| s.budget_days)
+                .sum();
+            if promised.unit != LimitUnit::OnTheSpot
+                && same_unit > promised.amount
                 && let Some(first) = raw.step.first()
             {
-                self.push(file, first.span().start, format!("{field}: step"), format!(
-                    "step budgets add up to {same_unit} {:?}, more than the promised {}",
-                    promised.unit, promised.amount
-                ));
+                self.push(
+                    file,
+                    first.span().start,
+                    format!("{field}: step"),
+                    format!(
+                        "step budgets add up to {same_unit} {:?}, more than the promised {}",
+                        promised.unit, promised.amount
+                    ),
+                );
             }
         }
         steps
@@ -462,7 +672,11 @@ impl Builder<'_> {
 
     /// Versions of one item: unique numbers, effective dates rising with the number,
     /// no overlap. An open end is closed by the next version's effective date.
-    fn check_versions(&mut self, _parsed: &Parsed, mut guides: Vec<(Guide, usize, usize)>) -> Vec<(Guide, usize, usize)> {
+    fn check_versions(
+        &mut self,
+        _parsed: &Parsed,
+        mut guides: Vec<(Guide, usize, usize)>,
+    ) -> Vec<(Guide, usize, usize)> {
         guides.sort_by(|a, b| (&a.0.item, a.0.version).cmp(&(&b.0.item, b.0.version)));
         let mut by_item: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, (guide, _, _)) in guides.iter().enumerate() {
@@ -470,7 +684,8 @@ impl Builder<'_> {
         }
         for indices in by_item.values() {
             for pair in indices.windows(2) {
-                let (next_effective, next_version) = (guides[pair[1]].0.effective, guides[pair[1]].0.version);
+                let (next_effective, next_version) =
+                    (guides[pair[1]].0.effective, guides[pair[1]].0.version);
                 let (prev, file, at) = &guides[pair[0]];
                 let field = format!("item {} v{}", prev.item, prev.version);
                 if prev.version == next_version {
@@ -480,9 +695,15 @@ impl Builder<'_> {
                 }
                 if next_effective <= prev.effective {
                     let (file, at) = (guides[pair[1]].1, guides[pair[1]].2);
-                    self.push(file, at, format!("item {} v{next_version}: effective", prev.item), format!(
-                        "{next_effective} is not after v{}'s effective date {}", prev.version, prev.effective
-                    ));
+                    self.push(
+                        file,
+                        at,
+                        format!("item {} v{next_version}: effective", prev.item),
+                        format!(
+                            "{next_effective} is not after v{}'s effective date {}",
+                            prev.version, prev.effective
+                        ),
+                    );
                     continue;
                 }
                 match prev.ends {
@@ -512,7 +733,12 @@ impl Builder<'_> {
             let region = match RegionCode::parse(region_file.region.get_ref()) {
                 Ok(region) => region,
                 Err(e) => {
-                    self.push(file, region_file.region.span().start, "region", e.to_string());
+                    self.push(
+                        file,
+                        region_file.region.span().start,
+                        "region",
+                        e.to_string(),
+                    );
                     continue;
                 }
             };
@@ -529,24 +755,41 @@ impl Builder<'_> {
                 let item = raw.item.get_ref();
                 let field = format!("variant {item} v{} ({region})", raw.version);
                 let Some(versions) = by_item.get(item.as_str()) else {
-                    self.push(file, raw.item.span().start, format!("{field}: item"), format!("no service item {item:?} in the catalog"));
+                    self.push(
+                        file,
+                        raw.item.span().start,
+                        format!("{field}: item"),
+                        format!("no service item {item:?} in the catalog"),
+                    );
                     continue;
                 };
                 let errors_before = self.errors.len();
                 let effective = self.date(file, &format!("{field}: effective"), &raw.effective);
-                let ends = raw.ends.as_ref().and_then(|e| self.date(file, &format!("{field}: ends"), e));
+                let ends = raw
+                    .ends
+                    .as_ref()
+                    .and_then(|e| self.date(file, &format!("{field}: ends"), e));
                 let provenance = match &raw.provenance {
-                    Some(p) => provenance(p).map_err(|e| self.push(file, at, format!("{field}: provenance"), e)).ok(),
+                    Some(p) => provenance(p)
+                        .map_err(|e| self.push(file, at, format!("{field}: provenance"), e))
+                        .ok(),
                     None => Some(default_provenance.clone()),
                 };
-                let promised = raw.promised.as_ref().and_then(|p| self.limit(file, &format!("{field}: promised"), p));
+                let promised = raw
+                    .promised
+                    .as_ref()
+                    .and_then(|p| self.limit(file, &format!("{field}: promised"), p));
                 let mut add_materials = Vec::new();
                 for m in &raw.add_materials {
-                    if let Some(material) = self.material(file, at, &format!("{field}: add_materials"), m) {
+                    if let Some(material) =
+                        self.material(file, at, &format!("{field}: add_materials"), m)
+                    {
                         add_materials.push(material);
                     }
                 }
-                let (Some(effective), Some(provenance)) = (effective, provenance) else { continue };
+                let (Some(effective), Some(provenance)) = (effective, provenance) else {
+                    continue;
+                };
                 if self.errors.len() > errors_before {
                     continue;
                 }
@@ -561,11 +804,22 @@ impl Builder<'_> {
                     drop_materials: raw
                         .drop_materials
                         .iter()
-                        .map(|d| DroppedMaterial { id: d.get_ref().id.clone(), reason: d.get_ref().reason.clone() })
+                        .map(|d| DroppedMaterial {
+                            id: d.get_ref().id.clone(),
+                            reason: d.get_ref().reason.clone(),
+                        })
                         .collect(),
                     add_channels: raw.add_channels.clone(),
-                    halls: if raw.halls.is_empty() { region_file.halls.clone() } else { raw.halls.clone() },
-                    flags: raw.flags.map(|f| Flags { cross_province: f.cross_province, fully_online: f.fully_online, proactive: f.proactive }),
+                    halls: if raw.halls.is_empty() {
+                        region_file.halls.clone()
+                    } else {
+                        raw.halls.clone()
+                    },
+                    flags: raw.flags.map(|f| Flags {
+                        cross_province: f.cross_province,
+                        fully_online: f.fully_online,
+                        proactive: f.proactive,
+                    }),
                     change_note: raw.change_note.clone(),
                     provenance,
                 };
@@ -579,18 +833,36 @@ impl Builder<'_> {
     }
 
     /// A variant against every national version in force while it is.
-    fn check_variant(&mut self, file: usize, at: usize, field: &str, raw: &RawVariant, variant: &Variant, versions: &[&Guide]) {
+    fn check_variant(
+        &mut self,
+        file: usize,
+        at: usize,
+        field: &str,
+        raw: &RawVariant,
+        variant: &Variant,
+        versions: &[&Guide],
+    ) {
         let overlapping: Vec<&&Guide> = versions
             .iter()
-            .filter(|g| g.effective < variant.ends.unwrap_or(Date::MAX) && variant.effective < g.ends.unwrap_or(Date::MAX))
+            .filter(|g| {
+                g.effective < variant.ends.unwrap_or(Date::MAX)
+                    && variant.effective < g.ends.unwrap_or(Date::MAX)
+            })
             .collect();
         if overlapping.is_empty() {
-            self.push(file, at, format!("{field}: effective"), format!(
-                "no national version of {} is in force from {}", variant.item, variant.effective
-            ));
+            self.push(
+                file,
+                at,
+                format!("{field}: effective"),
+                format!(
+                    "no national version of {} is in force from {}",
+                    variant.item, variant.effective
+                ),
+            );
         }
         for guide in overlapping {
-            if let (Some(promised), StatutoryLimit::Set(statutory)) = (&variant.promised, &guide.statutory)
+            if let (Some(promised), StatutoryLimit::Set(statutory)) =
+                (&variant.promised, &guide.statutory)
                 && !promised.fits_within(statutory)
             {
                 let at = raw.promised.as_ref().map_or(at, |p| p.span().start);
@@ -613,34 +885,54 @@ impl Builder<'_> {
                 let d = drop.get_ref();
                 let dat = drop.span().start;
                 if d.reason.trim().is_empty() {
-                    self.push(file, dat, format!("{field}: drop_materials"), format!("dropping {} needs a reason", d.id));
+                    self.push(
+                        file,
+                        dat,
+                        format!("{field}: drop_materials"),
+                        format!("dropping {} needs a reason", d.id),
+                    );
                 }
                 match guide.materials.iter().find(|m| m.id == d.id) {
                     None if !variant.add_materials.iter().any(|m| m.id == d.id) => self.push(
                         file,
                         dat,
                         format!("{field}: drop_materials"),
-                        format!("{} is no material of {} v{}", d.id, guide.item, guide.version),
+                        format!(
+                            "{} is no material of {} v{}",
+                            d.id, guide.item, guide.version
+                        ),
                     ),
-                    Some(m) if m.legal_basis.is_some() => self.push(file, dat, format!("{field}: drop_materials"), format!(
-                        "{} ({}) is required by {}: no implementation may drop it",
-                        m.id,
-                        m.name,
-                        m.legal_basis.as_ref().map_or("", |b| b.0.as_str())
-                    )),
+                    Some(m) if m.legal_basis.is_some() => self.push(
+                        file,
+                        dat,
+                        format!("{field}: drop_materials"),
+                        format!(
+                            "{} ({}) is required by {}: no implementation may drop it",
+                            m.id,
+                            m.name,
+                            m.legal_basis.as_ref().map_or("", |b| b.0.as_str())
+                        ),
+                    ),
                     _ => {}
                 }
             }
             for m in &variant.add_materials {
                 if guide.materials.iter().any(|g| g.id == m.id) {
-                    self.push(file, at, format!("{field}: add_materials"), format!("{} is already a material of the national guide", m.id));
+                    self.push(
+                        file,
+                        at,
+                        format!("{field}: add_materials"),
+                        format!("{} is already a material of the national guide", m.id),
+                    );
                 }
             }
         }
     }
 
     fn check_variant_versions(&mut self, variants: &mut [(Variant, usize, usize)]) {
-        variants.sort_by(|a, b| (&a.0.item, a.0.region, a.0.version).cmp(&(&b.0.item, b.0.region, b.0.version)));
+        variants.sort_by(|a, b| {
+            (&a.0.item, a.0.region, a.0.version).cmp(&(&b.0.item, b.0.region, b.0.version))
+        });
         for i in 1..variants.len() {
             let (prev, next) = (&variants[i - 1].0, &variants[i].0);
             if prev.item != next.item || prev.region != next.region {
@@ -651,9 +943,25 @@ impl Builder<'_> {
             if prev.version == next.version {
                 self.push(file, at, field, "this version number is used twice");
             } else if next.effective <= prev.effective {
-                self.push(file, at, format!("{field}: effective"), format!("{} is not after v{}'s {}", next.effective, prev.version, prev.effective));
+                self.push(
+                    file,
+                    at,
+                    format!("{field}: effective"),
+                    format!(
+                        "{} is not after v{}'s {}",
+                        next.effective, prev.version, prev.effective
+                    ),
+                );
             } else if prev.ends.is_some_and(|end| end > next.effective) {
-                self.push(file, at, format!("{field}: effective"), format!("v{} is still in force on {}: versions may not overlap", prev.version, next.effective));
+                self.push(
+                    file,
+                    at,
+                    format!("{field}: effective"),
+                    format!(
+                        "v{} is still in force on {}: versions may not overlap",
+                        prev.version, next.effective
+                    ),
+                );
             } else if prev.ends.is_none() {
                 let effective = next.effective;
                 variants[i - 1].0.ends = Some(effective);
@@ -664,7 +972,9 @@ impl Builder<'_> {
     /// A lower level may only shorten what a higher level promises.
     fn check_against_ancestors(&mut self, variants: &[(Variant, usize, usize)]) {
         for (variant, file, at) in variants {
-            let Some(promised) = &variant.promised else { continue };
+            let Some(promised) = &variant.promised else {
+                continue;
+            };
             for ancestor in variant.region.ancestors() {
                 let above = variants.iter().find(|(v, _, _)| {
                     v.item == variant.item && v.region == ancestor && v.in_force(variant.effective)

@@ -15,7 +15,11 @@ pub struct CatalogError {
 
 impl fmt::Display for CatalogError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}: {}", self.file, self.line, self.field, self.message)
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.file, self.line, self.field, self.message
+        )
     }
 }
 
@@ -36,10 +40,19 @@ pub(crate) struct SourceFile {
 impl SourceFile {
     pub(crate) fn line_of(&self, offset: usize) -> usize {
         let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
     }
 
-    pub(crate) fn error(&self, offset: usize, field: impl Into<String>, message: impl Into<String>) -> CatalogError {
+    pub(crate) fn error(
+        &self,
+        offset: usize,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> CatalogError {
         CatalogError {
             file: self.path.clone(),
             line: self.line_of(offset),
@@ -52,11 +65,20 @@ impl SourceFile {
     pub(crate) fn toml_error(&self, e: &toml::de::Error) -> CatalogError {
         let offset = e.span().map_or(0, |s| s.start);
         let line = e.span().map_or(0, |_| self.line_of(offset));
-        let source_line = self.text.lines().nth(line.saturating_sub(1)).unwrap_or("").trim();
+        let source_line = self
+            .text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .trim();
         CatalogError {
             file: self.path.clone(),
             line,
-            field: if source_line.is_empty() { "(file)".to_owned() } else { format!("`{source_line}`") },
+            field: if source_line.is_empty() {
+                "(file)".to_owned()
+            } else {
+                format!("`{source_line}`")
+            },
             message: e.message().trim().replace('\n', " "),
         }
     }

@@ -29,6 +29,7 @@ pub struct LoadedCatalog {
 #[derive(RustEmbed)]
 #[folder = "../../catalog/"]
 #[include = "*.toml"]
+#[include = "**/*.toml"]
 struct Embedded;
 
 /// The catalog built into the binary.
@@ -36,7 +37,10 @@ pub fn builtin() -> Result<LoadedCatalog, CatalogErrors> {
     let files = Embedded::iter()
         .filter_map(|path| {
             let file = Embedded::get(&path)?;
-            Some((format!("catalog/{path}"), String::from_utf8_lossy(&file.data).into_owned()))
+            Some((
+                format!("catalog/{path}"),
+                String::from_utf8_lossy(&file.data).into_owned(),
+            ))
         })
         .collect();
     load_files(files)
@@ -46,14 +50,14 @@ pub fn builtin() -> Result<LoadedCatalog, CatalogErrors> {
 pub fn load_dir(dir: &Path) -> Result<LoadedCatalog, CatalogErrors> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    collect(dir, dir, &mut files, &mut errors);
+    collect(dir, &mut files, &mut errors);
     if !errors.is_empty() {
         return Err(CatalogErrors(errors));
     }
     load_files(files)
 }
 
-fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>, errors: &mut Vec<CatalogError>) {
+fn collect(dir: &Path, files: &mut Vec<(String, String)>, errors: &mut Vec<CatalogError>) {
     let unreadable = |path: &Path, e: std::io::Error| CatalogError {
         file: path.display().to_string(),
         line: 0,
@@ -67,11 +71,11 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>, errors: &
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect(root, &path, files, errors);
+            collect(&path, files, errors);
         } else if path.extension().is_some_and(|e| e == "toml") {
-            let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let shown = path.display().to_string().replace('\\', "/");
             match std::fs::read_to_string(&path) {
-                Ok(text) => files.push((relative, text)),
+                Ok(text) => files.push((shown, text)),
                 Err(e) => errors.push(unreadable(&path, e)),
             }
         }

@@ -122,6 +122,9 @@ pub struct RawItem {
     #[serde(default)]
     #[schemars(with = "Vec<RawStep>")]
     pub step: Vec<Spanned<RawStep>>,
+    /// The limit for deciding whether to accept, where the law sets one.
+    #[schemars(with = "Option<RawLimit>")]
+    pub acceptance: Option<Spanned<RawLimit>>,
     #[schemars(with = "RawStatutory")]
     pub statutory: Spanned<RawStatutory>,
     #[schemars(with = "Option<RawLimit>")]

@@ -53,7 +53,10 @@ pub fn history(catalog: &Catalog, item: &str) -> Vec<HistoryEntry> {
             note: variant.change_note.clone(),
             changes: match previous {
                 Some(previous) => variant_changes(previous, variant),
-                None => vec![format!("first implementation by {}", variant.region.full_name())],
+                None => vec![format!(
+                    "first implementation by {}",
+                    variant.region.full_name()
+                )],
             },
             illustrative: variant.provenance.is_illustrative(),
         });
@@ -62,10 +65,17 @@ pub fn history(catalog: &Catalog, item: &str) -> Vec<HistoryEntry> {
 }
 
 fn limit_text(limit: Option<&yichuang_domain::catalog::TimeLimit>) -> String {
-    limit.map_or_else(|| "none".to_owned(), |l| format!("{} {:?}", l.amount, l.unit))
+    limit.map_or_else(
+        || "none".to_owned(),
+        |l| format!("{} {:?}", l.amount, l.unit),
+    )
 }
 
-fn id_changes<'a>(before: impl Iterator<Item = &'a str> + Clone, after: impl Iterator<Item = &'a str> + Clone, what: &str) -> Vec<String> {
+fn id_changes<'a>(
+    before: impl Iterator<Item = &'a str> + Clone,
+    after: impl Iterator<Item = &'a str> + Clone,
+    what: &str,
+) -> Vec<String> {
     let mut changes = Vec::new();
     for id in after.clone() {
         if !before.clone().any(|b| b == id) {
@@ -224,7 +234,11 @@ pub fn coverage(catalog: &Catalog, date: Date) -> Vec<CoverageRow> {
                 completeness,
                 online: effective
                     .iter()
-                    .filter(|g| g.channels.iter().any(|c| matches!(c, Channel::Online | Channel::Mobile)))
+                    .filter(|g| {
+                        g.channels
+                            .iter()
+                            .any(|c| matches!(c, Channel::Online | Channel::Mobile))
+                    })
                     .count(),
                 cross_province: effective.iter().filter(|g| g.flags.cross_province).count(),
                 illustrative: resolved.iter().any(|r| r.is_illustrative()),

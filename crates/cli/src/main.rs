@@ -4,6 +4,7 @@
 
 mod bench;
 mod calendar_cmd;
+mod catalog_cmd;
 mod clock;
 mod output;
 mod validate;
@@ -37,6 +38,8 @@ enum Command {
     /// Working days, holidays and legal deadlines.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCommand),
+    /// The service-standard catalog: check, show, diff, coverage, history, schema.
+    Catalog(catalog_cmd::CatalogArgs),
     /// Benchmarks that print a ratio against a baseline measured in the same run.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -58,6 +61,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(command) => validate::run(command),
         Command::Calendar(command) => calendar_cmd::run(command, &cli.data_dir),
+        Command::Catalog(args) => catalog_cmd::run(args),
         Command::Bench(command) => bench::run(command),
     };
     match result {

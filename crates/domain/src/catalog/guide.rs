@@ -134,7 +134,9 @@ impl TimeLimit {
 pub enum StatutoryLimit {
     Set(TimeLimit),
     /// The law sets no time limit for this item.
-    NoneByLaw { note: String },
+    NoneByLaw {
+        note: String,
+    },
     /// No source is known to the catalog.
     Unknown,
 }
@@ -167,7 +169,9 @@ pub struct Material {
     pub legal_basis: Option<LegalBasis>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Window,
@@ -176,6 +180,8 @@ pub enum Channel {
     Kiosk,
     BankOutlet,
     Post,
+    /// The 12333 hotline and other telephone service.
+    Phone,
 }
 
 impl Channel {
@@ -187,6 +193,7 @@ impl Channel {
             Channel::Kiosk => "自助终端",
             Channel::BankOutlet => "银行网点",
             Channel::Post => "邮寄",
+            Channel::Phone => "电话",
         }
     }
 }
@@ -276,6 +283,9 @@ pub struct Guide {
     pub materials: Vec<Material>,
     /// 办理流程
     pub steps: Vec<Step>,
+    /// The limit for deciding whether to accept (受理审核), where the law sets one apart
+    /// from the decision limit: 工伤认定 15 days, restarted by a supplement.
+    pub acceptance: Option<TimeLimit>,
     /// 办理时限: 法定
     pub statutory: StatutoryLimit,
     /// 办理时限: 承诺

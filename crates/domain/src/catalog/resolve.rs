@@ -105,7 +105,11 @@ pub enum ResolveError {
     #[error("no service item {item:?} in the catalog")]
     UnknownItem { item: String },
     #[error("service item {item} has no version in force on {date} (versions run from {first})")]
-    NotInForce { item: String, date: Date, first: Date },
+    NotInForce {
+        item: String,
+        date: Date,
+        first: Date,
+    },
 }
 
 impl Catalog {
@@ -172,8 +176,11 @@ impl Catalog {
             .collect();
         let mut dropped = Vec::new();
         let mut promised_origin = Origin::National;
-        let mut channel_origins: Vec<(Channel, Origin)> =
-            baseline.channels.iter().map(|c| (*c, Origin::National)).collect();
+        let mut channel_origins: Vec<(Channel, Origin)> = baseline
+            .channels
+            .iter()
+            .map(|c| (*c, Origin::National))
+            .collect();
         let mut halls_origin = Origin::National;
         let mut flags_origin = Origin::National;
         let mut applied = vec![Versioned {
@@ -197,6 +204,9 @@ impl Catalog {
             if let Some(promised) = &variant.promised {
                 guide.promised = Some(promised.clone());
                 promised_origin = origin;
+                if promised.unit == LimitUnit::OnTheSpot {
+                    guide.kind = ItemKind::OnTheSpot;
+                }
             }
             for drop in &variant.drop_materials {
                 if let Some(pos) = materials.iter().position(|m| m.material.id == drop.id) {
