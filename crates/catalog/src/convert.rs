@@ -689,7 +689,15 @@ impl Builder<'_> {
                 let (prev, file, at) = &guides[pair[0]];
                 let field = format!("item {} v{}", prev.item, prev.version);
                 if prev.version == next_version {
+                    // Either place may be the mistake: name both.
+                    let (first_file, first_at) = (*file, *at);
                     let (file, at) = (guides[pair[1]].1, guides[pair[1]].2);
+                    self.push(
+                        first_file,
+                        first_at,
+                        field.clone(),
+                        "this version number is used twice",
+                    );
                     self.push(file, at, field.clone(), "this version number is used twice");
                     continue;
                 }
@@ -941,6 +949,14 @@ impl Builder<'_> {
             let field = format!("variant {} v{} ({})", next.item, next.version, next.region);
             let (file, at) = (variants[i].1, variants[i].2);
             if prev.version == next.version {
+                // Either place may be the mistake: name both.
+                let (prev_file, prev_at) = (variants[i - 1].1, variants[i - 1].2);
+                self.push(
+                    prev_file,
+                    prev_at,
+                    field.clone(),
+                    "this version number is used twice",
+                );
                 self.push(file, at, field, "this version number is used twice");
             } else if next.effective <= prev.effective {
                 self.push(

@@ -22,11 +22,22 @@ pub(crate) enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         rounds: u32,
     },
+    /// Load and check the built-in catalog, build a region's search index, and time the
+    /// relevance queries (p50/p99) against a naive substring scan of the same guides.
+    Search {
+        /// The region whose guides are searched.
+        #[arg(long, default_value = "330211")]
+        region: yichuang_domain::RegionCode,
+        /// Rounds over the relevance queries.
+        #[arg(long, default_value_t = 50)]
+        rounds: u32,
+    },
 }
 
 pub(crate) fn run(command: BenchCommand) -> anyhow::Result<Outcome> {
     match command {
         BenchCommand::Ids { count, rounds } => ids(count, rounds.max(1)),
+        BenchCommand::Search { region, rounds } => search(region, rounds.max(1)),
     }
 }
 
@@ -103,4 +114,93 @@ fn baseline_check(number: &str) -> bool {
         .map(|(&d, w)| u32::from(d - b'0') * w)
         .sum();
     b"10X98765432"[(sum % 11) as usize] == bytes[17]
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(index).copied().unwrap_or_default()
+}
+
+fn search(region: RegionCode, rounds: u32) -> anyhow::Result<Outcome> {
+    let start = Instant::now();
+    let loaded = yichuang_catalog::builtin()?;
+    let load_time = start.elapsed();
+    let date = date(2026, 6, 1);
+    let start = Instant::now();
+    let (resolved, index) = crate::search_cmd::index_for(&loaded, region, date)?;
+    let index_time = start.elapsed();
+    let cases = yichuang_search::relevance_cases()?;
+    let report = index.evaluate(&cases)?;
+
+    let mut ours = Vec::new();
+    let mut naive = Vec::new();
+    for _ in 0..rounds {
+        for case in &cases {
+            let t = Instant::now();
+            black_box(index.search(black_box(&case.query), 3)?);
+            ours.push(t.elapsed());
+            let t = Instant::now();
+            black_box(naive_scan(&resolved, black_box(&case.query)));
+            naive.push(t.elapsed());
+        }
+    }
+    ours.sort();
+    naive.sort();
+    let mean = |v: &[Duration]| v.iter().sum::<Duration>() / v.len().max(1) as u32;
+    println!(
+        "catalog load + check: {:.1} ms ({} items, {} variants)",
+        load_time.as_secs_f64() * 1e3,
+        loaded.catalog.item_ids().len(),
+        loaded.catalog.variants.len()
+    );
+    println!(
+        "index build for {} {}: {:.1} ms ({} guides)",
+        region,
+        region.full_name(),
+        index_time.as_secs_f64() * 1e3,
+        resolved.len()
+    );
+    println!(
+        "relevance: {}/{} queries return the expected item in the top 3 (hit rate {:.2})",
+        report.hits,
+        report.total,
+        report.hit_rate()
+    );
+    for (query, expect, got) in &report.misses {
+        println!("  miss: {query:?} expected {expect}, got {got:?}");
+    }
+    println!(
+        "search latency: p50 {:.3} ms, p99 {:.3} ms over {} queries",
+        percentile(&ours, 0.50).as_secs_f64() * 1e3,
+        percentile(&ours, 0.99).as_secs_f64() * 1e3,
+        ours.len()
+    );
+    println!(
+        "baseline (substring scan of names and keywords): p50 {:.3} ms, p99 {:.3} ms",
+        percentile(&naive, 0.50).as_secs_f64() * 1e3,
+        percentile(&naive, 0.99).as_secs_f64() * 1e3
+    );
+    println!(
+        "ratio ours/baseline mean latency: {:.2}",
+        mean(&ours).as_secs_f64() / mean(&naive).as_secs_f64().max(1e-9)
+    );
+    Ok(Outcome::Done)
+}
+
+/// The least a search could do: count query characters found in names and keywords.
+fn naive_scan(guides: &[yichuang_domain::catalog::ResolvedGuide], query: &str) -> Option<usize> {
+    guides
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let score = query
+                .chars()
+                .filter(|c| {
+                    g.guide.name.contains(*c) || g.guide.keywords.iter().any(|k| k.contains(*c))
+                })
+                .count();
+            (score, i)
+        })
+        .max()
+        .map(|(_, i)| i)
 }

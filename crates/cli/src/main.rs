@@ -7,6 +7,7 @@ mod calendar_cmd;
 mod catalog_cmd;
 mod clock;
 mod output;
+mod search_cmd;
 mod validate;
 
 use std::path::PathBuf;
@@ -40,6 +41,8 @@ enum Command {
     Calendar(calendar_cmd::CalendarCommand),
     /// The service-standard catalog: check, show, diff, coverage, history, schema.
     Catalog(catalog_cmd::CatalogArgs),
+    /// Find service items by everyday words, in a region's guides.
+    Search(search_cmd::SearchArgs),
     /// Benchmarks that print a ratio against a baseline measured in the same run.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Command::Validate(command) => validate::run(command),
         Command::Calendar(command) => calendar_cmd::run(command, &cli.data_dir),
         Command::Catalog(args) => catalog_cmd::run(args),
+        Command::Search(args) => search_cmd::run(args),
         Command::Bench(command) => bench::run(command),
     };
     match result {

@@ -158,6 +158,14 @@ impl Catalog {
         regions
     }
 
+    /// Every item in force on `date`, resolved for `region`.
+    pub fn resolve_all(&self, region: RegionCode, date: Date) -> Vec<ResolvedGuide> {
+        self.item_ids()
+            .into_iter()
+            .filter_map(|item| self.resolve(item, region, date).ok())
+            .collect()
+    }
+
     pub fn resolve(
         &self,
         item: &str,
