@@ -5,6 +5,7 @@
 //! into the binary with `include_str!`; nothing is read from disk here.
 
 pub mod calendar;
+pub mod case;
 pub mod catalog;
 pub mod notice;
 pub mod region;

@@ -175,6 +175,13 @@ impl Serialize for RegionCode {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for RegionCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        RegionCode::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 impl std::str::FromStr for RegionCode {
     type Err = RegionCodeError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

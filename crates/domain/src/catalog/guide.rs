@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::region::RegionCode;
 
 /// Where a fact comes from: a public source, or an example that is no fact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Provenance {
     /// From a published source, named in `citation`.
@@ -24,7 +24,7 @@ impl Provenance {
 }
 
 /// A standard in the standard system.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Standard {
     pub id: String,
     pub title: String,
@@ -54,7 +54,7 @@ pub enum StandardCategory {
 }
 
 /// A national basic public service project (国家基本公共服务项目).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceProject {
     pub id: String,
     pub name: String,
@@ -74,7 +74,7 @@ pub enum ProjectDomain {
 }
 
 /// A legal basis down to the article: "工伤保险条例 第二十条".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LegalBasis(pub String);
 
 /// How a time limit is counted.
@@ -87,7 +87,7 @@ pub enum LimitUnit {
     OnTheSpot,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extension {
     pub amount: u32,
     pub unit: LimitUnit,
@@ -97,7 +97,7 @@ pub struct Extension {
 }
 
 /// A time limit with what starts it and what stops or prolongs it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeLimit {
     pub amount: u32,
     pub unit: LimitUnit,
@@ -129,7 +129,7 @@ impl TimeLimit {
 }
 
 /// The statutory limit: set by law, none set by law, or not known to the catalog.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StatutoryLimit {
     Set(TimeLimit),
@@ -151,7 +151,7 @@ pub enum MaterialForm {
 }
 
 /// One document in a guide.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Material {
     pub id: String,
     pub name: String,
@@ -220,7 +220,7 @@ pub enum Role {
 }
 
 /// One step of the procedure (操作规程) with who does it and its time budget.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     pub kind: StepKind,
     pub role: Role,
@@ -246,7 +246,7 @@ pub enum Applicant {
     PersonOrEmployer,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Flags {
     /// 跨省通办
     pub cross_province: bool,
@@ -257,7 +257,7 @@ pub struct Flags {
 }
 
 /// One version of a service item's national guide: every element of the 16-element form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Guide {
     pub item: String,
     pub name: String,
@@ -366,7 +366,7 @@ impl Guide {
 }
 
 /// A region's implementation of one item (地方实施标准), relative to the level above.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Variant {
     pub item: String,
     pub region: RegionCode,
@@ -389,7 +389,7 @@ impl Variant {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DroppedMaterial {
     pub id: String,
     pub reason: String,

@@ -1,0 +1,126 @@
+//! What people (and the system) ask of a case.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{Channel, Role};
+use crate::region::RegionCode;
+
+/// Who applies: a person by resident ID, or an employer by credit code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Applicant {
+    /// The full, validated identity number (masked wherever it is shown).
+    Person(String),
+    Employer(String),
+}
+
+/// Who acts, in which role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub id: String,
+    pub role: ActorRole,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActorRole {
+    Staff(Role),
+    /// The applicant (or their agent) acting for themselves.
+    Applicant,
+}
+
+
+/// An application as it arrives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submission {
+    pub applicant: Applicant,
+    /// Someone applying on the applicant's behalf.
+    pub agent: Option<Applicant>,
+    pub channel: Channel,
+    pub accepting_region: RegionCode,
+    /// Differs from the accepting region for remote acceptance (跨省通办).
+    pub handling_region: RegionCode,
+    /// Material ids handed in with the application.
+    pub materials: Vec<String>,
+}
+
+/// How the result reached the applicant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub method: String,
+    pub delivered_on: Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum CommandKind {
+    /// Issue the one-time notice of everything missing (一次性告知).
+    IssueNotice,
+    /// The applicant supplies materials (补正), or a provisionally accepted one arrives.
+    Supplement { materials: Vec<String> },
+    /// 受理, possibly with materials accepted provisionally (容缺, non-key only) or
+    /// replaced by a signed commitment (告知承诺, where the guide allows).
+    Accept {
+        #[serde(default)]
+        provisional: Vec<String>,
+        #[serde(default)]
+        commitments: Vec<String>,
+        /// Working days allowed to supply provisional materials.
+        #[serde(default = "default_supply_days")]
+        supply_within_days: u32,
+    },
+    /// 不予受理, with the written reason.
+    Refuse { reason: String },
+    StartReview,
+    Decide {
+        grant: bool,
+        reason: String,
+        #[serde(default)]
+        legal_basis: Vec<String>,
+    },
+    Complete { method: String },
+    /// 即办件: accept, grant and deliver at the window in one step.
+    CompleteOnTheSpot { method: String },
+    Withdraw { reason: String },
+    Suspend { reason: String },
+    Resume { reason: String },
+    Extend { days: u32, reason: String },
+    /// The result of verifying a commitment; a false one revokes or terminates.
+    VerifyCommitment { material: String, truthful: bool },
+    /// Provisional materials never arrived by their date: the defined outcome, 终止.
+    LapseProvisional,
+}
+
+fn default_supply_days() -> u32 {
+    5
+}
+
+impl CommandKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            CommandKind::IssueNotice => "issue_notice",
+            CommandKind::Supplement { .. } => "supplement",
+            CommandKind::Accept { .. } => "accept",
+            CommandKind::Refuse { .. } => "refuse",
+            CommandKind::StartReview => "start_review",
+            CommandKind::Decide { .. } => "decide",
+            CommandKind::Complete { .. } => "complete",
+            CommandKind::CompleteOnTheSpot { .. } => "complete_on_the_spot",
+            CommandKind::Withdraw { .. } => "withdraw",
+            CommandKind::Suspend { .. } => "suspend",
+            CommandKind::Resume { .. } => "resume",
+            CommandKind::Extend { .. } => "extend",
+            CommandKind::VerifyCommitment { .. } => "verify_commitment",
+            CommandKind::LapseProvisional => "lapse_provisional",
+        }
+    }
+}
+
+/// A command on an existing case, naming the version the actor saw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Command {
+    pub expected_version: u64,
+    pub actor: Actor,
+    pub kind: CommandKind,
+}

@@ -1,0 +1,164 @@
+//! What happened to a case: appended, never changed.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::clock::Clock;
+use super::command::{Actor, Delivery, Submission};
+use super::state::{CaseState, GuideSnapshot, PendingMaterial};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    /// 一次性告知书
+    OneTimeNotice,
+    /// 受理通知书
+    AcceptanceReceipt,
+    /// 不予受理通知书
+    RefusalNotice,
+    /// 决定书
+    Decision,
+    /// 撤销决定
+    RevocationNotice,
+}
+
+/// A document issued with an event, identified by the hash of its content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentIssued {
+    pub kind: DocumentKind,
+    pub content_hash: String,
+}
+
+impl DocumentIssued {
+    /// Hashes what the document states (the rendering is the server's business).
+    pub fn of(kind: DocumentKind, content: &serde_json::Value) -> DocumentIssued {
+        let digest = Sha256::digest(content.to_string().as_bytes());
+        DocumentIssued {
+            kind,
+            content_hash: digest.iter().map(|b| format!("{b:02x}")).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum EventBody {
+    Submitted {
+        submission: Submission,
+        guide: GuideSnapshot,
+        acceptance: Option<Clock>,
+    },
+    NoticeIssued {
+        missing: Vec<String>,
+        acceptance: Option<Clock>,
+    },
+    Supplemented {
+        materials: Vec<String>,
+        /// The acceptance-review clock restarted, where the item says so.
+        acceptance: Option<Clock>,
+    },
+    Accepted {
+        statutory: Option<Clock>,
+        promised: Option<Clock>,
+        provisional: Vec<PendingMaterial>,
+        commitments: Vec<String>,
+    },
+    Refused {
+        reason: String,
+    },
+    ReviewStarted,
+    Suspended {
+        from: CaseState,
+        reason: String,
+    },
+    Resumed {
+        reason: String,
+        stopped_days: u32,
+        statutory: Option<Clock>,
+        promised: Option<Clock>,
+    },
+    Extended {
+        days: u32,
+        reason: String,
+        statutory: Option<Clock>,
+        promised: Option<Clock>,
+    },
+    Decided {
+        grant: bool,
+        reason: String,
+        legal_basis: Vec<String>,
+        /// How to appeal a denial (复议、诉讼).
+        appeal: Option<String>,
+    },
+    Completed {
+        delivery: Delivery,
+    },
+    CompletedOnTheSpot {
+        delivery: Delivery,
+    },
+    Withdrawn {
+        reason: String,
+    },
+    Terminated {
+        reason: String,
+    },
+    CommitmentVerified {
+        material: String,
+        truthful: bool,
+    },
+    Revoked {
+        reason: String,
+    },
+}
+
+impl EventBody {
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventBody::Submitted { .. } => "submitted",
+            EventBody::NoticeIssued { .. } => "notice_issued",
+            EventBody::Supplemented { .. } => "supplemented",
+            EventBody::Accepted { .. } => "accepted",
+            EventBody::Refused { .. } => "refused",
+            EventBody::ReviewStarted => "review_started",
+            EventBody::Suspended { .. } => "suspended",
+            EventBody::Resumed { .. } => "resumed",
+            EventBody::Extended { .. } => "extended",
+            EventBody::Decided { .. } => "decided",
+            EventBody::Completed { .. } => "completed",
+            EventBody::CompletedOnTheSpot { .. } => "completed_on_the_spot",
+            EventBody::Withdrawn { .. } => "withdrawn",
+            EventBody::Terminated { .. } => "terminated",
+            EventBody::CommitmentVerified { .. } => "commitment_verified",
+            EventBody::Revoked { .. } => "revoked",
+        }
+    }
+}
+
+/// One step in a case's history: who, in which role, when, from which state to which,
+/// why, and the documents issued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseEvent {
+    pub case_id: String,
+    /// 1 for the submission, then one more per event.
+    pub seq: u64,
+    pub at: Timestamp,
+    /// The civil date in the handling region on which it happened.
+    pub on: Date,
+    pub actor: Actor,
+    pub from_state: Option<CaseState>,
+    pub to_state: Option<CaseState>,
+    pub documents: Vec<DocumentIssued>,
+    pub body: EventBody,
+}
+
+impl CaseEvent {
+    /// The audit chain: SHA-256 over the previous hash and this event's canonical JSON.
+    pub fn chained_hash(&self, previous: &str) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(previous.as_bytes());
+        hasher.update(serde_json::to_string(self).unwrap_or_default().as_bytes());
+        hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}

@@ -1,0 +1,16 @@
+//! A case (办件): one application for one item, from submission to delivered result.
+//!
+//! Pure rules: [`decide`] checks a command against the case and returns the events it
+//! causes; [`Case::apply`] folds an event into the case. Time comes in as arguments.
+
+mod clock;
+mod command;
+mod event;
+mod rules;
+mod state;
+
+pub use clock::{Clock, WarningLevel, WarningPolicy};
+pub use command::{Actor, ActorRole, Applicant, Command, CommandKind, Delivery, Submission};
+pub use event::{CaseEvent, DocumentIssued, DocumentKind, EventBody};
+pub use rules::{CaseError, Context, allowed_commands, decide, submit};
+pub use state::{Case, CaseState, GuideSnapshot, PendingMaterial};

@@ -1,0 +1,132 @@
+//! The service layer every channel drives: a request goes through the pure case rules
+//! and into the store. One writer task per engine batches concurrent requests into one
+//! transaction (group commit); a request is answered only after its batch is durable.
+//! Every request carries a client request id: a retry returns the first response.
+
+mod error;
+mod writer;
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::{TimeZone, offset};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{mpsc, oneshot};
+use yichuang_domain::Calendar;
+use yichuang_domain::case::{Actor, Case, Command, DocumentIssued, Submission, WarningPolicy};
+use yichuang_domain::catalog::Catalog;
+use yichuang_store::{CaseFilter, CaseSummary, EventRecord, Store};
+
+pub use error::EngineError;
+
+/// What a request asks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "request", rename_all = "snake_case")]
+pub enum Request {
+    Submit { item: String, submission: Submission, actor: Actor },
+    Command { case_id: String, command: Command },
+}
+
+/// The answer to an applied request, stored for retries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Response {
+    pub case_id: String,
+    pub version: u64,
+    pub state: String,
+    pub event: String,
+    pub documents: Vec<DocumentIssued>,
+}
+
+/// Where the engine gets "now": the real clock, or a fixed one in tests.
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+/// How the engine runs.
+#[derive(Clone)]
+pub struct EngineConfig {
+    pub policy: WarningPolicy,
+    /// Most requests in one transaction.
+    pub max_batch: usize,
+    pub clock: Clock,
+}
+
+impl std::fmt::Debug for EngineConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineConfig").field("policy", &self.policy).field("max_batch", &self.max_batch).finish()
+    }
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig { policy: WarningPolicy::default(), max_batch: 512, clock: Arc::new(Timestamp::now) }
+    }
+}
+
+/// The civil date in China (UTC+8 all year) of an instant.
+pub fn china_date(at: Timestamp) -> Date {
+    at.to_zoned(TimeZone::fixed(offset(8))).date()
+}
+
+struct Job {
+    request_id: String,
+    request: Request,
+    reply: oneshot::Sender<Result<Response, EngineError>>,
+}
+
+/// A handle to the engine; cheap to clone, shared by every channel.
+#[derive(Clone)]
+pub struct Engine {
+    jobs: mpsc::Sender<Job>,
+    store: Store,
+    config: EngineConfig,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("store", &self.store.backend()).finish()
+    }
+}
+
+impl Engine {
+    /// Starts the writer task on the current tokio runtime.
+    pub fn start(store: Store, catalog: Arc<Catalog>, calendar: Arc<Calendar>, config: EngineConfig) -> Engine {
+        let (jobs, receiver) = mpsc::channel(config.max_batch * 4);
+        let writer = writer::Writer { store: store.clone(), catalog, calendar, config: config.clone() };
+        tokio::spawn(writer.run(receiver));
+        Engine { jobs, store, config }
+    }
+
+    /// Applies a request durably, or returns why not. The same `request_id` always
+    /// gets the first answer.
+    pub async fn execute(&self, request_id: &str, request: Request) -> Result<Response, EngineError> {
+        if request_id.trim().is_empty() {
+            return Err(EngineError::MissingRequestId);
+        }
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send(Job { request_id: request_id.to_owned(), request, reply })
+            .await
+            .map_err(|_| EngineError::Closed)?;
+        answer.await.map_err(|_| EngineError::Closed)?
+    }
+
+    pub async fn case(&self, id: &str) -> Result<Option<Case>, EngineError> {
+        Ok(self.store.load_case(id).await?.map(|s| s.case))
+    }
+
+    pub async fn events(&self, id: &str) -> Result<Vec<EventRecord>, EngineError> {
+        Ok(self.store.events(id).await?)
+    }
+
+    pub async fn list(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>, EngineError> {
+        Ok(self.store.list_cases(filter).await?)
+    }
+
+    pub fn today(&self) -> Date {
+        china_date((self.config.clock)())
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}

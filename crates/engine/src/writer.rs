@@ -1,0 +1,157 @@
+//! The single writer: batches requests, runs the rules, commits once per batch.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+use yichuang_domain::Calendar;
+use yichuang_domain::case::{self, Case, CaseEvent, Context};
+use yichuang_domain::catalog::Catalog;
+use yichuang_store::{CaseWrite, EventRecord, Store, StoreError};
+
+use crate::{EngineConfig, EngineError, Job, Request, Response, china_date};
+
+pub(crate) struct Writer {
+    pub(crate) store: Store,
+    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) calendar: Arc<Calendar>,
+    pub(crate) config: EngineConfig,
+}
+
+/// A case's state while a batch is being built.
+struct Working {
+    case: Case,
+    head: String,
+    stored_version: u64,
+    events: Vec<EventRecord>,
+    requests: Vec<(String, serde_json::Value)>,
+}
+
+impl Writer {
+    pub(crate) async fn run(self, mut receiver: mpsc::Receiver<Job>) {
+        while let Some(first) = receiver.recv().await {
+            let mut jobs = vec![first];
+            while jobs.len() < self.config.max_batch {
+                match receiver.try_recv() {
+                    Ok(job) => jobs.push(job),
+                    Err(_) => break,
+                }
+            }
+            self.process(jobs).await;
+        }
+    }
+
+    async fn process(&self, jobs: Vec<Job>) {
+        match self.apply(&jobs).await {
+            Ok(results) => {
+                for (job, result) in jobs.into_iter().zip(results) {
+                    let _ = job.reply.send(result);
+                }
+            }
+            // The batch failed as a whole (another process moved a case, or the
+            // database refused): redo each request alone so only the culprit fails.
+            Err(_) if jobs.len() > 1 => {
+                for job in jobs {
+                    let result = self.apply(std::slice::from_ref(&job)).await;
+                    let answer = result.and_then(|mut r| r.pop().unwrap_or(Err(EngineError::Closed)).map(Ok)).unwrap_or_else(Err);
+                    let _ = job.reply.send(answer);
+                }
+            }
+            Err(e) => {
+                for job in jobs {
+                    let _ = job.reply.send(Err(clone_store_error(&e)));
+                }
+            }
+        }
+    }
+
+    /// Runs every job against the working state and commits the batch. Per-job rule
+    /// errors are answers; a commit failure fails the batch.
+    async fn apply(&self, jobs: &[Job]) -> Result<Vec<Result<Response, EngineError>>, EngineError> {
+        let mut working: HashMap<String, Working> = HashMap::new();
+        let mut order: Vec<String> = Vec::new();
+        let mut answered: HashMap<String, Response> = HashMap::new();
+        let mut results = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            if let Some(previous) = answered.get(&job.request_id) {
+                results.push(Ok(previous.clone()));
+                continue;
+            }
+            if let Some(stored) = self.store.find_request(&job.request_id).await? {
+                let response: Result<Response, EngineError> = serde_json::from_value(stored)
+                    .map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string())));
+                results.push(response);
+                continue;
+            }
+            let result = self.run_job(job, &mut working, &mut order).await;
+            if let Ok(response) = &result {
+                answered.insert(job.request_id.clone(), response.clone());
+            }
+            results.push(result);
+        }
+        let writes: Vec<CaseWrite> = order
+            .iter()
+            .filter_map(|id| working.remove(id))
+            .filter(|w| !w.events.is_empty())
+            .map(|w| CaseWrite { case: w.case, expected_version: w.stored_version, events: w.events, requests: w.requests })
+            .collect();
+        if !writes.is_empty() {
+            self.store.commit(&writes).await?;
+        }
+        Ok(results)
+    }
+
+    async fn run_job(&self, job: &Job, working: &mut HashMap<String, Working>, order: &mut Vec<String>) -> Result<Response, EngineError> {
+        let at = (self.config.clock)();
+        let ctx = Context { at, today: china_date(at), calendar: &self.calendar, policy: self.config.policy };
+        let (case_id, event) = match &job.request {
+            Request::Submit { item, submission, actor } => {
+                let resolved = self.catalog.resolve(item, submission.handling_region, ctx.today)?;
+                let snapshot = case::GuideSnapshot { version: resolved.guide.version, content_hash: resolved.content_hash.clone(), guide: resolved.guide };
+                let id = uuid::Uuid::now_v7().to_string();
+                let event = case::submit(&id, submission.clone(), snapshot, actor.clone(), ctx)?;
+                let case = Case::from_submission(&event).ok_or(EngineError::Closed)?;
+                working.insert(id.clone(), Working { case, head: String::new(), stored_version: 0, events: Vec::new(), requests: Vec::new() });
+                order.push(id.clone());
+                (id, event)
+            }
+            Request::Command { case_id, command } => {
+                if !working.contains_key(case_id) {
+                    let stored = self.store.load_case(case_id).await?.ok_or_else(|| EngineError::NoSuchCase { id: case_id.clone() })?;
+                    let version = stored.case.version;
+                    working.insert(case_id.clone(), Working { case: stored.case, head: stored.head_hash, stored_version: version, events: Vec::new(), requests: Vec::new() });
+                    order.push(case_id.clone());
+                }
+                let w = working.get_mut(case_id).ok_or(EngineError::Closed)?;
+                let event = case::decide(&w.case, command, ctx)?;
+                w.case.apply(&event);
+                (case_id.clone(), event)
+            }
+        };
+        let w = working.get_mut(&case_id).ok_or(EngineError::Closed)?;
+        let response = response_of(&w.case, &event);
+        let hash = event.chained_hash(&w.head);
+        w.events.push(EventRecord { event, prev_hash: w.head.clone(), hash: hash.clone() });
+        w.head = hash;
+        let stored = serde_json::to_value(&response).map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string())))?;
+        w.requests.push((job.request_id.clone(), stored));
+        Ok(response)
+    }
+}
+
+fn response_of(case: &Case, event: &CaseEvent) -> Response {
+    Response {
+        case_id: case.id.clone(),
+        version: case.version,
+        state: case.state.name().to_owned(),
+        event: event.body.name().to_owned(),
+        documents: event.documents.clone(),
+    }
+}
+
+fn clone_store_error(e: &EngineError) -> EngineError {
+    match e {
+        EngineError::Store(StoreError::Conflict { case_id, expected }) => EngineError::Store(StoreError::Conflict { case_id: case_id.clone(), expected: *expected }),
+        other => EngineError::Store(StoreError::Corrupt(other.to_string())),
+    }
+}

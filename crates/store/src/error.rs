@@ -1,0 +1,15 @@
+//! Store errors. No SQL text or driver internals reach the caller's users.
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not a database URL: {url:?} (use sqlite://PATH or postgres://…)")]
+    BadUrl { url: String },
+    #[error("case {case_id} changed meanwhile (expected version {expected})")]
+    Conflict { case_id: String, expected: u64 },
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migrating the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+}

@@ -1,0 +1,96 @@
+//! The Store: append-only case events, chained by hash, and a projection row per case,
+//! on SQLite (the embedded default) or PostgreSQL. The only crate with SQL.
+//!
+//! Both backends run the same statements (`$n` placeholders work on both); the code is
+//! written once in `backend.rs` and instantiated per backend, and each backend has its
+//! own migrations.
+
+mod backend;
+mod error;
+mod model;
+
+pub use backend::{PostgresStore, SqliteStore};
+pub use error::StoreError;
+pub use model::{AuditReport, CaseFilter, CaseSummary, CaseWrite, EventRecord, StoredCase};
+
+use jiff::civil::Date;
+
+/// A connected store. Selected by URL: `sqlite://…` or `postgres://…`.
+#[derive(Debug, Clone)]
+pub enum Store {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+macro_rules! dispatch {
+    ($self:ident, $store:ident => $body:expr) => {
+        match $self {
+            Store::Sqlite($store) => $body,
+            Store::Postgres($store) => $body,
+        }
+    };
+}
+
+impl Store {
+    /// Connects and applies the backend's migrations.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Store::Postgres(PostgresStore::connect(url).await?)
+        } else if url.starts_with("sqlite:") {
+            Store::Sqlite(SqliteStore::connect(url).await?)
+        } else {
+            return Err(StoreError::BadUrl { url: url.to_owned() });
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// The embedded default: a SQLite file in the data directory.
+    pub fn sqlite_url(path: &std::path::Path) -> String {
+        format!("sqlite://{}?mode=rwc", path.display())
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        dispatch!(self, s => s.migrate().await)
+    }
+
+    /// Appends every write in one transaction; all or nothing. A write whose case moved
+    /// past its expected version fails the whole batch with `Conflict`.
+    pub async fn commit(&self, writes: &[CaseWrite]) -> Result<(), StoreError> {
+        dispatch!(self, s => s.commit(writes).await)
+    }
+
+    pub async fn load_case(&self, id: &str) -> Result<Option<StoredCase>, StoreError> {
+        dispatch!(self, s => s.load_case(id).await)
+    }
+
+    pub async fn events(&self, id: &str) -> Result<Vec<EventRecord>, StoreError> {
+        dispatch!(self, s => s.events(id).await)
+    }
+
+    /// The stored response of an earlier request with this id.
+    pub async fn find_request(&self, request_id: &str) -> Result<Option<serde_json::Value>, StoreError> {
+        dispatch!(self, s => s.find_request(request_id).await)
+    }
+
+    pub async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>, StoreError> {
+        dispatch!(self, s => s.list_cases(filter).await)
+    }
+
+    /// Counts of running cases by warning level on `today`: (green, yellow, red).
+    pub async fn warning_counts(&self, today: Date) -> Result<(u64, u64, u64), StoreError> {
+        dispatch!(self, s => s.warning_counts(today).await)
+    }
+
+    /// Recomputes every case's hash chain and compares it with the projection's head.
+    pub async fn verify_audit(&self) -> Result<AuditReport, StoreError> {
+        dispatch!(self, s => s.verify_audit().await)
+    }
+}

@@ -1,0 +1,86 @@
+//! What the store takes and gives.
+
+use jiff::civil::Date;
+use serde::Serialize;
+use yichuang_domain::case::{Case, CaseEvent, CaseState, WarningLevel};
+
+/// An event with its place in the case's hash chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventRecord {
+    pub event: CaseEvent,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// New events of one case and its projection after them.
+#[derive(Debug, Clone)]
+pub struct CaseWrite {
+    pub case: Case,
+    /// The version the projection had before these events (0 for a new case).
+    pub expected_version: u64,
+    pub events: Vec<EventRecord>,
+    /// The request ids and responses to remember for retries.
+    pub requests: Vec<(String, serde_json::Value)>,
+}
+
+impl CaseWrite {
+    pub fn head_hash(&self) -> &str {
+        self.events.last().map_or("", |e| e.hash.as_str())
+    }
+}
+
+/// A case as stored: its projection and the hash at the head of its chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCase {
+    pub case: Case,
+    pub head_hash: String,
+}
+
+/// Filters for listing cases; every field narrows.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub state: Option<CaseState>,
+    pub warning: Option<WarningLevel>,
+    /// A region code prefix: cases handled or accepted inside it.
+    pub region_prefix: Option<String>,
+    pub item: Option<String>,
+    pub channel: Option<String>,
+    pub deadline_before: Option<Date>,
+    /// The day warnings are judged on (required for `warning`).
+    pub today: Option<Date>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseSummary {
+    pub id: String,
+    pub item: String,
+    pub state: String,
+    pub version: u64,
+    pub accepting_region: String,
+    pub handling_region: String,
+    pub channel: String,
+    pub deadline: Option<Date>,
+    pub yellow_from: Option<Date>,
+    pub statutory_deadline: Option<Date>,
+    pub running: bool,
+}
+
+impl CaseSummary {
+    pub fn warning(&self, today: Date) -> WarningLevel {
+        match (self.running, self.deadline, self.yellow_from) {
+            (true, Some(deadline), _) if today > deadline => WarningLevel::Red,
+            (true, Some(_), Some(yellow)) if today >= yellow => WarningLevel::Yellow,
+            _ => WarningLevel::Green,
+        }
+    }
+}
+
+/// The result of checking every hash chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditReport {
+    pub cases: u64,
+    pub events: u64,
+    /// The first case (by id) whose chain does not verify, and why.
+    pub first_broken: Option<(String, String)>,
+}
