@@ -24,8 +24,15 @@ pub use error::EngineError;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "request", rename_all = "snake_case")]
 pub enum Request {
-    Submit { item: String, submission: Submission, actor: Actor },
-    Command { case_id: String, command: Command },
+    Submit {
+        item: String,
+        submission: Submission,
+        actor: Actor,
+    },
+    Command {
+        case_id: String,
+        command: Command,
+    },
 }
 
 /// The answer to an applied request, stored for retries.
@@ -52,13 +59,20 @@ pub struct EngineConfig {
 
 impl std::fmt::Debug for EngineConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EngineConfig").field("policy", &self.policy).field("max_batch", &self.max_batch).finish()
+        f.debug_struct("EngineConfig")
+            .field("policy", &self.policy)
+            .field("max_batch", &self.max_batch)
+            .finish()
     }
 }
 
 impl Default for EngineConfig {
     fn default() -> Self {
-        EngineConfig { policy: WarningPolicy::default(), max_batch: 512, clock: Arc::new(Timestamp::now) }
+        EngineConfig {
+            policy: WarningPolicy::default(),
+            max_batch: 512,
+            clock: Arc::new(Timestamp::now),
+        }
     }
 }
 
@@ -83,28 +97,52 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("store", &self.store.backend()).finish()
+        f.debug_struct("Engine")
+            .field("store", &self.store.backend())
+            .finish()
     }
 }
 
 impl Engine {
     /// Starts the writer task on the current tokio runtime.
-    pub fn start(store: Store, catalog: Arc<Catalog>, calendar: Arc<Calendar>, config: EngineConfig) -> Engine {
+    pub fn start(
+        store: Store,
+        catalog: Arc<Catalog>,
+        calendar: Arc<Calendar>,
+        config: EngineConfig,
+    ) -> Engine {
         let (jobs, receiver) = mpsc::channel(config.max_batch * 4);
-        let writer = writer::Writer { store: store.clone(), catalog, calendar, config: config.clone() };
+        let writer = writer::Writer {
+            store: store.clone(),
+            catalog,
+            calendar,
+            config: config.clone(),
+        };
         tokio::spawn(writer.run(receiver));
-        Engine { jobs, store, config }
+        Engine {
+            jobs,
+            store,
+            config,
+        }
     }
 
     /// Applies a request durably, or returns why not. The same `request_id` always
     /// gets the first answer.
-    pub async fn execute(&self, request_id: &str, request: Request) -> Result<Response, EngineError> {
+    pub async fn execute(
+        &self,
+        request_id: &str,
+        request: Request,
+    ) -> Result<Response, EngineError> {
         if request_id.trim().is_empty() {
             return Err(EngineError::MissingRequestId);
         }
         let (reply, answer) = oneshot::channel();
         self.jobs
-            .send(Job { request_id: request_id.to_owned(), request, reply })
+            .send(Job {
+                request_id: request_id.to_owned(),
+                request,
+                reply,
+            })
             .await
             .map_err(|_| EngineError::Closed)?;
         answer.await.map_err(|_| EngineError::Closed)?

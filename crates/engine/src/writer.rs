@@ -53,7 +53,9 @@ impl Writer {
             Err(_) if jobs.len() > 1 => {
                 for job in jobs {
                     let result = self.apply(std::slice::from_ref(&job)).await;
-                    let answer = result.and_then(|mut r| r.pop().unwrap_or(Err(EngineError::Closed)).map(Ok)).unwrap_or_else(Err);
+                    let answer = result
+                        .and_then(|mut r| r.pop().unwrap_or(Err(EngineError::Closed)).map(Ok))
+                        .unwrap_or_else(Err);
                     let _ = job.reply.send(answer);
                 }
             }
@@ -93,7 +95,12 @@ impl Writer {
             .iter()
             .filter_map(|id| working.remove(id))
             .filter(|w| !w.events.is_empty())
-            .map(|w| CaseWrite { case: w.case, expected_version: w.stored_version, events: w.events, requests: w.requests })
+            .map(|w| CaseWrite {
+                case: w.case,
+                expected_version: w.stored_version,
+                events: w.events,
+                requests: w.requests,
+            })
             .collect();
         if !writes.is_empty() {
             self.store.commit(&writes).await?;
@@ -101,25 +108,67 @@ impl Writer {
         Ok(results)
     }
 
-    async fn run_job(&self, job: &Job, working: &mut HashMap<String, Working>, order: &mut Vec<String>) -> Result<Response, EngineError> {
+    async fn run_job(
+        &self,
+        job: &Job,
+        working: &mut HashMap<String, Working>,
+        order: &mut Vec<String>,
+    ) -> Result<Response, EngineError> {
         let at = (self.config.clock)();
-        let ctx = Context { at, today: china_date(at), calendar: &self.calendar, policy: self.config.policy };
+        let ctx = Context {
+            at,
+            today: china_date(at),
+            calendar: &self.calendar,
+            policy: self.config.policy,
+        };
         let (case_id, event) = match &job.request {
-            Request::Submit { item, submission, actor } => {
-                let resolved = self.catalog.resolve(item, submission.handling_region, ctx.today)?;
-                let snapshot = case::GuideSnapshot { version: resolved.guide.version, content_hash: resolved.content_hash.clone(), guide: resolved.guide };
+            Request::Submit {
+                item,
+                submission,
+                actor,
+            } => {
+                let resolved = self
+                    .catalog
+                    .resolve(item, submission.handling_region, ctx.today)?;
+                let snapshot = case::GuideSnapshot {
+                    version: resolved.guide.version,
+                    content_hash: resolved.content_hash.clone(),
+                    guide: resolved.guide,
+                };
                 let id = uuid::Uuid::now_v7().to_string();
                 let event = case::submit(&id, submission.clone(), snapshot, actor.clone(), ctx)?;
                 let case = Case::from_submission(&event).ok_or(EngineError::Closed)?;
-                working.insert(id.clone(), Working { case, head: String::new(), stored_version: 0, events: Vec::new(), requests: Vec::new() });
+                working.insert(
+                    id.clone(),
+                    Working {
+                        case,
+                        head: String::new(),
+                        stored_version: 0,
+                        events: Vec::new(),
+                        requests: Vec::new(),
+                    },
+                );
                 order.push(id.clone());
                 (id, event)
             }
             Request::Command { case_id, command } => {
                 if !working.contains_key(case_id) {
-                    let stored = self.store.load_case(case_id).await?.ok_or_else(|| EngineError::NoSuchCase { id: case_id.clone() })?;
+                    let stored = self.store.load_case(case_id).await?.ok_or_else(|| {
+                        EngineError::NoSuchCase {
+                            id: case_id.clone(),
+                        }
+                    })?;
                     let version = stored.case.version;
-                    working.insert(case_id.clone(), Working { case: stored.case, head: stored.head_hash, stored_version: version, events: Vec::new(), requests: Vec::new() });
+                    working.insert(
+                        case_id.clone(),
+                        Working {
+                            case: stored.case,
+                            head: stored.head_hash,
+                            stored_version: version,
+                            events: Vec::new(),
+                            requests: Vec::new(),
+                        },
+                    );
                     order.push(case_id.clone());
                 }
                 let w = working.get_mut(case_id).ok_or(EngineError::Closed)?;
@@ -131,9 +180,14 @@ impl Writer {
         let w = working.get_mut(&case_id).ok_or(EngineError::Closed)?;
         let response = response_of(&w.case, &event);
         let hash = event.chained_hash(&w.head);
-        w.events.push(EventRecord { event, prev_hash: w.head.clone(), hash: hash.clone() });
+        w.events.push(EventRecord {
+            event,
+            prev_hash: w.head.clone(),
+            hash: hash.clone(),
+        });
         w.head = hash;
-        let stored = serde_json::to_value(&response).map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string())))?;
+        let stored = serde_json::to_value(&response)
+            .map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string())))?;
         w.requests.push((job.request_id.clone(), stored));
         Ok(response)
     }
@@ -151,7 +205,12 @@ fn response_of(case: &Case, event: &CaseEvent) -> Response {
 
 fn clone_store_error(e: &EngineError) -> EngineError {
     match e {
-        EngineError::Store(StoreError::Conflict { case_id, expected }) => EngineError::Store(StoreError::Conflict { case_id: case_id.clone(), expected: *expected }),
+        EngineError::Store(StoreError::Conflict { case_id, expected }) => {
+            EngineError::Store(StoreError::Conflict {
+                case_id: case_id.clone(),
+                expected: *expected,
+            })
+        }
         other => EngineError::Store(StoreError::Corrupt(other.to_string())),
     }
 }

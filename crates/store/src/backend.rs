@@ -7,7 +7,9 @@ use std::time::Duration;
 use jiff::civil::Date;
 use sqlx::Row;
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use yichuang_domain::case::{Case, CaseEvent, CaseState, WarningLevel};
 
 use crate::error::StoreError;
@@ -20,9 +22,11 @@ const INSERT_CASE: &str = "INSERT INTO cases (id, item, state, version, head_has
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
 const UPDATE_CASE: &str = "UPDATE cases SET state = $2, version = $3, head_hash = $4, running = $5, deadline = $6, \
      yellow_from = $7, statutory_deadline = $8, updated_at = $9, snapshot = $10 WHERE id = $1 AND version = $11";
-const INSERT_REQUEST: &str = "INSERT INTO requests (request_id, case_id, response) VALUES ($1, $2, $3)";
+const INSERT_REQUEST: &str =
+    "INSERT INTO requests (request_id, case_id, response) VALUES ($1, $2, $3)";
 const SELECT_CASE: &str = "SELECT snapshot, head_hash FROM cases WHERE id = $1";
-const SELECT_EVENTS: &str = "SELECT event, prev_hash, hash FROM case_events WHERE case_id = $1 ORDER BY seq";
+const SELECT_EVENTS: &str =
+    "SELECT event, prev_hash, hash FROM case_events WHERE case_id = $1 ORDER BY seq";
 const SELECT_REQUEST: &str = "SELECT response FROM requests WHERE request_id = $1";
 const LIST_CASES: &str = "SELECT id, item, state, version, accepting_region, handling_region, channel, deadline, yellow_from, \
      statutory_deadline, running FROM cases \
@@ -37,9 +41,11 @@ const LIST_CASES: &str = "SELECT id, item, state, version, accepting_region, han
             OR ($6 = 'green' AND NOT (running = 1 AND deadline IS NOT NULL AND (deadline < $7 OR yellow_from <= $7)))) \
      ORDER BY deadline IS NULL, deadline, id LIMIT $8";
 const COUNT_RED: &str = "SELECT COUNT(*) FROM cases WHERE running = 1 AND deadline < $1";
-const COUNT_YELLOW: &str = "SELECT COUNT(*) FROM cases WHERE running = 1 AND yellow_from <= $1 AND deadline >= $1";
+const COUNT_YELLOW: &str =
+    "SELECT COUNT(*) FROM cases WHERE running = 1 AND yellow_from <= $1 AND deadline >= $1";
 const COUNT_RUNNING: &str = "SELECT COUNT(*) FROM cases WHERE running = 1";
-const AUDIT_CASES: &str = "SELECT id, version, head_hash FROM cases WHERE id > $1 ORDER BY id LIMIT 1000";
+const AUDIT_CASES: &str =
+    "SELECT id, version, head_hash FROM cases WHERE id > $1 ORDER BY id LIMIT 1000";
 const AUDIT_ORPHANS: &str = "SELECT MIN(case_id) FROM case_events e WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = e.case_id)";
 
 fn as_i64(n: u64) -> i64 {
@@ -51,7 +57,11 @@ fn date_text(date: Option<Date>) -> Option<String> {
 }
 
 fn parse_date(text: Option<String>) -> Result<Option<Date>, StoreError> {
-    text.map(|t| t.parse().map_err(|e| StoreError::Corrupt(format!("date {t:?}: {e}")))).transpose()
+    text.map(|t| {
+        t.parse()
+            .map_err(|e| StoreError::Corrupt(format!("date {t:?}: {e}")))
+    })
+    .transpose()
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
@@ -59,7 +69,8 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
-    e.as_database_error().is_some_and(|d| d.is_unique_violation())
+    e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
 }
 
 /// The columns a projection row derives from the case: the clock that drives warnings
@@ -74,7 +85,8 @@ struct Projection {
 
 fn projection(case: &Case) -> Result<Projection, StoreError> {
     let clock = case.promised.as_ref().or(case.statutory.as_ref());
-    let running = !case.state.is_terminal() && case.state != CaseState::Suspended && clock.is_some();
+    let running =
+        !case.state.is_terminal() && case.state != CaseState::Suspended && clock.is_some();
     Ok(Projection {
         running: i32::from(running),
         deadline: date_text(clock.map(|c| c.deadline)),
@@ -93,7 +105,12 @@ fn warning_name(level: WarningLevel) -> &'static str {
 }
 
 /// Checks one case's chain; the problem, if any.
-fn check_chain(id: &str, version: u64, head: &str, records: &[(String, String, String)]) -> Option<String> {
+fn check_chain(
+    id: &str,
+    version: u64,
+    head: &str,
+    records: &[(String, String, String)],
+) -> Option<String> {
     let mut previous = String::new();
     for (index, (event_json, prev_hash, hash)) in records.iter().enumerate() {
         let seq = index as u64 + 1;
@@ -102,18 +119,29 @@ fn check_chain(id: &str, version: u64, head: &str, records: &[(String, String, S
             Err(e) => return Some(format!("event {seq} is unreadable: {e}")),
         };
         if event.case_id != id || event.seq != seq {
-            return Some(format!("event {seq} is out of place (it says case {} event {})", event.case_id, event.seq));
+            return Some(format!(
+                "event {seq} is out of place (it says case {} event {})",
+                event.case_id, event.seq
+            ));
         }
         if *prev_hash != previous {
-            return Some(format!("event {seq} does not follow event {} (chain broken: an event was removed, reordered or edited)", seq - 1));
+            return Some(format!(
+                "event {seq} does not follow event {} (chain broken: an event was removed, reordered or edited)",
+                seq - 1
+            ));
         }
         if event.chained_hash(&previous) != *hash {
-            return Some(format!("event {seq} was edited after it was written (hash mismatch)"));
+            return Some(format!(
+                "event {seq} was edited after it was written (hash mismatch)"
+            ));
         }
         previous = hash.clone();
     }
     if records.len() as u64 != version {
-        return Some(format!("the case is at version {version} but {} events are stored (events were removed)", records.len()));
+        return Some(format!(
+            "the case is at version {version} but {} events are stored (events were removed)",
+            records.len()
+        ));
     }
     if previous != head {
         return Some("the last event's hash differs from the case's head hash".to_owned());
@@ -133,7 +161,10 @@ macro_rules! backend {
             pub async fn commit(&self, writes: &[CaseWrite]) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin().await?;
                 for write in writes {
-                    let conflict = || StoreError::Conflict { case_id: write.case.id.clone(), expected: write.expected_version };
+                    let conflict = || StoreError::Conflict {
+                        case_id: write.case.id.clone(),
+                        expected: write.expected_version,
+                    };
                     for record in &write.events {
                         let e = &record.event;
                         sqlx::query(INSERT_EVENT)
@@ -149,7 +180,13 @@ macro_rules! backend {
                             .bind(&record.hash)
                             .execute(&mut *tx)
                             .await
-                            .map_err(|err| if is_unique_violation(&err) { conflict() } else { err.into() })?;
+                            .map_err(|err| {
+                                if is_unique_violation(&err) {
+                                    conflict()
+                                } else {
+                                    err.into()
+                                }
+                            })?;
                     }
                     let case = &write.case;
                     let p = projection(case)?;
@@ -175,7 +212,13 @@ macro_rules! backend {
                             .bind(p.snapshot)
                             .execute(&mut *tx)
                             .await
-                            .map_err(|err| if is_unique_violation(&err) { conflict() } else { err.into() })?;
+                            .map_err(|err| {
+                                if is_unique_violation(&err) {
+                                    conflict()
+                                } else {
+                                    err.into()
+                                }
+                            })?;
                     } else {
                         let done = sqlx::query(UPDATE_CASE)
                             .bind(&case.id)
@@ -202,7 +245,13 @@ macro_rules! backend {
                             .bind(json(response)?)
                             .execute(&mut *tx)
                             .await
-                            .map_err(|err| if is_unique_violation(&err) { conflict() } else { err.into() })?;
+                            .map_err(|err| {
+                                if is_unique_violation(&err) {
+                                    conflict()
+                                } else {
+                                    err.into()
+                                }
+                            })?;
                     }
                 }
                 tx.commit().await?;
@@ -210,31 +259,56 @@ macro_rules! backend {
             }
 
             pub async fn load_case(&self, id: &str) -> Result<Option<StoredCase>, StoreError> {
-                let Some(row) = sqlx::query(SELECT_CASE).bind(id).fetch_optional(&self.pool).await? else {
+                let Some(row) = sqlx::query(SELECT_CASE)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                else {
                     return Ok(None);
                 };
                 let snapshot: String = row.try_get("snapshot")?;
-                let case = serde_json::from_str(&snapshot).map_err(|e| StoreError::Corrupt(format!("case {id}: {e}")))?;
-                Ok(Some(StoredCase { case, head_hash: row.try_get("head_hash")? }))
+                let case = serde_json::from_str(&snapshot)
+                    .map_err(|e| StoreError::Corrupt(format!("case {id}: {e}")))?;
+                Ok(Some(StoredCase {
+                    case,
+                    head_hash: row.try_get("head_hash")?,
+                }))
             }
 
             pub async fn events(&self, id: &str) -> Result<Vec<EventRecord>, StoreError> {
-                let rows = sqlx::query(SELECT_EVENTS).bind(id).fetch_all(&self.pool).await?;
+                let rows = sqlx::query(SELECT_EVENTS)
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?;
                 rows.into_iter()
                     .map(|row| {
                         let text: String = row.try_get("event")?;
-                        let event = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("event of {id}: {e}")))?;
-                        Ok(EventRecord { event, prev_hash: row.try_get("prev_hash")?, hash: row.try_get("hash")? })
+                        let event = serde_json::from_str(&text)
+                            .map_err(|e| StoreError::Corrupt(format!("event of {id}: {e}")))?;
+                        Ok(EventRecord {
+                            event,
+                            prev_hash: row.try_get("prev_hash")?,
+                            hash: row.try_get("hash")?,
+                        })
                     })
                     .collect()
             }
 
-            pub async fn find_request(&self, request_id: &str) -> Result<Option<serde_json::Value>, StoreError> {
-                let Some(row) = sqlx::query(SELECT_REQUEST).bind(request_id).fetch_optional(&self.pool).await? else {
+            pub async fn find_request(
+                &self,
+                request_id: &str,
+            ) -> Result<Option<serde_json::Value>, StoreError> {
+                let Some(row) = sqlx::query(SELECT_REQUEST)
+                    .bind(request_id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                else {
                     return Ok(None);
                 };
                 let text: String = row.try_get("response")?;
-                serde_json::from_str(&text).map(Some).map_err(|e| StoreError::Corrupt(e.to_string()))
+                serde_json::from_str(&text)
+                    .map(Some)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))
             }
 
             pub async fn list_cases(&self, f: &CaseFilter) -> Result<Vec<CaseSummary>, StoreError> {
@@ -272,17 +346,35 @@ macro_rules! backend {
             pub async fn warning_counts(&self, today: Date) -> Result<(u64, u64, u64), StoreError> {
                 let day = today.to_string();
                 let count = |n: i64| u64::try_from(n).unwrap_or(0);
-                let red: i64 = sqlx::query(COUNT_RED).bind(&day).fetch_one(&self.pool).await?.try_get(0)?;
-                let yellow: i64 = sqlx::query(COUNT_YELLOW).bind(&day).fetch_one(&self.pool).await?.try_get(0)?;
-                let running: i64 = sqlx::query(COUNT_RUNNING).fetch_one(&self.pool).await?.try_get(0)?;
+                let red: i64 = sqlx::query(COUNT_RED)
+                    .bind(&day)
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get(0)?;
+                let yellow: i64 = sqlx::query(COUNT_YELLOW)
+                    .bind(&day)
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get(0)?;
+                let running: i64 = sqlx::query(COUNT_RUNNING)
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get(0)?;
                 Ok((count(running - red - yellow), count(yellow), count(red)))
             }
 
             pub async fn verify_audit(&self) -> Result<AuditReport, StoreError> {
-                let mut report = AuditReport { cases: 0, events: 0, first_broken: None };
+                let mut report = AuditReport {
+                    cases: 0,
+                    events: 0,
+                    first_broken: None,
+                };
                 let mut after = String::new();
                 loop {
-                    let cases = sqlx::query(AUDIT_CASES).bind(&after).fetch_all(&self.pool).await?;
+                    let cases = sqlx::query(AUDIT_CASES)
+                        .bind(&after)
+                        .fetch_all(&self.pool)
+                        .await?;
                     let Some(last) = cases.last() else { break };
                     after = last.try_get("id")?;
                     for row in &cases {
@@ -294,7 +386,13 @@ macro_rules! backend {
                             .fetch_all(&self.pool)
                             .await?
                             .into_iter()
-                            .map(|r| Ok((r.try_get("event")?, r.try_get("prev_hash")?, r.try_get("hash")?)))
+                            .map(|r| {
+                                Ok((
+                                    r.try_get("event")?,
+                                    r.try_get("prev_hash")?,
+                                    r.try_get("hash")?,
+                                ))
+                            })
                             .collect::<Result<_, sqlx::Error>>()?;
                         report.cases += 1;
                         report.events += records.len() as u64;
@@ -304,9 +402,15 @@ macro_rules! backend {
                         }
                     }
                 }
-                let orphan: Option<String> = sqlx::query(AUDIT_ORPHANS).fetch_one(&self.pool).await?.try_get(0)?;
+                let orphan: Option<String> = sqlx::query(AUDIT_ORPHANS)
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get(0)?;
                 if let Some(id) = orphan {
-                    report.first_broken = Some((id, "events exist for a case whose record was deleted".to_owned()));
+                    report.first_broken = Some((
+                        id,
+                        "events exist for a case whose record was deleted".to_owned(),
+                    ));
                 }
                 Ok(report)
             }
@@ -327,24 +431,35 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
         Ok(SqliteStore { pool })
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?;
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&self.pool)
+            .await?;
         Ok(())
     }
 }
 
 impl PostgresStore {
     pub async fn connect(url: &str) -> Result<PostgresStore, StoreError> {
-        let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
         Ok(PostgresStore { pool })
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("./migrations/postgres").run(&self.pool).await?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&self.pool)
+            .await?;
         Ok(())
     }
 }

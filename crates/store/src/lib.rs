@@ -39,7 +39,9 @@ impl Store {
         } else if url.starts_with("sqlite:") {
             Store::Sqlite(SqliteStore::connect(url).await?)
         } else {
-            return Err(StoreError::BadUrl { url: url.to_owned() });
+            return Err(StoreError::BadUrl {
+                url: url.to_owned(),
+            });
         };
         store.migrate().await?;
         Ok(store)
@@ -76,7 +78,10 @@ impl Store {
     }
 
     /// The stored response of an earlier request with this id.
-    pub async fn find_request(&self, request_id: &str) -> Result<Option<serde_json::Value>, StoreError> {
+    pub async fn find_request(
+        &self,
+        request_id: &str,
+    ) -> Result<Option<serde_json::Value>, StoreError> {
         dispatch!(self, s => s.find_request(request_id).await)
     }
 

@@ -73,7 +73,9 @@ impl Clock {
         };
         let deadline = calendar.deadline(on, limit.amount, unit, Some(region))?;
         let share = (u64::from(limit.amount) * u64::from(policy.yellow_at_permille)).div_ceil(1000);
-        let yellow_days = u32::try_from(share).unwrap_or(limit.amount).min(limit.amount);
+        let yellow_days = u32::try_from(share)
+            .unwrap_or(limit.amount)
+            .min(limit.amount);
         let yellow_from = match unit {
             PeriodUnit::WorkingDays => calendar.add_working_days(on, yellow_days, Some(region))?,
             PeriodUnit::CalendarDays => add_days(on, yellow_days)?,
@@ -90,7 +92,12 @@ impl Clock {
 
     /// The clock pushed out by `days` of its own unit (an extension, or the time a
     /// suspension stopped it).
-    pub fn pushed_out(&self, days: u32, calendar: &Calendar, region: RegionCode) -> Result<Clock, CalendarError> {
+    pub fn pushed_out(
+        &self,
+        days: u32,
+        calendar: &Calendar,
+        region: RegionCode,
+    ) -> Result<Clock, CalendarError> {
         let Some(unit) = period(self.unit) else {
             return Ok(self.clone());
         };
@@ -99,7 +106,9 @@ impl Clock {
         }
         let deadline = calendar.deadline(self.deadline, days, unit, Some(region))?;
         let yellow_from = match unit {
-            PeriodUnit::WorkingDays => calendar.add_working_days(self.yellow_from, days, Some(region))?,
+            PeriodUnit::WorkingDays => {
+                calendar.add_working_days(self.yellow_from, days, Some(region))?
+            }
             PeriodUnit::CalendarDays => add_days(self.yellow_from, days)?,
         }
         .min(deadline);
@@ -112,7 +121,13 @@ impl Clock {
     }
 
     /// How many days of this clock's unit passed between two dates (for a suspension).
-    pub fn elapsed(&self, from: Date, to: Date, calendar: &Calendar, region: RegionCode) -> Result<u32, CalendarError> {
+    pub fn elapsed(
+        &self,
+        from: Date,
+        to: Date,
+        calendar: &Calendar,
+        region: RegionCode,
+    ) -> Result<u32, CalendarError> {
         let days = match period(self.unit) {
             None => 0,
             Some(PeriodUnit::WorkingDays) => calendar.count_working_days(from, to, Some(region))?,

@@ -30,7 +30,6 @@ pub enum ActorRole {
     Applicant,
 }
 
-
 /// An application as it arrives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Submission {
@@ -58,7 +57,9 @@ pub enum CommandKind {
     /// Issue the one-time notice of everything missing (一次性告知).
     IssueNotice,
     /// The applicant supplies materials (补正), or a provisionally accepted one arrives.
-    Supplement { materials: Vec<String> },
+    Supplement {
+        materials: Vec<String>,
+    },
     /// 受理, possibly with materials accepted provisionally (容缺, non-key only) or
     /// replaced by a signed commitment (告知承诺, where the guide allows).
     Accept {
@@ -71,7 +72,9 @@ pub enum CommandKind {
         supply_within_days: u32,
     },
     /// 不予受理, with the written reason.
-    Refuse { reason: String },
+    Refuse {
+        reason: String,
+    },
     StartReview,
     Decide {
         grant: bool,
@@ -79,15 +82,31 @@ pub enum CommandKind {
         #[serde(default)]
         legal_basis: Vec<String>,
     },
-    Complete { method: String },
+    Complete {
+        method: String,
+    },
     /// 即办件: accept, grant and deliver at the window in one step.
-    CompleteOnTheSpot { method: String },
-    Withdraw { reason: String },
-    Suspend { reason: String },
-    Resume { reason: String },
-    Extend { days: u32, reason: String },
+    CompleteOnTheSpot {
+        method: String,
+    },
+    Withdraw {
+        reason: String,
+    },
+    Suspend {
+        reason: String,
+    },
+    Resume {
+        reason: String,
+    },
+    Extend {
+        days: u32,
+        reason: String,
+    },
     /// The result of verifying a commitment; a false one revokes or terminates.
-    VerifyCommitment { material: String, truthful: bool },
+    VerifyCommitment {
+        material: String,
+        truthful: bool,
+    },
     /// Provisional materials never arrived by their date: the defined outcome, 终止.
     LapseProvisional,
 }

@@ -47,7 +47,7 @@ impl DocumentIssued {
 pub enum EventBody {
     Submitted {
         submission: Submission,
-        guide: GuideSnapshot,
+        guide: Box<GuideSnapshot>,
         acceptance: Option<Clock>,
     },
     NoticeIssued {
@@ -159,6 +159,10 @@ impl CaseEvent {
         let mut hasher = Sha256::new();
         hasher.update(previous.as_bytes());
         hasher.update(serde_json::to_string(self).unwrap_or_default().as_bytes());
-        hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }

@@ -30,7 +30,9 @@ pub enum CaseError {
         command: &'static str,
         allowed: Vec<&'static str>,
     },
-    #[error("the case changed meanwhile: you saw version {expected}, it is now at version {actual}; reload and try again")]
+    #[error(
+        "the case changed meanwhile: you saw version {expected}, it is now at version {actual}; reload and try again"
+    )]
     Conflict { expected: u64, actual: u64 },
     #[error("role {role} may not `{command}`")]
     RoleNotAllowed { role: String, command: &'static str },
@@ -91,14 +93,39 @@ impl CaseError {
 /// The commands allowed in a state, in lifecycle order.
 pub fn allowed_commands(state: CaseState) -> Vec<&'static str> {
     match state {
-        CaseState::Submitted => vec!["issue_notice", "supplement", "accept", "refuse", "complete_on_the_spot", "withdraw"],
+        CaseState::Submitted => vec![
+            "issue_notice",
+            "supplement",
+            "accept",
+            "refuse",
+            "complete_on_the_spot",
+            "withdraw",
+        ],
         CaseState::AwaitingSupplement => vec!["supplement", "refuse", "withdraw"],
-        CaseState::Accepted => vec!["start_review", "supplement", "suspend", "extend", "verify_commitment", "lapse_provisional", "withdraw"],
-        CaseState::InReview => vec!["decide", "supplement", "suspend", "extend", "verify_commitment", "lapse_provisional", "withdraw"],
+        CaseState::Accepted => vec![
+            "start_review",
+            "supplement",
+            "suspend",
+            "extend",
+            "verify_commitment",
+            "lapse_provisional",
+            "withdraw",
+        ],
+        CaseState::InReview => vec![
+            "decide",
+            "supplement",
+            "suspend",
+            "extend",
+            "verify_commitment",
+            "lapse_provisional",
+            "withdraw",
+        ],
         CaseState::Suspended => vec!["resume", "withdraw"],
         CaseState::Decided => vec!["complete", "verify_commitment"],
         CaseState::Completed => vec!["verify_commitment"],
-        CaseState::Refused | CaseState::Withdrawn | CaseState::Terminated | CaseState::Revoked => Vec::new(),
+        CaseState::Refused | CaseState::Withdrawn | CaseState::Terminated | CaseState::Revoked => {
+            Vec::new()
+        }
     }
 }
 
@@ -107,7 +134,11 @@ fn role_allowed(role: ActorRole, command: &CommandKind) -> bool {
     use Role::*;
     let staff = |roles: &[Role]| matches!(role, ActorRole::Staff(r) if roles.contains(&r));
     match command {
-        C::IssueNotice | C::Accept { .. } | C::Refuse { .. } | C::Complete { .. } | C::CompleteOnTheSpot { .. } => staff(&[Clerk, Supervisor]),
+        C::IssueNotice
+        | C::Accept { .. }
+        | C::Refuse { .. }
+        | C::Complete { .. }
+        | C::CompleteOnTheSpot { .. } => staff(&[Clerk, Supervisor]),
         C::Supplement { .. } => role == ActorRole::Applicant || staff(&[Clerk, Supervisor]),
         C::StartReview | C::VerifyCommitment { .. } => staff(&[Reviewer, Supervisor]),
         C::Decide { .. } => staff(&[Reviewer, Supervisor, System]),
@@ -126,20 +157,40 @@ fn role_name(role: ActorRole) -> String {
 }
 
 fn not_empty(text: &str, field: &'static str) -> Result<(), CaseError> {
-    if text.trim().is_empty() { Err(CaseError::Empty { field }) } else { Ok(()) }
+    if text.trim().is_empty() {
+        Err(CaseError::Empty { field })
+    } else {
+        Ok(())
+    }
 }
 
 /// The first event of a new case.
-pub fn submit(case_id: &str, submission: Submission, guide: GuideSnapshot, actor: Actor, ctx: Context<'_>) -> Result<CaseEvent, CaseError> {
+pub fn submit(
+    case_id: &str,
+    submission: Submission,
+    guide: GuideSnapshot,
+    actor: Actor,
+    ctx: Context<'_>,
+) -> Result<CaseEvent, CaseError> {
     let acceptance = guide
         .guide
         .acceptance
         .as_ref()
-        .map(|limit| Clock::start(limit, ctx.today, ctx.calendar, submission.handling_region, ctx.policy))
+        .map(|limit| {
+            Clock::start(
+                limit,
+                ctx.today,
+                ctx.calendar,
+                submission.handling_region,
+                ctx.policy,
+            )
+        })
         .transpose()?;
     for material in &submission.materials {
         if !guide.guide.materials.iter().any(|m| &m.id == material) {
-            return Err(CaseError::UnknownMaterial { material: material.clone() });
+            return Err(CaseError::UnknownMaterial {
+                material: material.clone(),
+            });
         }
     }
     Ok(CaseEvent {
@@ -151,22 +202,36 @@ pub fn submit(case_id: &str, submission: Submission, guide: GuideSnapshot, actor
         from_state: None,
         to_state: Some(CaseState::Submitted),
         documents: Vec::new(),
-        body: EventBody::Submitted { submission, guide, acceptance },
+        body: EventBody::Submitted {
+            submission,
+            guide: Box::new(guide),
+            acceptance,
+        },
     })
 }
 
 /// Checks `command` against `case` and returns the event it causes.
 pub fn decide(case: &Case, command: &Command, ctx: Context<'_>) -> Result<CaseEvent, CaseError> {
     if command.expected_version != case.version {
-        return Err(CaseError::Conflict { expected: command.expected_version, actual: case.version });
+        return Err(CaseError::Conflict {
+            expected: command.expected_version,
+            actual: case.version,
+        });
     }
     let name = command.kind.name();
     let allowed = allowed_commands(case.state);
     if !allowed.contains(&name) {
-        return Err(CaseError::NotAllowed { state: case.state.name(), command: name, allowed });
+        return Err(CaseError::NotAllowed {
+            state: case.state.name(),
+            command: name,
+            allowed,
+        });
     }
     if !role_allowed(command.actor.role, &command.kind) {
-        return Err(CaseError::RoleNotAllowed { role: role_name(command.actor.role), command: name });
+        return Err(CaseError::RoleNotAllowed {
+            role: role_name(command.actor.role),
+            command: name,
+        });
     }
     let (to, documents, body) = outcome(case, &command.kind, ctx)?;
     Ok(CaseEvent {
@@ -185,11 +250,21 @@ pub fn decide(case: &Case, command: &Command, ctx: Context<'_>) -> Result<CaseEv
 type Outcome = (CaseState, Vec<DocumentIssued>, EventBody);
 
 fn material<'a>(case: &'a Case, id: &str) -> Result<&'a crate::catalog::Material, CaseError> {
-    case.guide.guide.materials.iter().find(|m| m.id == id).ok_or_else(|| CaseError::UnknownMaterial { material: id.to_owned() })
+    case.guide
+        .guide
+        .materials
+        .iter()
+        .find(|m| m.id == id)
+        .ok_or_else(|| CaseError::UnknownMaterial {
+            material: id.to_owned(),
+        })
 }
 
 fn document(kind: DocumentKind, case: &Case, content: serde_json::Value) -> DocumentIssued {
-    DocumentIssued::of(kind, &json!({ "case": case.id, "item": case.item, "guide": case.guide.content_hash, "content": content }))
+    DocumentIssued::of(
+        kind,
+        &json!({ "case": case.id, "item": case.item, "guide": case.guide.content_hash, "content": content }),
+    )
 }
 
 fn outcome(case: &Case, kind: &CommandKind, ctx: Context<'_>) -> Result<Outcome, CaseError> {
@@ -203,8 +278,19 @@ fn outcome(case: &Case, kind: &CommandKind, ctx: Context<'_>) -> Result<Outcome,
             if case.noticed_gaps.contains(&missing) {
                 return Err(CaseError::NoticeAlreadyIssued { missing });
             }
-            let doc = document(DocumentKind::OneTimeNotice, case, json!({ "missing": missing }));
-            Ok((CaseState::AwaitingSupplement, vec![doc], EventBody::NoticeIssued { missing, acceptance: None }))
+            let doc = document(
+                DocumentKind::OneTimeNotice,
+                case,
+                json!({ "missing": missing }),
+            );
+            Ok((
+                CaseState::AwaitingSupplement,
+                vec![doc],
+                EventBody::NoticeIssued {
+                    missing,
+                    acceptance: None,
+                },
+            ))
         }
         CommandKind::Supplement { materials } => {
             if materials.is_empty() {
@@ -214,71 +300,182 @@ fn outcome(case: &Case, kind: &CommandKind, ctx: Context<'_>) -> Result<Outcome,
                 material(case, m)?;
             }
             let restart = case.state == CaseState::AwaitingSupplement
-                && case.guide.guide.acceptance.as_ref().is_some_and(|a| a.restart_on_supplement);
+                && case
+                    .guide
+                    .guide
+                    .acceptance
+                    .as_ref()
+                    .is_some_and(|a| a.restart_on_supplement);
             let acceptance = match (&case.guide.guide.acceptance, restart) {
-                (Some(limit), true) => Some(Clock::start(limit, ctx.today, ctx.calendar, region, ctx.policy)?),
+                (Some(limit), true) => Some(Clock::start(
+                    limit,
+                    ctx.today,
+                    ctx.calendar,
+                    region,
+                    ctx.policy,
+                )?),
                 _ => None,
             };
-            let to = if case.state == CaseState::AwaitingSupplement { CaseState::Submitted } else { case.state };
-            Ok((to, Vec::new(), EventBody::Supplemented { materials: materials.clone(), acceptance }))
+            let to = if case.state == CaseState::AwaitingSupplement {
+                CaseState::Submitted
+            } else {
+                case.state
+            };
+            Ok((
+                to,
+                Vec::new(),
+                EventBody::Supplemented {
+                    materials: materials.clone(),
+                    acceptance,
+                },
+            ))
         }
-        CommandKind::Accept { provisional, commitments, supply_within_days } => {
+        CommandKind::Accept {
+            provisional,
+            commitments,
+            supply_within_days,
+        } => {
             for id in provisional {
                 if material(case, id)?.key {
-                    return Err(CaseError::KeyMaterial { material: id.clone() });
+                    return Err(CaseError::KeyMaterial {
+                        material: id.clone(),
+                    });
                 }
             }
             for id in commitments {
                 if !material(case, id)?.commitment_allowed {
-                    return Err(CaseError::CommitmentNotAllowed { material: id.clone() });
+                    return Err(CaseError::CommitmentNotAllowed {
+                        material: id.clone(),
+                    });
                 }
             }
             let mut projected = case.clone();
             projected.commitments = commitments.clone();
-            projected.pending = provisional.iter().map(|m| PendingMaterial { material: m.clone(), supply_by: ctx.today }).collect();
+            projected.pending = provisional
+                .iter()
+                .map(|m| PendingMaterial {
+                    material: m.clone(),
+                    supply_by: ctx.today,
+                })
+                .collect();
             let missing = projected.missing_materials();
             if !missing.is_empty() {
                 return Err(CaseError::MissingMaterials { missing });
             }
-            let supply_by = ctx.calendar.add_working_days(ctx.today, (*supply_within_days).max(1), Some(region))?;
+            let supply_by = ctx.calendar.add_working_days(
+                ctx.today,
+                (*supply_within_days).max(1),
+                Some(region),
+            )?;
             let statutory = match &case.guide.guide.statutory {
-                StatutoryLimit::Set(limit) => Some(Clock::start(limit, ctx.today, ctx.calendar, region, ctx.policy)?),
+                StatutoryLimit::Set(limit) => Some(Clock::start(
+                    limit,
+                    ctx.today,
+                    ctx.calendar,
+                    region,
+                    ctx.policy,
+                )?),
                 _ => None,
             };
-            let promised = case.guide.guide.promised.as_ref().map(|l| Clock::start(l, ctx.today, ctx.calendar, region, ctx.policy)).transpose()?;
-            let pending: Vec<PendingMaterial> = provisional.iter().map(|m| PendingMaterial { material: m.clone(), supply_by }).collect();
-            let doc = document(DocumentKind::AcceptanceReceipt, case, json!({
-                "accepted_on": ctx.today,
-                "statutory_deadline": statutory.as_ref().map(|c| c.deadline),
-                "promised_deadline": promised.as_ref().map(|c| c.deadline),
-                "provisional": pending,
-                "commitments": commitments,
-            }));
-            Ok((CaseState::Accepted, vec![doc], EventBody::Accepted { statutory, promised, provisional: pending, commitments: commitments.clone() }))
+            let promised = case
+                .guide
+                .guide
+                .promised
+                .as_ref()
+                .map(|l| Clock::start(l, ctx.today, ctx.calendar, region, ctx.policy))
+                .transpose()?;
+            let pending: Vec<PendingMaterial> = provisional
+                .iter()
+                .map(|m| PendingMaterial {
+                    material: m.clone(),
+                    supply_by,
+                })
+                .collect();
+            let doc = document(
+                DocumentKind::AcceptanceReceipt,
+                case,
+                json!({
+                    "accepted_on": ctx.today,
+                    "statutory_deadline": statutory.as_ref().map(|c| c.deadline),
+                    "promised_deadline": promised.as_ref().map(|c| c.deadline),
+                    "provisional": pending,
+                    "commitments": commitments,
+                }),
+            );
+            Ok((
+                CaseState::Accepted,
+                vec![doc],
+                EventBody::Accepted {
+                    statutory,
+                    promised,
+                    provisional: pending,
+                    commitments: commitments.clone(),
+                },
+            ))
         }
         CommandKind::Refuse { reason } => {
             not_empty(reason, "reason")?;
-            let doc = document(DocumentKind::RefusalNotice, case, json!({ "reason": reason, "on": ctx.today }));
-            Ok((CaseState::Refused, vec![doc], EventBody::Refused { reason: reason.clone() }))
+            let doc = document(
+                DocumentKind::RefusalNotice,
+                case,
+                json!({ "reason": reason, "on": ctx.today }),
+            );
+            Ok((
+                CaseState::Refused,
+                vec![doc],
+                EventBody::Refused {
+                    reason: reason.clone(),
+                },
+            ))
         }
         CommandKind::StartReview => Ok((CaseState::InReview, Vec::new(), EventBody::ReviewStarted)),
-        CommandKind::Decide { grant, reason, legal_basis } => {
+        CommandKind::Decide {
+            grant,
+            reason,
+            legal_basis,
+        } => {
             if *grant && !case.pending.is_empty() {
-                return Err(CaseError::ProvisionalPending { materials: case.pending.iter().map(|p| p.material.clone()).collect() });
+                return Err(CaseError::ProvisionalPending {
+                    materials: case.pending.iter().map(|p| p.material.clone()).collect(),
+                });
             }
             if !grant {
                 not_empty(reason, "reason")?;
                 if legal_basis.is_empty() {
-                    return Err(CaseError::Empty { field: "legal_basis" });
+                    return Err(CaseError::Empty {
+                        field: "legal_basis",
+                    });
                 }
             }
             let appeal = (!grant).then(|| "对本决定不服的，可以自收到决定之日起六十日内依法申请行政复议，或者六个月内依法向人民法院提起行政诉讼。".to_owned());
-            let doc = document(DocumentKind::Decision, case, json!({ "grant": grant, "reason": reason, "legal_basis": legal_basis, "appeal": appeal }));
-            Ok((CaseState::Decided, vec![doc], EventBody::Decided { grant: *grant, reason: reason.clone(), legal_basis: legal_basis.clone(), appeal }))
+            let doc = document(
+                DocumentKind::Decision,
+                case,
+                json!({ "grant": grant, "reason": reason, "legal_basis": legal_basis, "appeal": appeal }),
+            );
+            Ok((
+                CaseState::Decided,
+                vec![doc],
+                EventBody::Decided {
+                    grant: *grant,
+                    reason: reason.clone(),
+                    legal_basis: legal_basis.clone(),
+                    appeal,
+                },
+            ))
         }
         CommandKind::Complete { method } => {
             not_empty(method, "method")?;
-            Ok((CaseState::Completed, Vec::new(), EventBody::Completed { delivery: Delivery { method: method.clone(), delivered_on: ctx.today } }))
+            Ok((
+                CaseState::Completed,
+                Vec::new(),
+                EventBody::Completed {
+                    delivery: Delivery {
+                        method: method.clone(),
+                        delivered_on: ctx.today,
+                    },
+                },
+            ))
         }
         CommandKind::CompleteOnTheSpot { method } => {
             if case.guide.guide.kind != ItemKind::OnTheSpot {
@@ -289,16 +486,42 @@ fn outcome(case: &Case, kind: &CommandKind, ctx: Context<'_>) -> Result<Outcome,
                 return Err(CaseError::MissingMaterials { missing });
             }
             not_empty(method, "method")?;
-            let doc = document(DocumentKind::Decision, case, json!({ "grant": true, "on_the_spot": true, "on": ctx.today }));
-            Ok((CaseState::Completed, vec![doc], EventBody::CompletedOnTheSpot { delivery: Delivery { method: method.clone(), delivered_on: ctx.today } }))
+            let doc = document(
+                DocumentKind::Decision,
+                case,
+                json!({ "grant": true, "on_the_spot": true, "on": ctx.today }),
+            );
+            Ok((
+                CaseState::Completed,
+                vec![doc],
+                EventBody::CompletedOnTheSpot {
+                    delivery: Delivery {
+                        method: method.clone(),
+                        delivered_on: ctx.today,
+                    },
+                },
+            ))
         }
         CommandKind::Withdraw { reason } => {
             not_empty(reason, "reason")?;
-            Ok((CaseState::Withdrawn, Vec::new(), EventBody::Withdrawn { reason: reason.clone() }))
+            Ok((
+                CaseState::Withdrawn,
+                Vec::new(),
+                EventBody::Withdrawn {
+                    reason: reason.clone(),
+                },
+            ))
         }
         CommandKind::Suspend { reason } => {
             not_empty(reason, "reason")?;
-            Ok((CaseState::Suspended, Vec::new(), EventBody::Suspended { from: case.state, reason: reason.clone() }))
+            Ok((
+                CaseState::Suspended,
+                Vec::new(),
+                EventBody::Suspended {
+                    from: case.state,
+                    reason: reason.clone(),
+                },
+            ))
         }
         CommandKind::Resume { reason } => {
             not_empty(reason, "reason")?;
@@ -315,7 +538,16 @@ fn outcome(case: &Case, kind: &CommandKind, ctx: Context<'_>) -> Result<Outcome,
             let (statutory, stopped) = push(&case.statutory)?;
             let (promised, _) = push(&case.promised)?;
             let to = case.suspended_from.unwrap_or(CaseState::Accepted);
-            Ok((to, Vec::new(), EventBody::Resumed { reason: reason.clone(), stopped_days: stopped, statutory, promised }))
+            Ok((
+                to,
+                Vec::new(),
+                EventBody::Resumed {
+                    reason: reason.clone(),
+                    stopped_days: stopped,
+                    statutory,
+                    promised,
+                },
+            ))
         }
         CommandKind::Extend { days, reason } => {
             not_empty(reason, "reason")?;
@@ -327,17 +559,45 @@ fn outcome(case: &Case, kind: &CommandKind, ctx: Context<'_>) -> Result<Outcome,
             };
             let left = extension.amount.saturating_sub(case.extended_days);
             if *days == 0 || *days > left {
-                return Err(CaseError::ExtensionTooLong { requested: *days, allowed: left });
+                return Err(CaseError::ExtensionTooLong {
+                    requested: *days,
+                    allowed: left,
+                });
             }
-            let statutory = case.statutory.as_ref().map(|c| c.pushed_out(*days, ctx.calendar, region)).transpose()?;
-            let promised = case.promised.as_ref().map(|c| c.pushed_out(*days, ctx.calendar, region)).transpose()?;
-            Ok((case.state, Vec::new(), EventBody::Extended { days: *days, reason: reason.clone(), statutory, promised }))
+            let statutory = case
+                .statutory
+                .as_ref()
+                .map(|c| c.pushed_out(*days, ctx.calendar, region))
+                .transpose()?;
+            let promised = case
+                .promised
+                .as_ref()
+                .map(|c| c.pushed_out(*days, ctx.calendar, region))
+                .transpose()?;
+            Ok((
+                case.state,
+                Vec::new(),
+                EventBody::Extended {
+                    days: *days,
+                    reason: reason.clone(),
+                    statutory,
+                    promised,
+                },
+            ))
         }
-        CommandKind::VerifyCommitment { material: id, truthful } => {
+        CommandKind::VerifyCommitment {
+            material: id,
+            truthful,
+        } => {
             if !case.unverified_commitments.contains(id) {
-                return Err(CaseError::NoSuchCommitment { material: id.clone() });
+                return Err(CaseError::NoSuchCommitment {
+                    material: id.clone(),
+                });
             }
-            let body = EventBody::CommitmentVerified { material: id.clone(), truthful: *truthful };
+            let body = EventBody::CommitmentVerified {
+                material: id.clone(),
+                truthful: *truthful,
+            };
             if *truthful {
                 return Ok((case.state, Vec::new(), body));
             }
@@ -348,7 +608,11 @@ fn outcome(case: &Case, kind: &CommandKind, ctx: Context<'_>) -> Result<Outcome,
                 _ => CaseState::Terminated,
             };
             let docs = if to == CaseState::Revoked {
-                vec![document(DocumentKind::RevocationNotice, case, json!({ "false_commitment": id, "on": ctx.today }))]
+                vec![document(
+                    DocumentKind::RevocationNotice,
+                    case,
+                    json!({ "false_commitment": id, "on": ctx.today }),
+                )]
             } else {
                 Vec::new()
             };
@@ -361,8 +625,19 @@ fn outcome(case: &Case, kind: &CommandKind, ctx: Context<'_>) -> Result<Outcome,
             if ctx.today <= first {
                 return Err(CaseError::NothingOverdue { due: first });
             }
-            let overdue: Vec<String> = case.pending.iter().filter(|p| p.supply_by < ctx.today).map(|p| p.material.clone()).collect();
-            Ok((CaseState::Terminated, Vec::new(), EventBody::Terminated { reason: format!("容缺材料逾期未补正: {}", overdue.join(", ")) }))
+            let overdue: Vec<String> = case
+                .pending
+                .iter()
+                .filter(|p| p.supply_by < ctx.today)
+                .map(|p| p.material.clone())
+                .collect();
+            Ok((
+                CaseState::Terminated,
+                Vec::new(),
+                EventBody::Terminated {
+                    reason: format!("容缺材料逾期未补正: {}", overdue.join(", ")),
+                },
+            ))
         }
     }
 }

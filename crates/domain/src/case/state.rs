@@ -134,7 +134,7 @@ impl Case {
             channel: submission.channel,
             accepting_region: submission.accepting_region,
             handling_region: submission.handling_region,
-            guide: guide.clone(),
+            guide: (**guide).clone(),
             provided: submission.materials.clone(),
             commitments: Vec::new(),
             unverified_commitments: Vec::new(),
@@ -160,13 +160,19 @@ impl Case {
         }
         match &event.body {
             EventBody::Submitted { .. } => {}
-            EventBody::NoticeIssued { missing, acceptance } => {
+            EventBody::NoticeIssued {
+                missing,
+                acceptance,
+            } => {
                 self.noticed_gaps.push(missing.clone());
                 if acceptance.is_some() {
                     self.acceptance = acceptance.clone();
                 }
             }
-            EventBody::Supplemented { materials, acceptance } => {
+            EventBody::Supplemented {
+                materials,
+                acceptance,
+            } => {
                 for m in materials {
                     if !self.provided.contains(m) {
                         self.provided.push(m.clone());
@@ -190,14 +196,18 @@ impl Case {
                 self.unverified_commitments = commitments.clone();
                 self.acceptance = None;
             }
-            EventBody::Refused { .. } | EventBody::Withdrawn { .. } | EventBody::Terminated { .. } => {}
+            EventBody::Refused { .. }
+            | EventBody::Withdrawn { .. }
+            | EventBody::Terminated { .. } => {}
             EventBody::ReviewStarted => {}
             EventBody::Suspended { from, .. } => {
                 self.suspended_from = Some(*from);
                 self.suspended_on = Some(event.on);
             }
             EventBody::Resumed {
-                statutory, promised, ..
+                statutory,
+                promised,
+                ..
             } => {
                 self.statutory = statutory.clone();
                 self.promised = promised.clone();

@@ -1,0 +1,936 @@
+//! One conformance suite for every store behaviour, run through the service layer on
+//! SQLite and, when `YICHUANG_TEST_DATABASE_URL` is set, on PostgreSQL (each run in a
+//! fresh schema).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::{Arc, Mutex};
+
+use jiff::Timestamp;
+use jiff::civil::{Date, date};
+use jiff::tz::{TimeZone, offset};
+use yichuang_domain::case::{
+    Actor, ActorRole, Applicant, CaseError, Command, CommandKind, Submission, WarningLevel,
+};
+use yichuang_domain::catalog::{Channel, Role};
+use yichuang_domain::{Calendar, RegionCode};
+use yichuang_engine::{Engine, EngineConfig, EngineError, Request, Response};
+use yichuang_store::{CaseFilter, Store, StoreError};
+
+/// A test world: an engine on a fresh database with a clock the test moves.
+struct World {
+    engine: Engine,
+    now: Arc<Mutex<Timestamp>>,
+    _dir: Option<tempfile::TempDir>,
+    next: std::cell::Cell<u32>,
+}
+
+fn noon(day: Date) -> Timestamp {
+    day.at(12, 0, 0, 0)
+        .to_zoned(TimeZone::fixed(offset(8)))
+        .unwrap()
+        .timestamp()
+}
+
+impl World {
+    async fn new(url: Option<String>) -> World {
+        let (url, dir) = match url {
+            Some(url) => (url, None),
+            None => {
+                let dir = tempfile::tempdir().unwrap();
+                (Store::sqlite_url(&dir.path().join("cases.db")), Some(dir))
+            }
+        };
+        let store = Store::open(&url).await.unwrap();
+        let catalog = Arc::new(yichuang_catalog::builtin().unwrap().catalog);
+        let now = Arc::new(Mutex::new(noon(date(2026, 2, 10))));
+        let clock_now = now.clone();
+        let config = EngineConfig {
+            clock: Arc::new(move || *clock_now.lock().unwrap()),
+            ..EngineConfig::default()
+        };
+        let engine = Engine::start(store, catalog, Arc::new(Calendar::builtin()), config);
+        World {
+            engine,
+            now,
+            _dir: dir,
+            next: std::cell::Cell::new(0),
+        }
+    }
+
+    fn set_today(&self, day: Date) {
+        *self.now.lock().unwrap() = noon(day);
+    }
+
+    fn request_id(&self) -> String {
+        self.next.set(self.next.get() + 1);
+        format!("req-{}-{}", uuid_like(), self.next.get())
+    }
+
+    async fn submit(
+        &self,
+        item: &str,
+        accepting: &str,
+        handling: &str,
+        materials: &[&str],
+    ) -> Response {
+        let request = Request::Submit {
+            item: item.to_owned(),
+            submission: Submission {
+                applicant: Applicant::Person("11010519491231002X".to_owned()),
+                agent: None,
+                channel: Channel::Window,
+                accepting_region: RegionCode::parse(accepting).unwrap(),
+                handling_region: RegionCode::parse(handling).unwrap(),
+                materials: materials.iter().map(|m| (*m).to_owned()).collect(),
+            },
+            actor: clerk(),
+        };
+        self.engine
+            .execute(&self.request_id(), request)
+            .await
+            .unwrap()
+    }
+
+    async fn run(
+        &self,
+        case: &Response,
+        role: ActorRole,
+        kind: CommandKind,
+    ) -> Result<Response, EngineError> {
+        let current = self.engine.case(&case.case_id).await.unwrap().unwrap();
+        let command = Command {
+            expected_version: current.version,
+            actor: Actor {
+                id: "staff-1".to_owned(),
+                role,
+            },
+            kind,
+        };
+        self.engine
+            .execute(
+                &self.request_id(),
+                Request::Command {
+                    case_id: case.case_id.clone(),
+                    command,
+                },
+            )
+            .await
+    }
+}
+
+fn uuid_like() -> String {
+    format!(
+        "{:x}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
+}
+
+fn clerk() -> Actor {
+    Actor {
+        id: "clerk-1".to_owned(),
+        role: ActorRole::Staff(Role::Clerk),
+    }
+}
+
+const CLERK: ActorRole = ActorRole::Staff(Role::Clerk);
+const REVIEWER: ActorRole = ActorRole::Staff(Role::Reviewer);
+const SUPERVISOR: ActorRole = ActorRole::Staff(Role::Supervisor);
+
+fn case_error(result: Result<Response, EngineError>) -> CaseError {
+    match result {
+        Err(EngineError::Case(e)) => e,
+        other => panic!("expected a case error, got {other:?}"),
+    }
+}
+
+fn accept() -> CommandKind {
+    CommandKind::Accept {
+        provisional: vec![],
+        commitments: vec![],
+        supply_within_days: 5,
+    }
+}
+
+async fn full_lifecycle_with_one_time_notice(w: &World) {
+    let case = w
+        .submit(
+            "unemployment-benefit-claim",
+            "330211",
+            "330211",
+            &["id-card"],
+        )
+        .await;
+    assert_eq!(case.state, "submitted");
+    let missing = case_error(w.run(&case, CLERK, accept()).await);
+    assert_eq!(
+        missing,
+        CaseError::MissingMaterials {
+            missing: vec!["termination-proof".to_owned()]
+        }
+    );
+    let notice = w.run(&case, CLERK, CommandKind::IssueNotice).await.unwrap();
+    assert_eq!(notice.state, "awaiting_supplement");
+    assert_eq!(notice.documents.len(), 1);
+    // Supplying something else leaves the same gap: no second notice for it.
+    w.run(
+        &case,
+        ActorRole::Applicant,
+        CommandKind::Supplement {
+            materials: vec!["bank-account".to_owned()],
+        },
+    )
+    .await
+    .unwrap();
+    let again = case_error(w.run(&case, CLERK, CommandKind::IssueNotice).await);
+    assert!(
+        matches!(again, CaseError::NoticeAlreadyIssued { .. }),
+        "{again:?}"
+    );
+    w.run(
+        &case,
+        ActorRole::Applicant,
+        CommandKind::Supplement {
+            materials: vec!["termination-proof".to_owned()],
+        },
+    )
+    .await
+    .unwrap();
+    let accepted = w.run(&case, CLERK, accept()).await.unwrap();
+    assert_eq!(accepted.state, "accepted");
+    let stored = w.engine.case(&case.case_id).await.unwrap().unwrap();
+    // 2026-02-10 + 5 working days (浙江 promise) across the Spring Festival; law: 10.
+    assert_eq!(
+        stored.promised.as_ref().unwrap().deadline,
+        date(2026, 2, 24)
+    );
+    assert_eq!(
+        stored.statutory.as_ref().unwrap().deadline,
+        date(2026, 3, 2)
+    );
+    assert_eq!(stored.guide.guide.item, "unemployment-benefit-claim");
+    w.run(&case, REVIEWER, CommandKind::StartReview)
+        .await
+        .unwrap();
+    let decided = w
+        .run(
+            &case,
+            REVIEWER,
+            CommandKind::Decide {
+                grant: true,
+                reason: "符合条件".to_owned(),
+                legal_basis: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(decided.state, "decided");
+    let done = w
+        .run(
+            &case,
+            CLERK,
+            CommandKind::Complete {
+                method: "窗口领取".to_owned(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(done.state, "completed");
+    let events = w.engine.events(&case.case_id).await.unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e.event.body.name()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "submitted",
+            "notice_issued",
+            "supplemented",
+            "supplemented",
+            "accepted",
+            "review_started",
+            "decided",
+            "completed"
+        ]
+    );
+    assert!(events.windows(2).all(|p| p[1].prev_hash == p[0].hash));
+    // Terminal: nothing more is allowed, and the error says so.
+    let err = case_error(
+        w.run(
+            &case,
+            CLERK,
+            CommandKind::Withdraw {
+                reason: "x".to_owned(),
+            },
+        )
+        .await,
+    );
+    assert_eq!(
+        err.to_string(),
+        "`withdraw` is not allowed while the case is completed; allowed now: verify_commitment"
+    );
+}
+
+async fn commands_outside_their_state_or_role_are_refused(w: &World) {
+    let case = w
+        .submit(
+            "unemployment-benefit-claim",
+            "330211",
+            "330211",
+            &["id-card", "termination-proof"],
+        )
+        .await;
+    let err = case_error(
+        w.run(
+            &case,
+            CLERK,
+            CommandKind::Complete {
+                method: "窗口".to_owned(),
+            },
+        )
+        .await,
+    );
+    assert_eq!(err.code(), "not_allowed");
+    assert!(
+        err.to_string()
+            .contains("while the case is submitted; allowed now: issue_notice, supplement, accept"),
+        "{err}"
+    );
+    let err = case_error(w.run(&case, REVIEWER, accept()).await);
+    assert_eq!(err.to_string(), "role reviewer may not `accept`");
+    w.run(&case, CLERK, accept()).await.unwrap();
+    let err = case_error(
+        w.run(
+            &case,
+            CLERK,
+            CommandKind::Extend {
+                days: 1,
+                reason: "x".to_owned(),
+            },
+        )
+        .await,
+    );
+    assert_eq!(err.code(), "role_not_allowed");
+    let err = case_error(
+        w.run(
+            &case,
+            SUPERVISOR,
+            CommandKind::Extend {
+                days: 1,
+                reason: "x".to_owned(),
+            },
+        )
+        .await,
+    );
+    assert_eq!(err, CaseError::NoExtension);
+}
+
+async fn two_clerks_at_once_get_a_conflict_not_a_lost_update(w: &World) {
+    let case = w
+        .submit(
+            "unemployment-benefit-claim",
+            "330211",
+            "330211",
+            &["id-card", "termination-proof"],
+        )
+        .await;
+    let command = |kind| Request::Command {
+        case_id: case.case_id.clone(),
+        command: Command {
+            expected_version: 1,
+            actor: clerk(),
+            kind,
+        },
+    };
+    let a = w.engine.execute("conflict-a", command(accept()));
+    let b = w.engine.execute(
+        "conflict-b",
+        command(CommandKind::Refuse {
+            reason: "材料不符".to_owned(),
+        }),
+    );
+    let (a, b) = tokio::join!(a, b);
+    let oks = [&a, &b].iter().filter(|r| r.is_ok()).count();
+    assert_eq!(oks, 1, "{a:?} {b:?}");
+    let loser = if a.is_ok() { b } else { a };
+    assert!(
+        matches!(
+            loser,
+            Err(EngineError::Case(CaseError::Conflict {
+                expected: 1,
+                actual: 2
+            }))
+        ),
+        "{loser:?}"
+    );
+    assert_eq!(w.engine.events(&case.case_id).await.unwrap().len(), 2);
+}
+
+async fn a_retried_request_returns_the_first_answer(w: &World) {
+    let request = Request::Submit {
+        item: "social-security-card-issue".to_owned(),
+        submission: Submission {
+            applicant: Applicant::Person("11010519491231002X".to_owned()),
+            agent: None,
+            channel: Channel::Online,
+            accepting_region: RegionCode::parse("330211").unwrap(),
+            handling_region: RegionCode::parse("330211").unwrap(),
+            materials: vec!["id-card".to_owned()],
+        },
+        actor: clerk(),
+    };
+    let id = format!("retry-{}", uuid_like());
+    let first = w.engine.execute(&id, request.clone()).await.unwrap();
+    let second = w.engine.execute(&id, request.clone()).await.unwrap();
+    assert_eq!(first, second);
+    // Concurrent retries inside one batch, too.
+    let id2 = format!("retry2-{}", uuid_like());
+    let (x, y) = tokio::join!(
+        w.engine.execute(&id2, request.clone()),
+        w.engine.execute(&id2, request)
+    );
+    assert_eq!(x.unwrap(), y.unwrap());
+    let err = w
+        .engine
+        .execute(
+            " ",
+            Request::Command {
+                case_id: first.case_id,
+                command: Command {
+                    expected_version: 1,
+                    actor: clerk(),
+                    kind: accept(),
+                },
+            },
+        )
+        .await;
+    assert!(matches!(err, Err(EngineError::MissingRequestId)));
+}
+
+async fn provisional_acceptance_and_its_lapse(w: &World) {
+    w.set_today(date(2026, 3, 2));
+    let case = w
+        .submit(
+            "unemployment-benefit-claim",
+            "330211",
+            "330211",
+            &["id-card", "termination-proof"],
+        )
+        .await;
+    let err = case_error(
+        w.run(
+            &case,
+            CLERK,
+            CommandKind::Accept {
+                provisional: vec!["termination-proof".to_owned()],
+                commitments: vec![],
+                supply_within_days: 5,
+            },
+        )
+        .await,
+    );
+    assert_eq!(err.code(), "key_material");
+    w.run(
+        &case,
+        CLERK,
+        CommandKind::Accept {
+            provisional: vec!["bank-account".to_owned()],
+            commitments: vec![],
+            supply_within_days: 3,
+        },
+    )
+    .await
+    .unwrap();
+    let stored = w.engine.case(&case.case_id).await.unwrap().unwrap();
+    assert_eq!(stored.pending[0].supply_by, date(2026, 3, 5));
+    w.run(&case, REVIEWER, CommandKind::StartReview)
+        .await
+        .unwrap();
+    let err = case_error(
+        w.run(
+            &case,
+            REVIEWER,
+            CommandKind::Decide {
+                grant: true,
+                reason: String::new(),
+                legal_basis: vec![],
+            },
+        )
+        .await,
+    );
+    assert_eq!(err.code(), "provisional_pending");
+    let err = case_error(w.run(&case, CLERK, CommandKind::LapseProvisional).await);
+    assert_eq!(
+        err,
+        CaseError::NothingOverdue {
+            due: date(2026, 3, 5)
+        }
+    );
+    w.set_today(date(2026, 3, 6));
+    let ended = w
+        .run(&case, CLERK, CommandKind::LapseProvisional)
+        .await
+        .unwrap();
+    assert_eq!(ended.state, "terminated");
+    w.set_today(date(2026, 2, 10));
+}
+
+async fn a_false_commitment_revokes_the_result(w: &World) {
+    let case = w
+        .submit(
+            "unemployment-benefit-claim",
+            "330211",
+            "330211",
+            &["id-card", "termination-proof"],
+        )
+        .await;
+    let err = case_error(
+        w.run(
+            &case,
+            CLERK,
+            CommandKind::Accept {
+                provisional: vec![],
+                commitments: vec!["termination-proof".to_owned()],
+                supply_within_days: 5,
+            },
+        )
+        .await,
+    );
+    assert_eq!(err.code(), "commitment_not_allowed");
+    w.run(
+        &case,
+        CLERK,
+        CommandKind::Accept {
+            provisional: vec![],
+            commitments: vec!["bank-account".to_owned()],
+            supply_within_days: 5,
+        },
+    )
+    .await
+    .unwrap();
+    w.run(&case, REVIEWER, CommandKind::StartReview)
+        .await
+        .unwrap();
+    w.run(
+        &case,
+        REVIEWER,
+        CommandKind::Decide {
+            grant: true,
+            reason: "符合".to_owned(),
+            legal_basis: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    w.run(
+        &case,
+        CLERK,
+        CommandKind::Complete {
+            method: "邮寄".to_owned(),
+        },
+    )
+    .await
+    .unwrap();
+    let revoked = w
+        .run(
+            &case,
+            REVIEWER,
+            CommandKind::VerifyCommitment {
+                material: "bank-account".to_owned(),
+                truthful: false,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(revoked.state, "revoked");
+    assert_eq!(revoked.documents.len(), 1);
+}
+
+async fn suspension_stops_the_clock_and_extension_prolongs_it(w: &World) {
+    w.set_today(date(2026, 3, 2));
+    let case = w
+        .submit(
+            "work-injury-recognition",
+            "330211",
+            "330211",
+            &["application-form", "labour-relation-proof", "diagnosis"],
+        )
+        .await;
+    w.run(&case, CLERK, accept()).await.unwrap();
+    let before = w.engine.case(&case.case_id).await.unwrap().unwrap();
+    // 镇海 promises 30 calendar days: 2026-04-01 (a Wednesday); the law, 60: 2026-05-01 is a holiday → 05-06.
+    assert_eq!(before.promised.as_ref().unwrap().deadline, date(2026, 4, 1));
+    assert_eq!(
+        before.statutory.as_ref().unwrap().deadline,
+        date(2026, 5, 6)
+    );
+    w.run(
+        &case,
+        REVIEWER,
+        CommandKind::Suspend {
+            reason: "等待法院结论".to_owned(),
+        },
+    )
+    .await
+    .unwrap();
+    let listed = w
+        .engine
+        .list(&CaseFilter {
+            item: Some("work-injury-recognition".to_owned()),
+            warning: Some(WarningLevel::Red),
+            today: Some(date(2026, 12, 1)),
+            limit: 100,
+            ..CaseFilter::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        !listed.iter().any(|c| c.id == case.case_id),
+        "a suspended case is not overdue"
+    );
+    w.set_today(date(2026, 3, 12));
+    let resumed = w
+        .run(
+            &case,
+            REVIEWER,
+            CommandKind::Resume {
+                reason: "结论已作出".to_owned(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(resumed.state, "accepted");
+    let after = w.engine.case(&case.case_id).await.unwrap().unwrap();
+    assert_eq!(
+        after.promised.as_ref().unwrap().deadline,
+        date(2026, 4, 13),
+        "pushed out by the 10 stopped days (04-11 is a Saturday)"
+    );
+    w.set_today(date(2026, 2, 10));
+
+    let arbitration = w
+        .submit(
+            "labour-dispute-arbitration",
+            "330211",
+            "330211",
+            &["arbitration-application", "id-card"],
+        )
+        .await;
+    w.run(&arbitration, CLERK, accept()).await.unwrap();
+    let err = case_error(
+        w.run(
+            &arbitration,
+            SUPERVISOR,
+            CommandKind::Extend {
+                days: 16,
+                reason: "案情复杂".to_owned(),
+            },
+        )
+        .await,
+    );
+    assert_eq!(
+        err,
+        CaseError::ExtensionTooLong {
+            requested: 16,
+            allowed: 15
+        }
+    );
+    w.run(
+        &arbitration,
+        SUPERVISOR,
+        CommandKind::Extend {
+            days: 10,
+            reason: "案情复杂".to_owned(),
+        },
+    )
+    .await
+    .unwrap();
+    let err = case_error(
+        w.run(
+            &arbitration,
+            SUPERVISOR,
+            CommandKind::Extend {
+                days: 6,
+                reason: "再次延长".to_owned(),
+            },
+        )
+        .await,
+    );
+    assert_eq!(
+        err,
+        CaseError::ExtensionTooLong {
+            requested: 6,
+            allowed: 5
+        }
+    );
+}
+
+async fn on_the_spot_items_complete_in_one_step(w: &World) {
+    let case = w
+        .submit("personal-record-query", "330211", "330211", &["id-card"])
+        .await;
+    let done = w
+        .run(
+            &case,
+            CLERK,
+            CommandKind::CompleteOnTheSpot {
+                method: "当场打印".to_owned(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(done.state, "completed");
+    let other = w
+        .submit(
+            "social-security-card-replacement",
+            "330211",
+            "330211",
+            &["id-card"],
+        )
+        .await;
+    let err = case_error(
+        w.run(
+            &other,
+            CLERK,
+            CommandKind::CompleteOnTheSpot {
+                method: "x".to_owned(),
+            },
+        )
+        .await,
+    );
+    assert_eq!(err, CaseError::NotOnTheSpot);
+    // In 武侯区 card replacement is on the spot (a hall inside a bank outlet).
+    let wuhou = w
+        .submit(
+            "social-security-card-replacement",
+            "510107",
+            "510107",
+            &["id-card"],
+        )
+        .await;
+    assert_eq!(
+        w.run(
+            &wuhou,
+            CLERK,
+            CommandKind::CompleteOnTheSpot {
+                method: "当场领卡".to_owned()
+            }
+        )
+        .await
+        .unwrap()
+        .state,
+        "completed"
+    );
+}
+
+async fn remote_acceptance_is_visible_to_both_regions(w: &World) {
+    let case = w
+        .submit("pension-transfer", "510107", "330211", &["id-card"])
+        .await;
+    let stored = w.engine.case(&case.case_id).await.unwrap().unwrap();
+    assert_eq!(stored.accepting_region.to_string(), "510107");
+    for prefix in ["51", "5101", "510107", "33", "330211"] {
+        let found = w
+            .engine
+            .list(&CaseFilter {
+                region_prefix: Some(prefix.to_owned()),
+                item: Some("pension-transfer".to_owned()),
+                limit: 1000,
+                ..CaseFilter::default()
+            })
+            .await
+            .unwrap();
+        assert!(found.iter().any(|c| c.id == case.case_id), "{prefix}");
+    }
+    let elsewhere = w
+        .engine
+        .list(&CaseFilter {
+            region_prefix: Some("44".to_owned()),
+            item: Some("pension-transfer".to_owned()),
+            limit: 1000,
+            ..CaseFilter::default()
+        })
+        .await
+        .unwrap();
+    assert!(!elsewhere.iter().any(|c| c.id == case.case_id));
+}
+
+async fn a_supplement_restarts_the_acceptance_review(w: &World) {
+    w.set_today(date(2026, 6, 1));
+    let case = w
+        .submit(
+            "work-injury-recognition",
+            "330211",
+            "330211",
+            &["application-form"],
+        )
+        .await;
+    let first = w
+        .engine
+        .case(&case.case_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .acceptance
+        .unwrap();
+    assert_eq!(first.deadline, date(2026, 6, 16));
+    w.run(&case, CLERK, CommandKind::IssueNotice).await.unwrap();
+    w.set_today(date(2026, 6, 10));
+    w.run(
+        &case,
+        ActorRole::Applicant,
+        CommandKind::Supplement {
+            materials: vec!["labour-relation-proof".to_owned(), "diagnosis".to_owned()],
+        },
+    )
+    .await
+    .unwrap();
+    let restarted = w
+        .engine
+        .case(&case.case_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .acceptance
+        .unwrap();
+    assert_eq!(restarted.started, date(2026, 6, 10));
+    assert_eq!(restarted.deadline, date(2026, 6, 25));
+    w.set_today(date(2026, 2, 10));
+}
+
+async fn warnings_list_cheaply_by_level_and_deadline(w: &World) {
+    let case = w
+        .submit("retirement-pension-claim", "330211", "330211", &["id-card"])
+        .await;
+    w.run(&case, CLERK, accept()).await.unwrap();
+    let stored = w.engine.case(&case.case_id).await.unwrap().unwrap();
+    let clock = stored.promised.clone().unwrap();
+    let id = case.case_id.clone();
+    let level_on = |day: Date| {
+        let id = id.clone();
+        async move {
+            for level in [WarningLevel::Green, WarningLevel::Yellow, WarningLevel::Red] {
+                let listed = w
+                    .engine
+                    .list(&CaseFilter {
+                        warning: Some(level),
+                        today: Some(day),
+                        item: Some("retirement-pension-claim".to_owned()),
+                        limit: 10_000,
+                        ..CaseFilter::default()
+                    })
+                    .await
+                    .unwrap();
+                if listed.iter().any(|c| c.id == id) {
+                    return level;
+                }
+            }
+            panic!("not listed on {day}");
+        }
+    };
+    assert_eq!(level_on(clock.started).await, WarningLevel::Green);
+    assert_eq!(level_on(clock.yellow_from).await, WarningLevel::Yellow);
+    assert_eq!(level_on(clock.deadline).await, WarningLevel::Yellow);
+    assert_eq!(
+        level_on(clock.deadline.tomorrow().unwrap()).await,
+        WarningLevel::Red
+    );
+    let (_, _, red) = w
+        .engine
+        .store()
+        .warning_counts(date(2030, 1, 1))
+        .await
+        .unwrap();
+    assert!(red >= 1);
+}
+
+async fn the_audit_verifies_and_names_the_first_tampered_case(w: &World, url: &str) {
+    let report = w.engine.store().verify_audit().await.unwrap();
+    assert_eq!(report.first_broken, None, "{report:?}");
+    assert!(report.events >= report.cases && report.cases > 0);
+    let case = w
+        .submit(
+            "unemployment-benefit-claim",
+            "330211",
+            "330211",
+            &["id-card", "termination-proof"],
+        )
+        .await;
+    w.run(&case, CLERK, accept()).await.unwrap();
+    // Tamper with the stored event, as someone with database access might.
+    let tamper = format!(
+        "UPDATE case_events SET event = REPLACE(event, 'termination-proof', 'forged-proof') WHERE case_id = '{}' AND seq = 1",
+        case.case_id
+    );
+    if url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(tamper))
+            .execute(&pool)
+            .await
+            .unwrap();
+    } else {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(tamper))
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    let report = w.engine.store().verify_audit().await.unwrap();
+    let (id, problem) = report.first_broken.expect("tampering must be found");
+    assert_eq!(id, case.case_id);
+    assert!(problem.contains("event 1 was edited"), "{problem}");
+}
+
+async fn suite(url: Option<String>) {
+    let w = World::new(url.clone()).await;
+    full_lifecycle_with_one_time_notice(&w).await;
+    commands_outside_their_state_or_role_are_refused(&w).await;
+    two_clerks_at_once_get_a_conflict_not_a_lost_update(&w).await;
+    a_retried_request_returns_the_first_answer(&w).await;
+    provisional_acceptance_and_its_lapse(&w).await;
+    a_false_commitment_revokes_the_result(&w).await;
+    suspension_stops_the_clock_and_extension_prolongs_it(&w).await;
+    on_the_spot_items_complete_in_one_step(&w).await;
+    remote_acceptance_is_visible_to_both_regions(&w).await;
+    a_supplement_restarts_the_acceptance_review(&w).await;
+    warnings_list_cheaply_by_level_and_deadline(&w).await;
+    let url =
+        url.unwrap_or_else(|| Store::sqlite_url(&w._dir.as_ref().unwrap().path().join("cases.db")));
+    the_audit_verifies_and_names_the_first_tampered_case(&w, &url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conformance_on_sqlite() {
+    suite(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conformance_on_postgres() {
+    let Ok(base) = std::env::var("YICHUANG_TEST_DATABASE_URL") else {
+        eprintln!("YICHUANG_TEST_DATABASE_URL is not set: PostgreSQL half skipped");
+        return;
+    };
+    // A fresh schema per run, so runs never see each other's cases.
+    let schema = format!("t{}", uuid_like());
+    let admin = sqlx::PgPool::connect(&base)
+        .await
+        .expect("PostgreSQL at YICHUANG_TEST_DATABASE_URL");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
+    suite(Some(url)).await;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+        .execute(&admin)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_bad_url_is_refused_clearly() {
+    let err = Store::open("mysql://x").await.unwrap_err();
+    assert!(matches!(err, StoreError::BadUrl { .. }), "{err}");
+}
