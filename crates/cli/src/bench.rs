@@ -22,6 +22,19 @@ pub(crate) enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         rounds: u32,
     },
+    /// Complete case lifecycles (submit, accept, review, decide, complete) through the
+    /// service layer, against raw writes of the same rows with the same durability.
+    Cases {
+        /// How many cases (each makes 5 transitions).
+        #[arg(long, default_value_t = 4000)]
+        cases: usize,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+        /// Run clients and engine on one thread (the server uses the multi-threaded runtime).
+        #[arg(long)]
+        single_thread: bool,
+    },
     /// Load and check the built-in catalog, build a region's search index, and time the
     /// relevance queries (p50/p99) against a naive substring scan of the same guides.
     Search {
@@ -34,8 +47,13 @@ pub(crate) enum BenchCommand {
     },
 }
 
-pub(crate) fn run(command: BenchCommand) -> anyhow::Result<Outcome> {
+pub(crate) fn run(command: BenchCommand, db: Option<&str>) -> anyhow::Result<Outcome> {
     match command {
+        BenchCommand::Cases {
+            cases,
+            concurrency,
+            single_thread,
+        } => crate::bench_cases::run(cases.max(1), concurrency.max(1), single_thread, db),
         BenchCommand::Ids { count, rounds } => ids(count, rounds.max(1)),
         BenchCommand::Search { region, rounds } => search(region, rounds.max(1)),
     }

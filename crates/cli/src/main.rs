@@ -3,11 +3,13 @@
 //! Exit codes: 0 done (or valid), 1 invalid input or a failed command, 2 usage error.
 
 mod bench;
+mod bench_cases;
 mod calendar_cmd;
 mod catalog_cmd;
 mod clock;
 mod output;
 mod search_cmd;
+mod store_cmd;
 mod validate;
 
 use std::path::PathBuf;
@@ -27,6 +29,10 @@ struct Cli {
     )]
     data_dir: PathBuf,
 
+    /// Database URL: `sqlite://PATH` or `postgres://…` (default: SQLite in the data directory).
+    #[arg(long, global = true, env = "YICHUANG_DATABASE_URL")]
+    db: Option<String>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -43,6 +49,11 @@ enum Command {
     Catalog(catalog_cmd::CatalogArgs),
     /// Find service items by everyday words, in a region's guides.
     Search(search_cmd::SearchArgs),
+    /// Create or update the database schema (also done on every start).
+    Migrate,
+    /// Check the tamper-evident audit trail.
+    #[command(subcommand)]
+    Audit(store_cmd::AuditCommand),
     /// Benchmarks that print a ratio against a baseline measured in the same run.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -66,7 +77,11 @@ fn main() -> ExitCode {
         Command::Calendar(command) => calendar_cmd::run(command, &cli.data_dir),
         Command::Catalog(args) => catalog_cmd::run(args),
         Command::Search(args) => search_cmd::run(args),
-        Command::Bench(command) => bench::run(command),
+        Command::Migrate => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
+            .and_then(|url| store_cmd::migrate(&url)),
+        Command::Audit(command) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
+            .and_then(|url| store_cmd::audit(command, &url)),
+        Command::Bench(command) => bench::run(command, cli.db.as_deref()),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,

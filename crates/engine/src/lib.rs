@@ -117,6 +117,8 @@ impl Engine {
             catalog,
             calendar,
             config: config.clone(),
+            cache: std::collections::HashMap::new(),
+            guides: std::collections::HashMap::new(),
         };
         tokio::spawn(writer.run(receiver));
         Engine {

@@ -3,8 +3,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use jiff::civil::Date;
 use tokio::sync::mpsc;
 use yichuang_domain::Calendar;
+use yichuang_domain::RegionCode;
 use yichuang_domain::case::{self, Case, CaseEvent, Context};
 use yichuang_domain::catalog::Catalog;
 use yichuang_store::{CaseWrite, EventRecord, Store, StoreError};
@@ -16,6 +18,25 @@ pub(crate) struct Writer {
     pub(crate) catalog: Arc<Catalog>,
     pub(crate) calendar: Arc<Calendar>,
     pub(crate) config: EngineConfig,
+    /// Running cases as last committed by this writer, with their head hash. A stale
+    /// entry (another process wrote the case) fails the version check in the store,
+    /// and the retry path reloads it.
+    pub(crate) cache: HashMap<String, (Case, String)>,
+    /// Resolved guides by item, region and day: resolving and hashing a guide costs
+    /// more than the rest of a submission.
+    pub(crate) guides: HashMap<(String, RegionCode, Date), Arc<case::GuideSnapshot>>,
+}
+
+/// Cached cases at most; beyond it the cache starts afresh.
+const CACHE_LIMIT: usize = 200_000;
+
+/// Whether to look up each request id before running it. The batch path runs
+/// optimistically (a duplicate id fails the commit on the unique key, and the batch is
+/// redone request by request with lookups).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lookup {
+    Optimistic,
+    First,
 }
 
 /// A case's state while a batch is being built.
@@ -28,7 +49,7 @@ struct Working {
 }
 
 impl Writer {
-    pub(crate) async fn run(self, mut receiver: mpsc::Receiver<Job>) {
+    pub(crate) async fn run(mut self, mut receiver: mpsc::Receiver<Job>) {
         while let Some(first) = receiver.recv().await {
             let mut jobs = vec![first];
             while jobs.len() < self.config.max_batch {
@@ -41,8 +62,8 @@ impl Writer {
         }
     }
 
-    async fn process(&self, jobs: Vec<Job>) {
-        match self.apply(&jobs).await {
+    async fn process(&mut self, jobs: Vec<Job>) {
+        match self.apply(&jobs, Lookup::Optimistic).await {
             Ok(results) => {
                 for (job, result) in jobs.into_iter().zip(results) {
                     let _ = job.reply.send(result);
@@ -50,26 +71,34 @@ impl Writer {
             }
             // The batch failed as a whole (another process moved a case, or the
             // database refused): redo each request alone so only the culprit fails.
-            Err(_) if jobs.len() > 1 => {
+            Err(_) => {
+                for job in &jobs {
+                    self.forget(job);
+                }
                 for job in jobs {
-                    let result = self.apply(std::slice::from_ref(&job)).await;
+                    let result = self.apply(std::slice::from_ref(&job), Lookup::First).await;
                     let answer = result
                         .and_then(|mut r| r.pop().unwrap_or(Err(EngineError::Closed)).map(Ok))
                         .unwrap_or_else(Err);
                     let _ = job.reply.send(answer);
                 }
             }
-            Err(e) => {
-                for job in jobs {
-                    let _ = job.reply.send(Err(clone_store_error(&e)));
-                }
-            }
+        }
+    }
+
+    fn forget(&mut self, job: &Job) {
+        if let Request::Command { case_id, .. } = &job.request {
+            self.cache.remove(case_id);
         }
     }
 
     /// Runs every job against the working state and commits the batch. Per-job rule
     /// errors are answers; a commit failure fails the batch.
-    async fn apply(&self, jobs: &[Job]) -> Result<Vec<Result<Response, EngineError>>, EngineError> {
+    async fn apply(
+        &mut self,
+        jobs: &[Job],
+        lookup: Lookup,
+    ) -> Result<Vec<Result<Response, EngineError>>, EngineError> {
         let mut working: HashMap<String, Working> = HashMap::new();
         let mut order: Vec<String> = Vec::new();
         let mut answered: HashMap<String, Response> = HashMap::new();
@@ -79,13 +108,20 @@ impl Writer {
                 results.push(Ok(previous.clone()));
                 continue;
             }
-            if let Some(stored) = self.store.find_request(&job.request_id).await? {
-                let response: Result<Response, EngineError> = serde_json::from_value(stored)
-                    .map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string())));
-                results.push(response);
+            if lookup == Lookup::First
+                && let Some(stored) = self.stored_response(&job.request_id).await?
+            {
+                results.push(Ok(stored));
                 continue;
             }
-            let result = self.run_job(job, &mut working, &mut order).await;
+            let mut result = self.run_job(job, &mut working, &mut order).await;
+            // A refused request may be a retry of one already applied: answer as before.
+            if result.is_err()
+                && lookup == Lookup::Optimistic
+                && let Some(stored) = self.stored_response(&job.request_id).await?
+            {
+                result = Ok(stored);
+            }
             if let Ok(response) = &result {
                 answered.insert(job.request_id.clone(), response.clone());
             }
@@ -105,20 +141,64 @@ impl Writer {
         if !writes.is_empty() {
             self.store.commit(&writes).await?;
         }
+        if self.cache.len() > CACHE_LIMIT {
+            self.cache.clear();
+        }
+        for write in writes {
+            let head = write.head_hash().to_owned();
+            if write.case.state.is_terminal() {
+                self.cache.remove(&write.case.id);
+            } else {
+                self.cache.insert(write.case.id.clone(), (write.case, head));
+            }
+        }
         Ok(results)
     }
 
+    fn guide(
+        &mut self,
+        item: &str,
+        region: RegionCode,
+        day: Date,
+    ) -> Result<Arc<case::GuideSnapshot>, EngineError> {
+        let key = (item.to_owned(), region, day);
+        if let Some(guide) = self.guides.get(&key) {
+            return Ok(guide.clone());
+        }
+        let resolved = self.catalog.resolve(item, region, day)?;
+        let snapshot = Arc::new(case::GuideSnapshot {
+            version: resolved.guide.version,
+            content_hash: resolved.content_hash,
+            guide: resolved.guide,
+        });
+        if self.guides.len() > 10_000 {
+            self.guides.clear();
+        }
+        self.guides.insert(key, snapshot.clone());
+        Ok(snapshot)
+    }
+
+    async fn stored_response(&self, request_id: &str) -> Result<Option<Response>, EngineError> {
+        match self.store.find_request(request_id).await? {
+            None => Ok(None),
+            Some(stored) => serde_json::from_value(stored)
+                .map(Some)
+                .map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string()))),
+        }
+    }
+
     async fn run_job(
-        &self,
+        &mut self,
         job: &Job,
         working: &mut HashMap<String, Working>,
         order: &mut Vec<String>,
     ) -> Result<Response, EngineError> {
         let at = (self.config.clock)();
+        let calendar = self.calendar.clone();
         let ctx = Context {
             at,
             today: china_date(at),
-            calendar: &self.calendar,
+            calendar: &calendar,
             policy: self.config.policy,
         };
         let (case_id, event) = match &job.request {
@@ -127,14 +207,7 @@ impl Writer {
                 submission,
                 actor,
             } => {
-                let resolved = self
-                    .catalog
-                    .resolve(item, submission.handling_region, ctx.today)?;
-                let snapshot = case::GuideSnapshot {
-                    version: resolved.guide.version,
-                    content_hash: resolved.content_hash.clone(),
-                    guide: resolved.guide,
-                };
+                let snapshot = self.guide(item, submission.handling_region, ctx.today)?;
                 let id = uuid::Uuid::now_v7().to_string();
                 let event = case::submit(&id, submission.clone(), snapshot, actor.clone(), ctx)?;
                 let case = Case::from_submission(&event).ok_or(EngineError::Closed)?;
@@ -200,17 +273,5 @@ fn response_of(case: &Case, event: &CaseEvent) -> Response {
         state: case.state.name().to_owned(),
         event: event.body.name().to_owned(),
         documents: event.documents.clone(),
-    }
-}
-
-fn clone_store_error(e: &EngineError) -> EngineError {
-    match e {
-        EngineError::Store(StoreError::Conflict { case_id, expected }) => {
-            EngineError::Store(StoreError::Conflict {
-                case_id: case_id.clone(),
-                expected: *expected,
-            })
-        }
-        other => EngineError::Store(StoreError::Corrupt(other.to_string())),
     }
 }

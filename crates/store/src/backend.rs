@@ -2,29 +2,33 @@
 //! `$n` placeholders, TEXT dates and JSON, BIGINT counters: valid on both.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::civil::Date;
-use sqlx::Row;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use yichuang_domain::case::{Case, CaseEvent, CaseState, WarningLevel};
+use sqlx::{QueryBuilder, Row};
+use yichuang_domain::case::{Case, CaseEvent, CaseState, GuideSnapshot, WarningLevel};
 
 use crate::error::StoreError;
 use crate::model::{AuditReport, CaseFilter, CaseSummary, CaseWrite, EventRecord, StoredCase};
 
-const INSERT_EVENT: &str = "INSERT INTO case_events (case_id, seq, at, kind, actor, from_state, to_state, event, prev_hash, hash) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-const INSERT_CASE: &str = "INSERT INTO cases (id, item, state, version, head_hash, accepting_region, handling_region, channel, \
-     guide_version, guide_hash, running, deadline, yellow_from, statutory_deadline, submitted_on, updated_at, snapshot) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
-const UPDATE_CASE: &str = "UPDATE cases SET state = $2, version = $3, head_hash = $4, running = $5, deadline = $6, \
-     yellow_from = $7, statutory_deadline = $8, updated_at = $9, snapshot = $10 WHERE id = $1 AND version = $11";
-const INSERT_REQUEST: &str =
-    "INSERT INTO requests (request_id, case_id, response) VALUES ($1, $2, $3)";
-const SELECT_CASE: &str = "SELECT snapshot, head_hash FROM cases WHERE id = $1";
+/// Rows per multi-row INSERT: 17 columns × 500 stays far below both databases'
+/// parameter limits.
+const ROWS_PER_STATEMENT: usize = 500;
+const INSERT_EVENTS: &str = "INSERT INTO case_events (case_id, seq, at, kind, actor, from_state, to_state, event, prev_hash, hash) ";
+const INSERT_CASES: &str = "INSERT INTO cases (id, item, state, version, head_hash, accepting_region, handling_region, channel, \
+     guide_version, guide_hash, running, deadline, yellow_from, statutory_deadline, submitted_on, updated_at, snapshot) ";
+/// `VALUES` columns are `column1 …` on both databases (id, state, version, head_hash,
+/// running, deadline, yellow_from, statutory_deadline, updated_at, snapshot, expected).
+const UPDATE_CASES_HEAD: &str = "UPDATE cases SET state = v.column2, version = v.column3, head_hash = v.column4, \
+     running = v.column5, deadline = v.column6, yellow_from = v.column7, statutory_deadline = v.column8, \
+     updated_at = v.column9, snapshot = v.column10 FROM (";
+const UPDATE_CASES_TAIL: &str = ") AS v WHERE cases.id = v.column1 AND cases.version = v.column11";
+const SELECT_CASE: &str = "SELECT c.snapshot, c.head_hash, g.guide FROM cases c JOIN guides g ON g.hash = c.guide_hash WHERE c.id = $1";
 const SELECT_EVENTS: &str =
     "SELECT event, prev_hash, hash FROM case_events WHERE case_id = $1 ORDER BY seq";
 const SELECT_REQUEST: &str = "SELECT response FROM requests WHERE request_id = $1";
@@ -83,6 +87,19 @@ struct Projection {
     snapshot: String,
 }
 
+/// A stored case with its guide attached from the `guides` table.
+fn case_from(id: &str, snapshot: &str, guide: &str) -> Result<Case, StoreError> {
+    let corrupt = |e: serde_json::Error| StoreError::Corrupt(format!("case {id}: {e}"));
+    let mut case: Case = serde_json::from_str(snapshot).map_err(corrupt)?;
+    let guide = GuideSnapshot {
+        version: case.guide_ref.version,
+        content_hash: case.guide_ref.content_hash.clone(),
+        guide: serde_json::from_str(guide).map_err(corrupt)?,
+    };
+    case.attach_guide(Arc::new(guide));
+    Ok(case)
+}
+
 fn projection(case: &Case) -> Result<Projection, StoreError> {
     let clock = case.promised.as_ref().or(case.statutory.as_ref());
     let running =
@@ -94,6 +111,13 @@ fn projection(case: &Case) -> Result<Projection, StoreError> {
         statutory_deadline: date_text(case.statutory.as_ref().map(|c| c.deadline)),
         snapshot: json(case)?,
     })
+}
+
+fn channel_name(case: &Case) -> String {
+    serde_json::to_value(case.channel)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 fn warning_name(level: WarningLevel) -> &'static str {
@@ -150,109 +174,146 @@ fn check_chain(
 }
 
 macro_rules! backend {
-    ($name:ident, $pool:ty) => {
+    ($name:ident, $pool:ty, $db:ty) => {
         /// One backend of the [`crate::Store`].
         #[derive(Debug, Clone)]
         pub struct $name {
-            pool: $pool,
+            pub(crate) pool: $pool,
         }
 
         impl $name {
             pub async fn commit(&self, writes: &[CaseWrite]) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
-                for write in writes {
-                    let conflict = || StoreError::Conflict {
-                        case_id: write.case.id.clone(),
-                        expected: write.expected_version,
-                    };
-                    for record in &write.events {
-                        let e = &record.event;
-                        sqlx::query(INSERT_EVENT)
-                            .bind(&e.case_id)
-                            .bind(as_i64(e.seq))
-                            .bind(e.at.to_string())
-                            .bind(e.body.name())
-                            .bind(&e.actor.id)
-                            .bind(e.from_state.map(CaseState::name))
-                            .bind(e.to_state.map(CaseState::name))
-                            .bind(json(e)?)
-                            .bind(&record.prev_hash)
-                            .bind(&record.hash)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(|err| {
-                                if is_unique_violation(&err) {
-                                    conflict()
-                                } else {
-                                    err.into()
-                                }
-                            })?;
-                    }
-                    let case = &write.case;
-                    let p = projection(case)?;
-                    let now = jiff::Timestamp::now().to_string();
-                    if write.expected_version == 0 {
-                        sqlx::query(INSERT_CASE)
-                            .bind(&case.id)
-                            .bind(&case.item)
-                            .bind(case.state.name())
-                            .bind(as_i64(case.version))
-                            .bind(write.head_hash())
-                            .bind(case.accepting_region.to_string())
-                            .bind(case.handling_region.to_string())
-                            .bind(json(&case.channel)?.trim_matches('"').to_owned())
-                            .bind(i64::from(case.guide.version))
-                            .bind(&case.guide.content_hash)
-                            .bind(p.running)
-                            .bind(p.deadline)
-                            .bind(p.yellow_from)
-                            .bind(p.statutory_deadline)
-                            .bind(case.submitted_on.to_string())
-                            .bind(now)
-                            .bind(p.snapshot)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(|err| {
-                                if is_unique_violation(&err) {
-                                    conflict()
-                                } else {
-                                    err.into()
-                                }
-                            })?;
-                    } else {
-                        let done = sqlx::query(UPDATE_CASE)
-                            .bind(&case.id)
-                            .bind(case.state.name())
-                            .bind(as_i64(case.version))
-                            .bind(write.head_hash())
-                            .bind(p.running)
-                            .bind(p.deadline)
-                            .bind(p.yellow_from)
-                            .bind(p.statutory_deadline)
-                            .bind(now)
-                            .bind(p.snapshot)
-                            .bind(as_i64(write.expected_version))
-                            .execute(&mut *tx)
-                            .await?;
-                        if done.rows_affected() != 1 {
-                            return Err(conflict());
+                let conflict_of = |err: sqlx::Error| -> StoreError {
+                    if is_unique_violation(&err) {
+                        let first = writes.first();
+                        StoreError::Conflict {
+                            case_id: first.map_or_else(String::new, |w| w.case.id.clone()),
+                            expected: first.map_or(0, |w| w.expected_version),
                         }
+                    } else {
+                        err.into()
                     }
-                    for (request_id, response) in &write.requests {
-                        sqlx::query(INSERT_REQUEST)
-                            .bind(request_id)
-                            .bind(&case.id)
-                            .bind(json(response)?)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(|err| {
-                                if is_unique_violation(&err) {
-                                    conflict()
-                                } else {
-                                    err.into()
-                                }
-                            })?;
+                };
+                let mut tx = self.pool.begin().await?;
+                let mut guides: Vec<(&str, String)> = Vec::new();
+                for write in writes.iter().filter(|w| w.expected_version == 0) {
+                    let hash = write.case.guide.content_hash.as_str();
+                    if !guides.iter().any(|(h, _)| *h == hash) {
+                        guides.push((hash, json(&write.case.guide.guide)?));
                     }
+                }
+                for chunk in guides.chunks(ROWS_PER_STATEMENT) {
+                    let mut q = QueryBuilder::<$db>::new("INSERT INTO guides (hash, guide) ");
+                    q.push_values(chunk, |mut row, (hash, guide)| {
+                        row.push_bind(*hash).push_bind(guide.clone());
+                    });
+                    q.push(" ON CONFLICT (hash) DO NOTHING");
+                    q.build().execute(&mut *tx).await?;
+                }
+                let events: Vec<(&EventRecord, String)> = writes
+                    .iter()
+                    .flat_map(|w| w.events.iter())
+                    .map(|r| json(&r.event).map(|text| (r, text)))
+                    .collect::<Result<_, _>>()?;
+                for chunk in events.chunks(ROWS_PER_STATEMENT) {
+                    let mut q = QueryBuilder::<$db>::new(INSERT_EVENTS);
+                    q.push_values(chunk, |mut row, (record, text)| {
+                        let e = &record.event;
+                        row.push_bind(e.case_id.clone())
+                            .push_bind(as_i64(e.seq))
+                            .push_bind(e.at.to_string())
+                            .push_bind(e.body.name())
+                            .push_bind(e.actor.id.clone())
+                            .push_bind(e.from_state.map(CaseState::name))
+                            .push_bind(e.to_state.map(CaseState::name))
+                            .push_bind(text.clone())
+                            .push_bind(record.prev_hash.clone())
+                            .push_bind(record.hash.clone());
+                    });
+                    q.build().execute(&mut *tx).await.map_err(conflict_of)?;
+                }
+                let now = jiff::Timestamp::now().to_string();
+                let new_cases: Vec<(&CaseWrite, Projection)> = writes
+                    .iter()
+                    .filter(|w| w.expected_version == 0)
+                    .map(|w| projection(&w.case).map(|p| (w, p)))
+                    .collect::<Result<_, _>>()?;
+                for chunk in new_cases.chunks(ROWS_PER_STATEMENT) {
+                    let mut q = QueryBuilder::<$db>::new(INSERT_CASES);
+                    q.push_values(chunk, |mut row, (write, p)| {
+                        let case = &write.case;
+                        row.push_bind(case.id.clone())
+                            .push_bind(case.item.clone())
+                            .push_bind(case.state.name())
+                            .push_bind(as_i64(case.version))
+                            .push_bind(write.head_hash().to_owned())
+                            .push_bind(case.accepting_region.to_string())
+                            .push_bind(case.handling_region.to_string())
+                            .push_bind(channel_name(case))
+                            .push_bind(i64::from(case.guide.version))
+                            .push_bind(case.guide.content_hash.clone())
+                            .push_bind(p.running)
+                            .push_bind(p.deadline.clone())
+                            .push_bind(p.yellow_from.clone())
+                            .push_bind(p.statutory_deadline.clone())
+                            .push_bind(case.submitted_on.to_string())
+                            .push_bind(now.clone())
+                            .push_bind(p.snapshot.clone());
+                    });
+                    q.build().execute(&mut *tx).await.map_err(conflict_of)?;
+                }
+                let updates: Vec<(&CaseWrite, Projection)> = writes
+                    .iter()
+                    .filter(|w| w.expected_version != 0 && !w.events.is_empty())
+                    .map(|w| projection(&w.case).map(|p| (w, p)))
+                    .collect::<Result<_, _>>()?;
+                for chunk in updates.chunks(ROWS_PER_STATEMENT) {
+                    // One statement for the whole chunk; the version check is per row, so
+                    // fewer rows updated than sent means another writer moved a case.
+                    let mut q = QueryBuilder::<$db>::new(UPDATE_CASES_HEAD);
+                    q.push_values(chunk, |mut row, (write, p)| {
+                        let case = &write.case;
+                        row.push_bind(case.id.clone())
+                            .push_bind(case.state.name())
+                            .push_bind(as_i64(case.version))
+                            .push_bind(write.head_hash().to_owned())
+                            .push_bind(p.running)
+                            .push_bind(p.deadline.clone())
+                            .push_bind(p.yellow_from.clone())
+                            .push_bind(p.statutory_deadline.clone())
+                            .push_bind(now.clone())
+                            .push_bind(p.snapshot.clone())
+                            .push_bind(as_i64(write.expected_version));
+                    });
+                    q.push(UPDATE_CASES_TAIL);
+                    let done = q.build().execute(&mut *tx).await?;
+                    if done.rows_affected() != chunk.len() as u64 {
+                        let (write, _) = &chunk[0];
+                        return Err(StoreError::Conflict {
+                            case_id: write.case.id.clone(),
+                            expected: write.expected_version,
+                        });
+                    }
+                }
+                let requests: Vec<(&str, &str, String)> = writes
+                    .iter()
+                    .flat_map(|w| {
+                        w.requests
+                            .iter()
+                            .map(move |(id, response)| (id.as_str(), w.case.id.as_str(), response))
+                    })
+                    .map(|(id, case, response)| json(response).map(|text| (id, case, text)))
+                    .collect::<Result<_, _>>()?;
+                for chunk in requests.chunks(ROWS_PER_STATEMENT) {
+                    let mut q = QueryBuilder::<$db>::new(
+                        "INSERT INTO requests (request_id, case_id, response) ",
+                    );
+                    q.push_values(chunk, |mut row, (id, case, text)| {
+                        row.push_bind(id.to_string())
+                            .push_bind(case.to_string())
+                            .push_bind(text.clone());
+                    });
+                    q.build().execute(&mut *tx).await.map_err(conflict_of)?;
                 }
                 tx.commit().await?;
                 Ok(())
@@ -267,10 +328,9 @@ macro_rules! backend {
                     return Ok(None);
                 };
                 let snapshot: String = row.try_get("snapshot")?;
-                let case = serde_json::from_str(&snapshot)
-                    .map_err(|e| StoreError::Corrupt(format!("case {id}: {e}")))?;
+                let guide: String = row.try_get("guide")?;
                 Ok(Some(StoredCase {
-                    case,
+                    case: case_from(id, &snapshot, &guide)?,
                     head_hash: row.try_get("head_hash")?,
                 }))
             }
@@ -418,8 +478,8 @@ macro_rules! backend {
     };
 }
 
-backend!(SqliteStore, SqlitePool);
-backend!(PostgresStore, PgPool);
+backend!(SqliteStore, SqlitePool, sqlx::Sqlite);
+backend!(PostgresStore, PgPool, sqlx::Postgres);
 
 impl SqliteStore {
     /// WAL with synchronous=FULL: a commit is on disk when it returns, so an

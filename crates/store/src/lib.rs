@@ -6,10 +6,12 @@
 //! own migrations.
 
 mod backend;
+mod baseline;
 mod error;
 mod model;
 
 pub use backend::{PostgresStore, SqliteStore};
+pub use baseline::BaselineShape;
 pub use error::StoreError;
 pub use model::{AuditReport, CaseFilter, CaseSummary, CaseWrite, EventRecord, StoredCase};
 

@@ -1,5 +1,7 @@
 //! What happened to a case: appended, never changed.
 
+use std::sync::Arc;
+
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -47,7 +49,7 @@ impl DocumentIssued {
 pub enum EventBody {
     Submitted {
         submission: Submission,
-        guide: Box<GuideSnapshot>,
+        guide: Arc<GuideSnapshot>,
         acceptance: Option<Clock>,
     },
     NoticeIssued {

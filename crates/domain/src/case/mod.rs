@@ -13,4 +13,4 @@ pub use clock::{Clock, WarningLevel, WarningPolicy};
 pub use command::{Actor, ActorRole, Applicant, Command, CommandKind, Delivery, Submission};
 pub use event::{CaseEvent, DocumentIssued, DocumentKind, EventBody};
 pub use rules::{CaseError, Context, allowed_commands, decide, submit};
-pub use state::{Case, CaseState, GuideSnapshot, PendingMaterial};
+pub use state::{Case, CaseState, GuideRef, GuideSnapshot, PendingMaterial};

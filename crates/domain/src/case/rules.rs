@@ -168,7 +168,7 @@ fn not_empty(text: &str, field: &'static str) -> Result<(), CaseError> {
 pub fn submit(
     case_id: &str,
     submission: Submission,
-    guide: GuideSnapshot,
+    guide: std::sync::Arc<GuideSnapshot>,
     actor: Actor,
     ctx: Context<'_>,
 ) -> Result<CaseEvent, CaseError> {
@@ -204,7 +204,7 @@ pub fn submit(
         documents: Vec::new(),
         body: EventBody::Submitted {
             submission,
-            guide: Box::new(guide),
+            guide,
             acceptance,
         },
     })

@@ -1,5 +1,7 @@
 //! The case as a projection of its events.
 
+use std::sync::{Arc, LazyLock};
+
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -73,6 +75,14 @@ pub struct GuideSnapshot {
     pub guide: Guide,
 }
 
+/// Which guide a case runs under, as stored with the case's projection (the guide
+/// itself is stored once per content hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuideRef {
+    pub version: u32,
+    pub content_hash: String,
+}
+
 /// A material accepted provisionally (容缺), to be supplied by a date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingMaterial {
@@ -92,7 +102,11 @@ pub struct Case {
     pub channel: Channel,
     pub accepting_region: RegionCode,
     pub handling_region: RegionCode,
-    pub guide: GuideSnapshot,
+    /// The guide's full content: not part of the case's own serialized form (it is in
+    /// the submission event and stored once per hash); attach it with [`Case::attach_guide`].
+    #[serde(skip, default = "detached")]
+    pub guide: Arc<GuideSnapshot>,
+    pub guide_ref: GuideRef,
     pub provided: Vec<String>,
     pub commitments: Vec<String>,
     /// Commitments whose verification has not yet come back.
@@ -134,7 +148,11 @@ impl Case {
             channel: submission.channel,
             accepting_region: submission.accepting_region,
             handling_region: submission.handling_region,
-            guide: (**guide).clone(),
+            guide: guide.clone(),
+            guide_ref: GuideRef {
+                version: guide.version,
+                content_hash: guide.content_hash.clone(),
+            },
             provided: submission.materials.clone(),
             commitments: Vec::new(),
             unverified_commitments: Vec::new(),
@@ -150,6 +168,15 @@ impl Case {
             delivery: None,
             submitted_on: event.on,
         })
+    }
+
+    /// Gives a deserialized case its guide back. Refuses a guide whose hash differs.
+    pub fn attach_guide(&mut self, guide: Arc<GuideSnapshot>) -> bool {
+        if guide.content_hash != self.guide_ref.content_hash {
+            return false;
+        }
+        self.guide = guide;
+        true
     }
 
     /// Folds one event in. Events are facts: applying never fails.
@@ -260,4 +287,16 @@ impl Case {
             .map(|m| m.id.clone())
             .collect()
     }
+}
+
+/// The placeholder a deserialized case holds until its guide is attached.
+fn detached() -> Arc<GuideSnapshot> {
+    static DETACHED: LazyLock<Arc<GuideSnapshot>> = LazyLock::new(|| {
+        Arc::new(GuideSnapshot {
+            version: 0,
+            content_hash: String::new(),
+            guide: Guide::detached(),
+        })
+    });
+    DETACHED.clone()
 }

@@ -332,6 +332,44 @@ pub const GUIDE_ELEMENTS: [&str; 16] = [
 ];
 
 impl Guide {
+    /// An empty guide: the placeholder of a case whose guide is not attached yet.
+    pub fn detached() -> Guide {
+        Guide {
+            item: String::new(),
+            name: String::new(),
+            project: String::new(),
+            version: 0,
+            effective: Date::MIN,
+            ends: None,
+            summary: String::new(),
+            scope: String::new(),
+            applicant: Applicant::PersonOrEmployer,
+            kind: ItemKind::Promised,
+            channels: Vec::new(),
+            visits: None,
+            basis: Vec::new(),
+            conditions: Vec::new(),
+            materials: Vec::new(),
+            steps: Vec::new(),
+            acceptance: None,
+            statutory: StatutoryLimit::Unknown,
+            promised: None,
+            fee: None,
+            result: None,
+            delivery: Vec::new(),
+            halls: Vec::new(),
+            consultation: None,
+            progress_query: None,
+            complaint: None,
+            flags: Flags::default(),
+            keywords: Vec::new(),
+            change_note: None,
+            provenance: Provenance::Illustrative {
+                note: String::new(),
+            },
+        }
+    }
+
     /// Which of the 16 elements are filled, in [`GUIDE_ELEMENTS`] order. A statutory limit
     /// the catalog does not know leaves 办理时限 unfilled even with a promise.
     pub fn elements_filled(&self) -> [bool; 16] {

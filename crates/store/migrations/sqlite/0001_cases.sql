@@ -44,3 +44,9 @@ CREATE TABLE requests (
     case_id    TEXT NOT NULL,
     response   TEXT NOT NULL
 );
+
+-- Each resolved guide a case runs under, stored once by its content hash.
+CREATE TABLE guides (
+    hash  TEXT PRIMARY KEY,
+    guide TEXT NOT NULL
+);
