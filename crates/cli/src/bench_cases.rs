@@ -152,7 +152,7 @@ pub(crate) fn run(
         let ours_rate = transitions as f64 / elapsed.as_secs_f64();
 
         // The same rows: measure what one case's projection and events really weigh.
-        let sample = store.list_cases(&yichuang_store::CaseFilter { limit: 1, ..Default::default() }).await?;
+        let sample = store.list_cases(&yichuang_store::CaseFilter { limit: 1, item: Some("unemployment-benefit-claim".to_owned()), ..Default::default() }).await?;
         let (snapshot_bytes, event_bytes) = match sample.first() {
             Some(summary) => {
                 let case = store.load_case(&summary.id).await?.map(|s| serde_json::to_string(&s.case).map(|t| t.len())).transpose()?.unwrap_or(0);

@@ -54,6 +54,8 @@ pub struct EngineConfig {
     pub policy: WarningPolicy,
     /// Most requests in one transaction.
     pub max_batch: usize,
+    /// Writer tasks (default: 1 on SQLite, 8 on PostgreSQL); cases are spread over them.
+    pub writers: Option<usize>,
     pub clock: Clock,
 }
 
@@ -71,9 +73,17 @@ impl Default for EngineConfig {
         EngineConfig {
             policy: WarningPolicy::default(),
             max_batch: 512,
+            writers: None,
             clock: Arc::new(Timestamp::now),
         }
     }
+}
+
+fn shard_of(case_id: &str, shards: usize) -> usize {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    case_id.hash(&mut hasher);
+    (hasher.finish() % shards.max(1) as u64) as usize
 }
 
 /// The civil date in China (UTC+8 all year) of an instant.
@@ -83,6 +93,9 @@ pub fn china_date(at: Timestamp) -> Date {
 
 struct Job {
     request_id: String,
+    /// The case the job is about: assigned here for a submission, so that every later
+    /// command on the case goes to the same writer.
+    case_id: String,
     request: Request,
     reply: oneshot::Sender<Result<Response, EngineError>>,
 }
@@ -90,7 +103,8 @@ struct Job {
 /// A handle to the engine; cheap to clone, shared by every channel.
 #[derive(Clone)]
 pub struct Engine {
-    jobs: mpsc::Sender<Job>,
+    /// One queue per writer; a case always goes to the same writer.
+    writers: Arc<Vec<mpsc::Sender<Job>>>,
     store: Store,
     config: EngineConfig,
 }
@@ -111,18 +125,28 @@ impl Engine {
         calendar: Arc<Calendar>,
         config: EngineConfig,
     ) -> Engine {
-        let (jobs, receiver) = mpsc::channel(config.max_batch * 4);
-        let writer = writer::Writer {
-            store: store.clone(),
-            catalog,
-            calendar,
-            config: config.clone(),
-            cache: std::collections::HashMap::new(),
-            guides: std::collections::HashMap::new(),
-        };
-        tokio::spawn(writer.run(receiver));
+        let count = config.writers.unwrap_or(match store {
+            // SQLite has one writer lock: more writers would only wait on it.
+            Store::Sqlite(_) => 1,
+            Store::Postgres(_) => 8,
+        });
+        let writers = (0..count.max(1))
+            .map(|_| {
+                let (jobs, receiver) = mpsc::channel(config.max_batch * 4);
+                let writer = writer::Writer {
+                    store: store.clone(),
+                    catalog: catalog.clone(),
+                    calendar: calendar.clone(),
+                    config: config.clone(),
+                    cache: std::collections::HashMap::new(),
+                    guides: std::collections::HashMap::new(),
+                };
+                tokio::spawn(writer.run(receiver));
+                jobs
+            })
+            .collect();
         Engine {
-            jobs,
+            writers: Arc::new(writers),
             store,
             config,
         }
@@ -138,10 +162,16 @@ impl Engine {
         if request_id.trim().is_empty() {
             return Err(EngineError::MissingRequestId);
         }
+        let case_id = match &request {
+            Request::Submit { .. } => uuid::Uuid::now_v7().to_string(),
+            Request::Command { case_id, .. } => case_id.clone(),
+        };
+        let shard = shard_of(&case_id, self.writers.len());
         let (reply, answer) = oneshot::channel();
-        self.jobs
+        self.writers[shard]
             .send(Job {
                 request_id: request_id.to_owned(),
+                case_id,
                 request,
                 reply,
             })

@@ -208,7 +208,7 @@ impl Writer {
                 actor,
             } => {
                 let snapshot = self.guide(item, submission.handling_region, ctx.today)?;
-                let id = uuid::Uuid::now_v7().to_string();
+                let id = job.case_id.clone();
                 let event = case::submit(&id, submission.clone(), snapshot, actor.clone(), ctx)?;
                 let case = Case::from_submission(&event).ok_or(EngineError::Closed)?;
                 working.insert(

@@ -5,11 +5,27 @@ use std::time::{Duration, Instant};
 
 use crate::{Store, StoreError};
 
-const SEED: &str = "INSERT INTO cases (id, item, state, version, head_hash, accepting_region, handling_region, channel, \
+/// The baseline writes to tables of its own, dropped afterwards, so a benchmark run
+/// against a real database leaves its cases alone.
+const CREATE: [&str; 2] = [
+    "CREATE TABLE IF NOT EXISTS baseline_cases (id TEXT PRIMARY KEY, item TEXT NOT NULL, state TEXT NOT NULL, \
+     version BIGINT NOT NULL, head_hash TEXT NOT NULL, accepting_region TEXT NOT NULL, handling_region TEXT NOT NULL, \
+     channel TEXT NOT NULL, guide_version BIGINT NOT NULL, guide_hash TEXT NOT NULL, running INTEGER NOT NULL, \
+     deadline TEXT, yellow_from TEXT, statutory_deadline TEXT, submitted_on TEXT NOT NULL, updated_at TEXT NOT NULL, \
+     snapshot TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS baseline_events (case_id TEXT NOT NULL, seq BIGINT NOT NULL, at TEXT NOT NULL, \
+     kind TEXT NOT NULL, actor TEXT NOT NULL, from_state TEXT, to_state TEXT, event TEXT NOT NULL, \
+     prev_hash TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (case_id, seq))",
+];
+const DROP: [&str; 2] = [
+    "DROP TABLE IF EXISTS baseline_cases",
+    "DROP TABLE IF EXISTS baseline_events",
+];
+const SEED: &str = "INSERT INTO baseline_cases (id, item, state, version, head_hash, accepting_region, handling_region, channel, \
      guide_version, guide_hash, running, deadline, yellow_from, statutory_deadline, submitted_on, updated_at, snapshot) \
      VALUES ($1, 'baseline', 'submitted', 0, '', '330211', '330211', 'window', 1, '', 1, '2026-03-02', '2026-02-26', '2026-03-02', '2026-02-10', '', $2)";
-const STEP_UPDATE: &str = "UPDATE cases SET state = 'accepted', version = $2, head_hash = $3, updated_at = $4, snapshot = $5 WHERE id = $1";
-const STEP_EVENT: &str = "INSERT INTO case_events (case_id, seq, at, kind, actor, from_state, to_state, event, prev_hash, hash) \
+const STEP_UPDATE: &str = "UPDATE baseline_cases SET state = 'accepted', version = $2, head_hash = $3, updated_at = $4, snapshot = $5 WHERE id = $1";
+const STEP_EVENT: &str = "INSERT INTO baseline_events (case_id, seq, at, kind, actor, from_state, to_state, event, prev_hash, hash) \
      VALUES ($1, $2, '2026-02-10T04:00:00Z', 'baseline', 'bench', 'submitted', 'accepted', $3, $4, $5)";
 
 /// One transition's worth of rows: an update of the case and an appended event, with
@@ -31,6 +47,9 @@ macro_rules! baseline_body {
         let shape = $shape;
         let snapshot = "x".repeat(shape.snapshot_bytes);
         let event = "y".repeat(shape.event_bytes);
+        for statement in CREATE {
+            sqlx::query(statement).execute($pool).await?;
+        }
         let ids: Vec<String> = (0..shape.cases)
             .map(|i| format!("{}-{i}", $prefix))
             .collect();
@@ -88,7 +107,11 @@ macro_rules! baseline_body {
                 .await
                 .map_err(|e| StoreError::Corrupt(e.to_string()))??;
         }
-        Ok(start.elapsed())
+        let elapsed = start.elapsed();
+        for statement in DROP {
+            sqlx::query(statement).execute($pool).await?;
+        }
+        Ok(elapsed)
     }};
 }
 
