@@ -35,6 +35,13 @@ pub(crate) enum BenchCommand {
         #[arg(long)]
         single_thread: bool,
     },
+    /// Endless lifecycles printing `ack CASE VERSION` for every acknowledged command, for
+    /// the crash-safety test (which kills the process with SIGKILL).
+    #[command(hide = true)]
+    Load {
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+    },
     /// Load and check the built-in catalog, build a region's search index, and time the
     /// relevance queries (p50/p99) against a naive substring scan of the same guides.
     Search {
@@ -54,6 +61,7 @@ pub(crate) fn run(command: BenchCommand, db: Option<&str>) -> anyhow::Result<Out
             concurrency,
             single_thread,
         } => crate::bench_cases::run(cases.max(1), concurrency.max(1), single_thread, db),
+        BenchCommand::Load { concurrency } => crate::bench_cases::load(concurrency.max(1), db),
         BenchCommand::Ids { count, rounds } => ids(count, rounds.max(1)),
         BenchCommand::Search { region, rounds } => search(region, rounds.max(1)),
     }

@@ -380,3 +380,38 @@ fn bench_ids_prints_a_ratio_against_its_baseline() {
     let ratio: f64 = ratio_line.rsplit(' ').next().unwrap().parse().unwrap();
     assert!(ratio > 0.0, "{ratio_line}");
 }
+
+#[test]
+fn migrate_and_audit_work_on_the_default_database() {
+    let dir = tempfile::tempdir().unwrap();
+    yichuang(dir.path())
+        .args(["migrate"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("is migrated"));
+    assert!(dir.path().join("yichuang.db").exists());
+    yichuang(dir.path())
+        .args(["audit", "verify"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("audit ok: 0 cases"));
+    let out = yichuang(dir.path())
+        .args(["audit", "verify", "--db", "mysql://nowhere"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a database URL"));
+}
+
+#[test]
+fn bench_cases_prints_rates_latency_and_ratios() {
+    let (code, stdout, stderr) = run(&["bench", "cases", "--cases", "40", "--concurrency", "4"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("durable transitions/s"), "{stdout}");
+    assert!(stdout.contains("p99"), "{stdout}");
+    assert_eq!(
+        stdout.lines().filter(|l| l.contains("ratio")).count(),
+        2,
+        "{stdout}"
+    );
+}
