@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 done (or valid), 1 invalid input or a failed command, 2 usage error.
 
+mod admin_cmd;
 mod bench;
 mod bench_cases;
 mod calendar_cmd;
@@ -9,6 +10,7 @@ mod catalog_cmd;
 mod clock;
 mod output;
 mod search_cmd;
+mod serve_cmd;
 mod store_cmd;
 mod validate;
 
@@ -39,6 +41,17 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the platform: HTTP API on the embedded SQLite default (or --db).
+    Serve {
+        /// Fill an empty database with a demo province (staff, people, cases).
+        #[arg(long)]
+        demo: bool,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// Staff accounts and API tokens.
+    #[command(subcommand)]
+    Admin(admin_cmd::AdminCommand),
     /// Check an identity number, a credit code or a division code.
     #[command(subcommand)]
     Validate(validate::ValidateCommand),
@@ -77,6 +90,10 @@ fn main() -> ExitCode {
         Command::Calendar(command) => calendar_cmd::run(command, &cli.data_dir),
         Command::Catalog(args) => catalog_cmd::run(args),
         Command::Search(args) => search_cmd::run(args),
+        Command::Serve { demo, addr } => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
+            .and_then(|url| serve_cmd::run(&addr, demo, &url, &cli.data_dir)),
+        Command::Admin(command) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
+            .and_then(|url| admin_cmd::run(command, &url)),
         Command::Migrate => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
             .and_then(|url| store_cmd::migrate(&url)),
         Command::Audit(command) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)

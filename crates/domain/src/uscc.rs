@@ -248,6 +248,17 @@ impl Uscc {
         std::str::from_utf8(&self.0).unwrap_or_default()
     }
 
+    /// Builds a code for an enterprise (91) registered in `region` with the 8-digit
+    /// organisation code body `serial`, computing both check characters. For generated
+    /// demo and benchmark data.
+    pub fn enterprise(region: u32, serial: u32) -> Result<Uscc, UsccError> {
+        let body = format!("91{region:06}{:08}", serial % 100_000_000);
+        let org_check = organization_code_check(&body.as_bytes()[8..16]).unwrap_or(b'0') as char;
+        let first17 = format!("{body}{org_check}");
+        let check = uscc_check(first17.as_bytes()).unwrap_or(b'0') as char;
+        Uscc::parse(&format!("{first17}{check}")).map(|p| p.value)
+    }
+
     /// Character 1 and the authority's name (`9`, 工商).
     pub fn authority(&self) -> (char, &'static str) {
         let authority = self.authority_entry();

@@ -1,6 +1,6 @@
 //! Service-layer errors.
 
-use yichuang_domain::case::CaseError;
+use yichuang_domain::case::{AccessError, CaseError};
 use yichuang_domain::catalog::ResolveError;
 use yichuang_store::StoreError;
 
@@ -10,6 +10,8 @@ pub enum EngineError {
     Case(#[from] CaseError),
     #[error(transparent)]
     Guide(#[from] ResolveError),
+    #[error(transparent)]
+    Forbidden(#[from] AccessError),
     #[error("no case {id}")]
     NoSuchCase { id: String },
     #[error("a request id is required, so that a retry is never applied twice")]

@@ -14,7 +14,9 @@ use jiff::tz::{TimeZone, offset};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 use yichuang_domain::Calendar;
-use yichuang_domain::case::{Actor, Case, Command, DocumentIssued, Submission, WarningPolicy};
+use yichuang_domain::case::{
+    Actor, Case, Command, DocumentIssued, Staff, Submission, WarningPolicy,
+};
 use yichuang_domain::catalog::Catalog;
 use yichuang_store::{CaseFilter, CaseSummary, EventRecord, Store};
 
@@ -96,6 +98,9 @@ struct Job {
     /// The case the job is about: assigned here for a submission, so that every later
     /// command on the case goes to the same writer.
     case_id: String,
+    /// The staff member acting, when the request came through an authenticated
+    /// channel: role and jurisdiction are checked against the case.
+    staff: Option<Staff>,
     request: Request,
     reply: oneshot::Sender<Result<Response, EngineError>>,
 }
@@ -152,12 +157,50 @@ impl Engine {
         }
     }
 
+    /// Applies a request as a staff member: the actor is that person, and their role
+    /// and jurisdiction are checked against the case in the writer.
+    pub async fn execute_as(
+        &self,
+        staff: &Staff,
+        request_id: &str,
+        request: Request,
+    ) -> Result<Response, EngineError> {
+        let actor = Actor {
+            id: staff.id.clone(),
+            role: staff.actor_role(),
+        };
+        let request = match request {
+            Request::Submit {
+                item, submission, ..
+            } => Request::Submit {
+                item,
+                submission,
+                actor,
+            },
+            Request::Command { case_id, command } => Request::Command {
+                case_id,
+                command: Command { actor, ..command },
+            },
+        };
+        self.dispatch(request_id, request, Some(staff.clone()))
+            .await
+    }
+
     /// Applies a request durably, or returns why not. The same `request_id` always
-    /// gets the first answer.
+    /// gets the first answer. Trusted callers only (the actor is taken as given).
     pub async fn execute(
         &self,
         request_id: &str,
         request: Request,
+    ) -> Result<Response, EngineError> {
+        self.dispatch(request_id, request, None).await
+    }
+
+    async fn dispatch(
+        &self,
+        request_id: &str,
+        request: Request,
+        staff: Option<Staff>,
     ) -> Result<Response, EngineError> {
         if request_id.trim().is_empty() {
             return Err(EngineError::MissingRequestId);
@@ -172,6 +215,7 @@ impl Engine {
             .send(Job {
                 request_id: request_id.to_owned(),
                 case_id,
+                staff,
                 request,
                 reply,
             })

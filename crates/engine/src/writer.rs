@@ -207,6 +207,9 @@ impl Writer {
                 submission,
                 actor,
             } => {
+                if let Some(staff) = &job.staff {
+                    staff.may_submit(submission.accepting_region)?;
+                }
                 let snapshot = self.guide(item, submission.handling_region, ctx.today)?;
                 let id = job.case_id.clone();
                 let event = case::submit(&id, submission.clone(), snapshot, actor.clone(), ctx)?;
@@ -245,6 +248,9 @@ impl Writer {
                     order.push(case_id.clone());
                 }
                 let w = working.get_mut(case_id).ok_or(EngineError::Closed)?;
+                if let Some(staff) = &job.staff {
+                    staff.may_command(&w.case, &command.kind)?;
+                }
                 let event = case::decide(&w.case, command, ctx)?;
                 w.case.apply(&event);
                 (case_id.clone(), event)

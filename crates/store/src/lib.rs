@@ -9,11 +9,13 @@ mod backend;
 mod baseline;
 mod error;
 mod model;
+mod staff;
 
 pub use backend::{PostgresStore, SqliteStore};
 pub use baseline::BaselineShape;
 pub use error::StoreError;
 pub use model::{AuditReport, CaseFilter, CaseSummary, CaseWrite, EventRecord, StoredCase};
+pub use staff::IdentityRead;
 
 use jiff::civil::Date;
 

@@ -3,12 +3,14 @@
 //! Pure rules: [`decide`] checks a command against the case and returns the events it
 //! causes; [`Case::apply`] folds an event into the case. Time comes in as arguments.
 
+mod access;
 mod clock;
 mod command;
 mod event;
 mod rules;
 mod state;
 
+pub use access::{AccessError, Staff, role_name};
 pub use clock::{Clock, WarningLevel, WarningPolicy};
 pub use command::{Actor, ActorRole, Applicant, Command, CommandKind, Delivery, Submission};
 pub use event::{CaseEvent, DocumentIssued, DocumentKind, EventBody};

@@ -1,0 +1,350 @@
+//! `serve --demo`: fills an empty database with a demo province — staff for every role
+//! (credentials shown once), people and employers with valid generated identity numbers,
+//! and cases in every state, some near or past their deadline.
+
+use std::sync::{Arc, Mutex};
+
+use jiff::civil::{Date, date};
+use jiff::tz::{TimeZone, offset};
+use jiff::{Timestamp, ToSpan};
+use yichuang_domain::case::{Actor, ActorRole, Applicant, Command, CommandKind, Staff, Submission};
+use yichuang_domain::catalog::{Catalog, Channel, Role};
+use yichuang_domain::{Calendar, RegionCode, ResidentId, Uscc};
+use yichuang_engine::{Engine, EngineConfig, EngineError, Request};
+use yichuang_store::{Store, StoreError};
+
+use crate::auth::{hash_password, hash_token, new_secret};
+
+/// What the demo created, to print once.
+#[derive(Debug, Clone)]
+pub struct DemoCredentials {
+    /// (staff id, name, role, jurisdiction, password, API token)
+    pub staff: Vec<(String, String, String, String, String, String)>,
+    pub people: usize,
+    pub employers: usize,
+    pub cases: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error("{0}")]
+    Other(String),
+}
+
+fn noon(day: Date) -> Timestamp {
+    day.at(10, 0, 0, 0)
+        .to_zoned(TimeZone::fixed(offset(8)))
+        .map(|z| z.timestamp())
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+/// Seeds the demo if the database has no staff yet; `None` when it already had.
+pub async fn seed_demo(
+    store: &Store,
+    catalog: Arc<Catalog>,
+    calendar: Arc<Calendar>,
+    today: Date,
+) -> Result<Option<DemoCredentials>, DemoError> {
+    if !store.list_staff().await?.is_empty() {
+        return Ok(None);
+    }
+    let region = |code: &str| RegionCode::parse(code).map_err(|e| DemoError::Other(e.to_string()));
+    let zhenhai = region("330211")?;
+    let wuhou = region("510107")?;
+    let accounts = [
+        ("admin", "管理员", Role::Administrator, region("330000")?),
+        ("clerk-zh", "镇海综合柜员", Role::Clerk, zhenhai),
+        ("reviewer-zh", "镇海审核员", Role::Reviewer, zhenhai),
+        (
+            "supervisor-zj",
+            "浙江省督查员",
+            Role::Supervisor,
+            region("330000")?,
+        ),
+        (
+            "standards-zj",
+            "浙江省标准管理员",
+            Role::StandardsOfficer,
+            region("330000")?,
+        ),
+        ("clerk-wh", "武侯银行网点柜员", Role::Clerk, wuhou),
+    ];
+    let mut credentials = DemoCredentials {
+        staff: Vec::new(),
+        people: 0,
+        employers: 0,
+        cases: 0,
+    };
+    for (id, name, role, jurisdiction) in accounts {
+        let staff = Staff {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            role,
+            jurisdiction,
+        };
+        let password = new_secret()[..16].to_owned();
+        store
+            .create_staff(&staff, &hash_password(&password).map_err(DemoError::Other)?)
+            .await?;
+        let token = new_secret();
+        store.add_token(&hash_token(&token), id).await?;
+        credentials.staff.push((
+            id.to_owned(),
+            name.to_owned(),
+            yichuang_domain::case::role_name(role).to_owned(),
+            jurisdiction.to_string(),
+            password,
+            token,
+        ));
+    }
+
+    // People born 1950–2005 in the demo county, and employers registered there.
+    let people: Vec<String> = (0..300u32)
+        .filter_map(|i| {
+            let birth = date(1950, 1, 1)
+                .checked_add(i64::from(i * 67 % 20_000).days())
+                .ok()?;
+            ResidentId::from_parts(330_211, birth, (i % 999 + 1) as u16)
+                .ok()
+                .map(|id| id.as_str().to_owned())
+        })
+        .collect();
+    let employers: Vec<String> = (0..30u32)
+        .filter_map(|i| {
+            Uscc::enterprise(330_211, 10_000_000 + i * 7_919)
+                .ok()
+                .map(|c| c.as_str().to_owned())
+        })
+        .collect();
+    credentials.people = people.len();
+    credentials.employers = employers.len();
+
+    // A private engine whose clock the seeding moves, so cases have real histories.
+    let now = Arc::new(Mutex::new(noon(today)));
+    let clock = now.clone();
+    let config = EngineConfig {
+        clock: Arc::new(move || clock.lock().map(|t| *t).unwrap_or(Timestamp::UNIX_EPOCH)),
+        ..EngineConfig::default()
+    };
+    let engine = Engine::start(store.clone(), catalog, calendar, config);
+    let set_day = |day: Date| {
+        if let Ok(mut t) = now.lock() {
+            *t = noon(day);
+        }
+    };
+    let staff_actor = |role: Role| Actor {
+        id: format!("demo-{role:?}").to_lowercase(),
+        role: ActorRole::Staff(role),
+    };
+    let mut n = 0usize;
+    let mut next_id = || {
+        n += 1;
+        format!("demo-{n}")
+    };
+    // (days ago, item, materials, steps to run: "accept", "review", …)
+    let plans: [(i64, &str, &[&str], &[&str]); 13] = [
+        (0, "unemployment-benefit-claim", &["id-card"], &[]),
+        (1, "unemployment-benefit-claim", &["id-card"], &["notice"]),
+        (2, "retirement-pension-claim", &["id-card"], &["accept"]),
+        (9, "retirement-pension-claim", &["id-card"], &["accept"]),
+        (
+            40,
+            "retirement-pension-claim",
+            &["id-card"],
+            &["accept", "review"],
+        ),
+        (
+            75,
+            "work-injury-recognition",
+            &["application-form", "labour-relation-proof", "diagnosis"],
+            &["accept", "suspend"],
+        ),
+        (50, "pension-transfer", &["id-card"], &["accept"]),
+        (
+            6,
+            "unemployment-benefit-claim",
+            &["id-card", "termination-proof"],
+            &["accept", "review", "grant"],
+        ),
+        (
+            12,
+            "unemployment-benefit-claim",
+            &["id-card", "termination-proof"],
+            &["accept", "review", "grant", "complete"],
+        ),
+        (3, "social-security-card-issue", &["id-card"], &["refuse"]),
+        (
+            4,
+            "social-security-card-replacement",
+            &["id-card"],
+            &["withdraw"],
+        ),
+        (
+            20,
+            "unemployment-benefit-claim",
+            &["id-card", "termination-proof"],
+            &["accept-provisional", "lapse"],
+        ),
+        (
+            15,
+            "unemployment-benefit-claim",
+            &["id-card", "termination-proof"],
+            &[
+                "accept-commitment",
+                "review",
+                "grant",
+                "complete",
+                "false-commitment",
+            ],
+        ),
+    ];
+    for (i, person) in people.iter().enumerate().take(120) {
+        let (days_ago, item, materials, steps) = plans[i % plans.len()];
+        let start = today
+            .checked_sub((days_ago + (i as i64 % 3)).days())
+            .map_err(|e| DemoError::Other(e.to_string()))?;
+        set_day(start);
+        let applicant = if i % 10 == 9 {
+            Applicant::Employer(employers[i % employers.len()].clone())
+        } else {
+            Applicant::Person(person.clone())
+        };
+        // Transfers are taken in at the 武侯 bank outlet and handled in 镇海 (跨省通办).
+        let remote = item == "pension-transfer";
+        let submission = Submission {
+            applicant,
+            agent: None,
+            channel: [
+                Channel::Window,
+                Channel::Online,
+                Channel::Mobile,
+                Channel::BankOutlet,
+            ][i % 4],
+            accepting_region: if remote { wuhou } else { zhenhai },
+            handling_region: zhenhai,
+            materials: materials.iter().map(|m| (*m).to_owned()).collect(),
+        };
+        let submitted = engine
+            .execute(
+                &next_id(),
+                Request::Submit {
+                    item: item.to_owned(),
+                    submission,
+                    actor: staff_actor(Role::Clerk),
+                },
+            )
+            .await?;
+        let mut version = submitted.version;
+        let mut day = start;
+        for step in steps {
+            let (role, kind) = match *step {
+                "notice" => (Role::Clerk, CommandKind::IssueNotice),
+                "accept" => (
+                    Role::Clerk,
+                    CommandKind::Accept {
+                        provisional: vec![],
+                        commitments: vec![],
+                        supply_within_days: 5,
+                    },
+                ),
+                "accept-provisional" => (
+                    Role::Clerk,
+                    CommandKind::Accept {
+                        provisional: vec!["bank-account".to_owned()],
+                        commitments: vec![],
+                        supply_within_days: 3,
+                    },
+                ),
+                "accept-commitment" => (
+                    Role::Clerk,
+                    CommandKind::Accept {
+                        provisional: vec![],
+                        commitments: vec!["bank-account".to_owned()],
+                        supply_within_days: 5,
+                    },
+                ),
+                "review" => (Role::Reviewer, CommandKind::StartReview),
+                "grant" => (
+                    Role::Reviewer,
+                    CommandKind::Decide {
+                        grant: true,
+                        reason: "符合条件".to_owned(),
+                        legal_basis: vec![],
+                    },
+                ),
+                "complete" => (
+                    Role::Clerk,
+                    CommandKind::Complete {
+                        method: "窗口领取".to_owned(),
+                    },
+                ),
+                "refuse" => (
+                    Role::Clerk,
+                    CommandKind::Refuse {
+                        reason: "申请人不属于本事项适用范围".to_owned(),
+                    },
+                ),
+                "withdraw" => (
+                    Role::Clerk,
+                    CommandKind::Withdraw {
+                        reason: "申请人撤回".to_owned(),
+                    },
+                ),
+                "suspend" => (
+                    Role::Reviewer,
+                    CommandKind::Suspend {
+                        reason: "等待有关部门结论".to_owned(),
+                    },
+                ),
+                "lapse" => {
+                    day = day
+                        .checked_add(10.days())
+                        .map_err(|e| DemoError::Other(e.to_string()))?;
+                    set_day(day.min(today));
+                    (Role::Clerk, CommandKind::LapseProvisional)
+                }
+                "false-commitment" => (
+                    Role::Reviewer,
+                    CommandKind::VerifyCommitment {
+                        material: "bank-account".to_owned(),
+                        truthful: false,
+                    },
+                ),
+                _ => continue,
+            };
+            let command = Command {
+                expected_version: version,
+                actor: staff_actor(role),
+                kind,
+            };
+            match engine
+                .execute(
+                    &next_id(),
+                    Request::Command {
+                        case_id: submitted.case_id.clone(),
+                        command,
+                    },
+                )
+                .await
+            {
+                Ok(response) => version = response.version,
+                Err(EngineError::Case(e)) => {
+                    tracing::warn!(error = %e, "demo step skipped");
+                    break;
+                }
+                Err(e) => return Err(e.into()),
+            }
+            day = day
+                .checked_add(1.days())
+                .map_err(|e| DemoError::Other(e.to_string()))?
+                .min(today);
+            set_day(day);
+        }
+        credentials.cases += 1;
+    }
+    Ok(Some(credentials))
+}

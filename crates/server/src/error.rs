@@ -1,0 +1,202 @@
+//! RFC 9457 problem+json: a stable `type`, a title and detail in the caller's language
+//! (zh-CN by default, English by Accept-Language), field errors, and the request id.
+//! Bad input is 4xx; internals never reach the caller.
+
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use yichuang_domain::case::CaseError;
+use yichuang_engine::EngineError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn from_headers(headers: &HeaderMap) -> Lang {
+        let accept = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let first = accept
+            .split(',')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if first.starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
+    }
+}
+
+/// A problem to report; boxed inside [`ApiError`] so results stay small.
+#[derive(Debug)]
+pub struct Problem {
+    pub status: StatusCode,
+    /// Stable machine name, becomes `https://yichuang.invalid/problems/<kind>`.
+    pub kind: &'static str,
+    pub title_zh: &'static str,
+    pub title_en: &'static str,
+    pub detail: String,
+    pub fields: Vec<(String, String)>,
+    pub lang: Lang,
+    pub request_id: String,
+}
+
+/// An error answer; the problem is boxed so results stay small.
+#[derive(Debug)]
+pub struct ApiError(Box<Problem>);
+
+impl ApiError {
+    pub fn new(
+        status: StatusCode,
+        kind: &'static str,
+        title_zh: &'static str,
+        title_en: &'static str,
+        detail: impl Into<String>,
+    ) -> ApiError {
+        ApiError(Box::new(Problem {
+            status,
+            kind,
+            title_zh,
+            title_en,
+            detail: detail.into(),
+            fields: Vec::new(),
+            lang: Lang::Zh,
+            request_id: String::new(),
+        }))
+    }
+
+    pub fn bad_input(field: &str, message: impl Into<String>) -> ApiError {
+        let message = message.into();
+        let mut e = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-input",
+            "输入有误",
+            "Invalid input",
+            format!("{field}: {message}"),
+        );
+        e.0.fields.push((field.to_owned(), message));
+        e
+    }
+
+    pub fn not_found(what: impl Into<String>) -> ApiError {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "未找到",
+            "Not found",
+            what,
+        )
+    }
+
+    pub fn unauthorized() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "需要登录",
+            "Authentication required",
+            "send a valid bearer token (Authorization: Bearer …)",
+        )
+    }
+
+    pub fn internal() -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "服务器内部错误",
+            "Internal error",
+            "the error is logged with this request id",
+        )
+    }
+
+    pub fn with(mut self, lang: Lang, request_id: &str) -> ApiError {
+        self.0.lang = lang;
+        self.0.request_id = request_id.to_owned();
+        self
+    }
+}
+
+impl From<EngineError> for ApiError {
+    fn from(e: EngineError) -> ApiError {
+        let detail = e.to_string();
+        match &e {
+            EngineError::Case(CaseError::Conflict { .. }) => ApiError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                "办件已被他人更新",
+                "The case changed meanwhile",
+                detail,
+            ),
+            EngineError::Case(CaseError::NotAllowed { .. }) => ApiError::new(
+                StatusCode::CONFLICT,
+                "command-not-allowed",
+                "当前状态不允许此操作",
+                "Not allowed in this state",
+                detail,
+            ),
+            EngineError::Case(CaseError::RoleNotAllowed { .. }) | EngineError::Forbidden(_) => {
+                ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "forbidden",
+                    "无权办理",
+                    "Forbidden",
+                    detail,
+                )
+            }
+            EngineError::Case(_) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "case-rule",
+                "不符合办理规则",
+                "Rejected by the case rules",
+                detail,
+            ),
+            EngineError::Guide(_) | EngineError::NoSuchCase { .. } => ApiError::not_found(detail),
+            EngineError::MissingRequestId => ApiError::bad_input("request_id", detail),
+            EngineError::Store(_) | EngineError::Closed => {
+                tracing::error!(error = %e, "engine failure");
+                ApiError::internal()
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let problem = *self.0;
+        problem.into_response()
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let title = match self.lang {
+            Lang::Zh => self.title_zh,
+            Lang::En => self.title_en,
+        };
+        let errors: Vec<_> = self
+            .fields
+            .iter()
+            .map(|(field, message)| json!({ "field": field, "message": message }))
+            .collect();
+        let body = json!({
+            "type": format!("https://yichuang.invalid/problems/{}", self.kind),
+            "title": title,
+            "status": self.status.as_u16(),
+            "detail": self.detail,
+            "errors": errors,
+            "request_id": self.request_id,
+        });
+        let mut response = (self.status, body.to_string()).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/problem+json"),
+        );
+        response
+    }
+}

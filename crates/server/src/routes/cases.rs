@@ -1,0 +1,459 @@
+//! Staff routes: submit, command, list and read cases, documents, identity reads.
+//! Every command goes through the engine's `execute_as`, which checks role and
+//! jurisdiction in the service layer.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use yichuang_domain::case::{
+    Applicant, Case, Command, CommandKind, Staff, Submission, WarningLevel,
+};
+use yichuang_domain::catalog::{Channel, Role};
+use yichuang_domain::region::Level;
+use yichuang_domain::{ResidentId, Uscc};
+use yichuang_engine::Request;
+use yichuang_store::{CaseFilter, IdentityRead};
+
+use super::Ctx;
+use super::public::parse_region;
+use crate::auth::{hash_token, new_secret, staff_of, verify_password};
+use crate::documents;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicantInput {
+    kind: String,
+    id: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitInput {
+    request_id: String,
+    item: String,
+    applicant: ApplicantInput,
+    agent: Option<ApplicantInput>,
+    channel: Channel,
+    accepting_region: String,
+    handling_region: String,
+    #[serde(default)]
+    materials: Vec<String>,
+}
+
+/// Parses an applicant at the edge: identity numbers must be valid.
+fn applicant(
+    ctx: &Ctx,
+    field: &str,
+    input: &ApplicantInput,
+    today: jiff::civil::Date,
+) -> Result<Applicant, ApiError> {
+    match input.kind.as_str() {
+        "person" => ResidentId::parse(&input.id, today)
+            .map(|p| Applicant::Person(p.value.as_str().to_owned()))
+            .map_err(|e| ctx.error(ApiError::bad_input(&format!("{field}.id"), e.to_string()))),
+        "employer" => Uscc::parse(&input.id)
+            .map(|p| Applicant::Employer(p.value.as_str().to_owned()))
+            .map_err(|e| ctx.error(ApiError::bad_input(&format!("{field}.id"), e.to_string()))),
+        other => Err(ctx.error(ApiError::bad_input(
+            &format!("{field}.kind"),
+            format!("{other:?}: use \"person\" or \"employer\""),
+        ))),
+    }
+}
+
+fn json_body<T: serde::de::DeserializeOwned>(ctx: &Ctx, body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ctx.error(ApiError::bad_input("body", e.to_string())))
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let staff = staff_of(&state.store, &headers)
+        .await
+        .map_err(|e| e.with(ctx.lang, &ctx.request_id))?;
+    let input: SubmitInput = json_body(&ctx, &body)?;
+    let today = state.engine.today();
+    let submission = Submission {
+        applicant: applicant(&ctx, "applicant", &input.applicant, today)?,
+        agent: input
+            .agent
+            .as_ref()
+            .map(|a| applicant(&ctx, "agent", a, today))
+            .transpose()?,
+        channel: input.channel,
+        accepting_region: parse_region(&ctx, &input.accepting_region)?,
+        handling_region: parse_region(&ctx, &input.handling_region)?,
+        materials: input.materials,
+    };
+    let request = Request::Submit {
+        item: input.item,
+        submission,
+        actor: yichuang_domain::case::Actor {
+            id: staff.id.clone(),
+            role: staff.actor_role(),
+        },
+    };
+    let response = state
+        .engine
+        .execute_as(&staff, &input.request_id, request)
+        .await
+        .map_err(|e| ctx.error(e))?;
+    Ok((StatusCode::CREATED, Json(response)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandInput {
+    request_id: String,
+    expected_version: u64,
+    command: CommandKind,
+}
+
+pub async fn command(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(case_id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let staff = staff_of(&state.store, &headers)
+        .await
+        .map_err(|e| e.with(ctx.lang, &ctx.request_id))?;
+    let input: CommandInput = json_body(&ctx, &body)?;
+    let command = Command {
+        expected_version: input.expected_version,
+        actor: yichuang_domain::case::Actor {
+            id: staff.id.clone(),
+            role: staff.actor_role(),
+        },
+        kind: input.command,
+    };
+    let response = state
+        .engine
+        .execute_as(
+            &staff,
+            &input.request_id,
+            Request::Command { case_id, command },
+        )
+        .await
+        .map_err(|e| ctx.error(e))?;
+    Ok(Json(json!(response)))
+}
+
+/// The code prefix of a region's subtree: 33 for a province, 3302 for a city…
+fn prefix(region: yichuang_domain::RegionCode) -> String {
+    let code = region.to_string();
+    let len = match region.level() {
+        Level::Province => 2,
+        Level::Prefecture => 4,
+        Level::County => 6,
+        Level::Township => 9,
+    };
+    code[..len.min(code.len())].to_owned()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    state: Option<String>,
+    warning: Option<String>,
+    region: Option<String>,
+    item: Option<String>,
+    channel: Option<String>,
+    deadline_before: Option<String>,
+    limit: Option<u32>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let staff = staff_of(&state.store, &headers)
+        .await
+        .map_err(|e| e.with(ctx.lang, &ctx.request_id))?;
+    if staff.role == Role::StandardsOfficer {
+        return Err(ctx.error(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "无权查看办件",
+            "Forbidden",
+            "standards officers do not read cases",
+        )));
+    }
+    let region = match &q.region {
+        Some(text) => {
+            let region = parse_region(&ctx, text)?;
+            if !region.is_within(staff.jurisdiction) {
+                return Err(ctx.error(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "forbidden",
+                    "超出辖区",
+                    "Outside your jurisdiction",
+                    format!("{region} is outside {}", staff.jurisdiction),
+                )));
+            }
+            region
+        }
+        None => staff.jurisdiction,
+    };
+    let parse_state = |text: &str| {
+        serde_json::from_value(json!(text)).map_err(|_| {
+            ctx.error(ApiError::bad_input(
+                "state",
+                format!("{text:?} is no case state"),
+            ))
+        })
+    };
+    let parse_warning = |text: &str| match text {
+        "green" => Ok(WarningLevel::Green),
+        "yellow" => Ok(WarningLevel::Yellow),
+        "red" => Ok(WarningLevel::Red),
+        other => Err(ctx.error(ApiError::bad_input(
+            "warning",
+            format!("{other:?}: use green, yellow or red"),
+        ))),
+    };
+    let deadline_before = q
+        .deadline_before
+        .as_deref()
+        .map(|t| {
+            t.parse().map_err(|_| {
+                ctx.error(ApiError::bad_input(
+                    "deadline_before",
+                    format!("{t:?} is not a date"),
+                ))
+            })
+        })
+        .transpose()?;
+    let filter = CaseFilter {
+        state: q.state.as_deref().map(parse_state).transpose()?,
+        warning: q.warning.as_deref().map(parse_warning).transpose()?,
+        region_prefix: Some(prefix(region)),
+        item: q.item,
+        channel: q.channel,
+        deadline_before,
+        today: Some(state.engine.today()),
+        limit: q.limit.unwrap_or(100),
+    };
+    let today = state.engine.today();
+    let cases = state.engine.list(&filter).await.map_err(|e| ctx.error(e))?;
+    let rows: Vec<Value> = cases
+        .iter()
+        .map(|c| json!({ "case": c, "warning": c.warning(today) }))
+        .collect();
+    Ok(Json(json!({ "cases": rows })))
+}
+
+async fn readable(
+    state: &AppState,
+    ctx: &Ctx,
+    staff: &Staff,
+    case_id: &str,
+) -> Result<Case, ApiError> {
+    let case = state
+        .engine
+        .case(case_id)
+        .await
+        .map_err(|e| ctx.error(e))?
+        .ok_or_else(|| ctx.error(ApiError::not_found(format!("no case {case_id}"))))?;
+    staff.may_read(&case).map_err(|e| {
+        ctx.error(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "超出辖区",
+            "Forbidden",
+            e.to_string(),
+        ))
+    })?;
+    Ok(case)
+}
+
+pub(crate) fn masked(applicant: &Applicant) -> String {
+    match applicant {
+        Applicant::Person(id) if id.len() == 18 => {
+            format!("{}{}{}", &id[..4], "*".repeat(10), &id[14..])
+        }
+        Applicant::Person(_) => "****".to_owned(),
+        Applicant::Employer(code) => code.clone(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OneQuery {
+    /// Ask for the full identity number (recorded, for roles that may see it).
+    full_identity: Option<bool>,
+}
+
+pub async fn one(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(case_id): Path<String>,
+    Query(q): Query<OneQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let staff = staff_of(&state.store, &headers)
+        .await
+        .map_err(|e| e.with(ctx.lang, &ctx.request_id))?;
+    let case = readable(&state, &ctx, &staff, &case_id).await?;
+    let events = state
+        .engine
+        .events(&case_id)
+        .await
+        .map_err(|e| ctx.error(e))?;
+    let show_full = q.full_identity == Some(true) && staff.sees_full_identity();
+    if show_full {
+        let read = IdentityRead {
+            staff_id: staff.id.clone(),
+            case_id: case_id.clone(),
+            at: jiff::Timestamp::now().to_string(),
+            purpose: "case detail".to_owned(),
+        };
+        state
+            .store
+            .record_identity_read(&read)
+            .await
+            .map_err(|_| ctx.error(ApiError::internal()))?;
+    }
+    let applicant = if show_full {
+        match &case.applicant {
+            Applicant::Person(id) | Applicant::Employer(id) => id.clone(),
+        }
+    } else {
+        masked(&case.applicant)
+    };
+    let mut value = json!(case);
+    value["applicant"] = json!({ "id": applicant, "masked": !show_full });
+    if let Some(agent) = &case.agent {
+        value["agent"] = json!({ "id": masked(agent), "masked": true });
+    }
+    let events: Vec<Value> = events
+        .iter()
+        .map(|e| {
+            let mut event = json!(e.event);
+            // The submission event repeats the applicant and the whole guide.
+            if let Some(body) = event.get_mut("body").and_then(|b| b.as_object_mut()) {
+                body.remove("guide");
+                if let Some(submission) = body.get_mut("submission").and_then(|s| s.as_object_mut())
+                {
+                    submission.insert("applicant".to_owned(), json!(masked(&case.applicant)));
+                    submission.remove("agent");
+                }
+            }
+            json!({ "event": event, "hash": e.hash })
+        })
+        .collect();
+    Ok(Json(
+        json!({ "case": value, "warning": case.promised.as_ref().or(case.statutory.as_ref()).map(|c| c.warning(state.engine.today())), "events": events }),
+    ))
+}
+
+pub async fn document(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path((case_id, seq)): Path<(String, u64)>,
+) -> Result<Response, ApiError> {
+    let staff = staff_of(&state.store, &headers)
+        .await
+        .map_err(|e| e.with(ctx.lang, &ctx.request_id))?;
+    let case = readable(&state, &ctx, &staff, &case_id).await?;
+    let events = state
+        .engine
+        .events(&case_id)
+        .await
+        .map_err(|e| ctx.error(e))?;
+    let record = events.iter().find(|e| e.event.seq == seq).ok_or_else(|| {
+        ctx.error(ApiError::not_found(format!(
+            "case {case_id} has no event {seq}"
+        )))
+    })?;
+    let html = documents::render(&case, &record.event).ok_or_else(|| {
+        ctx.error(ApiError::not_found(format!(
+            "event {seq} issued no document"
+        )))
+    })?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
+}
+
+pub async fn identity_reads(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let staff = staff_of(&state.store, &headers)
+        .await
+        .map_err(|e| e.with(ctx.lang, &ctx.request_id))?;
+    if !matches!(staff.role, Role::Supervisor | Role::Administrator) {
+        return Err(ctx.error(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "无权查看",
+            "Forbidden",
+            "only supervisors list identity reads",
+        )));
+    }
+    let reads = state
+        .store
+        .identity_reads(500)
+        .await
+        .map_err(|_| ctx.error(ApiError::internal()))?;
+    Ok(Json(json!({ "reads": reads })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginInput {
+    staff_id: String,
+    password: String,
+}
+
+/// Exchanges a staff id and password for a new bearer token (stored hashed).
+pub async fn login(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let input: LoginInput = json_body(&ctx, &body)?;
+    let wrong = || {
+        ctx.error(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "bad-credentials",
+            "账号或密码错误",
+            "Wrong staff id or password",
+            "check the staff id and password",
+        ))
+    };
+    let (staff, hash) = state
+        .store
+        .staff_by_id(&input.staff_id)
+        .await
+        .map_err(|_| ctx.error(ApiError::internal()))?
+        .ok_or_else(wrong)?;
+    let password = input.password;
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    if !ok {
+        return Err(wrong());
+    }
+    let token = new_secret();
+    state
+        .store
+        .add_token(&hash_token(&token), &staff.id)
+        .await
+        .map_err(|_| ctx.error(ApiError::internal()))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "token": token, "staff": staff })),
+    )
+        .into_response())
+}

@@ -1,0 +1,110 @@
+//! The router: public, staff and operations routes, with request ids and metrics.
+
+mod cases;
+mod ops;
+mod public;
+
+pub(crate) use cases::masked as masked_applicant;
+
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{FromRequestParts, MatchedPath, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use crate::error::{ApiError, Lang};
+use crate::state::AppState;
+
+/// The id of one request, also sent back as `x-request-id` and logged.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// Language and request id, for building errors.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub request_id: String,
+}
+
+impl Ctx {
+    pub fn error(&self, e: impl Into<ApiError>) -> ApiError {
+        e.into().with(self.lang, &self.request_id)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Ctx, Self::Rejection> {
+        let request_id = parts
+            .extensions
+            .get::<RequestId>()
+            .map(|r| r.0.clone())
+            .unwrap_or_default();
+        Ok(Ctx {
+            lang: Lang::from_headers(&parts.headers),
+            request_id,
+        })
+    }
+}
+
+async fn observe(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let id = uuid::Uuid::now_v7().to_string();
+    request.extensions_mut().insert(RequestId(id.clone()));
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = request.method().clone();
+    let start = Instant::now();
+    let mut response = next.run(request).await;
+    let elapsed = start.elapsed();
+    state
+        .metrics
+        .record(&route, response.status().as_u16(), elapsed);
+    tracing::info!(request_id = %id, %method, %route, status = response.status().as_u16(), ms = elapsed.as_secs_f64() * 1e3, "answered");
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}
+
+async fn fallback(ctx: Ctx) -> ApiError {
+    ctx.error(ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no-route",
+        "没有这个地址",
+        "No such route",
+        "see the API reference",
+    ))
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/api/v1/items", get(public::items))
+        .route("/api/v1/regions/{region}/guides/{item}", get(public::guide))
+        .route("/api/v1/regions/{region}/search", get(public::search))
+        .route(
+            "/api/v1/regions/{region}/deviations",
+            get(public::deviations),
+        )
+        .route("/api/v1/progress/{case_id}", get(public::progress))
+        .route("/api/v1/sessions", post(cases::login))
+        .route("/api/v1/cases", post(cases::submit).get(cases::list))
+        .route("/api/v1/cases/{case_id}", get(cases::one))
+        .route("/api/v1/cases/{case_id}/commands", post(cases::command))
+        .route(
+            "/api/v1/cases/{case_id}/documents/{seq}",
+            get(cases::document),
+        )
+        .route("/api/v1/identity-reads", get(cases::identity_reads))
+        .fallback(fallback)
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}

@@ -1,0 +1,199 @@
+//! The public side: guides, search, deviations, and a case's progress. No login.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::StatusCode;
+use jiff::civil::Date;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use yichuang_domain::RegionCode;
+use yichuang_domain::case::Applicant;
+use yichuang_domain::catalog::deviation;
+use yichuang_search::SearchIndex;
+
+use super::Ctx;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct DateQuery {
+    date: Option<String>,
+}
+
+pub(crate) fn parse_region(ctx: &Ctx, text: &str) -> Result<RegionCode, ApiError> {
+    RegionCode::parse(text).map_err(|e| ctx.error(ApiError::bad_input("region", e.to_string())))
+}
+
+fn parse_day(ctx: &Ctx, state: &AppState, text: Option<&str>) -> Result<Date, ApiError> {
+    match text {
+        None => Ok(state.engine.today()),
+        Some(t) => t.parse().map_err(|_| {
+            ctx.error(ApiError::bad_input(
+                "date",
+                format!("{t:?} is not a date (YYYY-MM-DD)"),
+            ))
+        }),
+    }
+}
+
+pub async fn items(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<DateQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let day = parse_day(&ctx, &state, q.date.as_deref())?;
+    let catalog = &state.catalog.catalog;
+    let items: Vec<Value> = catalog
+        .item_ids()
+        .into_iter()
+        .filter_map(|id| catalog.guide_at(id, day).ok())
+        .map(|g| json!({ "item": g.item, "name": g.name, "project": g.project, "version": g.version, "illustrative": g.provenance.is_illustrative() }))
+        .collect();
+    Ok(Json(json!({ "date": day, "items": items })))
+}
+
+pub async fn guide(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((region, item)): Path<(String, String)>,
+    Query(q): Query<DateQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let region = parse_region(&ctx, &region)?;
+    let day = parse_day(&ctx, &state, q.date.as_deref())?;
+    let resolved = state
+        .catalog
+        .catalog
+        .resolve(&item, region, day)
+        .map_err(|e| ctx.error(ApiError::not_found(e.to_string())))?;
+    Ok(Json(
+        json!({ "illustrative": resolved.is_illustrative(), "guide": resolved }),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+    limit: Option<usize>,
+    date: Option<String>,
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(region): Path<String>,
+    Query(q): Query<SearchQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let region = parse_region(&ctx, &region)?;
+    let day = parse_day(&ctx, &state, q.date.as_deref())?;
+    let query = q.q.unwrap_or_default();
+    if query.trim().is_empty() {
+        return Err(ctx.error(ApiError::bad_input("q", "say what you are looking for")));
+    }
+    let catalog = state.catalog.clone();
+    let resolved = catalog.catalog.resolve_all(region, day);
+    let synonyms = catalog.synonyms.clone();
+    let limit = q.limit.unwrap_or(5).clamp(1, 50);
+    let hits = tokio::task::spawn_blocking(move || {
+        let index = SearchIndex::build(resolved.iter().map(|r| &r.guide), &synonyms)?;
+        index.search(&query, limit)
+    })
+    .await
+    .map_err(|_| ctx.error(ApiError::internal()))?
+    .map_err(|e| {
+        tracing::error!(error = %e, "search failed");
+        ctx.error(ApiError::internal())
+    })?;
+    Ok(Json(json!({ "region": region, "date": day, "hits": hits })))
+}
+
+pub async fn deviations(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(region): Path<String>,
+    Query(q): Query<DateQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let region = parse_region(&ctx, &region)?;
+    let day = parse_day(&ctx, &state, q.date.as_deref())?;
+    let catalog = &state.catalog.catalog;
+    let mut out = Vec::new();
+    for item in catalog.item_ids() {
+        let (Ok(baseline), Ok(resolved)) = (
+            catalog.guide_at(item, day),
+            catalog.resolve(item, region, day),
+        ) else {
+            continue;
+        };
+        let d = deviation(&resolved, baseline);
+        if !d.is_empty() {
+            out.push(d);
+        }
+    }
+    Ok(Json(
+        json!({ "region": region, "date": day, "deviations": out }),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ProgressQuery {
+    last4: Option<String>,
+}
+
+/// A case's progress by its number and the last four characters of the applicant's
+/// identity number; rate limited per client, and a wrong pair looks like no case.
+pub async fn progress(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(case_id): Path<String>,
+    Query(q): Query<ProgressQuery>,
+) -> Result<Json<Value>, ApiError> {
+    if !state.progress_limiter.allow(&peer.ip().to_string()) {
+        return Err(ctx.error(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            "查询过于频繁，请稍后再试",
+            "Too many lookups; try again later",
+            "at most 10 lookups a minute",
+        )));
+    }
+    let last4 = q.last4.unwrap_or_default().to_ascii_uppercase();
+    let not_found = || {
+        ctx.error(ApiError::not_found(
+            "no case with this number and these last four characters",
+        ))
+    };
+    let case = state
+        .engine
+        .case(&case_id)
+        .await
+        .map_err(|e| ctx.error(e))?
+        .ok_or_else(not_found)?;
+    let id = match &case.applicant {
+        Applicant::Person(id) | Applicant::Employer(id) => id,
+    };
+    if last4.len() != 4 || !id.ends_with(&last4) {
+        return Err(not_found());
+    }
+    let events = state
+        .engine
+        .events(&case_id)
+        .await
+        .map_err(|e| ctx.error(e))?;
+    let steps: Vec<Value> = events.iter().map(|e| json!({ "on": e.event.on, "event": e.event.body.name(), "state": e.event.to_state })).collect();
+    let deadline = case
+        .promised
+        .as_ref()
+        .or(case.statutory.as_ref())
+        .map(|c| c.deadline);
+    let guide = Arc::clone(&case.guide);
+    Ok(Json(json!({
+        "case": case.id,
+        "item": guide.guide.name,
+        "state": case.state,
+        "deadline": deadline,
+        "steps": steps,
+    })))
+}

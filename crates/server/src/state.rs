@@ -1,0 +1,31 @@
+//! What every handler can reach.
+
+use std::sync::Arc;
+
+use yichuang_catalog::LoadedCatalog;
+use yichuang_engine::Engine;
+use yichuang_store::Store;
+
+use crate::auth::RateLimiter;
+use crate::metrics::Metrics;
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub engine: Engine,
+    pub store: Store,
+    pub catalog: Arc<LoadedCatalog>,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) progress_limiter: Arc<RateLimiter>,
+}
+
+impl AppState {
+    pub fn new(engine: Engine, catalog: Arc<LoadedCatalog>) -> AppState {
+        AppState {
+            store: engine.store().clone(),
+            engine,
+            catalog,
+            metrics: Arc::new(Metrics::default()),
+            progress_limiter: Arc::new(RateLimiter::new(10, std::time::Duration::from_secs(60))),
+        }
+    }
+}

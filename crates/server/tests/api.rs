@@ -1,0 +1,543 @@
+//! The real server on port 0 against a fresh SQLite database, driven over HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use yichuang_domain::case::Staff;
+use yichuang_domain::catalog::Role;
+use yichuang_domain::{Calendar, RegionCode};
+use yichuang_engine::{Engine, EngineConfig};
+use yichuang_server::{AppState, hash_password, hash_token};
+use yichuang_store::Store;
+
+struct App {
+    base: String,
+    client: Client,
+    _dir: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Staff of the test world: (id, role, jurisdiction) with token = "token-" + id.
+const STAFF: &[(&str, Role, &str)] = &[
+    ("clerk-zh", Role::Clerk, "330211"),
+    ("reviewer-zh", Role::Reviewer, "330211"),
+    ("supervisor-zj", Role::Supervisor, "330000"),
+    ("standards-zj", Role::StandardsOfficer, "330000"),
+    ("clerk-wh", Role::Clerk, "510107"),
+    ("reviewer-wh", Role::Reviewer, "510107"),
+    ("clerk-gd", Role::Clerk, "440000"),
+];
+
+async fn spawn_app() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&Store::sqlite_url(&dir.path().join("api.db")))
+        .await
+        .unwrap();
+    for (id, role, region) in STAFF {
+        let staff = Staff {
+            id: (*id).to_owned(),
+            name: (*id).to_owned(),
+            role: *role,
+            jurisdiction: RegionCode::parse(region).unwrap(),
+        };
+        store
+            .create_staff(&staff, &hash_password(&format!("pw-{id}")).unwrap())
+            .await
+            .unwrap();
+        store
+            .add_token(&hash_token(&format!("token-{id}")), id)
+            .await
+            .unwrap();
+    }
+    let loaded = Arc::new(yichuang_catalog::builtin().unwrap());
+    let at = jiff::civil::date(2026, 3, 2)
+        .at(10, 0, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .unwrap()
+        .timestamp();
+    let config = EngineConfig {
+        clock: Arc::new(move || at),
+        ..EngineConfig::default()
+    };
+    let engine = Engine::start(
+        store,
+        Arc::new(loaded.catalog.clone()),
+        Arc::new(Calendar::builtin()),
+        config,
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(yichuang_server::serve(
+        listener,
+        AppState::new(engine, loaded),
+        async {
+            let _ = rx.await;
+        },
+    ));
+    App {
+        base,
+        client: Client::new(),
+        _dir: dir,
+        shutdown: Some(tx),
+    }
+}
+
+impl App {
+    async fn get(&self, path: &str, staff: Option<&str>) -> (StatusCode, Value) {
+        let mut request = self.client.get(format!("{}{path}", self.base));
+        if let Some(id) = staff {
+            request = request.bearer_auth(format!("token-{id}"));
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn post(&self, path: &str, staff: &str, body: Value) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(format!("token-{staff}"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn submit(
+        &self,
+        staff: &str,
+        item: &str,
+        accepting: &str,
+        handling: &str,
+        materials: &[&str],
+    ) -> (StatusCode, Value) {
+        let body = json!({
+            "request_id": uuid::Uuid::new_v4().to_string(),
+            "item": item,
+            "applicant": { "kind": "person", "id": "11010519491231002X" },
+            "channel": "window",
+            "accepting_region": accepting,
+            "handling_region": handling,
+            "materials": materials,
+        });
+        self.post("/api/v1/cases", staff, body).await
+    }
+
+    async fn command(
+        &self,
+        staff: &str,
+        case: &str,
+        version: u64,
+        command: Value,
+    ) -> (StatusCode, Value) {
+        let body = json!({ "request_id": uuid::Uuid::new_v4().to_string(), "expected_version": version, "command": command });
+        self.post(&format!("/api/v1/cases/{case}/commands"), staff, body)
+            .await
+    }
+}
+
+#[tokio::test]
+async fn the_public_side_needs_no_login() {
+    let app = spawn_app().await;
+    let (status, body) = app.get("/api/v1/regions/330211/search?q=%E5%A4%B1%E4%B8%9A%E4%BA%86%E6%80%8E%E4%B9%88%E9%A2%86%E9%92%B1", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["hits"][0]["item"], "unemployment-benefit-claim");
+    let (status, body) = app
+        .get(
+            "/api/v1/regions/320200/guides/unemployment-benefit-claim?date=2026-06-01",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["illustrative"], true);
+    assert_eq!(body["guide"]["guide"]["promised"]["amount"], 5);
+    let (status, body) = app.get("/api/v1/items", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body["items"].as_array().unwrap().len() >= 60);
+    let (status, _) = app.get("/api/v1/regions/330000/deviations", None).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn bad_input_gets_problem_json_in_the_callers_language_never_a_5xx() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(format!("{}/api/v1/regions/999999/search?q=x", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let request_id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body["type"],
+        "https://yichuang.invalid/problems/invalid-input"
+    );
+    assert_eq!(body["title"], "输入有误");
+    assert_eq!(body["errors"][0]["field"], "region");
+    assert_eq!(body["request_id"], request_id);
+    let english: Value = app
+        .client
+        .get(format!("{}/api/v1/regions/999999/search?q=x", app.base))
+        .header("accept-language", "en-US,en;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(english["title"], "Invalid input");
+    for path in [
+        "/api/v1/regions/330211/guides/nope",
+        "/api/v1/nothing-here",
+        "/api/v1/regions/330211/search",
+        "/api/v1/items?date=2026-13-01",
+    ] {
+        let (status, body) = app.get(path, None).await;
+        assert!(status.is_client_error(), "{path}: {status}");
+        assert!(
+            body["type"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://yichuang.invalid/problems/"),
+            "{path}"
+        );
+    }
+    let (status, body) = app
+        .submit(
+            "clerk-zh",
+            "unemployment-benefit-claim",
+            "330211",
+            "330211",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let bad = json!({ "request_id": "x1", "item": "unemployment-benefit-claim", "applicant": { "kind": "person", "id": "110105194912310021" }, "channel": "window", "accepting_region": "330211", "handling_region": "330211" });
+    let (status, body) = app.post("/api/v1/cases", "clerk-zh", bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["errors"][0]["field"], "applicant.id");
+    let (status, body) = app
+        .post("/api/v1/cases", "clerk-zh", json!({ "nonsense": true }))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, _) = app.get("/api/v1/cases", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = app.get("/api/v1/cases", Some("nobody")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_case_runs_its_lifecycle_over_http_with_documents() {
+    let app = spawn_app().await;
+    let (status, case) = app
+        .submit(
+            "clerk-zh",
+            "unemployment-benefit-claim",
+            "330211",
+            "330211",
+            &["id-card", "termination-proof"],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    let id = case["case_id"].as_str().unwrap().to_owned();
+    let (status, accepted) = app
+        .command("clerk-zh", &id, 1, json!({ "command": "accept" }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{accepted}");
+    assert_eq!(accepted["state"], "accepted");
+    let (status, conflict) = app
+        .command("reviewer-zh", &id, 1, json!({ "command": "start_review" }))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{conflict}");
+    assert_eq!(
+        conflict["type"],
+        "https://yichuang.invalid/problems/conflict"
+    );
+    let (status, body) = app
+        .command(
+            "clerk-zh",
+            &id,
+            2,
+            json!({ "command": "decide", "grant": true, "reason": "ok" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("allowed now: start_review"),
+        "{body}"
+    );
+    app.command("reviewer-zh", &id, 2, json!({ "command": "start_review" }))
+        .await;
+    let (status, _) = app
+        .command(
+            "reviewer-zh",
+            &id,
+            3,
+            json!({ "command": "decide", "grant": true, "reason": "符合条件" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, done) = app
+        .command(
+            "clerk-zh",
+            &id,
+            4,
+            json!({ "command": "complete", "method": "窗口领取" }),
+        )
+        .await;
+    assert_eq!(
+        (status, done["state"].as_str()),
+        (StatusCode::OK, Some("completed"))
+    );
+
+    let (status, detail) = app
+        .get(&format!("/api/v1/cases/{id}"), Some("clerk-zh"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(detail["case"]["applicant"]["id"], "1101**********002X");
+    assert_eq!(detail["events"].as_array().unwrap().len(), 5);
+    let html = app
+        .client
+        .get(format!("{}/api/v1/cases/{id}/documents/2", app.base))
+        .bearer_auth("token-clerk-zh")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("受理通知书")
+            && html.contains("@page")
+            && html.contains("1101**********002X"),
+        "{html}"
+    );
+    assert!(!html.contains("11010519491231002X"));
+
+    // The public progress lookup: number + last four; wrong pairs look like no case.
+    let (status, progress) = app
+        .get(&format!("/api/v1/progress/{id}?last4=002x"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{progress}");
+    assert_eq!(progress["state"], "completed");
+    let (status, _) = app
+        .get(&format!("/api/v1/progress/{id}?last4=9999"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn role_and_jurisdiction_are_checked_for_every_action() {
+    let app = spawn_app().await;
+    // Remote acceptance: taken in at 武侯 (510107), handled in 镇海 (330211).
+    let (status, remote) = app
+        .submit(
+            "clerk-wh",
+            "pension-transfer",
+            "510107",
+            "330211",
+            &["id-card"],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{remote}");
+    let remote = remote["case_id"].as_str().unwrap().to_owned();
+    let (_, local) = app
+        .submit(
+            "clerk-zh",
+            "unemployment-benefit-claim",
+            "330211",
+            "330211",
+            &["id-card", "termination-proof"],
+        )
+        .await;
+    let local = local["case_id"].as_str().unwrap().to_owned();
+
+    // (staff, case, command, expected status)
+    let accept = json!({ "command": "accept" });
+    let rows: &[(&str, &str, &Value, StatusCode)] = &[
+        ("clerk-gd", &local, &accept, StatusCode::FORBIDDEN), // clerk, outside
+        ("reviewer-zh", &local, &accept, StatusCode::FORBIDDEN), // inside, wrong role
+        ("standards-zj", &local, &accept, StatusCode::FORBIDDEN), // wrong role
+        ("clerk-wh", &local, &accept, StatusCode::FORBIDDEN), // outside
+        ("clerk-zh", &local, &accept, StatusCode::OK),        // clerk, inside
+        ("clerk-wh", &remote, &accept, StatusCode::OK),       // accepting region of a remote case
+    ];
+    for (staff, case, command, expected) in rows {
+        let current = app
+            .get(&format!("/api/v1/cases/{case}"), Some("supervisor-zj"))
+            .await
+            .1;
+        let version = current["case"]["version"].as_u64().unwrap_or(1);
+        let (status, body) = app.command(staff, case, version, (*command).clone()).await;
+        assert_eq!(status, *expected, "{staff} on {case}: {body}");
+    }
+    // The handling region's reviewer reaches the remote case too; 广东 does not.
+    let (status, _) = app
+        .get(&format!("/api/v1/cases/{remote}"), Some("reviewer-zh"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .get(&format!("/api/v1/cases/{remote}"), Some("clerk-gd"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, listed) = app
+        .get("/api/v1/cases?item=pension-transfer", Some("reviewer-wh"))
+        .await;
+    assert!(
+        listed["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["case"]["id"] == remote.as_str())
+    );
+    let (status, _) = app
+        .get("/api/v1/cases?region=440000", Some("clerk-zh"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app.get("/api/v1/cases", Some("standards-zj")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // A submission outside one's jurisdiction is refused in the service layer.
+    let (status, _) = app
+        .submit(
+            "clerk-gd",
+            "unemployment-benefit-claim",
+            "330211",
+            "330211",
+            &["id-card"],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn full_identity_reads_are_recorded_and_listed_for_supervisors() {
+    let app = spawn_app().await;
+    let (_, case) = app
+        .submit(
+            "clerk-zh",
+            "unemployment-benefit-claim",
+            "330211",
+            "330211",
+            &["id-card"],
+        )
+        .await;
+    let id = case["case_id"].as_str().unwrap();
+    let (_, detail) = app
+        .get(
+            &format!("/api/v1/cases/{id}?full_identity=true"),
+            Some("clerk-zh"),
+        )
+        .await;
+    assert_eq!(detail["case"]["applicant"]["id"], "11010519491231002X");
+    let (status, reads) = app
+        .get("/api/v1/identity-reads", Some("supervisor-zj"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(reads["reads"][0]["staff_id"], "clerk-zh");
+    assert_eq!(reads["reads"][0]["case_id"], id);
+    let (status, _) = app.get("/api/v1/identity-reads", Some("clerk-zh")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn login_issues_a_token_and_operations_endpoints_answer() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(format!("{}/api/v1/sessions", app.base))
+        .json(&json!({ "staff_id": "clerk-zh", "password": "pw-clerk-zh" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let token = response.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let listed = app
+        .client
+        .get(format!("{}/api/v1/cases", app.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), StatusCode::OK);
+    let wrong = app
+        .client
+        .post(format!("{}/api/v1/sessions", app.base))
+        .json(&json!({ "staff_id": "clerk-zh", "password": "nope" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.client
+            .get(format!("{}/healthz", app.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.client
+            .get(format!("{}/readyz", app.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let metrics = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("yichuang_http_requests_total{route=\"/api/v1/cases\",status=\"200\"} 1"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("yichuang_running_cases{warning=\"red\"}"));
+}
+
+#[tokio::test]
+async fn progress_lookups_are_rate_limited() {
+    let app = spawn_app().await;
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        statuses.push(app.get("/api/v1/progress/guess?last4=1234", None).await.0);
+    }
+    assert_eq!(statuses[0], StatusCode::NOT_FOUND);
+    assert_eq!(statuses[11], StatusCode::TOO_MANY_REQUESTS);
+}

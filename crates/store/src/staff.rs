@@ -1,0 +1,179 @@
+//! Staff accounts, API tokens and the identity-read log.
+
+use serde::Serialize;
+use sqlx::Row;
+use yichuang_domain::RegionCode;
+use yichuang_domain::case::{Staff, role_name};
+use yichuang_domain::catalog::Role;
+
+use crate::{Store, StoreError};
+
+/// A full identity number was shown to someone: who, whose case, when, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IdentityRead {
+    pub staff_id: String,
+    pub case_id: String,
+    pub at: String,
+    pub purpose: String,
+}
+
+fn role_from(name: &str) -> Result<Role, StoreError> {
+    Ok(match name {
+        "clerk" => Role::Clerk,
+        "reviewer" => Role::Reviewer,
+        "supervisor" => Role::Supervisor,
+        "standards_officer" => Role::StandardsOfficer,
+        "administrator" => Role::Administrator,
+        "system" => Role::System,
+        other => return Err(StoreError::Corrupt(format!("unknown role {other:?}"))),
+    })
+}
+
+/// Calls the same-named function of the backend's module.
+macro_rules! on_backend {
+    ($store:expr, $function:ident ( $($arg:expr),* )) => {
+        match $store {
+            Store::Sqlite(s) => sqlite_staff::$function(&s.pool $(, $arg)*).await,
+            Store::Postgres(s) => postgres_staff::$function(&s.pool $(, $arg)*).await,
+        }
+    };
+}
+
+macro_rules! staff_functions {
+    ($mod:ident, $pool:ty) => {
+        mod $mod {
+            use super::*;
+
+            pub(super) async fn create(pool: &$pool, staff: &Staff, password_hash: &str) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO staff (id, name, role, jurisdiction, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(&staff.id)
+                    .bind(&staff.name)
+                    .bind(role_name(staff.role))
+                    .bind(staff.jurisdiction.to_string())
+                    .bind(password_hash)
+                    .bind(jiff::Timestamp::now().to_string())
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+
+            pub(super) async fn add_token(pool: &$pool, token_hash: &str, staff_id: &str) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO api_tokens (token_hash, staff_id, created_at, revoked) VALUES ($1, $2, $3, 0)")
+                    .bind(token_hash)
+                    .bind(staff_id)
+                    .bind(jiff::Timestamp::now().to_string())
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+
+            pub(super) async fn revoke_token(pool: &$pool, token_hash: &str) -> Result<bool, StoreError> {
+                let done = sqlx::query("UPDATE api_tokens SET revoked = 1 WHERE token_hash = $1 AND revoked = 0").bind(token_hash).execute(pool).await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            fn staff_of(row: &<<$pool as PoolDb>::Db as sqlx::Database>::Row) -> Result<(Staff, String), StoreError> {
+                let region: String = row.try_get("jurisdiction")?;
+                let role: String = row.try_get("role")?;
+                Ok((
+                    Staff {
+                        id: row.try_get("id")?,
+                        name: row.try_get("name")?,
+                        role: role_from(&role)?,
+                        jurisdiction: RegionCode::parse(&region).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    },
+                    row.try_get("password_hash")?,
+                ))
+            }
+
+            pub(super) async fn by_token(pool: &$pool, token_hash: &str) -> Result<Option<Staff>, StoreError> {
+                let row = sqlx::query("SELECT s.id, s.name, s.role, s.jurisdiction, s.password_hash FROM api_tokens t JOIN staff s ON s.id = t.staff_id WHERE t.token_hash = $1 AND t.revoked = 0")
+                    .bind(token_hash)
+                    .fetch_optional(pool)
+                    .await?;
+                row.map(|r| staff_of(&r).map(|(s, _)| s)).transpose()
+            }
+
+            pub(super) async fn by_id(pool: &$pool, id: &str) -> Result<Option<(Staff, String)>, StoreError> {
+                let row = sqlx::query("SELECT id, name, role, jurisdiction, password_hash FROM staff WHERE id = $1").bind(id).fetch_optional(pool).await?;
+                row.map(|r| staff_of(&r)).transpose()
+            }
+
+            pub(super) async fn list(pool: &$pool) -> Result<Vec<Staff>, StoreError> {
+                let rows = sqlx::query("SELECT id, name, role, jurisdiction, password_hash FROM staff ORDER BY id").fetch_all(pool).await?;
+                rows.iter().map(|r| staff_of(r).map(|(s, _)| s)).collect()
+            }
+
+            pub(super) async fn record_read(pool: &$pool, read: &IdentityRead) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO identity_reads (staff_id, case_id, at, purpose) VALUES ($1, $2, $3, $4)")
+                    .bind(&read.staff_id)
+                    .bind(&read.case_id)
+                    .bind(&read.at)
+                    .bind(&read.purpose)
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+
+            pub(super) async fn reads(pool: &$pool, limit: i64) -> Result<Vec<IdentityRead>, StoreError> {
+                let rows = sqlx::query("SELECT staff_id, case_id, at, purpose FROM identity_reads ORDER BY at DESC LIMIT $1").bind(limit).fetch_all(pool).await?;
+                rows.iter()
+                    .map(|r| Ok(IdentityRead { staff_id: r.try_get("staff_id")?, case_id: r.try_get("case_id")?, at: r.try_get("at")?, purpose: r.try_get("purpose")? }))
+                    .collect()
+            }
+        }
+    };
+}
+
+/// The database type of a pool, for naming row types once.
+trait PoolDb {
+    type Db: sqlx::Database;
+}
+impl PoolDb for sqlx::SqlitePool {
+    type Db = sqlx::Sqlite;
+}
+impl PoolDb for sqlx::PgPool {
+    type Db = sqlx::Postgres;
+}
+
+staff_functions!(sqlite_staff, sqlx::SqlitePool);
+staff_functions!(postgres_staff, sqlx::PgPool);
+
+impl Store {
+    pub async fn create_staff(&self, staff: &Staff, password_hash: &str) -> Result<(), StoreError> {
+        on_backend!(self, create(staff, password_hash))
+    }
+
+    /// Stores a token by its hash; the token itself is never stored.
+    pub async fn add_token(&self, token_hash: &str, staff_id: &str) -> Result<(), StoreError> {
+        on_backend!(self, add_token(token_hash, staff_id))
+    }
+
+    pub async fn revoke_token(&self, token_hash: &str) -> Result<bool, StoreError> {
+        on_backend!(self, revoke_token(token_hash))
+    }
+
+    pub async fn staff_by_token(&self, token_hash: &str) -> Result<Option<Staff>, StoreError> {
+        on_backend!(self, by_token(token_hash))
+    }
+
+    /// A staff member and their password hash.
+    pub async fn staff_by_id(&self, id: &str) -> Result<Option<(Staff, String)>, StoreError> {
+        on_backend!(self, by_id(id))
+    }
+
+    pub async fn list_staff(&self) -> Result<Vec<Staff>, StoreError> {
+        on_backend!(self, list())
+    }
+
+    pub async fn record_identity_read(&self, read: &IdentityRead) -> Result<(), StoreError> {
+        on_backend!(self, record_read(read))
+    }
+
+    pub async fn identity_reads(&self, limit: u32) -> Result<Vec<IdentityRead>, StoreError> {
+        match self {
+            Store::Sqlite(s) => sqlite_staff::reads(&s.pool, i64::from(limit)).await,
+            Store::Postgres(s) => postgres_staff::reads(&s.pool, i64::from(limit)).await,
+        }
+    }
+}
