@@ -35,6 +35,14 @@ pub(crate) enum BenchCommand {
         #[arg(long)]
         single_thread: bool,
     },
+    /// The server on loopback: guide lookups and case commands against a trivial route.
+    Http {
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        /// Seconds per run (four runs).
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+    },
     /// Endless lifecycles printing `ack CASE VERSION` for every acknowledged command, for
     /// the crash-safety test (which kills the process with SIGKILL).
     #[command(hide = true)]
@@ -61,6 +69,10 @@ pub(crate) fn run(command: BenchCommand, db: Option<&str>) -> anyhow::Result<Out
             concurrency,
             single_thread,
         } => crate::bench_cases::run(cases.max(1), concurrency.max(1), single_thread, db),
+        BenchCommand::Http {
+            connections,
+            seconds,
+        } => crate::bench_http::run(connections.max(1), seconds.clamp(1, 60)),
         BenchCommand::Load { concurrency } => crate::bench_cases::load(concurrency.max(1), db),
         BenchCommand::Ids { count, rounds } => ids(count, rounds.max(1)),
         BenchCommand::Search { region, rounds } => search(region, rounds.max(1)),

@@ -5,6 +5,7 @@
 mod admin_cmd;
 mod bench;
 mod bench_cases;
+mod bench_http;
 mod calendar_cmd;
 mod catalog_cmd;
 mod clock;

@@ -415,3 +415,15 @@ fn bench_cases_prints_rates_latency_and_ratios() {
         "{stdout}"
     );
 }
+
+#[test]
+fn bench_http_prints_rates_and_ratios() {
+    let (code, stdout, stderr) = run(&["bench", "http", "--connections", "4", "--seconds", "1"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("guide lookups"), "{stdout}");
+    assert_eq!(
+        stdout.lines().filter(|l| l.contains("ratio")).count(),
+        2,
+        "{stdout}"
+    );
+}

@@ -1,6 +1,11 @@
 //! What every handler can reach.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use jiff::civil::Date;
+use yichuang_domain::RegionCode;
 
 use yichuang_catalog::LoadedCatalog;
 use yichuang_engine::Engine;
@@ -16,6 +21,9 @@ pub struct AppState {
     pub catalog: Arc<LoadedCatalog>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) progress_limiter: Arc<RateLimiter>,
+    /// Serialized guide answers by (item, region, date): a resolved guide only changes
+    /// with the catalog, which is fixed for the life of the process.
+    pub(crate) guide_cache: Arc<Mutex<HashMap<(String, RegionCode, Date), Bytes>>>,
 }
 
 impl AppState {
@@ -26,6 +34,7 @@ impl AppState {
             catalog,
             metrics: Arc::new(Metrics::default()),
             progress_limiter: Arc::new(RateLimiter::new(10, std::time::Duration::from_secs(60))),
+            guide_cache: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 }

@@ -4,8 +4,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -60,17 +62,37 @@ pub async fn guide(
     ctx: Ctx,
     Path((region, item)): Path<(String, String)>,
     Query(q): Query<DateQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let region = parse_region(&ctx, &region)?;
     let day = parse_day(&ctx, &state, q.date.as_deref())?;
-    let resolved = state
-        .catalog
-        .catalog
-        .resolve(&item, region, day)
-        .map_err(|e| ctx.error(ApiError::not_found(e.to_string())))?;
-    Ok(Json(
-        json!({ "illustrative": resolved.is_illustrative(), "guide": resolved }),
-    ))
+    let key = (item, region, day);
+    let cached = state
+        .guide_cache
+        .lock()
+        .ok()
+        .and_then(|cache| cache.get(&key).cloned());
+    let body = match cached {
+        Some(body) => body,
+        None => {
+            let resolved = state
+                .catalog
+                .catalog
+                .resolve(&key.0, region, day)
+                .map_err(|e| ctx.error(ApiError::not_found(e.to_string())))?;
+            let body = Bytes::from(
+                json!({ "illustrative": resolved.is_illustrative(), "guide": resolved })
+                    .to_string(),
+            );
+            if let Ok(mut cache) = state.guide_cache.lock() {
+                if cache.len() > 50_000 {
+                    cache.clear();
+                }
+                cache.insert(key, body.clone());
+            }
+            body
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 #[derive(Debug, Deserialize)]
