@@ -14,6 +14,10 @@ use yichuang_store::Store;
 use crate::auth::RateLimiter;
 use crate::metrics::Metrics;
 
+/// (item, region, date) of a guide answer.
+pub(crate) type GuideKey = (String, RegionCode, Date);
+pub(crate) type GuideCache = Mutex<HashMap<GuideKey, Bytes>>;
+
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub engine: Engine,
@@ -23,7 +27,7 @@ pub struct AppState {
     pub(crate) progress_limiter: Arc<RateLimiter>,
     /// Serialized guide answers by (item, region, date): a resolved guide only changes
     /// with the catalog, which is fixed for the life of the process.
-    pub(crate) guide_cache: Arc<Mutex<HashMap<(String, RegionCode, Date), Bytes>>>,
+    pub(crate) guide_cache: Arc<GuideCache>,
 }
 
 impl AppState {
