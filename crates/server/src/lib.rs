@@ -7,6 +7,7 @@ mod demo;
 mod documents;
 mod error;
 mod metrics;
+mod openapi;
 mod routes;
 mod state;
 
@@ -16,6 +17,7 @@ use std::net::SocketAddr;
 
 pub use auth::{hash_password, hash_token, new_secret};
 pub use demo::{DemoCredentials, seed_demo};
+pub use openapi::document as openapi_document;
 pub use state::AppState;
 
 /// Serves until `shutdown` completes; in-flight requests finish first (the engine

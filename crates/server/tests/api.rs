@@ -541,3 +541,24 @@ async fn progress_lookups_are_rate_limited() {
     assert_eq!(statuses[0], StatusCode::NOT_FOUND);
     assert_eq!(statuses[11], StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn the_openapi_document_and_its_offline_docs_page_are_served() {
+    let app = spawn_app().await;
+    let (status, spec) = app.get("/api/openapi.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(spec["info"]["title"], "yichuang (一窗) API");
+    let page = app
+        .client
+        .get(format!("{}/api/docs/", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("swagger"), "{html}");
+    assert!(
+        !html.contains("https://unpkg.com") && !html.contains("cdn."),
+        "the docs page must not need the internet"
+    );
+}

@@ -24,20 +24,24 @@ use crate::documents;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicantInput {
+    /// "person" (resident identity number) or "employer" (unified social credit code)
     kind: String,
     id: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitInput {
+    /// Client-chosen id; a retry with the same id returns the first answer.
     request_id: String,
     item: String,
     applicant: ApplicantInput,
     agent: Option<ApplicantInput>,
+    /// window, online, mobile, kiosk, bank_outlet, post, phone
+    #[schema(value_type = String)]
     channel: Channel,
     accepting_region: String,
     handling_region: String,
@@ -70,6 +74,7 @@ fn json_body<T: serde::de::DeserializeOwned>(ctx: &Ctx, body: &[u8]) -> Result<T
     serde_json::from_slice(body).map_err(|e| ctx.error(ApiError::bad_input("body", e.to_string())))
 }
 
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = SubmitInput, security(("bearer" = [])), responses((status = 201, description = "Submitted (durable)", body = Object), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role or jurisdiction", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such item in force", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid input", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -109,14 +114,18 @@ pub async fn submit(
     Ok((StatusCode::CREATED, Json(response)).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommandInput {
     request_id: String,
+    /// The case version the caller saw; a newer case is a 409 conflict.
     expected_version: u64,
+    /// `{"command": "accept", "provisional": [], "commitments": []}`, `{"command": "decide", "grant": true, "reason": "…"}` …
+    #[schema(value_type = Object)]
     command: CommandKind,
 }
 
+#[utoipa::path(post, path = "/api/v1/cases/{case_id}/commands", tag = "cases", params(("case_id" = String, Path)), request_body = CommandInput, security(("bearer" = [])), responses((status = 200, description = "Applied (durable)", body = Object), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role or jurisdiction", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such case", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 409, description = "Conflict, or not allowed in this state", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid input or rejected by the case rules", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn command(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -171,6 +180,7 @@ pub struct ListQuery {
     limit: Option<u32>,
 }
 
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(("state" = Option<String>, Query), ("warning" = Option<String>, Query, description = "green, yellow or red"), ("region" = Option<String>, Query), ("item" = Option<String>, Query), ("channel" = Option<String>, Query), ("deadline_before" = Option<String>, Query), ("limit" = Option<u32>, Query)), security(("bearer" = [])), responses((status = 200, description = "Cases in the caller's jurisdiction, earliest deadline first", body = Object), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Region outside the jurisdiction, or role", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid filter", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -293,6 +303,7 @@ pub struct OneQuery {
     full_identity: Option<bool>,
 }
 
+#[utoipa::path(get, path = "/api/v1/cases/{case_id}", tag = "cases", params(("case_id" = String, Path), ("full_identity" = Option<bool>, Query, description = "Show the full identity number (recorded)")), security(("bearer" = [])), responses((status = 200, description = "The case and its events", body = Object), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Outside the jurisdiction", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such case", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn one(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -356,6 +367,7 @@ pub async fn one(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/cases/{case_id}/documents/{seq}", tag = "cases", params(("case_id" = String, Path), ("seq" = u64, Path)), security(("bearer" = [])), responses((status = 200, description = "Printable A4 HTML", content_type = "text/html", body = String), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Outside the jurisdiction", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such event or document", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn document(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -384,6 +396,7 @@ pub async fn document(
     Ok(([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/identity-reads", tag = "cases", security(("bearer" = [])), responses((status = 200, description = "Who saw whose full identity number", body = Object), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Supervisors only", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn identity_reads(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -409,7 +422,7 @@ pub async fn identity_reads(
     Ok(Json(json!({ "reads": reads })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginInput {
     staff_id: String,
@@ -417,6 +430,7 @@ pub struct LoginInput {
 }
 
 /// Exchanges a staff id and password for a new bearer token (stored hashed).
+#[utoipa::path(post, path = "/api/v1/sessions", tag = "staff", request_body = LoginInput, responses((status = 201, description = "A new bearer token", body = Object), (status = 401, description = "Wrong id or password", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid input", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn login(
     State(state): State<AppState>,
     ctx: Ctx,

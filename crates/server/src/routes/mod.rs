@@ -1,8 +1,8 @@
 //! The router: public, staff and operations routes, with request ids and metrics.
 
-mod cases;
-mod ops;
-mod public;
+pub(crate) mod cases;
+pub(crate) mod ops;
+pub(crate) mod public;
 
 pub(crate) use cases::masked as masked_applicant;
 
@@ -104,6 +104,10 @@ pub fn router(state: AppState) -> Router {
             get(cases::document),
         )
         .route("/api/v1/identity-reads", get(cases::identity_reads))
+        .merge(
+            utoipa_swagger_ui::SwaggerUi::new("/api/docs")
+                .url("/api/openapi.json", crate::openapi::document()),
+        )
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)

@@ -6,11 +6,13 @@ use axum::response::IntoResponse;
 
 use crate::state::AppState;
 
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "Alive", body = String, content_type = "text/plain")))]
 pub async fn healthz() -> &'static str {
     "ok"
 }
 
 /// Ready when the database answers.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "Database answers", body = String, content_type = "text/plain"), (status = 503, description = "Database unavailable", body = String, content_type = "text/plain")))]
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     match state.store.warning_counts(state.engine.today()).await {
         Ok(_) => (StatusCode::OK, "ready"),
@@ -21,6 +23,7 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let warnings = state
         .store

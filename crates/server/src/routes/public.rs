@@ -41,6 +41,7 @@ fn parse_day(ctx: &Ctx, state: &AppState, text: Option<&str>) -> Result<Date, Ap
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/items", tag = "catalog", params(("date" = Option<String>, Query, description = "YYYY-MM-DD, default today")), responses((status = 200, description = "Items in force", body = Object), (status = 422, description = "Bad date", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn items(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -57,6 +58,7 @@ pub async fn items(
     Ok(Json(json!({ "date": day, "items": items })))
 }
 
+#[utoipa::path(get, path = "/api/v1/regions/{region}/guides/{item}", tag = "catalog", params(("region" = String, Path, description = "GB/T 2260 code"), ("item" = String, Path), ("date" = Option<String>, Query)), responses((status = 200, description = "The resolved guide with the origin of every value", body = Object), (status = 404, description = "No such item in force", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Bad region or date", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn guide(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -102,6 +104,7 @@ pub struct SearchQuery {
     date: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/regions/{region}/search", tag = "catalog", params(("region" = String, Path), ("q" = String, Query, description = "Everyday words, e.g. 失业了怎么领钱"), ("limit" = Option<usize>, Query), ("date" = Option<String>, Query)), responses((status = 200, description = "Best items first", body = Object), (status = 422, description = "Bad region, date or empty query", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn search(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -131,6 +134,7 @@ pub async fn search(
     Ok(Json(json!({ "region": region, "date": day, "hits": hits })))
 }
 
+#[utoipa::path(get, path = "/api/v1/regions/{region}/deviations", tag = "catalog", params(("region" = String, Path), ("date" = Option<String>, Query)), responses((status = 200, description = "Deviation report against the national baseline", body = Object), (status = 422, description = "Bad region or date", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn deviations(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -165,6 +169,7 @@ pub struct ProgressQuery {
 
 /// A case's progress by its number and the last four characters of the applicant's
 /// identity number; rate limited per client, and a wrong pair looks like no case.
+#[utoipa::path(get, path = "/api/v1/progress/{case_id}", tag = "public", params(("case_id" = String, Path), ("last4" = String, Query, description = "Last four characters of the applicant's identity number")), responses((status = 200, description = "State, deadline and steps", body = Object), (status = 404, description = "No such case and last four", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 429, description = "Too many lookups", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn progress(
     State(state): State<AppState>,
     ctx: Ctx,
