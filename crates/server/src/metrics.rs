@@ -19,7 +19,7 @@ impl Metrics {
         }
     }
 
-    pub fn render(&self, warnings: (u64, u64, u64)) -> String {
+    pub fn render(&self, warnings: (u64, u64, u64), states: &[(String, u64)]) -> String {
         let mut out = String::new();
         out.push_str("# HELP yichuang_http_requests_total HTTP requests by route and status.\n# TYPE yichuang_http_requests_total counter\n");
         let map = self.requests.lock().map(|m| m.clone()).unwrap_or_default();
@@ -34,6 +34,10 @@ impl Metrics {
         }
         let (green, yellow, red) = warnings;
         out.push_str("# HELP yichuang_running_cases Running cases by warning level.\n# TYPE yichuang_running_cases gauge\n");
+        out.push_str("# HELP yichuang_cases Cases by state.\n# TYPE yichuang_cases gauge\n");
+        for (state, count) in states {
+            out.push_str(&format!("yichuang_cases{{state=\"{state}\"}} {count}\n"));
+        }
         out.push_str(&format!("yichuang_running_cases{{warning=\"green\"}} {green}\nyichuang_running_cases{{warning=\"yellow\"}} {yellow}\nyichuang_running_cases{{warning=\"red\"}} {red}\n"));
         out
     }

@@ -37,13 +37,28 @@ const STAFF: &[(&str, Role, &str)] = &[
     ("clerk-wh", Role::Clerk, "510107"),
     ("reviewer-wh", Role::Reviewer, "510107"),
     ("clerk-gd", Role::Clerk, "440000"),
+    // Every role inside (镇海 / 浙江) and outside (广东), for the role × action table.
+    ("in-clerk", Role::Clerk, "330211"),
+    ("in-reviewer", Role::Reviewer, "330211"),
+    ("in-supervisor", Role::Supervisor, "330000"),
+    ("in-standards_officer", Role::StandardsOfficer, "330000"),
+    ("in-administrator", Role::Administrator, "330000"),
+    ("out-clerk", Role::Clerk, "440000"),
+    ("out-reviewer", Role::Reviewer, "440000"),
+    ("out-supervisor", Role::Supervisor, "440000"),
+    ("out-standards_officer", Role::StandardsOfficer, "440000"),
+    ("out-administrator", Role::Administrator, "440000"),
 ];
 
 async fn spawn_app() -> App {
+    spawn_app_on(None).await
+}
+
+/// The server on SQLite, or on the PostgreSQL URL given (use a fresh schema).
+async fn spawn_app_on(url: Option<String>) -> App {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&Store::sqlite_url(&dir.path().join("api.db")))
-        .await
-        .unwrap();
+    let url = url.unwrap_or_else(|| Store::sqlite_url(&dir.path().join("api.db")));
+    let store = Store::open(&url).await.unwrap();
     for (id, role, region) in STAFF {
         let staff = Staff {
             id: (*id).to_owned(),
@@ -252,7 +267,35 @@ async fn bad_input_gets_problem_json_in_the_callers_language_never_a_5xx() {
 
 #[tokio::test]
 async fn a_case_runs_its_lifecycle_over_http_with_documents() {
-    let app = spawn_app().await;
+    lifecycle(&spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn the_same_lifecycle_on_postgres() {
+    let Ok(base) = std::env::var("YICHUANG_TEST_DATABASE_URL") else {
+        eprintln!("YICHUANG_TEST_DATABASE_URL is not set: PostgreSQL half skipped");
+        return;
+    };
+    let schema = format!("api{}", uuid::Uuid::new_v4().simple());
+    let admin = sqlx::PgPool::connect(&base).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let app = spawn_app_on(Some(format!(
+        "{base}{separator}options=-c%20search_path%3D{schema}"
+    )))
+    .await;
+    lifecycle(&app).await;
+    drop(app);
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+        .execute(&admin)
+        .await
+        .unwrap();
+}
+
+async fn lifecycle(app: &App) {
     let (status, case) = app
         .submit(
             "clerk-zh",
@@ -529,6 +572,7 @@ async fn login_issues_a_token_and_operations_endpoints_answer() {
         "{metrics}"
     );
     assert!(metrics.contains("yichuang_running_cases{warning=\"red\"}"));
+    assert!(metrics.contains("# TYPE yichuang_cases gauge"), "{metrics}");
 }
 
 #[tokio::test]
@@ -561,4 +605,115 @@ async fn the_openapi_document_and_its_offline_docs_page_are_served() {
         !html.contains("https://unpkg.com") && !html.contains("cdn."),
         "the docs page must not need the internet"
     );
+}
+
+/// Every role × action × inside/outside the jurisdiction. The table says which roles
+/// may do what; outside the jurisdiction nobody may.
+#[tokio::test]
+async fn every_role_action_and_jurisdiction() {
+    let app = spawn_app().await;
+    let roles = [
+        "clerk",
+        "reviewer",
+        "supervisor",
+        "standards_officer",
+        "administrator",
+    ];
+    // action → roles allowed inside the jurisdiction
+    let table: &[(&str, &[&str])] = &[
+        ("submit", &["clerk", "supervisor"]),
+        ("accept", &["clerk", "supervisor"]),
+        ("start_review", &["reviewer", "supervisor"]),
+        ("extend", &["supervisor"]),
+        (
+            "read",
+            &["clerk", "reviewer", "supervisor", "administrator"],
+        ),
+        (
+            "list",
+            &["clerk", "reviewer", "supervisor", "administrator"],
+        ),
+    ];
+    for (action, allowed) in table {
+        for role in roles {
+            for inside in [true, false] {
+                let actor = format!("{}-{role}", if inside { "in" } else { "out" });
+                let permitted = inside && allowed.contains(&role);
+                // A fresh case in 镇海, prepared by staff allowed to do the earlier steps.
+                let item = if *action == "extend" {
+                    "labour-dispute-arbitration"
+                } else {
+                    "unemployment-benefit-claim"
+                };
+                let materials: &[&str] = if *action == "extend" {
+                    &["arbitration-application", "id-card"]
+                } else {
+                    &["id-card", "termination-proof"]
+                };
+                let (_, case) = app
+                    .submit("clerk-zh", item, "330211", "330211", materials)
+                    .await;
+                let id = case["case_id"].as_str().unwrap().to_owned();
+                if matches!(*action, "start_review" | "extend") {
+                    app.command("clerk-zh", &id, 1, json!({ "command": "accept" }))
+                        .await;
+                }
+                let status = match *action {
+                    "submit" => {
+                        app.submit(
+                            &actor,
+                            "unemployment-benefit-claim",
+                            "330211",
+                            "330211",
+                            &["id-card"],
+                        )
+                        .await
+                        .0
+                    }
+                    "accept" => {
+                        app.command(&actor, &id, 1, json!({ "command": "accept" }))
+                            .await
+                            .0
+                    }
+                    "start_review" => {
+                        app.command(&actor, &id, 2, json!({ "command": "start_review" }))
+                            .await
+                            .0
+                    }
+                    "extend" => {
+                        app.command(
+                            &actor,
+                            &id,
+                            2,
+                            json!({ "command": "extend", "days": 5, "reason": "案情复杂" }),
+                        )
+                        .await
+                        .0
+                    }
+                    "read" => {
+                        app.get(&format!("/api/v1/cases/{id}"), Some(&actor))
+                            .await
+                            .0
+                    }
+                    _ => {
+                        let (status, body) =
+                            app.get("/api/v1/cases?limit=10000", Some(&actor)).await;
+                        let listed = body["cases"].as_array().is_some_and(|cases| {
+                            cases.iter().any(|c| c["case"]["id"] == id.as_str())
+                        });
+                        if status == StatusCode::OK && !listed {
+                            StatusCode::FORBIDDEN
+                        } else {
+                            status
+                        }
+                    }
+                };
+                let ok = status.is_success();
+                assert_eq!(ok, permitted, "{action} by {actor}: {status}");
+                if !ok {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "{action} by {actor}");
+                }
+            }
+        }
+    }
 }

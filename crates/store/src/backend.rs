@@ -47,6 +47,7 @@ const LIST_CASES: &str = "SELECT id, item, state, version, accepting_region, han
 const COUNT_RED: &str = "SELECT COUNT(*) FROM cases WHERE running = 1 AND deadline < $1";
 const COUNT_YELLOW: &str =
     "SELECT COUNT(*) FROM cases WHERE running = 1 AND yellow_from <= $1 AND deadline >= $1";
+const COUNT_BY_STATE: &str = "SELECT state, COUNT(*) FROM cases GROUP BY state ORDER BY state";
 const COUNT_RUNNING: &str = "SELECT COUNT(*) FROM cases WHERE running = 1";
 const AUDIT_CASES: &str =
     "SELECT id, version, head_hash FROM cases WHERE id > $1 ORDER BY id LIMIT 1000";
@@ -421,6 +422,18 @@ macro_rules! backend {
                     .await?
                     .try_get(0)?;
                 Ok((count(running - red - yellow), count(yellow), count(red)))
+            }
+
+            pub async fn state_counts(&self) -> Result<Vec<(String, u64)>, StoreError> {
+                let rows = sqlx::query(COUNT_BY_STATE).fetch_all(&self.pool).await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok((
+                            r.try_get::<String, _>(0)?,
+                            u64::try_from(r.try_get::<i64, _>(1)?).unwrap_or(0),
+                        ))
+                    })
+                    .collect()
             }
 
             pub async fn verify_audit(&self) -> Result<AuditReport, StoreError> {

@@ -98,6 +98,11 @@ impl Store {
         dispatch!(self, s => s.warning_counts(today).await)
     }
 
+    /// How many cases are in each state.
+    pub async fn state_counts(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        dispatch!(self, s => s.state_counts().await)
+    }
+
     /// Recomputes every case's hash chain and compares it with the projection's head.
     pub async fn verify_audit(&self) -> Result<AuditReport, StoreError> {
         dispatch!(self, s => s.verify_audit().await)

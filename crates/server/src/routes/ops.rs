@@ -30,8 +30,9 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         .warning_counts(state.engine.today())
         .await
         .unwrap_or_default();
+    let states = state.store.state_counts().await.unwrap_or_default();
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(warnings),
+        state.metrics.render(warnings, &states),
     )
 }
