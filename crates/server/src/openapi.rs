@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use crate::routes::{cases, ops, public};
+use crate::routes::{cases, identity, ops, public};
 
 /// RFC 9457 problem details, as every error is sent.
 #[derive(Debug, ToSchema)]
@@ -48,6 +48,7 @@ impl Modify for Bearer {
     paths(
         public::items, public::guide, public::search, public::deviations, public::progress,
         cases::login, cases::submit, cases::command, cases::list, cases::one, cases::document, cases::identity_reads,
+        identity::person, identity::employer,
         ops::healthz, ops::readyz, ops::metrics,
     ),
     components(schemas(ProblemDoc, FieldError, cases::SubmitInput, cases::ApplicantInput, cases::CommandInput, cases::LoginInput)),
@@ -57,6 +58,7 @@ impl Modify for Bearer {
         (name = "public", description = "Progress lookup for applicants (public, rate limited)"),
         (name = "cases", description = "Case handling (staff, bearer token)"),
         (name = "staff", description = "Staff sign-in"),
+        (name = "people", description = "People and employers: identity numbers validated (staff)"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

@@ -717,3 +717,61 @@ async fn every_role_action_and_jurisdiction() {
         }
     }
 }
+
+#[tokio::test]
+async fn people_and_employers_are_validated_and_framework_errors_are_problems_too() {
+    let app = spawn_app().await;
+    let (status, person) = app
+        .get("/api/v1/people/11010519491231002x", Some("clerk-zh"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{person}");
+    assert_eq!(person["masked"], "1101**********002X");
+    assert_eq!(person["region"]["name"], "北京市 朝阳区");
+    let (status, bad) = app
+        .get("/api/v1/people/110105194912310021", Some("clerk-zh"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad["detail"].as_str().unwrap().contains("check character"),
+        "{bad}"
+    );
+    let (status, _) = app
+        .get("/api/v1/people/11010519491231002X", Some("standards-zj"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, employer) = app
+        .get("/api/v1/employers/91350100M000100Y43", Some("standards-zj"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(employer["authority"], "工商");
+    // Framework rejections: a query that does not parse, a path of the wrong type.
+    for path in [
+        "/api/v1/cases?limit=lots",
+        "/api/v1/cases/x/documents/not-a-number",
+    ] {
+        let response = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .bearer_auth("token-clerk-zh")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json",
+            "{path}"
+        );
+    }
+    let response = app
+        .client
+        .delete(format!("{}/api/v1/items", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+}

@@ -1,6 +1,7 @@
 //! The router: public, staff and operations routes, with request ids and metrics.
 
 pub(crate) mod cases;
+pub(crate) mod identity;
 pub(crate) mod ops;
 pub(crate) mod public;
 
@@ -13,7 +14,7 @@ use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::error::{ApiError, Lang};
@@ -60,7 +61,8 @@ async fn observe(State(state): State<AppState>, mut request: Request, next: Next
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let method = request.method().clone();
     let start = Instant::now();
-    let mut response = next.run(request).await;
+    let lang = Lang::from_headers(request.headers());
+    let mut response = as_problem(next.run(request).await, lang, &id).await;
     let elapsed = start.elapsed();
     state
         .metrics
@@ -70,6 +72,31 @@ async fn observe(State(state): State<AppState>, mut request: Request, next: Next
         response.headers_mut().insert("x-request-id", value);
     }
     response
+}
+
+/// Framework rejections (a query that does not parse, a path segment of the wrong type,
+/// a method not allowed) come as plain text: give them the one error shape too.
+async fn as_problem(response: Response, lang: Lang, request_id: &str) -> Response {
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.starts_with("application/problem+json")
+                || v.starts_with("application/json")
+                || v.starts_with("text/html")
+        });
+    if !status.is_client_error() || is_problem {
+        return response;
+    }
+    let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let detail = String::from_utf8_lossy(&bytes).trim().to_owned();
+    ApiError::new(status, "bad-request", "请求有误", "Bad request", detail)
+        .with(lang, request_id)
+        .into_response()
 }
 
 async fn fallback(ctx: Ctx) -> ApiError {
@@ -104,6 +131,8 @@ pub fn router(state: AppState) -> Router {
             get(cases::document),
         )
         .route("/api/v1/identity-reads", get(cases::identity_reads))
+        .route("/api/v1/people/{id}", get(identity::person))
+        .route("/api/v1/employers/{code}", get(identity::employer))
         .merge(
             utoipa_swagger_ui::SwaggerUi::new("/api/docs")
                 .url("/api/openapi.json", crate::openapi::document()),
