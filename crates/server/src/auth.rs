@@ -101,3 +101,28 @@ impl RateLimiter {
         entry.1 <= self.limit
     }
 }
+
+/// The signed-in staff member, as a handler argument: a missing or unknown token is a
+/// 401 problem in the caller's language.
+#[derive(Debug, Clone)]
+pub struct SignedIn(pub Staff);
+
+impl axum::extract::FromRequestParts<crate::state::AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &crate::state::AppState,
+    ) -> Result<SignedIn, ApiError> {
+        let lang = crate::error::Lang::from_headers(&parts.headers);
+        let request_id = parts
+            .extensions
+            .get::<crate::routes::RequestId>()
+            .map(|r| r.0.clone())
+            .unwrap_or_default();
+        staff_of(&state.store, &parts.headers)
+            .await
+            .map(SignedIn)
+            .map_err(|e| e.with(lang, &request_id))
+    }
+}

@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -19,7 +19,7 @@ use yichuang_store::{CaseFilter, IdentityRead};
 
 use super::Ctx;
 use super::public::parse_region;
-use crate::auth::{hash_token, new_secret, staff_of, verify_password};
+use crate::auth::{SignedIn, hash_token, new_secret, verify_password};
 use crate::documents;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -78,12 +78,9 @@ fn json_body<T: serde::de::DeserializeOwned>(ctx: &Ctx, body: &[u8]) -> Result<T
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
+    SignedIn(staff): SignedIn,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let staff = staff_of(&state.store, &headers)
-        .await
-        .map_err(|e| e.with(ctx.lang, &ctx.request_id))?;
     let input: SubmitInput = json_body(&ctx, &body)?;
     let today = state.engine.today();
     let submission = Submission {
@@ -129,13 +126,10 @@ pub struct CommandInput {
 pub async fn command(
     State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
+    SignedIn(staff): SignedIn,
     Path(case_id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let staff = staff_of(&state.store, &headers)
-        .await
-        .map_err(|e| e.with(ctx.lang, &ctx.request_id))?;
     let input: CommandInput = json_body(&ctx, &body)?;
     let command = Command {
         expected_version: input.expected_version,
@@ -184,12 +178,9 @@ pub struct ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
+    SignedIn(staff): SignedIn,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let staff = staff_of(&state.store, &headers)
-        .await
-        .map_err(|e| e.with(ctx.lang, &ctx.request_id))?;
     if staff.role == Role::StandardsOfficer {
         return Err(ctx.error(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -307,13 +298,10 @@ pub struct OneQuery {
 pub async fn one(
     State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
+    SignedIn(staff): SignedIn,
     Path(case_id): Path<String>,
     Query(q): Query<OneQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let staff = staff_of(&state.store, &headers)
-        .await
-        .map_err(|e| e.with(ctx.lang, &ctx.request_id))?;
     let case = readable(&state, &ctx, &staff, &case_id).await?;
     let events = state
         .engine
@@ -371,12 +359,9 @@ pub async fn one(
 pub async fn document(
     State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
+    SignedIn(staff): SignedIn,
     Path((case_id, seq)): Path<(String, u64)>,
 ) -> Result<Response, ApiError> {
-    let staff = staff_of(&state.store, &headers)
-        .await
-        .map_err(|e| e.with(ctx.lang, &ctx.request_id))?;
     let case = readable(&state, &ctx, &staff, &case_id).await?;
     let events = state
         .engine
@@ -400,11 +385,8 @@ pub async fn document(
 pub async fn identity_reads(
     State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
+    SignedIn(staff): SignedIn,
 ) -> Result<Json<Value>, ApiError> {
-    let staff = staff_of(&state.store, &headers)
-        .await
-        .map_err(|e| e.with(ctx.lang, &ctx.request_id))?;
     if !matches!(staff.role, Role::Supervisor | Role::Administrator) {
         return Err(ctx.error(ApiError::new(
             StatusCode::FORBIDDEN,

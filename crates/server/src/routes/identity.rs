@@ -3,14 +3,14 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 use yichuang_domain::uscc::Registration;
 use yichuang_domain::{ResidentId, Uscc};
 use yichuang_store::IdentityRead;
 
 use super::Ctx;
-use crate::auth::staff_of;
+use crate::auth::SignedIn;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -22,12 +22,9 @@ use crate::state::AppState;
 pub async fn person(
     State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
+    SignedIn(staff): SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let staff = staff_of(&state.store, &headers)
-        .await
-        .map_err(|e| e.with(ctx.lang, &ctx.request_id))?;
     if !staff.sees_full_identity() {
         return Err(ctx.error(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -70,14 +67,10 @@ pub async fn person(
         (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 422, description = "Invalid code, with the reason", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn employer(
-    State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
+    _signed_in: SignedIn,
     Path(code): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    staff_of(&state.store, &headers)
-        .await
-        .map_err(|e| e.with(ctx.lang, &ctx.request_id))?;
     let parsed =
         Uscc::parse(&code).map_err(|e| ctx.error(ApiError::bad_input("code", e.to_string())))?;
     let uscc = parsed.value;
