@@ -6,7 +6,7 @@ use yichuang_domain::case::{Case, CaseEvent, DocumentKind, EventBody};
 
 use crate::routes::masked_applicant;
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

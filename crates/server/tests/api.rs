@@ -775,3 +775,130 @@ async fn people_and_employers_are_validated_and_framework_errors_are_problems_to
         "application/problem+json"
     );
 }
+
+fn form_csrf(html: &str) -> String {
+    let start = html.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn staff_pages_use_strict_http_only_sessions_with_csrf() {
+    let app = spawn_app().await;
+    let browser = Client::builder().cookie_store(true).build().unwrap();
+    // Not signed in: the page sends you to the sign-in form.
+    let response = browser
+        .get(format!("{}/staff", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.url().path().ends_with("/staff/login"));
+    let login = response.text().await.unwrap();
+    let csrf = form_csrf(&login);
+    // A forged form (wrong CSRF token) is refused.
+    let forged = browser
+        .post(format!("{}/staff/login", app.base))
+        .form(&[
+            ("staff_id", "clerk-zh"),
+            ("password", "pw-clerk-zh"),
+            ("csrf", "forged"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let login = browser
+        .get(format!("{}/staff/login", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf_again = form_csrf(&login);
+    assert_ne!(csrf, csrf_again);
+    let wrong = browser
+        .post(format!("{}/staff/login", app.base))
+        .form(&[
+            ("staff_id", "clerk-zh"),
+            ("password", "nope"),
+            ("csrf", csrf_again.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let login = browser
+        .get(format!("{}/staff/login", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = form_csrf(&login);
+    // Without following the redirect, to see the cookie's attributes.
+    let raw = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = raw
+        .post(format!("{}/staff/login", app.base))
+        .header("cookie", format!("yc_csrf={csrf}"))
+        .form(&[
+            ("staff_id", "clerk-zh"),
+            ("password", "pw-clerk-zh"),
+            ("csrf", csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let session_cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("yc_session="))
+        .unwrap();
+    assert!(
+        session_cookie.contains("HttpOnly") && session_cookie.contains("SameSite=Strict"),
+        "{session_cookie}"
+    );
+    let session = session_cookie.split(';').next().unwrap().to_owned();
+    let home = raw
+        .get(format!("{}/staff", app.base))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(home.status(), StatusCode::OK);
+    let html = home.text().await.unwrap();
+    assert!(
+        html.contains("办件工作台") && html.contains("clerk-zh"),
+        "{html}"
+    );
+    let logout_csrf = form_csrf(&html);
+    let forged = raw
+        .post(format!("{}/staff/logout", app.base))
+        .header("cookie", &session)
+        .form(&[("csrf", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let out = raw
+        .post(format!("{}/staff/logout", app.base))
+        .header("cookie", &session)
+        .form(&[("csrf", logout_csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let after = raw
+        .get(format!("{}/staff", app.base))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), StatusCode::SEE_OTHER, "the session ended");
+}

@@ -104,6 +104,31 @@ macro_rules! staff_functions {
                 rows.iter().map(|r| staff_of(r).map(|(s, _)| s)).collect()
             }
 
+            pub(super) async fn create_session(pool: &$pool, session_hash: &str, staff_id: &str, csrf: &str, expires_at: &str) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO sessions (session_hash, staff_id, csrf, expires_at) VALUES ($1, $2, $3, $4)")
+                    .bind(session_hash)
+                    .bind(staff_id)
+                    .bind(csrf)
+                    .bind(expires_at)
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+
+            pub(super) async fn session(pool: &$pool, session_hash: &str, now: &str) -> Result<Option<(Staff, String)>, StoreError> {
+                let row = sqlx::query("SELECT s.id, s.name, s.role, s.jurisdiction, x.csrf AS password_hash FROM sessions x JOIN staff s ON s.id = x.staff_id WHERE x.session_hash = $1 AND x.expires_at > $2")
+                    .bind(session_hash)
+                    .bind(now)
+                    .fetch_optional(pool)
+                    .await?;
+                row.map(|r| staff_of(&r)).transpose()
+            }
+
+            pub(super) async fn end_session(pool: &$pool, session_hash: &str) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM sessions WHERE session_hash = $1").bind(session_hash).execute(pool).await?;
+                Ok(())
+            }
+
             pub(super) async fn record_read(pool: &$pool, read: &IdentityRead) -> Result<(), StoreError> {
                 sqlx::query("INSERT INTO identity_reads (staff_id, case_id, at, purpose) VALUES ($1, $2, $3, $4)")
                     .bind(&read.staff_id)
@@ -164,6 +189,32 @@ impl Store {
 
     pub async fn list_staff(&self) -> Result<Vec<Staff>, StoreError> {
         on_backend!(self, list())
+    }
+
+    /// Stores a page session by the hash of its cookie, with its CSRF token.
+    pub async fn create_session(
+        &self,
+        session_hash: &str,
+        staff_id: &str,
+        csrf: &str,
+        expires_at: jiff::Timestamp,
+    ) -> Result<(), StoreError> {
+        let expires = expires_at.to_string();
+        on_backend!(self, create_session(session_hash, staff_id, csrf, &expires))
+    }
+
+    /// The staff member and CSRF token of a live session.
+    pub async fn session(
+        &self,
+        session_hash: &str,
+        now: jiff::Timestamp,
+    ) -> Result<Option<(Staff, String)>, StoreError> {
+        let now = now.to_string();
+        on_backend!(self, session(session_hash, &now))
+    }
+
+    pub async fn end_session(&self, session_hash: &str) -> Result<(), StoreError> {
+        on_backend!(self, end_session(session_hash))
     }
 
     pub async fn record_identity_read(&self, read: &IdentityRead) -> Result<(), StoreError> {

@@ -152,7 +152,7 @@ pub async fn command(
 }
 
 /// The code prefix of a region's subtree: 33 for a province, 3302 for a city…
-fn prefix(region: yichuang_domain::RegionCode) -> String {
+pub(crate) fn prefix(region: yichuang_domain::RegionCode) -> String {
     let code = region.to_string();
     let len = match region.level() {
         Level::Province => 2,

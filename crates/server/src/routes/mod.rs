@@ -3,6 +3,7 @@
 pub(crate) mod cases;
 pub(crate) mod identity;
 pub(crate) mod ops;
+pub(crate) mod pages;
 pub(crate) mod public;
 
 pub(crate) use cases::masked as masked_applicant;
@@ -114,6 +115,9 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
+        .route("/staff/login", get(pages::login_page).post(pages::login))
+        .route("/staff/logout", post(pages::logout))
+        .route("/staff", get(pages::home))
         .route("/api/v1/items", get(public::items))
         .route("/api/v1/regions/{region}/guides/{item}", get(public::guide))
         .route("/api/v1/regions/{region}/search", get(public::search))

@@ -1,0 +1,199 @@
+//! Staff pages with cookie sessions: sign in, the warning list, sign out. Work without
+//! JavaScript. Session cookies are HttpOnly and SameSite=Strict; every form carries a
+//! CSRF token (before sign-in a double-submit cookie, after it the session's own).
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use jiff::{Timestamp, ToSpan};
+use serde::Deserialize;
+use yichuang_domain::case::{Staff, WarningLevel, role_name};
+use yichuang_store::CaseFilter;
+
+use crate::auth::{hash_token, new_secret, verify_password};
+use crate::documents::escape;
+use crate::state::AppState;
+
+const SESSION: &str = "yc_session";
+const LOGIN_CSRF: &str = "yc_csrf";
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn set_cookie(response: &mut Response, name: &str, value: &str, max_age: i64) {
+    let text = format!("{name}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}");
+    if let Ok(v) = HeaderValue::from_str(&text) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · 一窗</title>
+<style>body {{ font-family: "Noto Sans CJK SC", sans-serif; font-size: 18px; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }}
+input, button {{ font-size: 1.1rem; padding: .6rem; margin: .3rem 0; min-height: 44px; }} table {{ border-collapse: collapse; width: 100%; }}
+td, th {{ border-bottom: 1px solid #ccc; padding: .4rem; text-align: left; }} .red {{ color: #b00020; font-weight: bold; }} .yellow {{ color: #8a6d00; font-weight: bold; }}</style>
+</head><body><h1>{title}</h1>{body}</body></html>"#
+    )
+}
+
+async fn signed_in(state: &AppState, headers: &HeaderMap) -> Option<(Staff, String, String)> {
+    let token = cookie(headers, SESSION)?;
+    let hash = hash_token(&token);
+    let (staff, csrf) = state.store.session(&hash, Timestamp::now()).await.ok()??;
+    Some((staff, csrf, hash))
+}
+
+pub async fn login_page() -> Response {
+    let csrf = new_secret();
+    let body = format!(
+        r#"<form method="post" action="/staff/login">
+<label>工号 Staff id<br><input name="staff_id" autocomplete="username" required></label><br>
+<label>密码 Password<br><input name="password" type="password" autocomplete="current-password" required></label><br>
+<input type="hidden" name="csrf" value="{csrf}"><button type="submit">登录 Sign in</button></form>"#
+    );
+    let mut response = Html(page("工作人员登录", &body)).into_response();
+    set_cookie(&mut response, LOGIN_CSRF, &csrf, 600);
+    response
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    staff_id: String,
+    password: String,
+    csrf: String,
+}
+
+fn refused(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        Html(page(
+            "未能完成",
+            &format!(
+                "<p>{}</p><p><a href=\"/staff/login\">返回登录</a></p>",
+                escape(message)
+            ),
+        )),
+    )
+        .into_response()
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    if cookie(&headers, LOGIN_CSRF).as_deref() != Some(form.csrf.as_str()) || form.csrf.is_empty() {
+        return refused(
+            StatusCode::FORBIDDEN,
+            "表单已过期或来源不明（CSRF），请重新登录。",
+        );
+    }
+    let Ok(Some((staff, hash))) = state.store.staff_by_id(&form.staff_id).await else {
+        return refused(StatusCode::UNAUTHORIZED, "工号或密码错误。");
+    };
+    let password = form.password;
+    if !tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+    {
+        return refused(StatusCode::UNAUTHORIZED, "工号或密码错误。");
+    }
+    let session = new_secret();
+    let csrf = new_secret();
+    let expires = Timestamp::now()
+        .checked_add(8.hours())
+        .unwrap_or(Timestamp::MAX);
+    if state
+        .store
+        .create_session(&hash_token(&session), &staff.id, &csrf, expires)
+        .await
+        .is_err()
+    {
+        return refused(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "暂时无法登录，请稍后再试。",
+        );
+    }
+    let mut response = Redirect::to("/staff").into_response();
+    set_cookie(&mut response, SESSION, &session, 8 * 3600);
+    set_cookie(&mut response, LOGIN_CSRF, "", 0);
+    response
+}
+
+pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some((staff, csrf, _)) = signed_in(&state, &headers).await else {
+        return Redirect::to("/staff/login").into_response();
+    };
+    let today = state.engine.today();
+    let mut rows = String::new();
+    for level in [WarningLevel::Red, WarningLevel::Yellow] {
+        let filter = CaseFilter {
+            warning: Some(level),
+            today: Some(today),
+            region_prefix: Some(super::cases::prefix(staff.jurisdiction)),
+            limit: 200,
+            ..CaseFilter::default()
+        };
+        let (class, label) = match level {
+            WarningLevel::Red => ("red", "超期"),
+            _ => ("yellow", "预警"),
+        };
+        for case in state.engine.list(&filter).await.unwrap_or_default() {
+            rows.push_str(&format!(
+                "<tr><td class=\"{class}\">{label}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&case.item),
+                escape(&case.state),
+                case.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                escape(&case.id)
+            ));
+        }
+    }
+    if rows.is_empty() {
+        rows.push_str("<tr><td colspan=\"5\">没有预警或超期的办件</td></tr>");
+    }
+    let body = format!(
+        r#"<p>{} · {} · {} {}</p><h2>预警与超期办件</h2><table><tr><th>状态</th><th>事项</th><th>环节</th><th>办结期限</th><th>办件编号</th></tr>{rows}</table>
+<form method="post" action="/staff/logout"><input type="hidden" name="csrf" value="{csrf}"><button type="submit">退出 Sign out</button></form>"#,
+        escape(&staff.name),
+        role_name(staff.role),
+        staff.jurisdiction,
+        escape(&staff.jurisdiction.full_name())
+    );
+    let mut response = Html(page("办件工作台", &body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LogoutForm {
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LogoutForm>,
+) -> Response {
+    let Some((_, csrf, hash)) = signed_in(&state, &headers).await else {
+        return Redirect::to("/staff/login").into_response();
+    };
+    if csrf != form.csrf {
+        return refused(StatusCode::FORBIDDEN, "表单来源不明（CSRF），未退出。");
+    }
+    let _ = state.store.end_session(&hash).await;
+    let mut response = Redirect::to("/staff/login").into_response();
+    set_cookie(&mut response, SESSION, "", 0);
+    response
+}
