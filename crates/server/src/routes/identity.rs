@@ -41,7 +41,7 @@ pub async fn person(
         staff_id: staff.id.clone(),
         case_id: String::new(),
         at: jiff::Timestamp::now().to_string(),
-        purpose: "person lookup".to_owned(),
+        purpose: format!("person lookup {}", person.masked()),
     };
     state
         .store
