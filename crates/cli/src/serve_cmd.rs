@@ -27,7 +27,7 @@ pub(crate) fn run(addr: &str, demo: bool, url: &str, data_dir: &Path) -> anyhow:
         if demo {
             match yichuang_server::seed_demo(&store, Arc::new(loaded.catalog.clone()), calendar.clone(), today).await? {
                 Some(demo) => {
-                    println!("demo data: {} people, {} employers, {} cases", demo.people, demo.employers, demo.cases);
+                    println!("demo data: {} halls (one inside a bank outlet), {} people, {} employers, {} cases", demo.halls, demo.people, demo.employers, demo.cases);
                     println!("staff accounts (shown once; tokens go in `Authorization: Bearer …`):");
                     for (id, name, role, region, password, token) in &demo.staff {
                         println!("  {id:<14} {role:<18} {region}  {name}\n      password {password}\n      token    {token}");

@@ -11,7 +11,7 @@ use yichuang_domain::case::{Actor, ActorRole, Applicant, Command, CommandKind, S
 use yichuang_domain::catalog::{Catalog, Channel, Role};
 use yichuang_domain::{Calendar, RegionCode, ResidentId, Uscc};
 use yichuang_engine::{Engine, EngineConfig, EngineError, Request};
-use yichuang_store::{Store, StoreError};
+use yichuang_store::{Hall, HallKind, HallWindow, Store, StoreError};
 
 use crate::auth::{hash_password, hash_token, new_secret};
 
@@ -20,6 +20,7 @@ use crate::auth::{hash_password, hash_token, new_secret};
 pub struct DemoCredentials {
     /// (staff id, name, role, jurisdiction, password, API token)
     pub staff: Vec<(String, String, String, String, String, String)>,
+    pub halls: usize,
     pub people: usize,
     pub employers: usize,
     pub cases: usize,
@@ -75,10 +76,42 @@ pub async fn seed_demo(
     ];
     let mut credentials = DemoCredentials {
         staff: Vec::new(),
+        halls: 0,
         people: 0,
         employers: 0,
         cases: 0,
     };
+    let window = |number: u32, label: &str| HallWindow {
+        number,
+        label: label.to_owned(),
+    };
+    let halls = [
+        Hall {
+            id: "zhenhai-center".to_owned(),
+            region: "330211".to_owned(),
+            name: "镇海区行政服务中心 人力社保综合窗口".to_owned(),
+            kind: HallKind::Hall,
+            address: "示例地址（演示数据）".to_owned(),
+            windows: (1..=6)
+                .map(|n| window(n, &format!("综合窗口 {n}（无差别受理）")))
+                .collect(),
+        },
+        Hall {
+            id: "wuhou-bank-outlet".to_owned(),
+            region: "510107".to_owned(),
+            name: "武侯区人社银行一体化服务网点".to_owned(),
+            kind: HallKind::BankOutlet,
+            address: "银行营业网点内（演示数据）".to_owned(),
+            windows: vec![
+                window(1, "社保卡即时制卡"),
+                window(2, "综合窗口（无差别受理）"),
+            ],
+        },
+    ];
+    for hall in &halls {
+        store.add_hall(hall).await?;
+    }
+    credentials.halls = halls.len();
     for (id, name, role, jurisdiction) in accounts {
         let staff = Staff {
             id: id.to_owned(),

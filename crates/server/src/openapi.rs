@@ -46,7 +46,7 @@ impl Modify for Bearer {
 #[openapi(
     info(title = "yichuang (一窗) API", description = "HRSS public services to a published standard: guides, search, cases."),
     paths(
-        public::items, public::guide, public::search, public::deviations, public::progress,
+        public::items, public::guide, public::search, public::deviations, public::halls, public::progress,
         cases::login, cases::submit, cases::command, cases::list, cases::one, cases::document, cases::identity_reads,
         identity::person, identity::employer,
         ops::healthz, ops::readyz, ops::metrics,

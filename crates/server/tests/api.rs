@@ -186,6 +186,9 @@ async fn the_public_side_needs_no_login() {
     assert!(body["items"].as_array().unwrap().len() >= 60);
     let (status, _) = app.get("/api/v1/regions/330000/deviations", None).await;
     assert_eq!(status, StatusCode::OK);
+    let (status, halls) = app.get("/api/v1/regions/330000/halls", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(halls["halls"].is_array());
 }
 
 #[tokio::test]
@@ -901,4 +904,69 @@ async fn staff_pages_use_strict_http_only_sessions_with_csrf() {
         .await
         .unwrap();
     assert_eq!(after.status(), StatusCode::SEE_OTHER, "the session ended");
+}
+
+#[tokio::test]
+async fn the_demo_seeds_halls_staff_and_cases_in_every_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&Store::sqlite_url(&dir.path().join("demo.db")))
+        .await
+        .unwrap();
+    let catalog = Arc::new(yichuang_catalog::builtin().unwrap().catalog);
+    let today = jiff::civil::date(2026, 11, 2);
+    let demo = yichuang_server::seed_demo(
+        &store,
+        catalog.clone(),
+        Arc::new(Calendar::builtin()),
+        today,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(demo.staff.len(), 6);
+    assert!(demo.people >= 200 && demo.employers >= 20 && demo.cases >= 100);
+    let halls = store.halls("51").await.unwrap();
+    assert!(
+        halls
+            .iter()
+            .any(|h| h.kind == yichuang_store::HallKind::BankOutlet && !h.windows.is_empty())
+    );
+    let states: Vec<String> = store
+        .state_counts()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    for state in [
+        "submitted",
+        "awaiting_supplement",
+        "accepted",
+        "in_review",
+        "suspended",
+        "decided",
+        "completed",
+        "refused",
+        "withdrawn",
+        "terminated",
+        "revoked",
+    ] {
+        assert!(
+            states.contains(&state.to_owned()),
+            "no demo case is {state}: {states:?}"
+        );
+    }
+    let (_, yellow, red) = store.warning_counts(today).await.unwrap();
+    assert!(
+        yellow > 0 && red > 0,
+        "some demo cases are near or past their deadline"
+    );
+    assert!(store.verify_audit().await.unwrap().first_broken.is_none());
+    // A second run leaves a seeded database alone.
+    assert!(
+        yichuang_server::seed_demo(&store, catalog, Arc::new(Calendar::builtin()), today)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }

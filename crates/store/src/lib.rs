@@ -8,12 +8,14 @@
 mod backend;
 mod baseline;
 mod error;
+mod halls;
 mod model;
 mod staff;
 
 pub use backend::{PostgresStore, SqliteStore};
 pub use baseline::BaselineShape;
 pub use error::StoreError;
+pub use halls::{Hall, HallKind, HallWindow};
 pub use model::{AuditReport, CaseFilter, CaseSummary, CaseWrite, EventRecord, StoredCase};
 pub use staff::IdentityRead;
 

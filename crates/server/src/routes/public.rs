@@ -224,3 +224,20 @@ pub async fn progress(
         "steps": steps,
     })))
 }
+
+#[utoipa::path(get, path = "/api/v1/regions/{region}/halls", tag = "catalog", params(("region" = String, Path)),
+    responses((status = 200, description = "Halls (including halls inside bank outlets) and their windows in the region's subtree", body = Object),
+        (status = 422, description = "Bad region", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub async fn halls(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(region): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let region = parse_region(&ctx, &region)?;
+    let halls = state
+        .store
+        .halls(&super::cases::prefix(region))
+        .await
+        .map_err(|_| ctx.error(ApiError::internal()))?;
+    Ok(Json(json!({ "region": region, "halls": halls })))
+}

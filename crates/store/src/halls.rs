@@ -1,0 +1,114 @@
+//! Service halls and their windows.
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use crate::{Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HallKind {
+    /// 政务服务大厅 / 人社服务大厅
+    Hall,
+    /// 人社银行一体化网点: a hall inside a bank outlet.
+    BankOutlet,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hall {
+    pub id: String,
+    /// GB/T 2260 code of the county (or city) it serves.
+    pub region: String,
+    pub name: String,
+    pub kind: HallKind,
+    pub address: String,
+    pub windows: Vec<HallWindow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HallWindow {
+    pub number: u32,
+    pub label: String,
+}
+
+fn kind_name(kind: &HallKind) -> &'static str {
+    match kind {
+        HallKind::Hall => "hall",
+        HallKind::BankOutlet => "bank_outlet",
+    }
+}
+
+macro_rules! hall_functions {
+    ($mod:ident, $pool:ty) => {
+        mod $mod {
+            use super::*;
+
+            pub(super) async fn add(pool: &$pool, hall: &Hall) -> Result<(), StoreError> {
+                let mut tx = pool.begin().await?;
+                sqlx::query("INSERT INTO halls (id, region, name, kind, address) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(&hall.id)
+                    .bind(&hall.region)
+                    .bind(&hall.name)
+                    .bind(kind_name(&hall.kind))
+                    .bind(&hall.address)
+                    .execute(&mut *tx)
+                    .await?;
+                for window in &hall.windows {
+                    sqlx::query("INSERT INTO windows (hall_id, number, label) VALUES ($1, $2, $3)")
+                        .bind(&hall.id)
+                        .bind(i64::from(window.number))
+                        .bind(&window.label)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub(super) async fn in_region(pool: &$pool, prefix: &str) -> Result<Vec<Hall>, StoreError> {
+                let rows = sqlx::query("SELECT id, region, name, kind, address FROM halls WHERE region LIKE $1 ORDER BY id").bind(format!("{prefix}%")).fetch_all(pool).await?;
+                let mut halls = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let id: String = row.try_get("id")?;
+                    let kind: String = row.try_get("kind")?;
+                    let windows = sqlx::query("SELECT number, label FROM windows WHERE hall_id = $1 ORDER BY number")
+                        .bind(&id)
+                        .fetch_all(pool)
+                        .await?
+                        .into_iter()
+                        .map(|w| Ok(HallWindow { number: u32::try_from(w.try_get::<i64, _>("number")?).unwrap_or(0), label: w.try_get("label")? }))
+                        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+                    halls.push(Hall {
+                        id,
+                        region: row.try_get("region")?,
+                        name: row.try_get("name")?,
+                        kind: if kind == "bank_outlet" { HallKind::BankOutlet } else { HallKind::Hall },
+                        address: row.try_get("address")?,
+                        windows,
+                    });
+                }
+                Ok(halls)
+            }
+        }
+    };
+}
+
+hall_functions!(sqlite_halls, sqlx::SqlitePool);
+hall_functions!(postgres_halls, sqlx::PgPool);
+
+impl Store {
+    pub async fn add_hall(&self, hall: &Hall) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => sqlite_halls::add(&s.pool, hall).await,
+            Store::Postgres(s) => postgres_halls::add(&s.pool, hall).await,
+        }
+    }
+
+    /// Halls whose region code starts with `prefix` (a region's subtree).
+    pub async fn halls(&self, prefix: &str) -> Result<Vec<Hall>, StoreError> {
+        match self {
+            Store::Sqlite(s) => sqlite_halls::in_region(&s.pool, prefix).await,
+            Store::Postgres(s) => postgres_halls::in_region(&s.pool, prefix).await,
+        }
+    }
+}
