@@ -241,8 +241,8 @@ pub(crate) fn run(
             percentile(&latencies, 0.5).as_secs_f64() * 1e3,
             percentile(&latencies, 0.99).as_secs_f64() * 1e3
         );
-        println!("baseline one commit per step ({writers} writer(s), {snapshot_bytes} B row + {event_bytes} B event): {single_rate:.0} /s");
-        println!("baseline 100 steps per commit: {batched_rate:.0} /s");
+        println!("baseline, same driver and durability, one commit per step ({writers} writer(s), {snapshot_bytes} B row + {event_bytes} B event): {single_rate:.0} /s");
+        println!("baseline, same driver and durability, 100 steps per commit: {batched_rate:.0} /s");
         println!("ratio ours/one-commit-per-step baseline: {:.2}", ours_rate / single_rate);
         println!("ratio ours/batched baseline: {:.2}", ours_rate / batched_rate);
         Ok(Outcome::Done)
