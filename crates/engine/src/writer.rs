@@ -77,9 +77,10 @@ impl Writer {
                 }
                 for job in jobs {
                     let result = self.apply(std::slice::from_ref(&job), Lookup::First).await;
-                    let answer = result
-                        .and_then(|mut r| r.pop().unwrap_or(Err(EngineError::Closed)).map(Ok))
-                        .unwrap_or_else(Err);
+                    let answer = match result {
+                        Ok(mut answers) => answers.pop().unwrap_or(Err(EngineError::Closed)),
+                        Err(e) => Err(e),
+                    };
                     let _ = job.reply.send(answer);
                 }
             }
