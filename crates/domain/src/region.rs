@@ -149,6 +149,19 @@ impl RegionCode {
         TABLE.get(self.0).children.iter().map(|&i| RegionCode(i))
     }
 
+    /// The code prefix every division of this subtree starts with: `33` for a
+    /// province, `3302` for a city, `330211` for a county.
+    pub fn subtree_prefix(self) -> String {
+        let code = self.to_string();
+        let len = match self.level() {
+            Level::Province => 2,
+            Level::Prefecture => 4,
+            Level::County => 6,
+            Level::Township => 9,
+        };
+        code[..len.min(code.len())].to_owned()
+    }
+
     /// "浙江省 宁波市 镇海区": the names from the province down to this region.
     pub fn full_name(self) -> String {
         let mut names: Vec<&str> = self.ancestors().into_iter().map(RegionCode::name).collect();

@@ -121,8 +121,7 @@ impl ResidentId {
 
     /// `1101**********002X`: the first four and last four characters.
     pub fn masked(&self) -> String {
-        let s = self.as_str();
-        format!("{}{}{}", &s[..4], "*".repeat(10), &s[14..])
+        mask(self.as_str())
     }
 
     /// The last four characters, which a citizen gives to look up a case's progress.
@@ -280,6 +279,16 @@ fn birth_date_of(yyyymmdd: &[u8]) -> Option<Date> {
     let month = digits_value(&yyyymmdd[4..6]) as i8;
     let day = digits_value(&yyyymmdd[6..8]) as i8;
     Date::new(year, month, day).ok()
+}
+
+/// Masks an identity number for display: the first four and last four characters of
+/// an 18-character number stay; anything else is masked whole.
+pub fn mask(number: &str) -> String {
+    if number.len() == 18 && number.is_ascii() {
+        format!("{}{}{}", &number[..4], "*".repeat(10), &number[14..])
+    } else {
+        "*".repeat(number.chars().count().max(4))
+    }
 }
 
 impl fmt::Display for ResidentId {

@@ -4,8 +4,6 @@
 
 use yichuang_domain::case::{Case, CaseEvent, DocumentKind, EventBody};
 
-use crate::routes::masked_applicant;
-
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -167,7 +165,7 @@ h1 {{ text-align: center; font-size: 22pt; letter-spacing: .3em; }} .meta {{ fon
 <p class="seal">{office}<br>{on}</p>
 <p class="hash">文书内容摘要 SHA-256：{hash}</p></body></html>"#,
         case_id = escape(&case.id),
-        applicant = escape(&masked_applicant(&case.applicant)),
+        applicant = escape(&case.applicant.masked()),
         item = escape(&guide.name),
         item_id = escape(&guide.item),
         version = case.guide.version,

@@ -15,6 +15,16 @@ pub enum Applicant {
     Employer(String),
 }
 
+impl Applicant {
+    /// For display: a person's number masked, an employer's code as it is (public).
+    pub fn masked(&self) -> String {
+        match self {
+            Applicant::Person(id) => crate::resident_id::mask(id),
+            Applicant::Employer(code) => code.clone(),
+        }
+    }
+}
+
 /// Who acts, in which role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {

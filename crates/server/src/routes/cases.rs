@@ -12,7 +12,6 @@ use yichuang_domain::case::{
     Applicant, Case, Command, CommandKind, Staff, Submission, WarningLevel,
 };
 use yichuang_domain::catalog::{Channel, Role};
-use yichuang_domain::region::Level;
 use yichuang_domain::{ResidentId, Uscc};
 use yichuang_engine::Request;
 use yichuang_store::{CaseFilter, IdentityRead};
@@ -151,18 +150,6 @@ pub async fn command(
     Ok(Json(json!(response)))
 }
 
-/// The code prefix of a region's subtree: 33 for a province, 3302 for a city…
-pub(crate) fn prefix(region: yichuang_domain::RegionCode) -> String {
-    let code = region.to_string();
-    let len = match region.level() {
-        Level::Province => 2,
-        Level::Prefecture => 4,
-        Level::County => 6,
-        Level::Township => 9,
-    };
-    code[..len.min(code.len())].to_owned()
-}
-
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
     state: Option<String>,
@@ -238,7 +225,7 @@ pub async fn list(
     let filter = CaseFilter {
         state: q.state.as_deref().map(parse_state).transpose()?,
         warning: q.warning.as_deref().map(parse_warning).transpose()?,
-        region_prefix: Some(prefix(region)),
+        region_prefix: Some(region.subtree_prefix()),
         item: q.item,
         channel: q.channel,
         deadline_before,
@@ -276,16 +263,6 @@ async fn readable(
         ))
     })?;
     Ok(case)
-}
-
-pub(crate) fn masked(applicant: &Applicant) -> String {
-    match applicant {
-        Applicant::Person(id) if id.len() == 18 => {
-            format!("{}{}{}", &id[..4], "*".repeat(10), &id[14..])
-        }
-        Applicant::Person(_) => "****".to_owned(),
-        Applicant::Employer(code) => code.clone(),
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -327,12 +304,12 @@ pub async fn one(
             Applicant::Person(id) | Applicant::Employer(id) => id.clone(),
         }
     } else {
-        masked(&case.applicant)
+        case.applicant.masked()
     };
     let mut value = json!(case);
     value["applicant"] = json!({ "id": applicant, "masked": !show_full });
     if let Some(agent) = &case.agent {
-        value["agent"] = json!({ "id": masked(agent), "masked": true });
+        value["agent"] = json!({ "id": agent.masked(), "masked": true });
     }
     let events: Vec<Value> = events
         .iter()
@@ -343,7 +320,7 @@ pub async fn one(
                 body.remove("guide");
                 if let Some(submission) = body.get_mut("submission").and_then(|s| s.as_object_mut())
                 {
-                    submission.insert("applicant".to_owned(), json!(masked(&case.applicant)));
+                    submission.insert("applicant".to_owned(), json!(case.applicant.masked()));
                     submission.remove("agent");
                 }
             }

@@ -6,8 +6,6 @@ pub(crate) mod ops;
 pub(crate) mod pages;
 pub(crate) mod public;
 
-pub(crate) use cases::masked as masked_applicant;
-
 use std::time::Instant;
 
 use axum::Router;

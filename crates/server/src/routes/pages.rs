@@ -140,7 +140,7 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response
         let filter = CaseFilter {
             warning: Some(level),
             today: Some(today),
-            region_prefix: Some(super::cases::prefix(staff.jurisdiction)),
+            region_prefix: Some(staff.jurisdiction.subtree_prefix()),
             limit: 200,
             ..CaseFilter::default()
         };

@@ -236,7 +236,7 @@ pub async fn halls(
     let region = parse_region(&ctx, &region)?;
     let halls = state
         .store
-        .halls(&super::cases::prefix(region))
+        .halls(&region.subtree_prefix())
         .await
         .map_err(|_| ctx.error(ApiError::internal()))?;
     Ok(Json(json!({ "region": region, "halls": halls })))
