@@ -167,7 +167,7 @@ impl Builder<'_> {
         let projects = self.projects(parsed);
         let project_ids: HashSet<&str> = projects.iter().map(|p| p.id.as_str()).collect();
         let guides = self.guides(parsed, &project_ids);
-        let guides = self.check_versions(parsed, guides);
+        let guides = self.check_versions(guides);
         let variants = self.variants(parsed, &guides);
         Catalog {
             standards,
@@ -674,7 +674,6 @@ impl Builder<'_> {
     /// no overlap. An open end is closed by the next version's effective date.
     fn check_versions(
         &mut self,
-        _parsed: &Parsed,
         mut guides: Vec<(Guide, usize, usize)>,
     ) -> Vec<(Guide, usize, usize)> {
         guides.sort_by(|a, b| (&a.0.item, a.0.version).cmp(&(&b.0.item, b.0.version)));

@@ -10,7 +10,8 @@ use super::command::{Actor, ActorRole, Command, CommandKind, Delivery, Submissio
 use super::event::{CaseEvent, DocumentIssued, DocumentKind, EventBody};
 use super::state::{Case, CaseState, GuideSnapshot, PendingMaterial};
 use crate::calendar::{Calendar, CalendarError};
-use crate::catalog::{ItemKind, Role, StatutoryLimit};
+use crate::catalog::{ItemKind, Role, StatutoryLimit, TimeLimit};
+use crate::region::RegionCode;
 
 /// What a rule needs to know about "now"; the domain never reads the clock.
 #[derive(Debug, Clone, Copy)]
@@ -20,6 +21,13 @@ pub struct Context<'a> {
     pub today: Date,
     pub calendar: &'a Calendar,
     pub policy: WarningPolicy,
+}
+
+impl Context<'_> {
+    /// Starts `limit` today in `region`'s calendar under the warning policy.
+    fn start(&self, limit: &TimeLimit, region: RegionCode) -> Result<Clock, CalendarError> {
+        Clock::start(limit, self.today, self.calendar, region, self.policy)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -176,15 +184,7 @@ pub fn submit(
         .guide
         .acceptance
         .as_ref()
-        .map(|limit| {
-            Clock::start(
-                limit,
-                ctx.today,
-                ctx.calendar,
-                submission.handling_region,
-                ctx.policy,
-            )
-        })
+        .map(|limit| ctx.start(limit, submission.handling_region))
         .transpose()?;
     for material in &submission.materials {
         if !guide.guide.materials.iter().any(|m| &m.id == material) {
@@ -307,13 +307,7 @@ fn outcome(case: &Case, kind: &CommandKind, ctx: Context<'_>) -> Result<Outcome,
                     .as_ref()
                     .is_some_and(|a| a.restart_on_supplement);
             let acceptance = match (&case.guide.guide.acceptance, restart) {
-                (Some(limit), true) => Some(Clock::start(
-                    limit,
-                    ctx.today,
-                    ctx.calendar,
-                    region,
-                    ctx.policy,
-                )?),
+                (Some(limit), true) => Some(ctx.start(limit, region)?),
                 _ => None,
             };
             let to = if case.state == CaseState::AwaitingSupplement {
@@ -368,13 +362,7 @@ fn outcome(case: &Case, kind: &CommandKind, ctx: Context<'_>) -> Result<Outcome,
                 Some(region),
             )?;
             let statutory = match &case.guide.guide.statutory {
-                StatutoryLimit::Set(limit) => Some(Clock::start(
-                    limit,
-                    ctx.today,
-                    ctx.calendar,
-                    region,
-                    ctx.policy,
-                )?),
+                StatutoryLimit::Set(limit) => Some(ctx.start(limit, region)?),
                 _ => None,
             };
             let promised = case
@@ -382,7 +370,7 @@ fn outcome(case: &Case, kind: &CommandKind, ctx: Context<'_>) -> Result<Outcome,
                 .guide
                 .promised
                 .as_ref()
-                .map(|l| Clock::start(l, ctx.today, ctx.calendar, region, ctx.policy))
+                .map(|l| ctx.start(l, region))
                 .transpose()?;
             let pending: Vec<PendingMaterial> = provisional
                 .iter()
