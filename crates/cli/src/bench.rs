@@ -154,9 +154,10 @@ fn baseline_check(number: &str) -> bool {
     b"10X98765432"[(sum % 11) as usize] == bytes[17]
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted.get(index).copied().unwrap_or_default()
+/// The `q` quantile of sorted latencies, in milliseconds (0 when there are none).
+pub(crate) fn percentile_ms(sorted: &[Duration], q: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * q).round() as usize;
+    sorted.get(index).copied().unwrap_or_default().as_secs_f64() * 1e3
 }
 
 fn search(region: RegionCode, rounds: u32) -> anyhow::Result<Outcome> {
@@ -209,14 +210,14 @@ fn search(region: RegionCode, rounds: u32) -> anyhow::Result<Outcome> {
     }
     println!(
         "search latency: p50 {:.3} ms, p99 {:.3} ms over {} queries",
-        percentile(&ours, 0.50).as_secs_f64() * 1e3,
-        percentile(&ours, 0.99).as_secs_f64() * 1e3,
+        percentile_ms(&ours, 0.50),
+        percentile_ms(&ours, 0.99),
         ours.len()
     );
     println!(
         "baseline (substring scan of names and keywords): p50 {:.3} ms, p99 {:.3} ms",
-        percentile(&naive, 0.50).as_secs_f64() * 1e3,
-        percentile(&naive, 0.99).as_secs_f64() * 1e3
+        percentile_ms(&naive, 0.50),
+        percentile_ms(&naive, 0.99)
     );
     println!(
         "ratio ours/baseline mean latency: {:.2}",

@@ -14,6 +14,7 @@ use yichuang_engine::{Engine, EngineConfig, Request};
 use yichuang_store::{BaselineShape, Store};
 
 use crate::Outcome;
+use crate::bench::percentile_ms;
 use crate::store_cmd::{runtime, shown};
 
 const STEPS: usize = 5;
@@ -25,11 +26,6 @@ fn cpu_seconds() -> Option<f64> {
     let fields: Vec<&str> = after_name.split_whitespace().collect();
     let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
     Some(ticks / 100.0)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted.get(index).copied().unwrap_or_default()
 }
 
 fn staff(role: Role) -> Actor {
@@ -121,6 +117,28 @@ async fn client(
     Ok(latencies)
 }
 
+/// An engine whose clock stands at 2026-06-01 10:00 in China: a day inside the built-in
+/// calendar, so every benchmark deadline computes.
+pub(crate) fn fixed_day_engine(
+    store: Store,
+    catalog: Arc<yichuang_domain::catalog::Catalog>,
+) -> anyhow::Result<Engine> {
+    let at = date(2026, 6, 1)
+        .at(10, 0, 0, 0)
+        .to_zoned(TimeZone::fixed(offset(8)))?
+        .timestamp();
+    let config = EngineConfig {
+        clock: Arc::new(move || at),
+        ..EngineConfig::default()
+    };
+    Ok(Engine::start(
+        store,
+        catalog,
+        Arc::new(Calendar::builtin()),
+        config,
+    ))
+}
+
 /// Prints one acknowledgement and flushes it: the crash test trusts only what it read.
 fn acknowledge(case_id: &str, version: u64) -> anyhow::Result<()> {
     use std::io::Write;
@@ -135,16 +153,7 @@ pub(crate) fn load(concurrency: usize, db: Option<&str>) -> anyhow::Result<Outco
     let url = db.context("bench load needs --db")?.to_owned();
     runtime()?.block_on(async {
         let store = Store::open(&url).await?;
-        let catalog = Arc::new(yichuang_catalog::builtin()?.catalog);
-        let at = date(2026, 6, 1)
-            .at(10, 0, 0, 0)
-            .to_zoned(TimeZone::fixed(offset(8)))?
-            .timestamp();
-        let config = EngineConfig {
-            clock: Arc::new(move || at),
-            ..EngineConfig::default()
-        };
-        let engine = Engine::start(store, catalog, Arc::new(Calendar::builtin()), config);
+        let engine = fixed_day_engine(store, Arc::new(yichuang_catalog::builtin()?.catalog))?;
         let stamp = jiff::Timestamp::now().as_nanosecond();
         let tasks: Vec<_> = (0..concurrency)
             .map(|c| {
@@ -183,11 +192,7 @@ pub(crate) fn run(
     };
     rt.block_on(async {
         let store = Store::open(&ours_url).await.with_context(|| format!("opening {}", shown(&ours_url)))?;
-        let catalog = Arc::new(yichuang_catalog::builtin()?.catalog);
-        // A fixed day inside the built-in calendar, so deadlines always compute.
-        let at = date(2026, 6, 1).at(10, 0, 0, 0).to_zoned(TimeZone::fixed(offset(8)))?.timestamp();
-        let config = EngineConfig { clock: Arc::new(move || at), ..EngineConfig::default() };
-        let engine = Engine::start(store.clone(), catalog, Arc::new(Calendar::builtin()), config);
+        let engine = fixed_day_engine(store.clone(), Arc::new(yichuang_catalog::builtin()?.catalog))?;
         let backend = store.backend();
 
         let per_client = cases.div_ceil(concurrency);
@@ -238,8 +243,8 @@ pub(crate) fn run(
         }
         println!(
             "ours: acknowledgement latency p50 {:.2} ms, p99 {:.2} ms",
-            percentile(&latencies, 0.5).as_secs_f64() * 1e3,
-            percentile(&latencies, 0.99).as_secs_f64() * 1e3
+            percentile_ms(&latencies, 0.5),
+            percentile_ms(&latencies, 0.99)
         );
         println!("baseline, same driver and durability, one commit per step ({writers} writer(s), {snapshot_bytes} B row + {event_bytes} B event): {single_rate:.0} /s");
         println!("baseline, same driver and durability, 100 steps per commit: {batched_rate:.0} /s");

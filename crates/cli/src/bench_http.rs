@@ -6,17 +6,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use jiff::civil::date;
-use jiff::tz::{TimeZone, offset};
 use serde_json::json;
-use yichuang_domain::Calendar;
 use yichuang_domain::case::Staff;
 use yichuang_domain::catalog::Role;
-use yichuang_engine::{Engine, EngineConfig};
 use yichuang_server::{AppState, hash_password, hash_token};
 use yichuang_store::Store;
 
 use crate::Outcome;
+use crate::bench::percentile_ms;
 use crate::store_cmd::runtime;
 
 struct Run {
@@ -32,14 +29,7 @@ impl Run {
     }
 
     fn print(&self) {
-        let p = |q: f64| {
-            self.latencies
-                .get(((self.latencies.len() as f64 - 1.0) * q).round() as usize)
-                .copied()
-                .unwrap_or_default()
-                .as_secs_f64()
-                * 1e3
-        };
+        let p = |q: f64| percentile_ms(&self.latencies, q);
         println!(
             "{:<22} {:>9.0} req/s  p50 {:.2} ms  p99 {:.2} ms  ({} requests)",
             self.name,
@@ -102,8 +92,7 @@ pub(crate) fn run(connections: usize, seconds: u64) -> anyhow::Result<Outcome> {
         let token = "bench-token";
         store.add_token(&hash_token(token), "bench").await?;
         let loaded = Arc::new(yichuang_catalog::builtin()?);
-        let at = date(2026, 6, 1).at(10, 0, 0, 0).to_zoned(TimeZone::fixed(offset(8)))?.timestamp();
-        let engine = Engine::start(store, Arc::new(loaded.catalog.clone()), Arc::new(Calendar::builtin()), EngineConfig { clock: Arc::new(move || at), ..EngineConfig::default() });
+        let engine = crate::bench_cases::fixed_day_engine(store, Arc::new(loaded.catalog.clone()))?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
