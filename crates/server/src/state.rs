@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use axum::body::Bytes;
 use jiff::civil::Date;
 use yichuang_domain::RegionCode;
+use yichuang_search::SearchIndex;
 
 use yichuang_catalog::LoadedCatalog;
 use yichuang_engine::Engine;
@@ -17,6 +18,7 @@ use crate::metrics::Metrics;
 /// (item, region, date) of a guide answer.
 pub(crate) type GuideKey = (String, RegionCode, Date);
 pub(crate) type GuideCache = Mutex<HashMap<GuideKey, Bytes>>;
+pub(crate) type SearchIndexes = Mutex<HashMap<(RegionCode, Date), Arc<SearchIndex>>>;
 
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -28,6 +30,8 @@ pub struct AppState {
     /// Serialized guide answers by (item, region, date): a resolved guide only changes
     /// with the catalog, which is fixed for the life of the process.
     pub(crate) guide_cache: Arc<GuideCache>,
+    /// Search indexes by region and day (the catalog is fixed for the process).
+    pub(crate) search_indexes: Arc<SearchIndexes>,
 }
 
 impl AppState {
@@ -39,6 +43,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             progress_limiter: Arc::new(RateLimiter::new(10, std::time::Duration::from_secs(60))),
             guide_cache: Arc::new(Mutex::new(HashMap::new())),
+            search_indexes: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 }

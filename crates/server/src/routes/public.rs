@@ -117,12 +117,33 @@ pub async fn search(
     if query.trim().is_empty() {
         return Err(ctx.error(ApiError::bad_input("q", "say what you are looking for")));
     }
-    let catalog = state.catalog.clone();
-    let resolved = catalog.catalog.resolve_all(region, day);
-    let synonyms = catalog.synonyms.clone();
     let limit = q.limit.unwrap_or(5).clamp(1, 50);
+    let catalog = state.catalog.clone();
+    let indexes = state.search_indexes.clone();
     let hits = tokio::task::spawn_blocking(move || {
-        let index = SearchIndex::build(resolved.iter().map(|r| &r.guide), &synonyms)?;
+        // One index per region and day, built on first use: building costs far more
+        // than searching.
+        let cached = indexes
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&(region, day)).cloned());
+        let index = match cached {
+            Some(index) => index,
+            None => {
+                let resolved = catalog.catalog.resolve_all(region, day);
+                let index = Arc::new(SearchIndex::build(
+                    resolved.iter().map(|r| &r.guide),
+                    &catalog.synonyms,
+                )?);
+                if let Ok(mut map) = indexes.lock() {
+                    if map.len() > 1_000 {
+                        map.clear();
+                    }
+                    map.insert((region, day), index.clone());
+                }
+                index
+            }
+        };
         index.search(&query, limit)
     })
     .await
