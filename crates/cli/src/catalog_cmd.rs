@@ -204,12 +204,15 @@ fn list(catalog: &Catalog, date: Date, json: bool) -> anyhow::Result<Outcome> {
 }
 
 pub(crate) fn limit_text(limit: &TimeLimit) -> String {
-    let unit = match limit.unit {
-        LimitUnit::WorkingDays => "个工作日",
-        LimitUnit::CalendarDays => "日",
-        LimitUnit::OnTheSpot => return "即办（当场办结）".to_owned(),
-    };
-    format!("{}{unit}（自{}起算）", limit.amount, limit.start)
+    if limit.unit == LimitUnit::OnTheSpot {
+        return "即办（当场办结）".to_owned();
+    }
+    format!(
+        "{}{}（自{}起算）",
+        limit.amount,
+        limit.unit.name_zh(),
+        limit.start
+    )
 }
 
 fn provenance_text(p: &Provenance) -> String {

@@ -2,7 +2,7 @@
 //! (受理通知书), refusal notice (不予受理通知书) and decision (决定书). The event records
 //! each document's content hash; this renders the same facts as HTML.
 
-use yichuang_domain::case::{Case, CaseEvent, DocumentKind, EventBody};
+use yichuang_domain::case::{APPEAL_ROUTES, Case, CaseEvent, DocumentKind, EventBody};
 
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -69,7 +69,7 @@ pub fn render(case: &Case, event: &CaseEvent) -> Option<String> {
                     "<p>承诺办结期限：{}（承诺时限 {} {}）。</p>",
                     p.deadline,
                     p.amount,
-                    unit(p.unit)
+                    p.unit.name_zh()
                 ));
             }
             if let Some(s) = statutory {
@@ -100,7 +100,7 @@ pub fn render(case: &Case, event: &CaseEvent) -> Option<String> {
                 "<p>您申请办理的“{}”不予受理。理由：{}</p><p>{}</p>",
                 escape(&guide.name),
                 escape(reason),
-                APPEAL
+                APPEAL_ROUTES
             ),
         ),
         (
@@ -148,7 +148,7 @@ pub fn render(case: &Case, event: &CaseEvent) -> Option<String> {
             format!(
                 "<p>因告知承诺内容不实，撤销“{}”的办理结果。</p><p>{}</p>",
                 escape(&guide.name),
-                APPEAL
+                APPEAL_ROUTES
             ),
         ),
         _ => return None,
@@ -173,14 +173,4 @@ h1 {{ text-align: center; font-size: 22pt; letter-spacing: .3em; }} .meta {{ fon
         office = escape(&office),
         hash = document.content_hash,
     ))
-}
-
-const APPEAL: &str = "对本决定不服的，可以自收到之日起六十日内依法申请行政复议，或者六个月内依法向人民法院提起行政诉讼。";
-
-fn unit(unit: yichuang_domain::catalog::LimitUnit) -> &'static str {
-    match unit {
-        yichuang_domain::catalog::LimitUnit::WorkingDays => "个工作日",
-        yichuang_domain::catalog::LimitUnit::CalendarDays => "日",
-        yichuang_domain::catalog::LimitUnit::OnTheSpot => "即办",
-    }
 }

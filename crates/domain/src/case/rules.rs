@@ -13,6 +13,11 @@ use crate::calendar::{Calendar, CalendarError};
 use crate::catalog::{ItemKind, Role, StatutoryLimit, TimeLimit};
 use crate::region::RegionCode;
 
+/// The routes of appeal a denial, refusal or revocation states, in the usual wording
+/// (reconsideration within sixty days, litigation within six months). The articles of
+/// the reconsideration and litigation laws are not among the project's sources.
+pub const APPEAL_ROUTES: &str = "对本决定不服的，可以自收到之日起六十日内依法申请行政复议，或者六个月内依法向人民法院提起行政诉讼。";
+
 /// What a rule needs to know about "now"; the domain never reads the clock.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
@@ -435,7 +440,7 @@ fn outcome(case: &Case, kind: &CommandKind, ctx: Context<'_>) -> Result<Outcome,
                     });
                 }
             }
-            let appeal = (!grant).then(|| "对本决定不服的，可以自收到决定之日起六十日内依法申请行政复议，或者六个月内依法向人民法院提起行政诉讼。".to_owned());
+            let appeal = (!grant).then(|| APPEAL_ROUTES.to_owned());
             let doc = document(
                 DocumentKind::Decision,
                 case,

@@ -87,6 +87,17 @@ pub enum LimitUnit {
     OnTheSpot,
 }
 
+impl LimitUnit {
+    /// The unit as a Chinese guide writes it after the number.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            LimitUnit::WorkingDays => "个工作日",
+            LimitUnit::CalendarDays => "日",
+            LimitUnit::OnTheSpot => "即办",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extension {
     pub amount: u32,
