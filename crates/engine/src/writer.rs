@@ -259,13 +259,9 @@ impl Writer {
         };
         let w = working.get_mut(&case_id).ok_or(EngineError::Closed)?;
         let response = response_of(&w.case, &event);
-        let hash = event.chained_hash(&w.head);
-        w.events.push(EventRecord {
-            event,
-            prev_hash: w.head.clone(),
-            hash: hash.clone(),
-        });
-        w.head = hash;
+        let record = EventRecord::chain(event, &w.head)?;
+        w.head = record.hash.clone();
+        w.events.push(record);
         let stored = serde_json::to_value(&response)
             .map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string())))?;
         w.requests.push((job.request_id.clone(), stored));

@@ -11,7 +11,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{QueryBuilder, Row};
-use yichuang_domain::case::{Case, CaseEvent, CaseState, GuideSnapshot, WarningLevel};
+use yichuang_domain::case::{Case, CaseEvent, CaseState, GuideSnapshot, WarningLevel, chain_hash};
 
 use crate::error::StoreError;
 use crate::model::{AuditReport, CaseFilter, CaseSummary, CaseWrite, EventRecord, StoredCase};
@@ -155,7 +155,7 @@ fn check_chain(
                 seq - 1
             ));
         }
-        if event.chained_hash(&previous) != *hash {
+        if chain_hash(&previous, event_json) != *hash {
             return Some(format!(
                 "event {seq} was edited after it was written (hash mismatch)"
             ));
@@ -211,14 +211,11 @@ macro_rules! backend {
                     q.push(" ON CONFLICT (hash) DO NOTHING");
                     q.build().execute(&mut *tx).await?;
                 }
-                let events: Vec<(&EventRecord, String)> = writes
-                    .iter()
-                    .flat_map(|w| w.events.iter())
-                    .map(|r| json(&r.event).map(|text| (r, text)))
-                    .collect::<Result<_, _>>()?;
+                let events: Vec<&EventRecord> =
+                    writes.iter().flat_map(|w| w.events.iter()).collect();
                 for chunk in events.chunks(ROWS_PER_STATEMENT) {
                     let mut q = QueryBuilder::<$db>::new(INSERT_EVENTS);
-                    q.push_values(chunk, |mut row, (record, text)| {
+                    q.push_values(chunk, |mut row, record| {
                         let e = &record.event;
                         row.push_bind(e.case_id.clone())
                             .push_bind(as_i64(e.seq))
@@ -227,7 +224,7 @@ macro_rules! backend {
                             .push_bind(e.actor.id.clone())
                             .push_bind(e.from_state.map(CaseState::name))
                             .push_bind(e.to_state.map(CaseState::name))
-                            .push_bind(text.clone())
+                            .push_bind(record.json.clone())
                             .push_bind(record.prev_hash.clone())
                             .push_bind(record.hash.clone());
                     });
@@ -348,6 +345,7 @@ macro_rules! backend {
                             .map_err(|e| StoreError::Corrupt(format!("event of {id}: {e}")))?;
                         Ok(EventRecord {
                             event,
+                            json: text,
                             prev_hash: row.try_get("prev_hash")?,
                             hash: row.try_get("hash")?,
                         })

@@ -8,8 +8,26 @@ use yichuang_domain::case::{Case, CaseEvent, CaseState, WarningLevel};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EventRecord {
     pub event: CaseEvent,
+    /// The event as stored: serialised once, hashed and written as the same text.
+    #[serde(skip)]
+    pub json: String,
     pub prev_hash: String,
     pub hash: String,
+}
+
+impl EventRecord {
+    /// The next link of a case's chain after the event whose hash is `previous`.
+    pub fn chain(event: CaseEvent, previous: &str) -> Result<EventRecord, crate::StoreError> {
+        let json =
+            serde_json::to_string(&event).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+        let hash = yichuang_domain::case::chain_hash(previous, &json);
+        Ok(EventRecord {
+            event,
+            json,
+            prev_hash: previous.to_owned(),
+            hash,
+        })
+    }
 }
 
 /// New events of one case and its projection after them.

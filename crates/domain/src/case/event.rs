@@ -155,16 +155,15 @@ pub struct CaseEvent {
     pub body: EventBody,
 }
 
-impl CaseEvent {
-    /// The audit chain: SHA-256 over the previous hash and this event's canonical JSON.
-    pub fn chained_hash(&self, previous: &str) -> String {
-        let mut hasher = Sha256::new();
-        hasher.update(previous.as_bytes());
-        hasher.update(serde_json::to_string(self).unwrap_or_default().as_bytes());
-        hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    }
+/// The audit chain: SHA-256 over the previous event's hash and this event exactly as
+/// stored, so verifying never depends on serialising the event again the same way.
+pub fn chain_hash(previous: &str, event_json: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(previous.as_bytes());
+    hasher.update(event_json.as_bytes());
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -13,6 +13,6 @@ mod state;
 pub use access::{AccessError, Staff, role_name};
 pub use clock::{Clock, WarningLevel, WarningPolicy};
 pub use command::{Actor, ActorRole, Applicant, Command, CommandKind, Delivery, Submission};
-pub use event::{CaseEvent, DocumentIssued, DocumentKind, EventBody};
+pub use event::{CaseEvent, DocumentIssued, DocumentKind, EventBody, chain_hash};
 pub use rules::{APPEAL_ROUTES, CaseError, Context, allowed_commands, decide, submit};
 pub use state::{Case, CaseState, GuideRef, GuideSnapshot, PendingMaterial};
