@@ -9,7 +9,7 @@ use yichuang_domain::Calendar;
 use yichuang_domain::RegionCode;
 use yichuang_domain::case::{self, Case, CaseEvent, Context};
 use yichuang_domain::catalog::Catalog;
-use yichuang_store::{CaseWrite, EventRecord, Store, StoreError};
+use yichuang_store::{CaseWrite, EventRecord, PendingCommit, Store, StoreError};
 
 use crate::{EngineConfig, EngineError, Job, Request, Response, china_date};
 
@@ -48,58 +48,164 @@ struct Working {
     requests: Vec<(String, serde_json::Value)>,
 }
 
+/// A batch whose commit is under way; its requests are answered when it is durable.
+struct InFlight {
+    jobs: Vec<Job>,
+    results: Vec<Result<Response, EngineError>>,
+    commit: PendingCommit,
+}
+
+/// A batch run through the rules: an answer per job and the writes to commit.
+struct Built {
+    results: Vec<Result<Response, EngineError>>,
+    writes: Vec<CaseWrite>,
+}
+
+enum Next {
+    Jobs(Option<Box<Job>>),
+    Committed(Result<(), StoreError>),
+}
+
 impl Writer {
+    /// Batches requests and pipelines them: while one batch is being committed, the
+    /// next runs through the rules against the states the first will leave (kept in
+    /// the cache). If a commit fails, the cache is dropped and the batch built on it
+    /// is built again, so no answer ever rests on a write that did not land.
     pub(crate) async fn run(mut self, mut receiver: mpsc::Receiver<Job>) {
-        while let Some(first) = receiver.recv().await {
-            let mut jobs = vec![first];
-            while jobs.len() < self.config.max_batch {
-                match receiver.try_recv() {
-                    Ok(job) => jobs.push(job),
-                    Err(_) => break,
+        let mut in_flight: Option<InFlight> = None;
+        loop {
+            let next = match in_flight.as_mut() {
+                None => Next::Jobs(receiver.recv().await.map(Box::new)),
+                Some(flight) => tokio::select! {
+                    biased;
+                    outcome = &mut flight.commit => Next::Committed(outcome),
+                    job = receiver.recv() => Next::Jobs(job.map(Box::new)),
+                },
+            };
+            let first = match next {
+                Next::Committed(outcome) => {
+                    if let Some(flight) = in_flight.take() {
+                        self.settle(flight, outcome).await;
+                    }
+                    continue;
+                }
+                Next::Jobs(None) => break,
+                Next::Jobs(Some(first)) => *first,
+            };
+            let jobs = self.gather(first, &mut receiver);
+            // A retry of a request still being written waits for it, so that it finds
+            // the first answer.
+            if in_flight.as_ref().is_some_and(|flight| {
+                jobs.iter().any(|job| {
+                    flight
+                        .jobs
+                        .iter()
+                        .any(|earlier| earlier.request_id == job.request_id)
+                })
+            }) && let Some(mut flight) = in_flight.take()
+            {
+                let outcome = (&mut flight.commit).await;
+                self.settle(flight, outcome).await;
+            }
+            let mut built = self.build(&jobs, Lookup::Optimistic).await;
+            if let Some(mut flight) = in_flight.take() {
+                let outcome = (&mut flight.commit).await;
+                if !self.settle(flight, outcome).await {
+                    built = self.build(&jobs, Lookup::Optimistic).await;
                 }
             }
-            self.process(jobs).await;
+            in_flight = self.launch(jobs, built).await;
+        }
+        if let Some(mut flight) = in_flight.take() {
+            let outcome = (&mut flight.commit).await;
+            self.settle(flight, outcome).await;
         }
     }
 
-    async fn process(&mut self, jobs: Vec<Job>) {
-        match self.apply(&jobs, Lookup::Optimistic).await {
-            Ok(results) => {
-                for (job, result) in jobs.into_iter().zip(results) {
-                    let _ = job.reply.send(result);
-                }
+    fn gather(&self, first: Job, receiver: &mut mpsc::Receiver<Job>) -> Vec<Job> {
+        let mut jobs = vec![first];
+        while jobs.len() < self.config.max_batch {
+            match receiver.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        jobs
+    }
+
+    /// Starts committing a built batch, or answers it at once if it writes nothing.
+    async fn launch(
+        &mut self,
+        jobs: Vec<Job>,
+        built: Result<Built, EngineError>,
+    ) -> Option<InFlight> {
+        match built {
+            Ok(built) if built.writes.is_empty() => {
+                answer(jobs, built.results);
+                None
+            }
+            Ok(built) => Some(InFlight {
+                jobs,
+                results: built.results,
+                commit: self.store.begin_commit(built.writes),
+            }),
+            // Reading the store failed while building: each request alone.
+            Err(_) => {
+                self.cache.clear();
+                self.redo_alone(jobs).await;
+                None
+            }
+        }
+    }
+
+    /// Answers a batch whose commit finished; on failure redoes its requests one by
+    /// one. Whether the batch landed.
+    async fn settle(&mut self, flight: InFlight, outcome: Result<(), StoreError>) -> bool {
+        match outcome {
+            Ok(()) => {
+                answer(flight.jobs, flight.results);
+                true
             }
             // The batch failed as a whole (another process moved a case, or the
             // database refused): redo each request alone so only the culprit fails.
             Err(_) => {
-                for job in &jobs {
-                    self.forget(job);
-                }
-                for job in jobs {
-                    let result = self.apply(std::slice::from_ref(&job), Lookup::First).await;
-                    let answer = match result {
-                        Ok(mut answers) => answers.pop().unwrap_or(Err(EngineError::Closed)),
-                        Err(e) => Err(e),
-                    };
-                    let _ = job.reply.send(answer);
-                }
+                self.cache.clear();
+                self.redo_alone(flight.jobs).await;
+                false
             }
         }
     }
 
-    fn forget(&mut self, job: &Job) {
-        if let Request::Command { case_id, .. } = &job.request {
-            self.cache.remove(case_id);
+    async fn redo_alone(&mut self, jobs: Vec<Job>) {
+        for job in jobs {
+            let result = self.apply(std::slice::from_ref(&job), Lookup::First).await;
+            let answer = match result {
+                Ok(mut answers) => answers.pop().unwrap_or(Err(EngineError::Closed)),
+                Err(e) => Err(e),
+            };
+            let _ = job.reply.send(answer);
         }
     }
 
-    /// Runs every job against the working state and commits the batch. Per-job rule
-    /// errors are answers; a commit failure fails the batch.
+    /// Builds and commits, waiting for the commit: the path for requests run alone.
     async fn apply(
         &mut self,
         jobs: &[Job],
         lookup: Lookup,
     ) -> Result<Vec<Result<Response, EngineError>>, EngineError> {
+        let built = self.build(jobs, lookup).await?;
+        if !built.writes.is_empty()
+            && let Err(e) = self.store.commit(built.writes).await
+        {
+            self.cache.clear();
+            return Err(e.into());
+        }
+        Ok(built.results)
+    }
+
+    /// Runs every job against the working state and leaves the states it produces in
+    /// the cache. Per-job rule errors are answers; a store read failure fails the batch.
+    async fn build(&mut self, jobs: &[Job], lookup: Lookup) -> Result<Built, EngineError> {
         let mut working: HashMap<String, Working> = HashMap::new();
         let mut order: Vec<String> = Vec::new();
         let mut answered: HashMap<String, Response> = HashMap::new();
@@ -128,32 +234,30 @@ impl Writer {
             }
             results.push(result);
         }
-        let writes: Vec<CaseWrite> = order
-            .iter()
-            .filter_map(|id| working.remove(id))
-            .filter(|w| !w.events.is_empty())
-            .map(|w| CaseWrite {
+        if self.cache.len() > CACHE_LIMIT {
+            self.cache.clear();
+        }
+        let mut writes: Vec<CaseWrite> = Vec::with_capacity(order.len());
+        for w in order.iter().filter_map(|id| working.remove(id)) {
+            if w.events.is_empty() {
+                // Every request on it was refused: it is as it was.
+                if w.stored_version > 0 {
+                    self.cache.insert(w.case.id.clone(), (w.case, w.head));
+                }
+                continue;
+            }
+            if !w.case.state.is_terminal() {
+                self.cache
+                    .insert(w.case.id.clone(), (w.case.clone(), w.head.clone()));
+            }
+            writes.push(CaseWrite {
                 case: w.case,
                 expected_version: w.stored_version,
                 events: w.events,
                 requests: w.requests,
-            })
-            .collect();
-        if !writes.is_empty() {
-            self.store.commit(&writes).await?;
+            });
         }
-        if self.cache.len() > CACHE_LIMIT {
-            self.cache.clear();
-        }
-        for write in writes {
-            let head = write.head_hash().to_owned();
-            if write.case.state.is_terminal() {
-                self.cache.remove(&write.case.id);
-            } else {
-                self.cache.insert(write.case.id.clone(), (write.case, head));
-            }
-        }
-        Ok(results)
+        Ok(Built { results, writes })
     }
 
     fn guide(
@@ -230,17 +334,24 @@ impl Writer {
             }
             Request::Command { case_id, command } => {
                 if !working.contains_key(case_id) {
-                    let stored = self.store.load_case(case_id).await?.ok_or_else(|| {
-                        EngineError::NoSuchCase {
-                            id: case_id.clone(),
+                    // Taken out of the cache: it goes back in when the batch commits.
+                    let (case, head) = match self.cache.remove(case_id) {
+                        Some(cached) => cached,
+                        None => {
+                            let stored = self.store.load_case(case_id).await?.ok_or_else(|| {
+                                EngineError::NoSuchCase {
+                                    id: case_id.clone(),
+                                }
+                            })?;
+                            (stored.case, stored.head_hash)
                         }
-                    })?;
-                    let version = stored.case.version;
+                    };
+                    let version = case.version;
                     working.insert(
                         case_id.clone(),
                         Working {
-                            case: stored.case,
-                            head: stored.head_hash,
+                            case,
+                            head,
                             stored_version: version,
                             events: Vec::new(),
                             requests: Vec::new(),
@@ -276,5 +387,11 @@ fn response_of(case: &Case, event: &CaseEvent) -> Response {
         state: case.state.name().to_owned(),
         event: event.body.name().to_owned(),
         documents: event.documents.clone(),
+    }
+}
+
+fn answer(jobs: Vec<Job>, results: Vec<Result<Response, EngineError>>) {
+    for (job, result) in jobs.into_iter().zip(results) {
+        let _ = job.reply.send(result);
     }
 }

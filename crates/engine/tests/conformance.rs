@@ -882,6 +882,92 @@ async fn the_audit_verifies_and_names_the_first_tampered_case(w: &World, url: &s
     assert!(problem.contains("event 1 was edited"), "{problem}");
 }
 
+/// Another process (here a second engine on the same database) moves a case the first
+/// engine has cached: the first engine's stale step is refused as a conflict, the
+/// requests batched with it still land, and nothing is overwritten.
+async fn a_second_writer_never_loses_a_step(w: &World, url: &str) {
+    let case = w
+        .submit(
+            "unemployment-benefit-claim",
+            "330211",
+            "330211",
+            &["id-card", "termination-proof"],
+        )
+        .await;
+    w.run(&case, ActorRole::Staff(Role::Clerk), accept())
+        .await
+        .unwrap();
+    let store = Store::open(url).await.unwrap();
+    let other = Engine::start(
+        store,
+        Arc::new(yichuang_catalog::builtin().unwrap().catalog),
+        Arc::new(Calendar::builtin()),
+        EngineConfig {
+            clock: Arc::new(|| noon(date(2026, 2, 10))),
+            ..EngineConfig::default()
+        },
+    );
+    let review = |version| Request::Command {
+        case_id: case.case_id.clone(),
+        command: Command {
+            expected_version: version,
+            actor: Actor {
+                id: "staff-2".to_owned(),
+                role: ActorRole::Staff(Role::Reviewer),
+            },
+            kind: CommandKind::StartReview,
+        },
+    };
+    other
+        .execute(&w.request_id(), review(2))
+        .await
+        .expect("the other writer reviews");
+    // The first engine still believes the case is at version 2; bystanders share the batch.
+    let stale_id = w.request_id();
+    let (stale, a, b) = tokio::join!(
+        w.engine.execute(&stale_id, review(2)),
+        w.submit(
+            "social-security-card-issue",
+            "330211",
+            "330211",
+            &["id-card"]
+        ),
+        w.submit(
+            "social-security-card-issue",
+            "330211",
+            "330211",
+            &["id-card"]
+        ),
+    );
+    assert!(
+        matches!(
+            stale,
+            Err(EngineError::Case(CaseError::Conflict {
+                expected: 2,
+                actual: 3
+            }))
+        ),
+        "{stale:?}"
+    );
+    assert_eq!(a.version, 1);
+    assert_eq!(b.version, 1);
+    let events = w.engine.events(&case.case_id).await.unwrap();
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[2].event.actor.id, "staff-2");
+    // Knowing better now, the first engine carries on from version 3.
+    w.run(
+        &case,
+        ActorRole::Staff(Role::Reviewer),
+        CommandKind::Decide {
+            grant: true,
+            reason: "符合条件".to_owned(),
+            legal_basis: vec![],
+        },
+    )
+    .await
+    .unwrap();
+}
+
 async fn suite(url: Option<String>) {
     let w = World::new(url.clone()).await;
     full_lifecycle_with_one_time_notice(&w).await;
@@ -897,6 +983,7 @@ async fn suite(url: Option<String>) {
     warnings_list_cheaply_by_level_and_deadline(&w).await;
     let url =
         url.unwrap_or_else(|| Store::sqlite_url(&w._dir.as_ref().unwrap().path().join("cases.db")));
+    a_second_writer_never_loses_a_step(&w, &url).await;
     the_audit_verifies_and_names_the_first_tampered_case(&w, &url).await;
 }
 

@@ -6,28 +6,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::civil::Date;
+use sqlx::Row;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{QueryBuilder, Row};
 use yichuang_domain::case::{Case, CaseEvent, CaseState, GuideSnapshot, WarningLevel, chain_hash};
 
 use crate::error::StoreError;
 use crate::model::{AuditReport, CaseFilter, CaseSummary, CaseWrite, EventRecord, StoredCase};
+use crate::sqlite_commit::WriteConnection;
 
-/// Rows per multi-row INSERT: 17 columns × 500 stays far below both databases'
-/// parameter limits.
-const ROWS_PER_STATEMENT: usize = 500;
-const INSERT_EVENTS: &str = "INSERT INTO case_events (case_id, seq, at, kind, actor, from_state, to_state, event, prev_hash, hash) ";
-const INSERT_CASES: &str = "INSERT INTO cases (id, item, state, version, head_hash, accepting_region, handling_region, channel, \
-     guide_version, guide_hash, running, deadline, yellow_from, statutory_deadline, submitted_on, updated_at, snapshot) ";
-/// `VALUES` columns are `column1 …` on both databases (id, state, version, head_hash,
-/// running, deadline, yellow_from, statutory_deadline, updated_at, snapshot, expected).
-const UPDATE_CASES_HEAD: &str = "UPDATE cases SET state = v.column2, version = v.column3, head_hash = v.column4, \
-     running = v.column5, deadline = v.column6, yellow_from = v.column7, statutory_deadline = v.column8, \
-     updated_at = v.column9, snapshot = v.column10 FROM (";
-const UPDATE_CASES_TAIL: &str = ") AS v WHERE cases.id = v.column1 AND cases.version = v.column11";
 const SELECT_CASE: &str = "SELECT c.snapshot, c.head_hash, g.guide FROM cases c JOIN guides g ON g.hash = c.guide_hash WHERE c.id = $1";
 const SELECT_EVENTS: &str =
     "SELECT event, prev_hash, hash FROM case_events WHERE case_id = $1 ORDER BY seq";
@@ -53,10 +42,6 @@ const AUDIT_CASES: &str =
     "SELECT id, version, head_hash FROM cases WHERE id > $1 ORDER BY id LIMIT 1000";
 const AUDIT_ORPHANS: &str = "SELECT MIN(case_id) FROM case_events e WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = e.case_id)";
 
-fn as_i64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
 fn date_text(date: Option<Date>) -> Option<String> {
     date.map(|d| d.to_string())
 }
@@ -67,25 +52,6 @@ fn parse_date(text: Option<String>) -> Result<Option<Date>, StoreError> {
             .map_err(|e| StoreError::Corrupt(format!("date {t:?}: {e}")))
     })
     .transpose()
-}
-
-fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn is_unique_violation(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .is_some_and(|d| d.is_unique_violation())
-}
-
-/// The columns a projection row derives from the case: the clock that drives warnings
-/// is the promise where there is one, else the statutory limit.
-struct Projection {
-    running: i32,
-    deadline: Option<String>,
-    yellow_from: Option<String>,
-    statutory_deadline: Option<String>,
-    snapshot: String,
 }
 
 /// A stored case with its guide attached from the `guides` table.
@@ -99,26 +65,6 @@ fn case_from(id: &str, snapshot: &str, guide: &str) -> Result<Case, StoreError> 
     };
     case.attach_guide(Arc::new(guide));
     Ok(case)
-}
-
-fn projection(case: &Case) -> Result<Projection, StoreError> {
-    let clock = case.promised.as_ref().or(case.statutory.as_ref());
-    let running =
-        !case.state.is_terminal() && case.state != CaseState::Suspended && clock.is_some();
-    Ok(Projection {
-        running: i32::from(running),
-        deadline: date_text(clock.map(|c| c.deadline)),
-        yellow_from: date_text(clock.map(|c| c.yellow_from)),
-        statutory_deadline: date_text(case.statutory.as_ref().map(|c| c.deadline)),
-        snapshot: json(case)?,
-    })
-}
-
-fn channel_name(case: &Case) -> String {
-    serde_json::to_value(case.channel)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 fn warning_name(level: WarningLevel) -> &'static str {
@@ -176,147 +122,7 @@ fn check_chain(
 
 macro_rules! backend {
     ($name:ident, $pool:ty, $db:ty) => {
-        /// One backend of the [`crate::Store`].
-        #[derive(Debug, Clone)]
-        pub struct $name {
-            pub(crate) pool: $pool,
-        }
-
         impl $name {
-            pub async fn commit(&self, writes: &[CaseWrite]) -> Result<(), StoreError> {
-                let conflict_of = |err: sqlx::Error| -> StoreError {
-                    if is_unique_violation(&err) {
-                        let first = writes.first();
-                        StoreError::Conflict {
-                            case_id: first.map_or_else(String::new, |w| w.case.id.clone()),
-                            expected: first.map_or(0, |w| w.expected_version),
-                        }
-                    } else {
-                        err.into()
-                    }
-                };
-                let mut tx = self.pool.begin().await?;
-                let mut guides: Vec<(&str, String)> = Vec::new();
-                for write in writes.iter().filter(|w| w.expected_version == 0) {
-                    let hash = write.case.guide.content_hash.as_str();
-                    if !guides.iter().any(|(h, _)| *h == hash) {
-                        guides.push((hash, json(&write.case.guide.guide)?));
-                    }
-                }
-                for chunk in guides.chunks(ROWS_PER_STATEMENT) {
-                    let mut q = QueryBuilder::<$db>::new("INSERT INTO guides (hash, guide) ");
-                    q.push_values(chunk, |mut row, (hash, guide)| {
-                        row.push_bind(*hash).push_bind(guide.clone());
-                    });
-                    q.push(" ON CONFLICT (hash) DO NOTHING");
-                    q.build().execute(&mut *tx).await?;
-                }
-                let events: Vec<&EventRecord> =
-                    writes.iter().flat_map(|w| w.events.iter()).collect();
-                for chunk in events.chunks(ROWS_PER_STATEMENT) {
-                    let mut q = QueryBuilder::<$db>::new(INSERT_EVENTS);
-                    q.push_values(chunk, |mut row, record| {
-                        let e = &record.event;
-                        row.push_bind(e.case_id.clone())
-                            .push_bind(as_i64(e.seq))
-                            .push_bind(e.at.to_string())
-                            .push_bind(e.body.name())
-                            .push_bind(e.actor.id.clone())
-                            .push_bind(e.from_state.map(CaseState::name))
-                            .push_bind(e.to_state.map(CaseState::name))
-                            .push_bind(record.json.clone())
-                            .push_bind(record.prev_hash.clone())
-                            .push_bind(record.hash.clone());
-                    });
-                    q.build().execute(&mut *tx).await.map_err(conflict_of)?;
-                }
-                let now = jiff::Timestamp::now().to_string();
-                let new_cases: Vec<(&CaseWrite, Projection)> = writes
-                    .iter()
-                    .filter(|w| w.expected_version == 0)
-                    .map(|w| projection(&w.case).map(|p| (w, p)))
-                    .collect::<Result<_, _>>()?;
-                for chunk in new_cases.chunks(ROWS_PER_STATEMENT) {
-                    let mut q = QueryBuilder::<$db>::new(INSERT_CASES);
-                    q.push_values(chunk, |mut row, (write, p)| {
-                        let case = &write.case;
-                        row.push_bind(case.id.clone())
-                            .push_bind(case.item.clone())
-                            .push_bind(case.state.name())
-                            .push_bind(as_i64(case.version))
-                            .push_bind(write.head_hash().to_owned())
-                            .push_bind(case.accepting_region.to_string())
-                            .push_bind(case.handling_region.to_string())
-                            .push_bind(channel_name(case))
-                            .push_bind(i64::from(case.guide.version))
-                            .push_bind(case.guide.content_hash.clone())
-                            .push_bind(p.running)
-                            .push_bind(p.deadline.clone())
-                            .push_bind(p.yellow_from.clone())
-                            .push_bind(p.statutory_deadline.clone())
-                            .push_bind(case.submitted_on.to_string())
-                            .push_bind(now.clone())
-                            .push_bind(p.snapshot.clone());
-                    });
-                    q.build().execute(&mut *tx).await.map_err(conflict_of)?;
-                }
-                let updates: Vec<(&CaseWrite, Projection)> = writes
-                    .iter()
-                    .filter(|w| w.expected_version != 0 && !w.events.is_empty())
-                    .map(|w| projection(&w.case).map(|p| (w, p)))
-                    .collect::<Result<_, _>>()?;
-                for chunk in updates.chunks(ROWS_PER_STATEMENT) {
-                    // One statement for the whole chunk; the version check is per row, so
-                    // fewer rows updated than sent means another writer moved a case.
-                    let mut q = QueryBuilder::<$db>::new(UPDATE_CASES_HEAD);
-                    q.push_values(chunk, |mut row, (write, p)| {
-                        let case = &write.case;
-                        row.push_bind(case.id.clone())
-                            .push_bind(case.state.name())
-                            .push_bind(as_i64(case.version))
-                            .push_bind(write.head_hash().to_owned())
-                            .push_bind(p.running)
-                            .push_bind(p.deadline.clone())
-                            .push_bind(p.yellow_from.clone())
-                            .push_bind(p.statutory_deadline.clone())
-                            .push_bind(now.clone())
-                            .push_bind(p.snapshot.clone())
-                            .push_bind(as_i64(write.expected_version));
-                    });
-                    q.push(UPDATE_CASES_TAIL);
-                    let done = q.build().execute(&mut *tx).await?;
-                    if done.rows_affected() != chunk.len() as u64 {
-                        let (write, _) = &chunk[0];
-                        return Err(StoreError::Conflict {
-                            case_id: write.case.id.clone(),
-                            expected: write.expected_version,
-                        });
-                    }
-                }
-                let requests: Vec<(&str, &str, String)> = writes
-                    .iter()
-                    .flat_map(|w| {
-                        w.requests
-                            .iter()
-                            .map(move |(id, response)| (id.as_str(), w.case.id.as_str(), response))
-                    })
-                    .map(|(id, case, response)| json(response).map(|text| (id, case, text)))
-                    .collect::<Result<_, _>>()?;
-                for chunk in requests.chunks(ROWS_PER_STATEMENT) {
-                    let mut q = QueryBuilder::<$db>::new(
-                        "INSERT INTO requests (request_id, case_id, response) ",
-                    );
-                    q.push_values(chunk, |mut row, (id, case, text)| {
-                        row.push_bind(id.to_string())
-                            .push_bind(case.to_string())
-                            .push_bind(text.clone());
-                    });
-                    q.build().execute(&mut *tx).await.map_err(conflict_of)?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-
             pub async fn load_case(&self, id: &str) -> Result<Option<StoredCase>, StoreError> {
                 let Some(row) = sqlx::query(SELECT_CASE)
                     .bind(id)
@@ -492,6 +298,20 @@ macro_rules! backend {
 backend!(SqliteStore, SqlitePool, sqlx::Sqlite);
 backend!(PostgresStore, PgPool, sqlx::Postgres);
 
+/// SQLite: reads through the async pool, case writes through a connection of their
+/// own (see `sqlite_commit`).
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pub(crate) pool: SqlitePool,
+    pub(crate) writer: WriteConnection,
+}
+
+/// PostgreSQL: everything through the async pool.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pub(crate) pool: PgPool,
+}
+
 impl SqliteStore {
     /// WAL with synchronous=FULL: a commit is on disk when it returns, so an
     /// acknowledged command survives power loss, not only a process crash.
@@ -502,11 +322,25 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
+        if options.get_filename() == std::path::Path::new(":memory:") {
+            return Err(StoreError::BadUrl {
+                url: url.to_owned(),
+            });
+        }
+        let writer = WriteConnection::new(options.get_filename());
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
             .await?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore { pool, writer })
+    }
+
+    /// Hands the writes to the commit thread (see `sqlite_commit`).
+    pub(crate) fn begin_commit(
+        &self,
+        writes: Vec<CaseWrite>,
+    ) -> tokio::sync::oneshot::Receiver<Result<(), StoreError>> {
+        self.writer.begin(writes)
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {

@@ -1,32 +1,61 @@
-//! Raw baselines for `yichuang bench cases`: the same rows with the same durability,
-//! written with plain statements and no rules, so the engine's overhead shows as a ratio.
+//! Raw baselines for `yichuang bench cases`: the same rows into the same tables with the
+//! same durability, written with plain statements and no rules, so the engine's
+//! overhead shows as a ratio.
 
 use std::time::{Duration, Instant};
 
 use crate::{Store, StoreError};
 
-/// The baseline writes to tables of its own, dropped afterwards, so a benchmark run
-/// against a real database leaves its cases alone.
-const CREATE: [&str; 2] = [
-    "CREATE TABLE IF NOT EXISTS baseline_cases (id TEXT PRIMARY KEY, item TEXT NOT NULL, state TEXT NOT NULL, \
-     version BIGINT NOT NULL, head_hash TEXT NOT NULL, accepting_region TEXT NOT NULL, handling_region TEXT NOT NULL, \
-     channel TEXT NOT NULL, guide_version BIGINT NOT NULL, guide_hash TEXT NOT NULL, running INTEGER NOT NULL, \
-     deadline TEXT, yellow_from TEXT, statutory_deadline TEXT, submitted_on TEXT NOT NULL, updated_at TEXT NOT NULL, \
-     snapshot TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS baseline_events (case_id TEXT NOT NULL, seq BIGINT NOT NULL, at TEXT NOT NULL, \
-     kind TEXT NOT NULL, actor TEXT NOT NULL, from_state TEXT, to_state TEXT, event TEXT NOT NULL, \
-     prev_hash TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (case_id, seq))",
-];
-const DROP: [&str; 2] = [
-    "DROP TABLE IF EXISTS baseline_cases",
-    "DROP TABLE IF EXISTS baseline_events",
-];
-const SEED: &str = "INSERT INTO baseline_cases (id, item, state, version, head_hash, accepting_region, handling_region, channel, \
+// The baseline writes the rows a transition writes into the real tables, so the same
+// indexes are maintained: the case's projection (state and clock columns change, so
+// every index on them moves), the appended event and the remembered request. Its cases
+// have ids under their own prefix and are deleted afterwards, so a run against a real
+// database leaves the other cases alone.
+const SEED: &str = "INSERT INTO cases (id, item, state, version, head_hash, accepting_region, handling_region, channel, \
      guide_version, guide_hash, running, deadline, yellow_from, statutory_deadline, submitted_on, updated_at, snapshot) \
      VALUES ($1, 'baseline', 'submitted', 0, '', '330211', '330211', 'window', 1, '', 1, '2026-03-02', '2026-02-26', '2026-03-02', '2026-02-10', '', $2)";
-const STEP_UPDATE: &str = "UPDATE baseline_cases SET state = 'accepted', version = $2, head_hash = $3, updated_at = $4, snapshot = $5 WHERE id = $1";
-const STEP_EVENT: &str = "INSERT INTO baseline_events (case_id, seq, at, kind, actor, from_state, to_state, event, prev_hash, hash) \
-     VALUES ($1, $2, '2026-02-10T04:00:00Z', 'baseline', 'bench', 'submitted', 'accepted', $3, $4, $5)";
+const STEP_UPDATE: &str = "UPDATE cases SET state = $3, version = $2, head_hash = 'h', running = 1, deadline = $4, \
+     yellow_from = $4, statutory_deadline = $4, updated_at = 't', snapshot = $5 WHERE id = $1 AND version = $6";
+const STEP_EVENT: &str = "INSERT INTO case_events (case_id, seq, at, kind, actor, from_state, to_state, event, prev_hash, hash) \
+     VALUES ($1, $2, '2026-02-10T04:00:00Z', 'baseline', 'bench', 'submitted', $3, $4, 'p', 'h')";
+const STEP_REQUEST: &str =
+    "INSERT INTO requests (request_id, case_id, response) VALUES ($1, $2, $3)";
+const CLEAN_UP: [&str; 3] = [
+    "DELETE FROM requests WHERE case_id LIKE $1",
+    "DELETE FROM case_events WHERE case_id LIKE $1",
+    "DELETE FROM cases WHERE id LIKE $1",
+];
+/// A state name and deadline per step, so that the indexed columns move as a real
+/// lifecycle's do.
+const STEP_STATES: [(&str, &str); 5] = [
+    ("accepted", "2026-03-03"),
+    ("under_review", "2026-03-04"),
+    ("decided", "2026-03-05"),
+    ("completed", "2026-03-06"),
+    ("archived", "2026-03-07"),
+];
+
+/// What one step binds, in the statements' parameter order.
+struct Step<'a> {
+    case_id: &'a str,
+    seq: i64,
+    state: &'static str,
+    deadline: &'static str,
+    request_id: String,
+}
+
+impl<'a> Step<'a> {
+    fn new(ids: &'a [String], case: usize, step: usize) -> Step<'a> {
+        let (state, deadline) = STEP_STATES[(step - 1) % STEP_STATES.len()];
+        Step {
+            case_id: &ids[case],
+            seq: step as i64,
+            state,
+            deadline,
+            request_id: format!("{}-{step}", ids[case]),
+        }
+    }
+}
 
 /// One transition's worth of rows: an update of the case and an appended event, with
 /// payloads of the given sizes.
@@ -36,83 +65,180 @@ pub struct BaselineShape {
     pub steps_per_case: usize,
     pub snapshot_bytes: usize,
     pub event_bytes: usize,
+    pub response_bytes: usize,
     /// Transitions per transaction (1 = one commit per step).
     pub per_commit: usize,
     /// Concurrent writers (PostgreSQL); SQLite has one writer.
     pub concurrency: usize,
 }
 
-macro_rules! baseline_body {
-    ($pool:expr, $shape:expr, $prefix:expr) => {{
-        let shape = $shape;
-        let snapshot = "x".repeat(shape.snapshot_bytes);
-        let event = "y".repeat(shape.event_bytes);
-        for statement in CREATE {
-            sqlx::query(statement).execute($pool).await?;
-        }
-        let ids: Vec<String> = (0..shape.cases)
-            .map(|i| format!("{}-{i}", $prefix))
-            .collect();
-        for id in &ids {
-            sqlx::query(SEED)
-                .bind(id)
-                .bind(&snapshot)
-                .execute($pool)
-                .await?;
-        }
-        let steps: Vec<(usize, usize)> = (1..=shape.steps_per_case)
-            .flat_map(|s| (0..shape.cases).map(move |c| (c, s)))
-            .collect();
-        let start = Instant::now();
-        let chunks: Vec<Vec<(usize, usize)>> = steps
-            .chunks(shape.per_commit.max(1))
-            .map(<[_]>::to_vec)
-            .collect();
-        let workers = shape.concurrency.max(1);
-        let mut handles = Vec::new();
-        for w in 0..workers {
-            let mine: Vec<Vec<(usize, usize)>> =
-                chunks.iter().skip(w).step_by(workers).cloned().collect();
-            let pool = $pool.clone();
-            let ids = ids.clone();
-            let (snapshot, event) = (snapshot.clone(), event.clone());
-            handles.push(tokio::spawn(async move {
-                for chunk in mine {
-                    let mut tx = pool.begin().await?;
-                    for (c, s) in chunk {
-                        sqlx::query(STEP_UPDATE)
-                            .bind(&ids[c])
-                            .bind(s as i64)
-                            .bind("h")
-                            .bind("t")
-                            .bind(&snapshot)
-                            .execute(&mut *tx)
-                            .await?;
-                        sqlx::query(STEP_EVENT)
-                            .bind(&ids[c])
-                            .bind(s as i64)
-                            .bind(&event)
-                            .bind("p")
-                            .bind("h")
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    tx.commit().await?;
+/// PostgreSQL: `concurrency` clients, each committing its share of the steps.
+async fn postgres_baseline(
+    pool: &sqlx::PgPool,
+    shape: BaselineShape,
+    prefix: &str,
+) -> Result<Duration, StoreError> {
+    let payload = Payload::of(&shape);
+    let ids = shape.ids(prefix);
+    for id in &ids {
+        sqlx::query(SEED)
+            .bind(id)
+            .bind(&payload.snapshot)
+            .execute(pool)
+            .await?;
+    }
+    let chunks = shape.chunks();
+    let start = Instant::now();
+    let workers = shape.concurrency.max(1);
+    let mut handles = Vec::new();
+    for w in 0..workers {
+        let mine: Vec<Vec<(usize, usize)>> =
+            chunks.iter().skip(w).step_by(workers).cloned().collect();
+        let pool = pool.clone();
+        let ids = ids.clone();
+        let payload = payload.clone();
+        handles.push(tokio::spawn(async move {
+            for chunk in mine {
+                let mut tx = pool.begin().await?;
+                for (c, s) in chunk {
+                    let step = Step::new(&ids, c, s);
+                    sqlx::query(STEP_UPDATE)
+                        .bind(step.case_id)
+                        .bind(step.seq)
+                        .bind(step.state)
+                        .bind(step.deadline)
+                        .bind(&payload.snapshot)
+                        .bind(step.seq - 1)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(STEP_EVENT)
+                        .bind(step.case_id)
+                        .bind(step.seq)
+                        .bind(step.state)
+                        .bind(&payload.event)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(STEP_REQUEST)
+                        .bind(&step.request_id)
+                        .bind(step.case_id)
+                        .bind(&payload.response)
+                        .execute(&mut *tx)
+                        .await?;
                 }
-                Ok::<(), sqlx::Error>(())
-            }));
+                tx.commit().await?;
+            }
+            Ok::<(), sqlx::Error>(())
+        }));
+    }
+    for handle in handles {
+        handle
+            .await
+            .map_err(|e| StoreError::Corrupt(e.to_string()))??;
+    }
+    let elapsed = start.elapsed();
+    for statement in CLEAN_UP {
+        sqlx::query(statement)
+            .bind(format!("{prefix}-%"))
+            .execute(pool)
+            .await?;
+    }
+    Ok(elapsed)
+}
+
+/// SQLite: one writer on a directly driven connection with cached statements, the
+/// fastest way the same rows can be written with the same durability.
+fn sqlite_baseline(
+    path: &std::path::Path,
+    shape: BaselineShape,
+    prefix: &str,
+) -> Result<Duration, StoreError> {
+    // `$n` is a named parameter to SQLite, numbered by first appearance; `?n` is by
+    // position, as the statements mean.
+    let sqlite = |statement: &str| statement.replace('$', "?");
+    let mut connection = crate::sqlite_commit::open(path)?;
+    let payload = Payload::of(&shape);
+    let ids = shape.ids(prefix);
+    {
+        let tx = connection.transaction()?;
+        for id in &ids {
+            tx.prepare_cached(&sqlite(SEED))?
+                .execute(rusqlite::params![id, payload.snapshot])?;
         }
-        for handle in handles {
-            handle
-                .await
-                .map_err(|e| StoreError::Corrupt(e.to_string()))??;
+        tx.commit()?;
+    }
+    let chunks = shape.chunks();
+    let (update, event, request) = (
+        sqlite(STEP_UPDATE),
+        sqlite(STEP_EVENT),
+        sqlite(STEP_REQUEST),
+    );
+    let start = Instant::now();
+    for chunk in chunks {
+        let tx = connection.transaction()?;
+        for (c, s) in chunk {
+            let step = Step::new(&ids, c, s);
+            tx.prepare_cached(&update)?.execute(rusqlite::params![
+                step.case_id,
+                step.seq,
+                step.state,
+                step.deadline,
+                payload.snapshot,
+                step.seq - 1
+            ])?;
+            tx.prepare_cached(&event)?.execute(rusqlite::params![
+                step.case_id,
+                step.seq,
+                step.state,
+                payload.event
+            ])?;
+            tx.prepare_cached(&request)?.execute(rusqlite::params![
+                step.request_id,
+                step.case_id,
+                payload.response
+            ])?;
         }
-        let elapsed = start.elapsed();
-        for statement in DROP {
-            sqlx::query(statement).execute($pool).await?;
+        tx.commit()?;
+    }
+    let elapsed = start.elapsed();
+    for statement in CLEAN_UP {
+        connection.execute(&sqlite(statement), [format!("{prefix}-%")])?;
+    }
+    Ok(elapsed)
+}
+
+/// Stand-in texts of the measured sizes.
+#[derive(Clone)]
+struct Payload {
+    snapshot: String,
+    event: String,
+    response: String,
+}
+
+impl Payload {
+    fn of(shape: &BaselineShape) -> Payload {
+        Payload {
+            snapshot: "x".repeat(shape.snapshot_bytes),
+            event: "y".repeat(shape.event_bytes),
+            response: "z".repeat(shape.response_bytes),
         }
-        Ok(elapsed)
-    }};
+    }
+}
+
+impl BaselineShape {
+    fn ids(&self, prefix: &str) -> Vec<String> {
+        (0..self.cases).map(|i| format!("{prefix}-{i}")).collect()
+    }
+
+    /// Every (case, step), step by step across cases, cut into transactions.
+    fn chunks(&self) -> Vec<Vec<(usize, usize)>> {
+        let steps: Vec<(usize, usize)> = (1..=self.steps_per_case)
+            .flat_map(|s| (0..self.cases).map(move |c| (c, s)))
+            .collect();
+        steps
+            .chunks(self.per_commit.max(1))
+            .map(<[_]>::to_vec)
+            .collect()
+    }
 }
 
 impl Store {
@@ -124,8 +250,14 @@ impl Store {
         prefix: &str,
     ) -> Result<Duration, StoreError> {
         match self {
-            Store::Sqlite(s) => baseline_body!(&s.pool, shape, prefix),
-            Store::Postgres(s) => baseline_body!(&s.pool, shape, prefix),
+            Store::Sqlite(s) => {
+                let path = s.writer.path().to_owned();
+                let prefix = prefix.to_owned();
+                tokio::task::spawn_blocking(move || sqlite_baseline(&path, shape, &prefix))
+                    .await
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?
+            }
+            Store::Postgres(s) => postgres_baseline(&s.pool, shape, prefix).await,
         }
     }
 }

@@ -8,8 +8,12 @@ pub enum StoreError {
     Conflict { case_id: String, expected: u64 },
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("migrating the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("the commit thread stopped; the write was not made")]
+    WriterStopped,
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
 }

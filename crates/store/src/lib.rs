@@ -10,6 +10,9 @@ mod baseline;
 mod error;
 mod halls;
 mod model;
+mod postgres_commit;
+mod rows;
+mod sqlite_commit;
 mod staff;
 
 pub use backend::{PostgresStore, SqliteStore};
@@ -20,6 +23,25 @@ pub use model::{AuditReport, CaseFilter, CaseSummary, CaseWrite, EventRecord, St
 pub use staff::IdentityRead;
 
 use jiff::civil::Date;
+
+/// A commit under way: resolves once it is durable or has failed.
+#[derive(Debug)]
+pub struct PendingCommit {
+    outcome: tokio::sync::oneshot::Receiver<Result<(), StoreError>>,
+}
+
+impl std::future::Future for PendingCommit {
+    type Output = Result<(), StoreError>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.outcome)
+            .poll(cx)
+            .map(|received| received.unwrap_or(Err(StoreError::WriterStopped)))
+    }
+}
 
 /// A connected store. Selected by URL: `sqlite://…` or `postgres://…`.
 #[derive(Debug, Clone)]
@@ -71,8 +93,25 @@ impl Store {
 
     /// Appends every write in one transaction; all or nothing. A write whose case moved
     /// past its expected version fails the whole batch with `Conflict`.
-    pub async fn commit(&self, writes: &[CaseWrite]) -> Result<(), StoreError> {
-        dispatch!(self, s => s.commit(writes).await)
+    pub async fn commit(&self, writes: Vec<CaseWrite>) -> Result<(), StoreError> {
+        self.begin_commit(writes).await
+    }
+
+    /// Starts committing now and returns the outcome to await later, so the caller can
+    /// prepare the next batch meanwhile. Dropping it does not cancel the commit.
+    pub fn begin_commit(&self, writes: Vec<CaseWrite>) -> PendingCommit {
+        let outcome = match self {
+            Store::Sqlite(s) => s.begin_commit(writes),
+            Store::Postgres(s) => {
+                let (reply, outcome) = tokio::sync::oneshot::channel();
+                let store = s.clone();
+                tokio::spawn(async move {
+                    let _ = reply.send(store.commit(&writes).await);
+                });
+                outcome
+            }
+        };
+        PendingCommit { outcome }
     }
 
     pub async fn load_case(&self, id: &str) -> Result<Option<StoredCase>, StoreError> {

@@ -1,0 +1,170 @@
+//! The rows one commit writes, derived once from the case writes and bound by each
+//! backend's own statements (multi-row on PostgreSQL, cached single-row on SQLite).
+
+use yichuang_domain::case::{Case, CaseState};
+
+use crate::StoreError;
+use crate::model::CaseWrite;
+
+pub(crate) const INSERT_EVENTS: &str = "INSERT INTO case_events (case_id, seq, at, kind, actor, from_state, to_state, event, prev_hash, hash) ";
+pub(crate) const INSERT_CASES: &str = "INSERT INTO cases (id, item, state, version, head_hash, accepting_region, handling_region, channel, \
+     guide_version, guide_hash, running, deadline, yellow_from, statutory_deadline, submitted_on, updated_at, snapshot) ";
+pub(crate) const INSERT_GUIDES: &str = "INSERT INTO guides (hash, guide) ";
+pub(crate) const INSERT_REQUESTS: &str = "INSERT INTO requests (request_id, case_id, response) ";
+
+pub(crate) fn as_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+pub(crate) struct GuideRow<'a> {
+    pub hash: &'a str,
+    pub guide: String,
+}
+
+pub(crate) struct EventRow<'a> {
+    pub case_id: &'a str,
+    pub seq: i64,
+    pub at: String,
+    pub kind: &'static str,
+    pub actor: &'a str,
+    pub from_state: Option<&'static str>,
+    pub to_state: Option<&'static str>,
+    pub event: &'a str,
+    pub prev_hash: &'a str,
+    pub hash: &'a str,
+}
+
+/// The columns a projection row derives from the case: the clock that drives warnings
+/// is the promise where there is one, else the statutory limit.
+pub(crate) struct ProjectionRow<'a> {
+    pub id: &'a str,
+    pub state: &'static str,
+    pub version: i64,
+    pub head_hash: &'a str,
+    pub running: i32,
+    pub deadline: Option<String>,
+    pub yellow_from: Option<String>,
+    pub statutory_deadline: Option<String>,
+    pub snapshot: String,
+    /// The version the row must still have (updates only).
+    pub expected: i64,
+}
+
+/// What only a new case's row has.
+pub(crate) struct NewCaseRow<'a> {
+    pub projection: ProjectionRow<'a>,
+    pub item: &'a str,
+    pub accepting_region: String,
+    pub handling_region: String,
+    pub channel: String,
+    pub guide_version: i64,
+    pub guide_hash: &'a str,
+    pub submitted_on: String,
+}
+
+pub(crate) struct RequestRow<'a> {
+    pub request_id: &'a str,
+    pub case_id: &'a str,
+    pub response: String,
+}
+
+/// Every row of one commit, in the order they are written.
+pub(crate) struct CommitRows<'a> {
+    pub guides: Vec<GuideRow<'a>>,
+    pub events: Vec<EventRow<'a>>,
+    pub new_cases: Vec<NewCaseRow<'a>>,
+    pub updates: Vec<ProjectionRow<'a>>,
+    pub requests: Vec<RequestRow<'a>>,
+    /// When the projection rows were written.
+    pub updated_at: String,
+}
+
+impl<'a> CommitRows<'a> {
+    pub(crate) fn of(writes: &'a [CaseWrite]) -> Result<CommitRows<'a>, StoreError> {
+        let mut rows = CommitRows {
+            guides: Vec::new(),
+            events: Vec::new(),
+            new_cases: Vec::new(),
+            updates: Vec::new(),
+            requests: Vec::new(),
+            updated_at: jiff::Timestamp::now().to_string(),
+        };
+        for write in writes {
+            let case = &write.case;
+            if write.expected_version == 0 {
+                let hash = case.guide.content_hash.as_str();
+                if !rows.guides.iter().any(|g| g.hash == hash) {
+                    rows.guides.push(GuideRow {
+                        hash,
+                        guide: json(&case.guide.guide)?,
+                    });
+                }
+                rows.new_cases.push(NewCaseRow {
+                    projection: projection(write)?,
+                    item: &case.item,
+                    accepting_region: case.accepting_region.to_string(),
+                    handling_region: case.handling_region.to_string(),
+                    channel: channel_name(case),
+                    guide_version: i64::from(case.guide.version),
+                    guide_hash: &case.guide.content_hash,
+                    submitted_on: case.submitted_on.to_string(),
+                });
+            } else if !write.events.is_empty() {
+                rows.updates.push(projection(write)?);
+            }
+            for record in &write.events {
+                let e = &record.event;
+                rows.events.push(EventRow {
+                    case_id: &e.case_id,
+                    seq: as_i64(e.seq),
+                    at: e.at.to_string(),
+                    kind: e.body.name(),
+                    actor: &e.actor.id,
+                    from_state: e.from_state.map(CaseState::name),
+                    to_state: e.to_state.map(CaseState::name),
+                    event: &record.json,
+                    prev_hash: &record.prev_hash,
+                    hash: &record.hash,
+                });
+            }
+            for (request_id, response) in &write.requests {
+                rows.requests.push(RequestRow {
+                    request_id,
+                    case_id: &case.id,
+                    response: json(response)?,
+                });
+            }
+        }
+        Ok(rows)
+    }
+}
+
+fn projection(write: &CaseWrite) -> Result<ProjectionRow<'_>, StoreError> {
+    let case = &write.case;
+    let clock = case.promised.as_ref().or(case.statutory.as_ref());
+    let running =
+        !case.state.is_terminal() && case.state != CaseState::Suspended && clock.is_some();
+    Ok(ProjectionRow {
+        id: &case.id,
+        state: case.state.name(),
+        version: as_i64(case.version),
+        head_hash: write.head_hash(),
+        running: i32::from(running),
+        deadline: clock.map(|c| c.deadline.to_string()),
+        yellow_from: clock.map(|c| c.yellow_from.to_string()),
+        statutory_deadline: case.statutory.as_ref().map(|c| c.deadline.to_string()),
+        snapshot: json(case)?,
+        expected: as_i64(write.expected_version),
+    })
+}
+
+fn channel_name(case: &Case) -> String {
+    serde_json::to_value(case.channel)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
