@@ -1,0 +1,214 @@
+//! The staff pages in a real browser (Chromium driven through chromedriver), against
+//! `yichuang serve --demo` as the README starts it.
+//!
+//! Needs `chromedriver` and Chromium (Debian: `chromium chromium-driver`, which `.ci/run`
+//! installs). Without them the test says so and passes, unless
+//! `YICHUANG_BROWSER_TESTS=required` (set by `.ci/run`), where it fails.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+/// A child process killed when the test ends, however it ends.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn find_program(names: &[&str]) -> Option<String> {
+    names
+        .iter()
+        .find(|name| {
+            Command::new(name)
+                .arg("--version")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        })
+        .map(|name| (*name).to_owned())
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `serve --demo` and returns its address and one demo account of `role`.
+fn serve_demo(data_dir: &std::path::Path, role: &str) -> (Killed, String, String, String) {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("yichuang"))
+        .env("YICHUANG_DATA_DIR", data_dir)
+        .env_remove("YICHUANG_DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let server = Killed(child);
+    let mut account: Option<(String, String)> = None;
+    let mut pending_id: Option<String> = None;
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        // "  ID  ROLE  REGION  NAME" then "      password SECRET".
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if account.is_none() {
+            if let Some(password) = line.trim().strip_prefix("password ") {
+                if let Some(id) = pending_id.take() {
+                    account = Some((id, password.trim().to_owned()));
+                }
+            } else if words.get(1) == Some(&role) {
+                pending_id = Some(words[0].to_owned());
+            }
+        }
+        if let Some(rest) = line.split("serving on http://").nth(1) {
+            let address = rest.split_whitespace().next().unwrap().to_owned();
+            let (id, password) = account.expect("the demo prints an account of the role");
+            return (server, format!("http://{address}"), id, password);
+        }
+    }
+    panic!("the server stopped before saying where it listens");
+}
+
+async fn browser(driver_port: u16) -> Client {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".to_owned(),
+        json!({ "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"] }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        match ClientBuilder::new(connector.clone())
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{driver_port}"))
+            .await
+        {
+            Ok(client) => return client,
+            Err(e) if Instant::now() > deadline => panic!("chromedriver did not start: {e}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}
+
+async fn path_of(client: &Client) -> String {
+    client.current_url().await.unwrap().path().to_owned()
+}
+
+async fn sign_in(client: &Client, base: &str, id: &str, password: &str) {
+    client.goto(&format!("{base}/staff/login")).await.unwrap();
+    client
+        .find(Locator::Css("input[name=staff_id]"))
+        .await
+        .unwrap()
+        .send_keys(id)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_signs_in_sees_overdue_cases_and_signs_out() {
+    let required = std::env::var("YICHUANG_BROWSER_TESTS").is_ok_and(|v| v == "required");
+    let (Some(driver), Some(_)) = (
+        find_program(&["chromedriver"]),
+        find_program(&["chromium", "chromium-browser", "google-chrome"]),
+    ) else {
+        assert!(
+            !required,
+            "YICHUANG_BROWSER_TESTS=required but chromedriver or Chromium is missing"
+        );
+        eprintln!("chromedriver or Chromium not found: browser test skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, base, id, password) = serve_demo(dir.path(), "clerk");
+    let driver_port = free_port();
+    let _driver = Killed(
+        Command::new(driver)
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let client = browser(driver_port).await;
+
+    // Not signed in: the workbench sends you to the sign-in page.
+    client.goto(&format!("{base}/staff")).await.unwrap();
+    assert_eq!(path_of(&client).await, "/staff/login");
+
+    // A wrong password is refused in words, and nothing is signed in.
+    sign_in(&client, &base, &id, "not-the-password").await;
+    let body = client.find(Locator::Css("body")).await.unwrap();
+    assert!(
+        body.text().await.unwrap().contains("工号或密码错误"),
+        "{}",
+        body.text().await.unwrap()
+    );
+
+    // The demo clerk signs in and sees the overdue and warned cases of their region.
+    sign_in(&client, &base, &id, &password).await;
+    let heading = client
+        .wait()
+        .for_element(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(heading, "办件工作台");
+    assert_eq!(path_of(&client).await, "/staff");
+    let overdue = client.find_all(Locator::Css("td.red")).await.unwrap();
+    assert!(!overdue.is_empty(), "the demo has overdue cases");
+    assert_eq!(overdue[0].text().await.unwrap(), "超期");
+    let session = client.get_named_cookie("yc_session").await.unwrap();
+    assert_eq!(session.http_only(), Some(true));
+    assert_eq!(format!("{:?}", session.same_site()), "Some(Strict)");
+
+    // Signing out ends the session: the workbench is closed again.
+    client
+        .find(Locator::Css("form[action='/staff/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while path_of(&client).await != "/staff/login" {
+        assert!(
+            Instant::now() < deadline,
+            "signing out did not return to sign-in"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    client.goto(&format!("{base}/staff")).await.unwrap();
+    assert_eq!(path_of(&client).await, "/staff/login");
+    client.close().await.unwrap();
+}
