@@ -154,6 +154,18 @@ fn baseline_check(number: &str) -> bool {
     b"10X98765432"[(sum % 11) as usize] == bytes[17]
 }
 
+/// Waits for every load task and returns their latencies, sorted.
+pub(crate) async fn sorted_latencies(
+    tasks: Vec<tokio::task::JoinHandle<anyhow::Result<Vec<Duration>>>>,
+) -> anyhow::Result<Vec<Duration>> {
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await??);
+    }
+    latencies.sort();
+    Ok(latencies)
+}
+
 /// The `q` quantile of sorted latencies, in milliseconds (0 when there are none).
 pub(crate) fn percentile_ms(sorted: &[Duration], q: f64) -> f64 {
     let index = ((sorted.len() as f64 - 1.0) * q).round() as usize;

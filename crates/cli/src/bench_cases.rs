@@ -41,12 +41,8 @@ async fn ours_round(
     let tasks: Vec<_> = (0..concurrency)
         .map(|c| tokio::spawn(client(engine.clone(), first_client + c, per_client, false)))
         .collect();
-    let mut latencies = Vec::new();
-    for task in tasks {
-        latencies.extend(task.await??);
-    }
+    let latencies = crate::bench::sorted_latencies(tasks).await?;
     let elapsed = start.elapsed();
-    latencies.sort();
     Ok(Round {
         rate: latencies.len() as f64 / elapsed.as_secs_f64(),
         elapsed,

@@ -69,12 +69,8 @@ where
             })
         })
         .collect();
-    let mut latencies = Vec::new();
-    for task in tasks {
-        latencies.extend(task.await??);
-    }
+    let latencies = crate::bench::sorted_latencies(tasks).await?;
     let elapsed = start.elapsed();
-    latencies.sort();
     Ok(Run {
         name,
         done: latencies.len(),

@@ -5,7 +5,9 @@ use sqlx::{Postgres, QueryBuilder};
 use crate::StoreError;
 use crate::backend::PostgresStore;
 use crate::model::CaseWrite;
-use crate::rows::{CommitRows, INSERT_CASES, INSERT_EVENTS, INSERT_GUIDES, INSERT_REQUESTS};
+use crate::rows::{
+    CommitRows, INSERT_CASES, INSERT_EVENTS, INSERT_GUIDES, INSERT_REQUESTS, batch_conflict,
+};
 
 /// Rows per multi-row INSERT: 17 columns × 500 stays far below the parameter limit.
 const ROWS_PER_STATEMENT: usize = 500;
@@ -19,13 +21,7 @@ const UPDATE_CASES_TAIL: &str = ") AS v WHERE cases.id = v.column1 AND cases.ver
 impl PostgresStore {
     pub async fn commit(&self, writes: &[CaseWrite]) -> Result<(), StoreError> {
         let rows = CommitRows::of(writes)?;
-        let conflict = || {
-            let first = writes.first();
-            StoreError::Conflict {
-                case_id: first.map_or_else(String::new, |w| w.case.id.clone()),
-                expected: first.map_or(0, |w| w.expected_version),
-            }
-        };
+        let conflict = || batch_conflict(writes);
         // A duplicate key means another writer got there first (a case event or a
         // request id): the caller redoes the batch request by request.
         let conflict_of = |err: sqlx::Error| -> StoreError {

@@ -20,6 +20,16 @@ pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError>
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+/// The conflict a batch fails with when a key shows that another writer got there
+/// first; the engine redoes the batch request by request, which names the real case.
+pub(crate) fn batch_conflict(writes: &[CaseWrite]) -> StoreError {
+    let first = writes.first();
+    StoreError::Conflict {
+        case_id: first.map_or_else(String::new, |w| w.case.id.clone()),
+        expected: first.map_or(0, |w| w.expected_version),
+    }
+}
+
 pub(crate) struct GuideRow<'a> {
     pub hash: &'a str,
     pub guide: String,

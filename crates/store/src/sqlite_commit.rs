@@ -12,7 +12,9 @@ use tokio::sync::oneshot;
 
 use crate::StoreError;
 use crate::model::CaseWrite;
-use crate::rows::{CommitRows, INSERT_CASES, INSERT_EVENTS, INSERT_GUIDES, INSERT_REQUESTS};
+use crate::rows::{
+    CommitRows, INSERT_CASES, INSERT_EVENTS, INSERT_GUIDES, INSERT_REQUESTS, batch_conflict,
+};
 
 const UPDATE_CASE: &str = "UPDATE cases SET state = ?2, version = ?3, head_hash = ?4, running = ?5, deadline = ?6, \
      yellow_from = ?7, statutory_deadline = ?8, updated_at = ?9, snapshot = ?10 WHERE id = ?1 AND version = ?11";
@@ -94,13 +96,7 @@ impl WriteConnection {
 /// Writes every row in one transaction: durable when it returns.
 fn commit(connection: &mut Connection, writes: &[CaseWrite]) -> Result<(), StoreError> {
     let rows = CommitRows::of(writes)?;
-    let conflict = || {
-        let first = writes.first();
-        StoreError::Conflict {
-            case_id: first.map_or_else(String::new, |w| w.case.id.clone()),
-            expected: first.map_or(0, |w| w.expected_version),
-        }
-    };
+    let conflict = || batch_conflict(writes);
     // A duplicate key means another writer got there first (a case event or a
     // request id): the caller redoes the batch request by request.
     let conflict_of = |err: rusqlite::Error| -> StoreError {
