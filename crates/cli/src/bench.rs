@@ -154,16 +154,19 @@ fn baseline_check(number: &str) -> bool {
     b"10X98765432"[(sum % 11) as usize] == bytes[17]
 }
 
-/// Waits for every load task and returns their latencies, sorted.
+/// Waits for every load task started at `start`; their latencies, sorted, and the time
+/// they took (sorting excluded).
 pub(crate) async fn sorted_latencies(
     tasks: Vec<tokio::task::JoinHandle<anyhow::Result<Vec<Duration>>>>,
-) -> anyhow::Result<Vec<Duration>> {
+    start: Instant,
+) -> anyhow::Result<(Vec<Duration>, Duration)> {
     let mut latencies = Vec::new();
     for task in tasks {
         latencies.extend(task.await??);
     }
+    let elapsed = start.elapsed();
     latencies.sort();
-    Ok(latencies)
+    Ok((latencies, elapsed))
 }
 
 /// The `q` quantile of sorted latencies, in milliseconds (0 when there are none).

@@ -41,8 +41,7 @@ async fn ours_round(
     let tasks: Vec<_> = (0..concurrency)
         .map(|c| tokio::spawn(client(engine.clone(), first_client + c, per_client, false)))
         .collect();
-    let latencies = crate::bench::sorted_latencies(tasks).await?;
-    let elapsed = start.elapsed();
+    let (latencies, elapsed) = crate::bench::sorted_latencies(tasks, start).await?;
     Ok(Round {
         rate: latencies.len() as f64 / elapsed.as_secs_f64(),
         elapsed,

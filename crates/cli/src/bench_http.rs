@@ -69,8 +69,7 @@ where
             })
         })
         .collect();
-    let latencies = crate::bench::sorted_latencies(tasks).await?;
-    let elapsed = start.elapsed();
+    let (latencies, elapsed) = crate::bench::sorted_latencies(tasks, start).await?;
     Ok(Run {
         name,
         done: latencies.len(),

@@ -108,6 +108,38 @@ async fn path_of(client: &Client) -> String {
     client.current_url().await.unwrap().path().to_owned()
 }
 
+/// Waits until the page at `path` has loaded: a click that navigates returns before the
+/// new page is there, and the old page's elements go stale under the test.
+async fn wait_for_path(client: &Client, path: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while path_of(client).await != path {
+        assert!(
+            Instant::now() < deadline,
+            "the browser never reached {path}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until the page's text contains `text`.
+async fn wait_for_text(client: &Client, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let shown = match client.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if shown.contains(text) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the page never said {text:?}: {shown}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn sign_in(client: &Client, base: &str, id: &str, password: &str) {
     client.goto(&format!("{base}/staff/login")).await.unwrap();
     client
@@ -166,25 +198,13 @@ async fn a_clerk_signs_in_sees_overdue_cases_and_signs_out() {
 
     // A wrong password is refused in words, and nothing is signed in.
     sign_in(&client, &base, &id, "not-the-password").await;
-    let body = client.find(Locator::Css("body")).await.unwrap();
-    assert!(
-        body.text().await.unwrap().contains("工号或密码错误"),
-        "{}",
-        body.text().await.unwrap()
-    );
+    wait_for_text(&client, "工号或密码错误").await;
 
     // The demo clerk signs in and sees the overdue and warned cases of their region.
     sign_in(&client, &base, &id, &password).await;
-    let heading = client
-        .wait()
-        .for_element(Locator::Css("h1"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(heading, "办件工作台");
-    assert_eq!(path_of(&client).await, "/staff");
+    wait_for_path(&client, "/staff").await;
+    let heading = client.find(Locator::Css("h1")).await.unwrap();
+    assert_eq!(heading.text().await.unwrap(), "办件工作台");
     let overdue = client.find_all(Locator::Css("td.red")).await.unwrap();
     assert!(!overdue.is_empty(), "the demo has overdue cases");
     assert_eq!(overdue[0].text().await.unwrap(), "超期");
@@ -200,14 +220,7 @@ async fn a_clerk_signs_in_sees_overdue_cases_and_signs_out() {
         .click()
         .await
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while path_of(&client).await != "/staff/login" {
-        assert!(
-            Instant::now() < deadline,
-            "signing out did not return to sign-in"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_for_path(&client, "/staff/login").await;
     client.goto(&format!("{base}/staff")).await.unwrap();
     assert_eq!(path_of(&client).await, "/staff/login");
     client.close().await.unwrap();

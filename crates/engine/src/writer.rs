@@ -45,7 +45,7 @@ struct Working {
     head: String,
     stored_version: u64,
     events: Vec<EventRecord>,
-    requests: Vec<(String, serde_json::Value)>,
+    requests: Vec<(String, String)>,
 }
 
 /// A batch whose commit is under way; its requests are answered when it is durable.
@@ -373,7 +373,7 @@ impl Writer {
         let record = EventRecord::chain(event, &w.head)?;
         w.head = record.hash.clone();
         w.events.push(record);
-        let stored = serde_json::to_value(&response)
+        let stored = serde_json::to_string(&response)
             .map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string())))?;
         w.requests.push((job.request_id.clone(), stored));
         Ok(response)

@@ -37,8 +37,8 @@ pub struct CaseWrite {
     /// The version the projection had before these events (0 for a new case).
     pub expected_version: u64,
     pub events: Vec<EventRecord>,
-    /// The request ids and responses to remember for retries.
-    pub requests: Vec<(String, serde_json::Value)>,
+    /// The request ids and responses (as JSON text) to remember for retries.
+    pub requests: Vec<(String, String)>,
 }
 
 impl CaseWrite {

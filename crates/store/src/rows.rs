@@ -79,7 +79,7 @@ pub(crate) struct NewCaseRow<'a> {
 pub(crate) struct RequestRow<'a> {
     pub request_id: &'a str,
     pub case_id: &'a str,
-    pub response: String,
+    pub response: &'a str,
 }
 
 /// Every row of one commit, in the order they are written.
@@ -145,7 +145,7 @@ impl<'a> CommitRows<'a> {
                 rows.requests.push(RequestRow {
                     request_id,
                     case_id: &case.id,
-                    response: json(response)?,
+                    response,
                 });
             }
         }
