@@ -188,6 +188,21 @@ impl Serialize for RegionCode {
     }
 }
 
+/// Sent and taken as its digits: 6 for province, prefecture and county, 9 for townships.
+impl schemars::JsonSchema for RegionCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RegionCode".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]{6}([0-9]{3})?$",
+            "description": "GB/T 2260 division code (2025 table)",
+        })
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for RegionCode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;

@@ -17,7 +17,7 @@ use crate::region::RegionTrail;
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ResidentId([u8; 18]);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
     Male,

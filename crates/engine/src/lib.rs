@@ -38,7 +38,7 @@ pub enum Request {
 }
 
 /// The answer to an applied request, stored for retries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Response {
     pub case_id: String,
     pub version: u64,

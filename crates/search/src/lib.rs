@@ -66,7 +66,7 @@ pub enum SearchError {
 }
 
 /// One result: the item and how well it matched.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Hit {
     pub item: String,
     pub name: String,

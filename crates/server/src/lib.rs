@@ -3,6 +3,7 @@
 //! case documents, health and metrics.
 
 mod auth;
+mod bodies;
 mod demo;
 mod documents;
 mod error;

@@ -1,9 +1,12 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations, and the
 //! interactive documentation (Swagger UI, vendored: works offline).
 
+use schemars::generate::SchemaSettings;
+use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
+use crate::bodies;
 use crate::routes::{cases, identity, ops, public};
 
 /// RFC 9457 problem details, as every error is sent.
@@ -64,7 +67,23 @@ impl Modify for Bearer {
 )]
 pub struct ApiDoc;
 
-/// The whole document, as served at `/api/openapi.json`.
-pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+/// The whole document, as served at `/api/openapi.json`: paths, parameters and
+/// problem bodies from the handlers' annotations; response bodies from schemars, which
+/// derives them from the very types the handlers serialise (OpenAPI 3.1 schemas are
+/// JSON Schema 2020-12, which is what schemars writes).
+pub fn document() -> Value {
+    let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    let mut generator = SchemaSettings::draft2020_12()
+        .with(|s| s.definitions_path = "/components/schemas".into())
+        .into_generator();
+    bodies::add_schemas(&mut generator);
+    if let Some(schemas) = document
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, schema) in generator.take_definitions(true) {
+            schemas.insert(name, schema);
+        }
+    }
+    document
 }

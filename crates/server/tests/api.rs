@@ -2,8 +2,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod contract;
+
 use std::sync::Arc;
 
+use contract::Contract;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use yichuang_domain::case::Staff;
@@ -16,6 +19,7 @@ use yichuang_store::Store;
 struct App {
     base: String,
     client: Client,
+    contract: Contract,
     _dir: tempfile::TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -101,9 +105,19 @@ async fn spawn_app_on(url: Option<String>) -> App {
             let _ = rx.await;
         },
     ));
+    let client = Client::new();
+    let document: Value = client
+        .get(format!("{base}/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     App {
         base,
-        client: Client::new(),
+        client,
+        contract: Contract::new(document),
         _dir: dir,
         shutdown: Some(tx),
     }
@@ -115,22 +129,37 @@ impl App {
         if let Some(id) = staff {
             request = request.bearer_auth(format!("token-{id}"));
         }
+        self.answer("GET", path, request).await
+    }
+
+    /// Sends the request and holds the answer to the served OpenAPI document.
+    async fn answer(
+        &self,
+        method: &str,
+        path: &str,
+        request: reqwest::RequestBuilder,
+    ) -> (StatusCode, Value) {
         let response = request.send().await.unwrap();
         let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let body = response.json().await.unwrap_or(Value::Null);
+        self.contract
+            .check(method, path, status.as_u16(), &content_type, &body);
+        (status, body)
     }
 
     async fn post(&self, path: &str, staff: &str, body: Value) -> (StatusCode, Value) {
-        let response = self
+        let request = self
             .client
             .post(format!("{}{path}", self.base))
             .bearer_auth(format!("token-{staff}"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+            .json(&body);
+        self.answer("POST", path, request).await
     }
 
     async fn submit(
@@ -608,6 +637,97 @@ async fn the_openapi_document_and_its_offline_docs_page_are_served() {
         !html.contains("https://unpkg.com") && !html.contains("cdn."),
         "the docs page must not need the internet"
     );
+}
+
+/// The contract check itself can fail: an undocumented field, a wrong type, an
+/// undocumented status and an undocumented content type are each caught.
+#[tokio::test]
+async fn the_contract_check_catches_drift() {
+    let app = spawn_app().await;
+    let (status, items) = app.get("/api/v1/items", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let breaks = |method: &'static str,
+                  path: &'static str,
+                  status: u16,
+                  media: &'static str,
+                  body: Value| {
+        let contract = &app.contract;
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            contract.check(method, path, status, media, &body)
+        }))
+        .is_err()
+    };
+    assert!(!breaks(
+        "GET",
+        "/api/v1/items",
+        200,
+        "application/json",
+        items.clone()
+    ));
+    let mut extra = items.clone();
+    extra["items"][0]["secret"] = json!("not in the spec");
+    assert!(breaks(
+        "GET",
+        "/api/v1/items",
+        200,
+        "application/json",
+        extra
+    ));
+    let mut wrong_type = items.clone();
+    wrong_type["items"][0]["version"] = json!("two");
+    assert!(breaks(
+        "GET",
+        "/api/v1/items",
+        200,
+        "application/json",
+        wrong_type
+    ));
+    let mut missing = items.clone();
+    missing.as_object_mut().unwrap().remove("date");
+    assert!(breaks(
+        "GET",
+        "/api/v1/items",
+        200,
+        "application/json",
+        missing
+    ));
+    assert!(breaks(
+        "GET",
+        "/api/v1/items",
+        418,
+        "application/json",
+        items.clone()
+    ));
+    assert!(breaks("GET", "/api/v1/items", 200, "text/plain", items));
+}
+
+/// Every successful JSON answer is described by a named schema, never a bare object.
+#[test]
+fn every_json_success_has_a_named_schema() {
+    let document = yichuang_server::openapi_document();
+    let schemas = document["components"]["schemas"].as_object().unwrap();
+    let mut checked = 0;
+    for (path, operations) in document["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                let schema = &response["content"]["application/json"]["schema"];
+                if !status.starts_with('2') || schema.is_null() {
+                    continue;
+                }
+                let name = schema["$ref"]
+                    .as_str()
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                    .unwrap_or_else(|| panic!("{method} {path} {status}: no named schema"));
+                let body = &schemas[name];
+                assert!(
+                    body["properties"].is_object() || body["$ref"].is_string(),
+                    "{method} {path} {status}: {name} describes no fields: {body}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 14, "only {checked} JSON answers documented");
 }
 
 /// Every role × action × inside/outside the jurisdiction. The table says which roles

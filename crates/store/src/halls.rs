@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use crate::{Store, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HallKind {
     /// 政务服务大厅 / 人社服务大厅
@@ -14,7 +14,7 @@ pub enum HallKind {
     BankOutlet,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Hall {
     pub id: String,
     /// GB/T 2260 code of the county (or city) it serves.
@@ -25,7 +25,7 @@ pub struct Hall {
     pub windows: Vec<HallWindow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HallWindow {
     pub number: u32,
     pub label: String,

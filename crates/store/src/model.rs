@@ -5,7 +5,7 @@ use serde::Serialize;
 use yichuang_domain::case::{Case, CaseEvent, CaseState, WarningLevel};
 
 /// An event with its place in the case's hash chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct EventRecord {
     pub event: CaseEvent,
     /// The event as stored: serialised once, hashed and written as the same text.
@@ -69,7 +69,7 @@ pub struct CaseFilter {
     pub limit: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CaseSummary {
     pub id: String,
     pub item: String,

@@ -9,7 +9,7 @@ use yichuang_domain::catalog::Role;
 use crate::{Store, StoreError};
 
 /// A full identity number was shown to someone: who, whose case, when, why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct IdentityRead {
     pub staff_id: String,
     pub case_id: String,

@@ -9,7 +9,7 @@ use crate::catalog::Role;
 use crate::region::RegionCode;
 
 /// A staff member as the rules see them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Staff {
     pub id: String,
     pub name: String,

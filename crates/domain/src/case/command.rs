@@ -7,7 +7,7 @@ use crate::catalog::{Channel, Role};
 use crate::region::RegionCode;
 
 /// Who applies: a person by resident ID, or an employer by credit code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum Applicant {
     /// The full, validated identity number (masked wherever it is shown).
@@ -26,13 +26,13 @@ impl Applicant {
 }
 
 /// Who acts, in which role.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Actor {
     pub id: String,
     pub role: ActorRole,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ActorRole {
     Staff(Role),
@@ -41,7 +41,7 @@ pub enum ActorRole {
 }
 
 /// An application as it arrives.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Submission {
     pub applicant: Applicant,
     /// Someone applying on the applicant's behalf.
@@ -55,13 +55,13 @@ pub struct Submission {
 }
 
 /// How the result reached the applicant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Delivery {
     pub method: String,
     pub delivered_on: Date,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum CommandKind {
     /// Issue the one-time notice of everything missing (一次性告知).

@@ -11,7 +11,7 @@ use super::clock::Clock;
 use super::command::{Actor, Delivery, Submission};
 use super::state::{CaseState, GuideSnapshot, PendingMaterial};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     /// 一次性告知书
@@ -27,7 +27,7 @@ pub enum DocumentKind {
 }
 
 /// A document issued with an event, identified by the hash of its content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DocumentIssued {
     pub kind: DocumentKind,
     pub content_hash: String,
@@ -44,7 +44,7 @@ impl DocumentIssued {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum EventBody {
     Submitted {
@@ -140,7 +140,7 @@ impl EventBody {
 
 /// One step in a case's history: who, in which role, when, from which state to which,
 /// why, and the documents issued.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CaseEvent {
     pub case_id: String,
     /// 1 for the submission, then one more per event.

@@ -11,7 +11,7 @@ use super::event::{CaseEvent, EventBody};
 use crate::catalog::{Channel, Guide};
 use crate::region::RegionCode;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseState {
     /// 申请: arrived, not yet accepted.
@@ -68,7 +68,7 @@ impl CaseState {
 }
 
 /// The resolved guide a case runs under, frozen at submission.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GuideSnapshot {
     pub version: u32,
     pub content_hash: String,
@@ -77,20 +77,20 @@ pub struct GuideSnapshot {
 
 /// Which guide a case runs under, as stored with the case's projection (the guide
 /// itself is stored once per content hash).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GuideRef {
     pub version: u32,
     pub content_hash: String,
 }
 
 /// A material accepted provisionally (容缺), to be supplied by a date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PendingMaterial {
     pub material: String,
     pub supply_by: Date,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Case {
     pub id: String,
     pub item: String,

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::guide::{Channel, TimeLimit};
 use super::resolve::{DroppedBy, Origin, ResolvedGuide, ResolvedMaterial};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct LimitChange {
     pub baseline: Option<TimeLimit>,
     pub resolved: Option<TimeLimit>,
@@ -15,7 +15,7 @@ pub struct LimitChange {
     pub direction: &'static str,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Deviation {
     pub item: String,
     pub name: String,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::region::RegionCode;
 
 /// Where a fact comes from: a public source, or an example that is no fact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Provenance {
     /// From a published source, named in `citation`.
@@ -74,7 +74,7 @@ pub enum ProjectDomain {
 }
 
 /// A legal basis down to the article: "工伤保险条例 第二十条".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LegalBasis(pub String);
 
 /// How a time limit is counted.
@@ -98,7 +98,7 @@ impl LimitUnit {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Extension {
     pub amount: u32,
     pub unit: LimitUnit,
@@ -108,7 +108,7 @@ pub struct Extension {
 }
 
 /// A time limit with what starts it and what stops or prolongs it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TimeLimit {
     pub amount: u32,
     pub unit: LimitUnit,
@@ -140,7 +140,7 @@ impl TimeLimit {
 }
 
 /// The statutory limit: set by law, none set by law, or not known to the catalog.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StatutoryLimit {
     Set(TimeLimit),
@@ -162,7 +162,7 @@ pub enum MaterialForm {
 }
 
 /// One document in a guide.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Material {
     pub id: String,
     pub name: String,
@@ -231,7 +231,7 @@ pub enum Role {
 }
 
 /// One step of the procedure (操作规程) with who does it and its time budget.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Step {
     pub kind: StepKind,
     pub role: Role,
@@ -257,7 +257,9 @@ pub enum Applicant {
     PersonOrEmployer,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Flags {
     /// 跨省通办
     pub cross_province: bool,
@@ -268,7 +270,7 @@ pub struct Flags {
 }
 
 /// One version of a service item's national guide: every element of the 16-element form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Guide {
     pub item: String,
     pub name: String,

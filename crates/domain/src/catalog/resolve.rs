@@ -19,7 +19,7 @@ pub struct Catalog {
 }
 
 /// Where a resolved value came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "level", rename_all = "snake_case")]
 pub enum Origin {
     National,
@@ -50,14 +50,14 @@ impl Origin {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ResolvedMaterial {
     #[serde(flatten)]
     pub material: Material,
     pub origin: Origin,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DroppedBy {
     pub id: String,
     pub name: String,
@@ -66,7 +66,7 @@ pub struct DroppedBy {
 }
 
 /// A version of something that was applied, for provenance and history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Versioned {
     pub origin: Origin,
     pub version: u32,
@@ -75,7 +75,7 @@ pub struct Versioned {
 }
 
 /// A region's guide for one item as of a date, with where each value came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ResolvedGuide {
     pub region: RegionCode,
     pub date: Date,

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 use yichuang_domain::case::{
     Applicant, Case, Command, CommandKind, Staff, Submission, WarningLevel,
 };
@@ -19,6 +19,9 @@ use yichuang_store::{CaseFilter, IdentityRead};
 use super::Ctx;
 use super::public::parse_region;
 use crate::auth::{SignedIn, hash_token, new_secret, verify_password};
+use crate::bodies::{
+    CaseAnswer, CaseDetail, CaseList, EventView, IdentityReadList, ListedCase, NewSession,
+};
 use crate::documents;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -73,7 +76,7 @@ fn json_body<T: serde::de::DeserializeOwned>(ctx: &Ctx, body: &[u8]) -> Result<T
     serde_json::from_slice(body).map_err(|e| ctx.error(ApiError::bad_input("body", e.to_string())))
 }
 
-#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = SubmitInput, security(("bearer" = [])), responses((status = 201, description = "Submitted (durable)", body = Object), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role or jurisdiction", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such item in force", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid input", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = SubmitInput, security(("bearer" = [])), responses((status = 201, description = "Submitted (durable)", body = CaseAnswer), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role or jurisdiction", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such item in force", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid input", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -107,7 +110,7 @@ pub async fn submit(
         .execute_as(&staff, &input.request_id, request)
         .await
         .map_err(|e| ctx.error(e))?;
-    Ok((StatusCode::CREATED, Json(response)).into_response())
+    Ok((StatusCode::CREATED, Json(CaseAnswer(response))).into_response())
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -121,14 +124,14 @@ pub struct CommandInput {
     command: CommandKind,
 }
 
-#[utoipa::path(post, path = "/api/v1/cases/{case_id}/commands", tag = "cases", params(("case_id" = String, Path)), request_body = CommandInput, security(("bearer" = [])), responses((status = 200, description = "Applied (durable)", body = Object), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role or jurisdiction", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such case", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 409, description = "Conflict, or not allowed in this state", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid input or rejected by the case rules", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/cases/{case_id}/commands", tag = "cases", params(("case_id" = String, Path)), request_body = CommandInput, security(("bearer" = [])), responses((status = 200, description = "Applied (durable)", body = CaseAnswer), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role or jurisdiction", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such case", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 409, description = "Conflict, or not allowed in this state", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid input or rejected by the case rules", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn command(
     State(state): State<AppState>,
     ctx: Ctx,
     SignedIn(staff): SignedIn,
     Path(case_id): Path<String>,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CaseAnswer>, ApiError> {
     let input: CommandInput = json_body(&ctx, &body)?;
     let command = Command {
         expected_version: input.expected_version,
@@ -147,7 +150,7 @@ pub async fn command(
         )
         .await
         .map_err(|e| ctx.error(e))?;
-    Ok(Json(json!(response)))
+    Ok(Json(CaseAnswer(response)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -161,13 +164,13 @@ pub struct ListQuery {
     limit: Option<u32>,
 }
 
-#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(("state" = Option<String>, Query), ("warning" = Option<String>, Query, description = "green, yellow or red"), ("region" = Option<String>, Query), ("item" = Option<String>, Query), ("channel" = Option<String>, Query), ("deadline_before" = Option<String>, Query), ("limit" = Option<u32>, Query)), security(("bearer" = [])), responses((status = 200, description = "Cases in the caller's jurisdiction, earliest deadline first", body = Object), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Region outside the jurisdiction, or role", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid filter", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(("state" = Option<String>, Query), ("warning" = Option<String>, Query, description = "green, yellow or red"), ("region" = Option<String>, Query), ("item" = Option<String>, Query), ("channel" = Option<String>, Query), ("deadline_before" = Option<String>, Query), ("limit" = Option<u32>, Query)), security(("bearer" = [])), responses((status = 200, description = "Cases in the caller's jurisdiction, earliest deadline first", body = CaseList), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Region outside the jurisdiction, or role", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid filter", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     SignedIn(staff): SignedIn,
     Query(q): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CaseList>, ApiError> {
     if staff.role == Role::StandardsOfficer {
         return Err(ctx.error(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -234,11 +237,14 @@ pub async fn list(
     };
     let today = state.engine.today();
     let cases = state.engine.list(&filter).await.map_err(|e| ctx.error(e))?;
-    let rows: Vec<Value> = cases
-        .iter()
-        .map(|c| json!({ "case": c, "warning": c.warning(today) }))
+    let cases = cases
+        .into_iter()
+        .map(|case| ListedCase {
+            warning: case.warning(today),
+            case,
+        })
         .collect();
-    Ok(Json(json!({ "cases": rows })))
+    Ok(Json(CaseList { cases }))
 }
 
 async fn readable(
@@ -271,14 +277,14 @@ pub struct OneQuery {
     full_identity: Option<bool>,
 }
 
-#[utoipa::path(get, path = "/api/v1/cases/{case_id}", tag = "cases", params(("case_id" = String, Path), ("full_identity" = Option<bool>, Query, description = "Show the full identity number (recorded)")), security(("bearer" = [])), responses((status = 200, description = "The case and its events", body = Object), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Outside the jurisdiction", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such case", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v1/cases/{case_id}", tag = "cases", params(("case_id" = String, Path), ("full_identity" = Option<bool>, Query, description = "Show the full identity number (recorded)")), security(("bearer" = [])), responses((status = 200, description = "The case and its events", body = CaseDetail), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Outside the jurisdiction", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such case", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn one(
     State(state): State<AppState>,
     ctx: Ctx,
     SignedIn(staff): SignedIn,
     Path(case_id): Path<String>,
     Query(q): Query<OneQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CaseDetail>, ApiError> {
     let case = readable(&state, &ctx, &staff, &case_id).await?;
     let events = state
         .engine
@@ -299,37 +305,19 @@ pub async fn one(
             .await
             .map_err(|_| ctx.error(ApiError::internal()))?;
     }
-    let applicant = if show_full {
-        match &case.applicant {
-            Applicant::Person(id) | Applicant::Employer(id) => id.clone(),
-        }
-    } else {
-        case.applicant.masked()
-    };
-    let mut value = json!(case);
-    value["applicant"] = json!({ "id": applicant, "masked": !show_full });
-    if let Some(agent) = &case.agent {
-        value["agent"] = json!({ "id": agent.masked(), "masked": true });
-    }
-    let events: Vec<Value> = events
-        .iter()
-        .map(|e| {
-            let mut event = json!(e.event);
-            // The submission event repeats the applicant and the whole guide.
-            if let Some(body) = event.get_mut("body").and_then(|b| b.as_object_mut()) {
-                body.remove("guide");
-                if let Some(submission) = body.get_mut("submission").and_then(|s| s.as_object_mut())
-                {
-                    submission.insert("applicant".to_owned(), json!(case.applicant.masked()));
-                    submission.remove("agent");
-                }
-            }
-            json!({ "event": event, "hash": e.hash })
+    let warning = case
+        .promised
+        .as_ref()
+        .or(case.statutory.as_ref())
+        .map(|c| c.warning(state.engine.today()));
+    let events = events
+        .into_iter()
+        .map(|e| EventView {
+            event: e.event,
+            hash: e.hash,
         })
         .collect();
-    Ok(Json(
-        json!({ "case": value, "warning": case.promised.as_ref().or(case.statutory.as_ref()).map(|c| c.warning(state.engine.today())), "events": events }),
-    ))
+    Ok(Json(CaseDetail::new(case, events, show_full, warning)))
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{case_id}/documents/{seq}", tag = "cases", params(("case_id" = String, Path), ("seq" = u64, Path)), security(("bearer" = [])), responses((status = 200, description = "Printable A4 HTML", content_type = "text/html", body = String), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Outside the jurisdiction", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such event or document", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
@@ -358,12 +346,12 @@ pub async fn document(
     Ok(([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/identity-reads", tag = "cases", security(("bearer" = [])), responses((status = 200, description = "Who saw whose full identity number", body = Object), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Supervisors only", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v1/identity-reads", tag = "cases", security(("bearer" = [])), responses((status = 200, description = "Who saw whose full identity number", body = IdentityReadList), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Supervisors only", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn identity_reads(
     State(state): State<AppState>,
     ctx: Ctx,
     SignedIn(staff): SignedIn,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<IdentityReadList>, ApiError> {
     if !matches!(staff.role, Role::Supervisor | Role::Administrator) {
         return Err(ctx.error(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -378,7 +366,7 @@ pub async fn identity_reads(
         .identity_reads(500)
         .await
         .map_err(|_| ctx.error(ApiError::internal()))?;
-    Ok(Json(json!({ "reads": reads })))
+    Ok(Json(IdentityReadList { reads }))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -389,7 +377,7 @@ pub struct LoginInput {
 }
 
 /// Exchanges a staff id and password for a new bearer token (stored hashed).
-#[utoipa::path(post, path = "/api/v1/sessions", tag = "staff", request_body = LoginInput, responses((status = 201, description = "A new bearer token", body = Object), (status = 401, description = "Wrong id or password", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid input", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/sessions", tag = "staff", request_body = LoginInput, responses((status = 201, description = "A new bearer token", body = NewSession), (status = 401, description = "Wrong id or password", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid input", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -424,9 +412,5 @@ pub async fn login(
         .add_token(&hash_token(&token), &staff.id)
         .await
         .map_err(|_| ctx.error(ApiError::internal()))?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "token": token, "staff": staff })),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(NewSession { token, staff })).into_response())
 }

@@ -4,18 +4,18 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde_json::{Value, json};
 use yichuang_domain::uscc::Registration;
 use yichuang_domain::{ResidentId, Uscc};
 use yichuang_store::IdentityRead;
 
 use super::Ctx;
 use crate::auth::SignedIn;
+use crate::bodies::{EmployerInfo, IdentityNotice, NamedPlace, PersonInfo};
 use crate::error::ApiError;
 use crate::state::AppState;
 
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = String, Path, description = "Resident identity number, 18 or 15 characters")), security(("bearer" = [])),
-    responses((status = 200, description = "Valid: masked number, birth date, sex, region, warnings", body = Object),
+    responses((status = 200, description = "Valid: masked number, birth date, sex, region, warnings", body = PersonInfo),
         (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 403, description = "Role may not look up people", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 422, description = "Invalid number, with the reason", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
@@ -24,7 +24,7 @@ pub async fn person(
     ctx: Ctx,
     SignedIn(staff): SignedIn,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PersonInfo>, ApiError> {
     if !staff.sees_full_identity() {
         return Err(ctx.error(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -48,41 +48,54 @@ pub async fn person(
         .record_identity_read(&read)
         .await
         .map_err(|_| ctx.error(ApiError::internal()))?;
-    let notices: Vec<Value> = parsed
+    let notices = parsed
         .notices
         .iter()
-        .map(|n| json!({ "warning": n.is_warning(), "message": n.message() }))
+        .map(|n| IdentityNotice {
+            warning: n.is_warning(),
+            message: n.message(),
+        })
         .collect();
-    Ok(Json(json!({
-        "masked": person.masked(),
-        "birth_date": person.birth_date(),
-        "sex": person.sex(),
-        "region": { "code": person.region().code, "name": person.region().full_name() },
-        "notices": notices,
-    })))
+    let region = person.region();
+    Ok(Json(PersonInfo {
+        masked: person.masked(),
+        birth_date: person.birth_date(),
+        sex: person.sex(),
+        region: NamedPlace {
+            name: region.full_name(),
+            code: region.code,
+        },
+        notices,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/employers/{code}", tag = "people", params(("code" = String, Path, description = "Unified social credit code")), security(("bearer" = [])),
-    responses((status = 200, description = "Valid: authority, type, region", body = Object),
+    responses((status = 200, description = "Valid: authority, type, region", body = EmployerInfo),
         (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 422, description = "Invalid code, with the reason", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn employer(
     ctx: Ctx,
     _signed_in: SignedIn,
     Path(code): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<EmployerInfo>, ApiError> {
     let parsed =
         Uscc::parse(&code).map_err(|e| ctx.error(ApiError::bad_input("code", e.to_string())))?;
     let uscc = parsed.value;
     let region = match uscc.registration() {
-        Registration::National => json!({ "code": "100000", "name": "中央" }),
-        Registration::Region(trail) => json!({ "code": trail.code, "name": trail.full_name() }),
+        Registration::National => NamedPlace {
+            code: "100000".to_owned(),
+            name: "中央".to_owned(),
+        },
+        Registration::Region(trail) => NamedPlace {
+            name: trail.full_name(),
+            code: trail.code,
+        },
     };
-    Ok(Json(json!({
-        "code": uscc.as_str(),
-        "authority": uscc.authority().1,
-        "organization_type": uscc.organization_type().1,
-        "organization_code": uscc.organization_code(),
-        "region": region,
-    })))
+    Ok(Json(EmployerInfo {
+        code: uscc.as_str().to_owned(),
+        authority: uscc.authority().1.to_owned(),
+        organization_type: uscc.organization_type().1.to_owned(),
+        organization_code: uscc.organization_code(),
+        region,
+    }))
 }

@@ -138,7 +138,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/employers/{code}", get(identity::employer))
         .merge(
             utoipa_swagger_ui::SwaggerUi::new("/api/docs")
-                .url("/api/openapi.json", crate::openapi::document()),
+                .external_url_unchecked("/api/openapi.json", crate::openapi::document()),
         )
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), observe))

@@ -10,13 +10,16 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use serde::Deserialize;
-use serde_json::{Value, json};
 use yichuang_domain::RegionCode;
 use yichuang_domain::case::Applicant;
 use yichuang_domain::catalog::deviation;
 use yichuang_search::SearchIndex;
 
 use super::Ctx;
+use crate::bodies::{
+    DeviationReport, GuideBody, HallList, ItemEntry, ItemList, Progress, ProgressStep,
+    SearchResults,
+};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -41,24 +44,30 @@ fn parse_day(ctx: &Ctx, state: &AppState, text: Option<&str>) -> Result<Date, Ap
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/items", tag = "catalog", params(("date" = Option<String>, Query, description = "YYYY-MM-DD, default today")), responses((status = 200, description = "Items in force", body = Object), (status = 422, description = "Bad date", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v1/items", tag = "catalog", params(("date" = Option<String>, Query, description = "YYYY-MM-DD, default today")), responses((status = 200, description = "Items in force", body = ItemList), (status = 422, description = "Bad date", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn items(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<DateQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ItemList>, ApiError> {
     let day = parse_day(&ctx, &state, q.date.as_deref())?;
     let catalog = &state.catalog.catalog;
-    let items: Vec<Value> = catalog
+    let items: Vec<ItemEntry> = catalog
         .item_ids()
         .into_iter()
         .filter_map(|id| catalog.guide_at(id, day).ok())
-        .map(|g| json!({ "item": g.item, "name": g.name, "project": g.project, "version": g.version, "illustrative": g.provenance.is_illustrative() }))
+        .map(|g| ItemEntry {
+            item: g.item.clone(),
+            name: g.name.clone(),
+            project: g.project.clone(),
+            version: g.version,
+            illustrative: g.provenance.is_illustrative(),
+        })
         .collect();
-    Ok(Json(json!({ "date": day, "items": items })))
+    Ok(Json(ItemList { date: day, items }))
 }
 
-#[utoipa::path(get, path = "/api/v1/regions/{region}/guides/{item}", tag = "catalog", params(("region" = String, Path, description = "GB/T 2260 code"), ("item" = String, Path), ("date" = Option<String>, Query)), responses((status = 200, description = "The resolved guide with the origin of every value", body = Object), (status = 404, description = "No such item in force", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Bad region or date", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v1/regions/{region}/guides/{item}", tag = "catalog", params(("region" = String, Path, description = "GB/T 2260 code"), ("item" = String, Path), ("date" = Option<String>, Query)), responses((status = 200, description = "The resolved guide with the origin of every value", body = GuideBody), (status = 404, description = "No such item in force", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Bad region or date", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn guide(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -81,9 +90,12 @@ pub async fn guide(
                 .catalog
                 .resolve(&key.0, region, day)
                 .map_err(|e| ctx.error(ApiError::not_found(e.to_string())))?;
+            let body = GuideBody {
+                illustrative: resolved.is_illustrative(),
+                guide: resolved,
+            };
             let body = Bytes::from(
-                json!({ "illustrative": resolved.is_illustrative(), "guide": resolved })
-                    .to_string(),
+                serde_json::to_vec(&body).map_err(|_| ctx.error(ApiError::internal()))?,
             );
             if let Ok(mut cache) = state.guide_cache.lock() {
                 if cache.len() > 50_000 {
@@ -104,13 +116,13 @@ pub struct SearchQuery {
     date: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/regions/{region}/search", tag = "catalog", params(("region" = String, Path), ("q" = String, Query, description = "Everyday words, e.g. 失业了怎么领钱"), ("limit" = Option<usize>, Query), ("date" = Option<String>, Query)), responses((status = 200, description = "Best items first", body = Object), (status = 422, description = "Bad region, date or empty query", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v1/regions/{region}/search", tag = "catalog", params(("region" = String, Path), ("q" = String, Query, description = "Everyday words, e.g. 失业了怎么领钱"), ("limit" = Option<usize>, Query), ("date" = Option<String>, Query)), responses((status = 200, description = "Best items first", body = SearchResults), (status = 422, description = "Bad region, date or empty query", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn search(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(region): Path<String>,
     Query(q): Query<SearchQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SearchResults>, ApiError> {
     let region = parse_region(&ctx, &region)?;
     let day = parse_day(&ctx, &state, q.date.as_deref())?;
     let query = q.q.unwrap_or_default();
@@ -152,16 +164,20 @@ pub async fn search(
         tracing::error!(error = %e, "search failed");
         ctx.error(ApiError::internal())
     })?;
-    Ok(Json(json!({ "region": region, "date": day, "hits": hits })))
+    Ok(Json(SearchResults {
+        region,
+        date: day,
+        hits,
+    }))
 }
 
-#[utoipa::path(get, path = "/api/v1/regions/{region}/deviations", tag = "catalog", params(("region" = String, Path), ("date" = Option<String>, Query)), responses((status = 200, description = "Deviation report against the national baseline", body = Object), (status = 422, description = "Bad region or date", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v1/regions/{region}/deviations", tag = "catalog", params(("region" = String, Path), ("date" = Option<String>, Query)), responses((status = 200, description = "Deviation report against the national baseline", body = DeviationReport), (status = 422, description = "Bad region or date", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn deviations(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(region): Path<String>,
     Query(q): Query<DateQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<DeviationReport>, ApiError> {
     let region = parse_region(&ctx, &region)?;
     let day = parse_day(&ctx, &state, q.date.as_deref())?;
     let catalog = &state.catalog.catalog;
@@ -178,9 +194,11 @@ pub async fn deviations(
             out.push(d);
         }
     }
-    Ok(Json(
-        json!({ "region": region, "date": day, "deviations": out }),
-    ))
+    Ok(Json(DeviationReport {
+        region,
+        date: day,
+        deviations: out,
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -190,14 +208,14 @@ pub struct ProgressQuery {
 
 /// A case's progress by its number and the last four characters of the applicant's
 /// identity number; rate limited per client, and a wrong pair looks like no case.
-#[utoipa::path(get, path = "/api/v1/progress/{case_id}", tag = "public", params(("case_id" = String, Path), ("last4" = String, Query, description = "Last four characters of the applicant's identity number")), responses((status = 200, description = "State, deadline and steps", body = Object), (status = 404, description = "No such case and last four", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 429, description = "Too many lookups", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v1/progress/{case_id}", tag = "public", params(("case_id" = String, Path), ("last4" = String, Query, description = "Last four characters of the applicant's identity number")), responses((status = 200, description = "State, deadline and steps", body = Progress), (status = 404, description = "No such case and last four", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 429, description = "Too many lookups", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn progress(
     State(state): State<AppState>,
     ctx: Ctx,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(case_id): Path<String>,
     Query(q): Query<ProgressQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Progress>, ApiError> {
     if !state.progress_limiter.allow(&peer.ip().to_string()) {
         return Err(ctx.error(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -230,35 +248,41 @@ pub async fn progress(
         .events(&case_id)
         .await
         .map_err(|e| ctx.error(e))?;
-    let steps: Vec<Value> = events.iter().map(|e| json!({ "on": e.event.on, "event": e.event.body.name(), "state": e.event.to_state })).collect();
+    let steps = events
+        .iter()
+        .map(|e| ProgressStep {
+            on: e.event.on,
+            event: e.event.body.name().to_owned(),
+            state: e.event.to_state,
+        })
+        .collect();
     let deadline = case
         .promised
         .as_ref()
         .or(case.statutory.as_ref())
         .map(|c| c.deadline);
-    let guide = Arc::clone(&case.guide);
-    Ok(Json(json!({
-        "case": case.id,
-        "item": guide.guide.name,
-        "state": case.state,
-        "deadline": deadline,
-        "steps": steps,
-    })))
+    Ok(Json(Progress {
+        item: case.guide.guide.name.clone(),
+        case: case.id,
+        state: case.state,
+        deadline,
+        steps,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/regions/{region}/halls", tag = "catalog", params(("region" = String, Path)),
-    responses((status = 200, description = "Halls (including halls inside bank outlets) and their windows in the region's subtree", body = Object),
+    responses((status = 200, description = "Halls (including halls inside bank outlets) and their windows in the region's subtree", body = HallList),
         (status = 422, description = "Bad region", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn halls(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(region): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<HallList>, ApiError> {
     let region = parse_region(&ctx, &region)?;
     let halls = state
         .store
         .halls(&region.subtree_prefix())
         .await
         .map_err(|_| ctx.error(ApiError::internal()))?;
-    Ok(Json(json!({ "region": region, "halls": halls })))
+    Ok(Json(HallList { region, halls }))
 }

@@ -1,0 +1,244 @@
+//! What the API sends: one type per response body. Handlers build these instead of
+//! ad-hoc JSON, so the OpenAPI document (whose schemas are generated from these same
+//! types) describes exactly what goes over the wire.
+
+use std::borrow::Cow;
+
+use jiff::civil::Date;
+use schemars::JsonSchema;
+use serde::Serialize;
+use yichuang_domain::RegionCode;
+use yichuang_domain::case::{
+    Applicant, Case, CaseEvent, CaseState, EventBody, Staff, WarningLevel,
+};
+use yichuang_domain::catalog::{Deviation, ResolvedGuide};
+use yichuang_domain::resident_id::Sex;
+use yichuang_engine::Response;
+use yichuang_search::Hit;
+use yichuang_store::{CaseSummary, Hall, IdentityRead};
+
+/// Makes each body type usable as `body = T` in `#[utoipa::path]`: utoipa only writes
+/// a reference to `#/components/schemas/T`, and [`add_schemas`] puts the schema that
+/// schemars derives from the type itself under that name.
+macro_rules! response_bodies {
+    ($($ty:ident),* $(,)?) => {
+        $(
+            impl utoipa::PartialSchema for $ty {
+                fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                    utoipa::openapi::schema::Object::new().into()
+                }
+            }
+            impl utoipa::ToSchema for $ty {
+                fn name() -> Cow<'static, str> {
+                    Cow::Borrowed(stringify!($ty))
+                }
+            }
+        )*
+
+        /// Adds every response body's schema (and every type it uses) to `generator`.
+        pub fn add_schemas(generator: &mut schemars::SchemaGenerator) {
+            $( generator.subschema_for::<$ty>(); )*
+        }
+    };
+}
+
+response_bodies!(
+    ItemList,
+    GuideBody,
+    SearchResults,
+    DeviationReport,
+    HallList,
+    Progress,
+    CaseAnswer,
+    CaseList,
+    CaseDetail,
+    IdentityReadList,
+    NewSession,
+    PersonInfo,
+    EmployerInfo,
+);
+
+/// Items in force on a date.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ItemList {
+    pub date: Date,
+    pub items: Vec<ItemEntry>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ItemEntry {
+    pub item: String,
+    pub name: String,
+    pub project: String,
+    pub version: u32,
+    /// Some values are not from a cited source (see the guide's provenance).
+    pub illustrative: bool,
+}
+
+/// A region's resolved guide.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct GuideBody {
+    pub illustrative: bool,
+    pub guide: ResolvedGuide,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct SearchResults {
+    pub region: RegionCode,
+    pub date: Date,
+    /// Best first.
+    pub hits: Vec<Hit>,
+}
+
+/// How a region's guides differ from the national baseline (only items that differ).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct DeviationReport {
+    pub region: RegionCode,
+    pub date: Date,
+    pub deviations: Vec<Deviation>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct HallList {
+    pub region: RegionCode,
+    pub halls: Vec<Hall>,
+}
+
+/// What an applicant may see of their case without signing in.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Progress {
+    pub case: String,
+    /// The item's name.
+    pub item: String,
+    pub state: CaseState,
+    /// The promised deadline, or the statutory one where nothing is promised.
+    pub deadline: Option<Date>,
+    pub steps: Vec<ProgressStep>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ProgressStep {
+    pub on: Date,
+    /// The event's name, e.g. `accepted`.
+    pub event: String,
+    pub state: Option<CaseState>,
+}
+
+/// The answer to a submission or command, once it is durable.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct CaseAnswer(pub Response);
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CaseList {
+    /// Earliest deadline first.
+    pub cases: Vec<ListedCase>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ListedCase {
+    pub case: CaseSummary,
+    pub warning: WarningLevel,
+}
+
+/// One case and its history. Identity numbers are masked unless `identity_masked` is
+/// false (a recorded read by a role that may see them).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CaseDetail {
+    pub case: Case,
+    pub identity_masked: bool,
+    /// The warning level of the promised (else statutory) clock; none before acceptance.
+    pub warning: Option<WarningLevel>,
+    pub events: Vec<EventView>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct EventView {
+    pub event: CaseEvent,
+    /// This event's link in the case's hash chain.
+    pub hash: String,
+}
+
+impl CaseDetail {
+    /// The applicant masked unless `show_full`; an agent always masked.
+    pub fn new(
+        mut case: Case,
+        events: Vec<EventView>,
+        show_full: bool,
+        warning: Option<WarningLevel>,
+    ) -> CaseDetail {
+        if !show_full {
+            case.applicant = masked(&case.applicant);
+        }
+        case.agent = case.agent.as_ref().map(masked);
+        let events = events
+            .into_iter()
+            .map(|mut view| {
+                if let EventBody::Submitted { submission, .. } = &mut view.event.body {
+                    submission.applicant = case.applicant.clone();
+                    submission.agent = case.agent.clone();
+                }
+                view
+            })
+            .collect();
+        CaseDetail {
+            case,
+            identity_masked: !show_full,
+            warning,
+            events,
+        }
+    }
+}
+
+fn masked(applicant: &Applicant) -> Applicant {
+    match applicant {
+        Applicant::Person(_) => Applicant::Person(applicant.masked()),
+        Applicant::Employer(code) => Applicant::Employer(code.clone()),
+    }
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct IdentityReadList {
+    /// Newest first.
+    pub reads: Vec<IdentityRead>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct NewSession {
+    /// Send as `Authorization: Bearer …`; shown once, stored only as a hash.
+    pub token: String,
+    pub staff: Staff,
+}
+
+/// A valid resident identity number, decoded.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PersonInfo {
+    pub masked: String,
+    pub birth_date: Date,
+    pub sex: Sex,
+    pub region: NamedPlace,
+    pub notices: Vec<IdentityNotice>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct NamedPlace {
+    pub code: String,
+    pub name: String,
+}
+
+/// Something worth knowing about a valid number (e.g. a code no longer in the table).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct IdentityNotice {
+    pub warning: bool,
+    pub message: String,
+}
+
+/// A valid unified social credit code, decoded.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct EmployerInfo {
+    pub code: String,
+    pub authority: String,
+    pub organization_type: String,
+    pub organization_code: String,
+    pub region: NamedPlace,
+}
