@@ -1,8 +1,6 @@
 //! What the API sends: one type per response body. Handlers build these instead of
-//! ad-hoc JSON, so the OpenAPI document (whose schemas are generated from these same
-//! types) describes exactly what goes over the wire.
-
-use std::borrow::Cow;
+//! ad-hoc JSON, so the OpenAPI document (whose schemas schemars derives from these
+//! same types, see `openapi.rs`) describes exactly what goes over the wire.
 
 use jiff::civil::Date;
 use schemars::JsonSchema;
@@ -16,47 +14,6 @@ use yichuang_domain::resident_id::Sex;
 use yichuang_engine::Response;
 use yichuang_search::Hit;
 use yichuang_store::{CaseSummary, Hall, IdentityRead};
-
-/// Makes each body type usable as `body = T` in `#[utoipa::path]`: utoipa only writes
-/// a reference to `#/components/schemas/T`, and [`add_schemas`] puts the schema that
-/// schemars derives from the type itself under that name.
-macro_rules! response_bodies {
-    ($($ty:ident),* $(,)?) => {
-        $(
-            impl utoipa::PartialSchema for $ty {
-                fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-                    utoipa::openapi::schema::Object::new().into()
-                }
-            }
-            impl utoipa::ToSchema for $ty {
-                fn name() -> Cow<'static, str> {
-                    Cow::Borrowed(stringify!($ty))
-                }
-            }
-        )*
-
-        /// Adds every response body's schema (and every type it uses) to `generator`.
-        pub fn add_schemas(generator: &mut schemars::SchemaGenerator) {
-            $( generator.subschema_for::<$ty>(); )*
-        }
-    };
-}
-
-response_bodies!(
-    ItemList,
-    GuideBody,
-    SearchResults,
-    DeviationReport,
-    HallList,
-    Progress,
-    CaseAnswer,
-    CaseList,
-    CaseDetail,
-    IdentityReadList,
-    NewSession,
-    PersonInfo,
-    EmployerInfo,
-);
 
 /// Items in force on a date.
 #[derive(Debug, Serialize, JsonSchema)]

@@ -2,7 +2,7 @@
 //! interactive documentation (Swagger UI, vendored: works offline).
 
 use schemars::generate::SchemaSettings;
-use serde_json::Value;
+use serde_json::{Value, json};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
@@ -32,6 +32,51 @@ pub struct FieldError {
     message: String,
 }
 
+/// Makes each type usable as `body = T` or `request_body = T` in `#[utoipa::path]`:
+/// utoipa writes only a reference to `#/components/schemas/T`, and [`add_schemas`]
+/// puts there the schema that schemars derives from the type itself (schemars follows
+/// every serde attribute, so the schema is what serde really writes and reads).
+macro_rules! derived_by_schemars {
+    ($($ty:path),* $(,)?) => {
+        $(
+            impl utoipa::PartialSchema for $ty {
+                fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                    utoipa::openapi::schema::Object::new().into()
+                }
+            }
+            impl utoipa::ToSchema for $ty {
+                fn name() -> std::borrow::Cow<'static, str> {
+                    <$ty as schemars::JsonSchema>::schema_name()
+                }
+            }
+        )*
+
+        /// Adds the schema of every body (and of every type it uses) to `generator`.
+        fn add_schemas(generator: &mut schemars::SchemaGenerator) {
+            $( generator.subschema_for::<$ty>(); )*
+        }
+    };
+}
+
+derived_by_schemars!(
+    bodies::ItemList,
+    bodies::GuideBody,
+    bodies::SearchResults,
+    bodies::DeviationReport,
+    bodies::HallList,
+    bodies::Progress,
+    bodies::CaseAnswer,
+    bodies::CaseList,
+    bodies::CaseDetail,
+    bodies::IdentityReadList,
+    bodies::NewSession,
+    bodies::PersonInfo,
+    bodies::EmployerInfo,
+    cases::SubmitInput,
+    cases::CommandInput,
+    cases::LoginInput,
+);
+
 struct Bearer;
 
 impl Modify for Bearer {
@@ -54,7 +99,7 @@ impl Modify for Bearer {
         identity::person, identity::employer,
         ops::healthz, ops::readyz, ops::metrics,
     ),
-    components(schemas(ProblemDoc, FieldError, cases::SubmitInput, cases::ApplicantInput, cases::CommandInput, cases::LoginInput)),
+    components(schemas(ProblemDoc, FieldError)),
     modifiers(&Bearer),
     tags(
         (name = "catalog", description = "Service guides as each region implements them (public)"),
@@ -76,7 +121,7 @@ pub fn document() -> Value {
     let mut generator = SchemaSettings::draft2020_12()
         .with(|s| s.definitions_path = "/components/schemas".into())
         .into_generator();
-    bodies::add_schemas(&mut generator);
+    add_schemas(&mut generator);
     if let Some(schemas) = document
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
@@ -85,5 +130,32 @@ pub fn document() -> Value {
             schemas.insert(name, schema);
         }
     }
+    document_malformed_requests(&mut document);
     document
+}
+
+/// A query or path value of the wrong type (`?limit=x`) is refused by the framework
+/// before any handler runs, as a 400 problem; every API operation can answer so.
+fn document_malformed_requests(document: &mut Value) {
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, operations) in paths.iter_mut() {
+        if !path.starts_with("/api/") {
+            continue;
+        }
+        let responses = operations
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|ops| ops.values_mut())
+            .filter_map(|op| op.get_mut("responses").and_then(Value::as_object_mut));
+        for responses in responses {
+            responses.entry("400").or_insert_with(|| {
+                json!({
+                    "description": "Malformed request: a query or path value of the wrong type",
+                    "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/ProblemDoc" } } },
+                })
+            });
+        }
+    }
 }

@@ -728,6 +728,25 @@ fn every_json_success_has_a_named_schema() {
         }
     }
     assert!(checked >= 14, "only {checked} JSON answers documented");
+    let mut refs = Vec::new();
+    collect_refs(&document, &mut refs);
+    for target in refs {
+        let name = target.trim_start_matches("#/components/schemas/");
+        assert!(schemas.contains_key(name), "dangling reference {target}");
+    }
+}
+
+fn collect_refs(value: &Value, refs: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                refs.push(target.clone());
+            }
+            map.values().for_each(|v| collect_refs(v, refs));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, refs)),
+        _ => {}
+    }
 }
 
 /// Every role × action × inside/outside the jurisdiction. The table says which roles

@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
 use yichuang_domain::case::{
@@ -26,26 +27,32 @@ use crate::documents;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicantInput {
     /// "person" (resident identity number) or "employer" (unified social credit code)
+    #[schemars(extend("enum" = ["person", "employer"]))]
     kind: String,
+    /// Validated with its check digit; a person's number must name a real region.
+    #[schemars(length(min = 15, max = 18))]
     id: String,
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitInput {
     /// Client-chosen id; a retry with the same id returns the first answer.
     request_id: String,
+    /// An item in force on the day (see `/api/v1/items`).
     item: String,
     applicant: ApplicantInput,
     agent: Option<ApplicantInput>,
-    /// window, online, mobile, kiosk, bank_outlet, post, phone
-    #[schema(value_type = String)]
     channel: Channel,
+    /// GB/T 2260 code of a real division (2025 table).
+    #[schemars(pattern(r"^[0-9]{6}([0-9]{3})?$"))]
     accepting_region: String,
+    /// Differs from the accepting region for remote acceptance (跨省通办).
+    #[schemars(pattern(r"^[0-9]{6}([0-9]{3})?$"))]
     handling_region: String,
     #[serde(default)]
     materials: Vec<String>,
@@ -113,14 +120,13 @@ pub async fn submit(
     Ok((StatusCode::CREATED, Json(CaseAnswer(response))).into_response())
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommandInput {
     request_id: String,
     /// The case version the caller saw; a newer case is a 409 conflict.
     expected_version: u64,
     /// `{"command": "accept", "provisional": [], "commitments": []}`, `{"command": "decide", "grant": true, "reason": "…"}` …
-    #[schema(value_type = Object)]
     command: CommandKind,
 }
 
@@ -153,6 +159,9 @@ pub async fn command(
     Ok(Json(CaseAnswer(response)))
 }
 
+/// The longest page of a case list.
+const MAX_LIST: u32 = 1000;
+
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
     state: Option<String>,
@@ -164,7 +173,7 @@ pub struct ListQuery {
     limit: Option<u32>,
 }
 
-#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(("state" = Option<String>, Query), ("warning" = Option<String>, Query, description = "green, yellow or red"), ("region" = Option<String>, Query), ("item" = Option<String>, Query), ("channel" = Option<String>, Query), ("deadline_before" = Option<String>, Query), ("limit" = Option<u32>, Query)), security(("bearer" = [])), responses((status = 200, description = "Cases in the caller's jurisdiction, earliest deadline first", body = CaseList), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Region outside the jurisdiction, or role", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid filter", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(("state" = Option<String>, Query), ("warning" = Option<String>, Query, description = "green, yellow or red"), ("region" = Option<String>, Query), ("item" = Option<String>, Query), ("channel" = Option<String>, Query), ("deadline_before" = Option<String>, Query), ("limit" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "At most this many (default 100)")), security(("bearer" = [])), responses((status = 200, description = "Cases in the caller's jurisdiction, earliest deadline first", body = CaseList), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Region outside the jurisdiction, or role", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid filter", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -225,6 +234,13 @@ pub async fn list(
             })
         })
         .transpose()?;
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=MAX_LIST).contains(&limit) {
+        return Err(ctx.error(ApiError::bad_input(
+            "limit",
+            format!("{limit}: list between 1 and {MAX_LIST} cases at a time"),
+        )));
+    }
     let filter = CaseFilter {
         state: q.state.as_deref().map(parse_state).transpose()?,
         warning: q.warning.as_deref().map(parse_warning).transpose()?,
@@ -233,7 +249,7 @@ pub async fn list(
         channel: q.channel,
         deadline_before,
         today: Some(state.engine.today()),
-        limit: q.limit.unwrap_or(100),
+        limit,
     };
     let today = state.engine.today();
     let cases = state.engine.list(&filter).await.map_err(|e| ctx.error(e))?;
@@ -369,7 +385,7 @@ pub async fn identity_reads(
     Ok(Json(IdentityReadList { reads }))
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginInput {
     staff_id: String,

@@ -116,7 +116,7 @@ pub struct SearchQuery {
     date: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/regions/{region}/search", tag = "catalog", params(("region" = String, Path), ("q" = String, Query, description = "Everyday words, e.g. 失业了怎么领钱"), ("limit" = Option<usize>, Query), ("date" = Option<String>, Query)), responses((status = 200, description = "Best items first", body = SearchResults), (status = 422, description = "Bad region, date or empty query", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v1/regions/{region}/search", tag = "catalog", params(("region" = String, Path), ("q" = String, Query, description = "Everyday words, e.g. 失业了怎么领钱"), ("limit" = Option<usize>, Query, description = "1 to 50 (default 5); outside that it is brought within"), ("date" = Option<String>, Query)), responses((status = 200, description = "Best items first", body = SearchResults), (status = 422, description = "Bad region, date or empty query", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn search(
     State(state): State<AppState>,
     ctx: Ctx,
