@@ -839,7 +839,7 @@ async fn every_role_action_and_jurisdiction() {
                     }
                     _ => {
                         let (status, body) =
-                            app.get("/api/v1/cases?limit=10000", Some(&actor)).await;
+                            app.get("/api/v1/cases?limit=1000", Some(&actor)).await;
                         let listed = body["cases"].as_array().is_some_and(|cases| {
                             cases.iter().any(|c| c["case"]["id"] == id.as_str())
                         });
