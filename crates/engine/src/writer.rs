@@ -9,7 +9,7 @@ use yichuang_domain::Calendar;
 use yichuang_domain::RegionCode;
 use yichuang_domain::case::{self, Case, CaseEvent, Context};
 use yichuang_domain::catalog::Catalog;
-use yichuang_store::{CaseWrite, EventRecord, PendingCommit, Store, StoreError};
+use yichuang_store::{CaseWrite, ClockColumns, EventRecord, PendingCommit, Store, StoreError};
 
 use crate::{EngineConfig, EngineError, Job, Request, Response, china_date};
 
@@ -44,6 +44,8 @@ struct Working {
     case: Case,
     head: String,
     stored_version: u64,
+    /// The stored row's clock columns (None for a new case).
+    stored_clock: Option<ClockColumns>,
     events: Vec<EventRecord>,
     requests: Vec<(String, String)>,
 }
@@ -255,6 +257,7 @@ impl Writer {
                 expected_version: w.stored_version,
                 events: w.events,
                 requests: w.requests,
+                stored_clock: w.stored_clock,
             });
         }
         Ok(Built { results, writes })
@@ -325,6 +328,7 @@ impl Writer {
                         case,
                         head: String::new(),
                         stored_version: 0,
+                        stored_clock: None,
                         events: Vec::new(),
                         requests: Vec::new(),
                     },
@@ -347,12 +351,14 @@ impl Writer {
                         }
                     };
                     let version = case.version;
+                    let stored_clock = Some(ClockColumns::of(&case));
                     working.insert(
                         case_id.clone(),
                         Working {
                             case,
                             head,
                             stored_version: version,
+                            stored_clock,
                             events: Vec::new(),
                             requests: Vec::new(),
                         },

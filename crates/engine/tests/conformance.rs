@@ -836,6 +836,41 @@ async fn warnings_list_cheaply_by_level_and_deadline(w: &World) {
         level_on(clock.deadline.tomorrow().unwrap()).await,
         WarningLevel::Red
     );
+    // Review and decide leave the clock alone (only the state is rewritten): the case
+    // keeps its place in the warning lists; completion stops the clock.
+    w.run(&case, REVIEWER, CommandKind::StartReview)
+        .await
+        .unwrap();
+    w.run(
+        &case,
+        REVIEWER,
+        CommandKind::Decide {
+            grant: true,
+            reason: "符合条件".to_owned(),
+            legal_basis: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(level_on(clock.yellow_from).await, WarningLevel::Yellow);
+    assert_eq!(
+        level_on(clock.deadline.tomorrow().unwrap()).await,
+        WarningLevel::Red
+    );
+    w.run(
+        &case,
+        CLERK,
+        CommandKind::Complete {
+            method: "窗口领取".to_owned(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        level_on(clock.deadline.tomorrow().unwrap()).await,
+        WarningLevel::Green,
+        "a completed case is never overdue"
+    );
     let (_, _, red) = w
         .engine
         .store()

@@ -18,6 +18,9 @@ const STEP_UPDATE: &str = "UPDATE cases SET state = $3, version = $2, head_hash 
      yellow_from = $4, statutory_deadline = $4, updated_at = 't', snapshot = $5 WHERE id = $1 AND version = $6";
 const STEP_EVENT: &str = "INSERT INTO case_events (case_id, seq, at, kind, actor, from_state, to_state, event, prev_hash, hash) \
      VALUES ($1, $2, '2026-02-10T04:00:00Z', 'baseline', 'bench', 'submitted', $3, $4, 'p', 'h')";
+/// A step that leaves the clock alone sets only what changes, as the engine does.
+const STEP_STATE_UPDATE: &str = "UPDATE cases SET state = $3, version = $2, head_hash = 'h', updated_at = 't', \
+     snapshot = $4 WHERE id = $1 AND version = $5";
 const STEP_REQUEST: &str =
     "INSERT INTO requests (request_id, case_id, response) VALUES ($1, $2, $3)";
 const CLEAN_UP: [&str; 3] = [
@@ -25,14 +28,15 @@ const CLEAN_UP: [&str; 3] = [
     "DELETE FROM case_events WHERE case_id LIKE $1",
     "DELETE FROM cases WHERE id LIKE $1",
 ];
-/// A state name and deadline per step, so that the indexed columns move as a real
-/// lifecycle's do.
-const STEP_STATES: [(&str, &str); 5] = [
-    ("accepted", "2026-03-03"),
-    ("under_review", "2026-03-04"),
-    ("decided", "2026-03-05"),
-    ("completed", "2026-03-06"),
-    ("archived", "2026-03-07"),
+/// A state name per step, and the new deadline where the step moves the clock, so that
+/// the indexed columns move as a real lifecycle's do (submit and accept set the clock,
+/// review and decide leave it, completion stops it).
+const STEP_STATES: [(&str, Option<&str>); 5] = [
+    ("submitted", Some("2026-03-03")),
+    ("accepted", Some("2026-03-04")),
+    ("in_review", None),
+    ("decided", None),
+    ("completed", Some("2026-03-04")),
 ];
 
 /// What one step binds, in the statements' parameter order.
@@ -40,7 +44,8 @@ struct Step<'a> {
     case_id: &'a str,
     seq: i64,
     state: &'static str,
-    deadline: &'static str,
+    /// None: the clock columns stay as they are.
+    deadline: Option<&'static str>,
     request_id: String,
 }
 
@@ -102,15 +107,22 @@ async fn postgres_baseline(
                 let mut tx = pool.begin().await?;
                 for (c, s) in chunk {
                     let step = Step::new(&ids, c, s);
-                    sqlx::query(STEP_UPDATE)
-                        .bind(step.case_id)
-                        .bind(step.seq)
-                        .bind(step.state)
-                        .bind(step.deadline)
-                        .bind(&payload.snapshot)
-                        .bind(step.seq - 1)
-                        .execute(&mut *tx)
-                        .await?;
+                    let update = match step.deadline {
+                        Some(deadline) => sqlx::query(STEP_UPDATE)
+                            .bind(step.case_id)
+                            .bind(step.seq)
+                            .bind(step.state)
+                            .bind(deadline)
+                            .bind(&payload.snapshot)
+                            .bind(step.seq - 1),
+                        None => sqlx::query(STEP_STATE_UPDATE)
+                            .bind(step.case_id)
+                            .bind(step.seq)
+                            .bind(step.state)
+                            .bind(&payload.snapshot)
+                            .bind(step.seq - 1),
+                    };
+                    update.execute(&mut *tx).await?;
                     sqlx::query(STEP_EVENT)
                         .bind(step.case_id)
                         .bind(step.seq)
@@ -167,8 +179,9 @@ fn sqlite_baseline(
         tx.commit()?;
     }
     let chunks = shape.chunks();
-    let (update, event, request) = (
+    let (update, state_update, event, request) = (
         sqlite(STEP_UPDATE),
+        sqlite(STEP_STATE_UPDATE),
         sqlite(STEP_EVENT),
         sqlite(STEP_REQUEST),
     );
@@ -177,14 +190,25 @@ fn sqlite_baseline(
         let tx = connection.transaction()?;
         for (c, s) in chunk {
             let step = Step::new(&ids, c, s);
-            tx.prepare_cached(&update)?.execute(rusqlite::params![
-                step.case_id,
-                step.seq,
-                step.state,
-                step.deadline,
-                payload.snapshot,
-                step.seq - 1
-            ])?;
+            match step.deadline {
+                Some(deadline) => tx.prepare_cached(&update)?.execute(rusqlite::params![
+                    step.case_id,
+                    step.seq,
+                    step.state,
+                    deadline,
+                    payload.snapshot,
+                    step.seq - 1
+                ])?,
+                None => tx
+                    .prepare_cached(&state_update)?
+                    .execute(rusqlite::params![
+                        step.case_id,
+                        step.seq,
+                        step.state,
+                        payload.snapshot,
+                        step.seq - 1
+                    ])?,
+            };
             tx.prepare_cached(&event)?.execute(rusqlite::params![
                 step.case_id,
                 step.seq,

@@ -19,7 +19,9 @@ pub use backend::{PostgresStore, SqliteStore};
 pub use baseline::BaselineShape;
 pub use error::StoreError;
 pub use halls::{Hall, HallKind, HallWindow};
-pub use model::{AuditReport, CaseFilter, CaseSummary, CaseWrite, EventRecord, StoredCase};
+pub use model::{
+    AuditReport, CaseFilter, CaseSummary, CaseWrite, ClockColumns, EventRecord, StoredCase,
+};
 pub use staff::IdentityRead;
 
 use jiff::civil::Date;

@@ -39,6 +39,34 @@ pub struct CaseWrite {
     pub events: Vec<EventRecord>,
     /// The request ids and responses (as JSON text) to remember for retries.
     pub requests: Vec<(String, String)>,
+    /// The clock columns of the stored row, where the writer knows them (None for a
+    /// new case). When they equal the case's, only the state moves in the indexes.
+    pub stored_clock: Option<ClockColumns>,
+}
+
+/// The projection columns the deadline and warning indexes are built on; the clock that
+/// drives warnings is the promise where there is one, else the statutory limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClockColumns {
+    /// The clock runs: not terminal, not suspended.
+    pub running: bool,
+    pub deadline: Option<Date>,
+    pub yellow_from: Option<Date>,
+    pub statutory_deadline: Option<Date>,
+}
+
+impl ClockColumns {
+    pub fn of(case: &Case) -> ClockColumns {
+        let clock = case.promised.as_ref().or(case.statutory.as_ref());
+        ClockColumns {
+            running: !case.state.is_terminal()
+                && case.state != CaseState::Suspended
+                && clock.is_some(),
+            deadline: clock.map(|c| c.deadline),
+            yellow_from: clock.map(|c| c.yellow_from),
+            statutory_deadline: case.statutory.as_ref().map(|c| c.deadline),
+        }
+    }
 }
 
 impl CaseWrite {

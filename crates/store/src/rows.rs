@@ -3,6 +3,8 @@
 
 use yichuang_domain::case::{Case, CaseState};
 
+use crate::model::ClockColumns;
+
 use crate::StoreError;
 use crate::model::CaseWrite;
 
@@ -62,6 +64,9 @@ pub(crate) struct ProjectionRow<'a> {
     pub snapshot: String,
     /// The version the row must still have (updates only).
     pub expected: i64,
+    /// The clock columns change (or may: the stored ones are not known), so every
+    /// index on them moves; otherwise only the state does.
+    pub clock_moves: bool,
 }
 
 /// What only a new case's row has.
@@ -155,20 +160,19 @@ impl<'a> CommitRows<'a> {
 
 fn projection(write: &CaseWrite) -> Result<ProjectionRow<'_>, StoreError> {
     let case = &write.case;
-    let clock = case.promised.as_ref().or(case.statutory.as_ref());
-    let running =
-        !case.state.is_terminal() && case.state != CaseState::Suspended && clock.is_some();
+    let clock = ClockColumns::of(case);
     Ok(ProjectionRow {
         id: &case.id,
         state: case.state.name(),
         version: as_i64(case.version),
         head_hash: write.head_hash(),
-        running: i32::from(running),
-        deadline: clock.map(|c| c.deadline.to_string()),
-        yellow_from: clock.map(|c| c.yellow_from.to_string()),
-        statutory_deadline: case.statutory.as_ref().map(|c| c.deadline.to_string()),
+        running: i32::from(clock.running),
+        deadline: clock.deadline.map(|d| d.to_string()),
+        yellow_from: clock.yellow_from.map(|d| d.to_string()),
+        statutory_deadline: clock.statutory_deadline.map(|d| d.to_string()),
         snapshot: json(case)?,
         expected: as_i64(write.expected_version),
+        clock_moves: write.stored_clock.as_ref() != Some(&clock),
     })
 }
 

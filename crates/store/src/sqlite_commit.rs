@@ -18,6 +18,10 @@ use crate::rows::{
 
 const UPDATE_CASE: &str = "UPDATE cases SET state = ?2, version = ?3, head_hash = ?4, running = ?5, deadline = ?6, \
      yellow_from = ?7, statutory_deadline = ?8, updated_at = ?9, snapshot = ?10 WHERE id = ?1 AND version = ?11";
+/// SQLite moves an index entry for every indexed column an UPDATE sets, changed or
+/// not: a step that leaves the clock alone (review, decide) sets only what it changes.
+const UPDATE_CASE_STATE: &str = "UPDATE cases SET state = ?2, version = ?3, head_hash = ?4, \
+     updated_at = ?5, snapshot = ?6 WHERE id = ?1 AND version = ?7";
 
 /// A commit waiting for its thread: the writes and where to send the outcome.
 type Batch = (Vec<CaseWrite>, oneshot::Sender<Result<(), StoreError>>);
@@ -160,21 +164,32 @@ fn commit(connection: &mut Connection, writes: &[CaseWrite]) -> Result<(), Store
                 ])
                 .map_err(conflict_of)?;
         }
-        let mut update = tx.prepare_cached(UPDATE_CASE)?;
         for p in &rows.updates {
-            let changed = update.execute(params![
-                p.id,
-                p.state,
-                p.version,
-                p.head_hash,
-                p.running,
-                p.deadline,
-                p.yellow_from,
-                p.statutory_deadline,
-                rows.updated_at,
-                p.snapshot,
-                p.expected
-            ])?;
+            let changed = if p.clock_moves {
+                tx.prepare_cached(UPDATE_CASE)?.execute(params![
+                    p.id,
+                    p.state,
+                    p.version,
+                    p.head_hash,
+                    p.running,
+                    p.deadline,
+                    p.yellow_from,
+                    p.statutory_deadline,
+                    rows.updated_at,
+                    p.snapshot,
+                    p.expected
+                ])?
+            } else {
+                tx.prepare_cached(UPDATE_CASE_STATE)?.execute(params![
+                    p.id,
+                    p.state,
+                    p.version,
+                    p.head_hash,
+                    rows.updated_at,
+                    p.snapshot,
+                    p.expected
+                ])?
+            };
             // The version check: no row changed means another writer moved the case.
             if changed != 1 {
                 return Err(StoreError::Conflict {
