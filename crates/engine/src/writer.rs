@@ -252,13 +252,13 @@ impl Writer {
                 self.cache
                     .insert(w.case.id.clone(), (w.case.clone(), w.head.clone()));
             }
-            writes.push(CaseWrite {
-                case: w.case,
-                expected_version: w.stored_version,
-                events: w.events,
-                requests: w.requests,
-                stored_clock: w.stored_clock,
-            });
+            writes.push(CaseWrite::new(
+                w.case,
+                w.stored_version,
+                w.events,
+                w.requests,
+                w.stored_clock,
+            )?);
         }
         Ok(Built { results, writes })
     }

@@ -42,6 +42,9 @@ pub struct CaseWrite {
     /// The clock columns of the stored row, where the writer knows them (None for a
     /// new case). When they equal the case's, only the state moves in the indexes.
     pub stored_clock: Option<ClockColumns>,
+    /// The case as stored in its projection row: serialised by [`CaseWrite::new`], on
+    /// the writer's side, so that the commit (SQLite's bottleneck) does not.
+    pub snapshot: String,
 }
 
 /// The projection columns the deadline and warning indexes are built on; the clock that
@@ -70,6 +73,25 @@ impl ClockColumns {
 }
 
 impl CaseWrite {
+    pub fn new(
+        case: Case,
+        expected_version: u64,
+        events: Vec<EventRecord>,
+        requests: Vec<(String, String)>,
+        stored_clock: Option<ClockColumns>,
+    ) -> Result<CaseWrite, crate::StoreError> {
+        let snapshot =
+            serde_json::to_string(&case).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+        Ok(CaseWrite {
+            case,
+            expected_version,
+            events,
+            requests,
+            stored_clock,
+            snapshot,
+        })
+    }
+
     pub fn head_hash(&self) -> &str {
         self.events.last().map_or("", |e| e.hash.as_str())
     }

@@ -61,7 +61,7 @@ pub(crate) struct ProjectionRow<'a> {
     pub deadline: Option<String>,
     pub yellow_from: Option<String>,
     pub statutory_deadline: Option<String>,
-    pub snapshot: String,
+    pub snapshot: &'a str,
     /// The version the row must still have (updates only).
     pub expected: i64,
     /// The clock columns change (or may: the stored ones are not known), so every
@@ -170,7 +170,7 @@ fn projection(write: &CaseWrite) -> Result<ProjectionRow<'_>, StoreError> {
         deadline: clock.deadline.map(|d| d.to_string()),
         yellow_from: clock.yellow_from.map(|d| d.to_string()),
         statutory_deadline: clock.statutory_deadline.map(|d| d.to_string()),
-        snapshot: json(case)?,
+        snapshot: &write.snapshot,
         expected: as_i64(write.expected_version),
         clock_moves: write.stored_clock.as_ref() != Some(&clock),
     })
