@@ -79,7 +79,7 @@ impl PostgresStore {
                     .push_bind(&p.statutory_deadline)
                     .push_bind(&c.submitted_on)
                     .push_bind(&rows.updated_at)
-                    .push_bind(&p.snapshot);
+                    .push_bind(p.snapshot);
             });
             q.build().execute(&mut *tx).await.map_err(conflict_of)?;
         }
@@ -97,7 +97,7 @@ impl PostgresStore {
                     .push_bind(&p.yellow_from)
                     .push_bind(&p.statutory_deadline)
                     .push_bind(&rows.updated_at)
-                    .push_bind(&p.snapshot)
+                    .push_bind(p.snapshot)
                     .push_bind(p.expected);
             });
             q.push(UPDATE_CASES_TAIL);
