@@ -655,7 +655,8 @@ async fn the_contract_check_catches_drift() {
         .is_err()
     };
     assert!(!breaks(200, "application/json", items.clone()));
-    let mutations: [(&str, fn(&mut Value)); 3] = [
+    type Mutation = (&'static str, fn(&mut Value));
+    let mutations: [Mutation; 3] = [
         ("an undocumented field", |v| {
             v["items"][0]["secret"] = json!("x")
         }),
