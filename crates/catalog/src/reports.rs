@@ -174,7 +174,7 @@ fn variant_changes(before: &Variant, after: &Variant) -> Vec<String> {
 }
 
 /// One region × project line of the coverage report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CoverageRow {
     /// `None`: the national baseline.
     pub region: Option<RegionCode>,

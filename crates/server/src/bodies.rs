@@ -5,6 +5,7 @@
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::Serialize;
+use yichuang_catalog::CoverageRow;
 use yichuang_domain::RegionCode;
 use yichuang_domain::case::{
     Applicant, Case, CaseEvent, CaseState, EventBody, Staff, WarningLevel,
@@ -53,6 +54,14 @@ pub struct DeviationReport {
     pub region: RegionCode,
     pub date: Date,
     pub deviations: Vec<Deviation>,
+}
+
+/// How far each region implements each project's items, as of a date.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CoverageReport {
+    pub date: Date,
+    /// The national baseline (`region` null) first, then every region with variants.
+    pub rows: Vec<CoverageRow>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]

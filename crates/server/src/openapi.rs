@@ -63,6 +63,7 @@ derived_by_schemars!(
     bodies::GuideBody,
     bodies::SearchResults,
     bodies::DeviationReport,
+    bodies::CoverageReport,
     bodies::HallList,
     bodies::Progress,
     bodies::CaseAnswer,
@@ -94,7 +95,7 @@ impl Modify for Bearer {
 #[openapi(
     info(title = "yichuang (一窗) API", description = "HRSS public services to a published standard: guides, search, cases."),
     paths(
-        public::items, public::guide, public::search, public::deviations, public::halls, public::progress,
+        public::items, public::guide, public::search, public::deviations, public::coverage, public::halls, public::progress,
         cases::login, cases::submit, cases::command, cases::list, cases::one, cases::document, cases::identity_reads,
         identity::person, identity::employer,
         ops::healthz, ops::readyz, ops::metrics,

@@ -215,6 +215,17 @@ async fn the_public_side_needs_no_login() {
     assert!(body["items"].as_array().unwrap().len() >= 60);
     let (status, _) = app.get("/api/v1/regions/330000/deviations", None).await;
     assert_eq!(status, StatusCode::OK);
+    let (status, coverage) = app.get("/api/v1/coverage?date=2026-06-01", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let rows = coverage["rows"].as_array().unwrap();
+    assert!(
+        rows[0]["region"].is_null(),
+        "the national baseline comes first"
+    );
+    assert!(
+        rows.iter().any(|r| r["region"] == "330211"),
+        "镇海 has variants"
+    );
     let (status, halls) = app.get("/api/v1/regions/330000/halls", None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(halls["halls"].is_array());

@@ -124,6 +124,7 @@ pub fn router(state: AppState) -> Router {
             get(public::deviations),
         )
         .route("/api/v1/regions/{region}/halls", get(public::halls))
+        .route("/api/v1/coverage", get(public::coverage))
         .route("/api/v1/progress/{case_id}", get(public::progress))
         .route("/api/v1/sessions", post(cases::login))
         .route("/api/v1/cases", post(cases::submit).get(cases::list))

@@ -17,8 +17,8 @@ use yichuang_search::SearchIndex;
 
 use super::Ctx;
 use crate::bodies::{
-    DeviationReport, GuideBody, HallList, ItemEntry, ItemList, Progress, ProgressStep,
-    SearchResults,
+    CoverageReport, DeviationReport, GuideBody, HallList, ItemEntry, ItemList, Progress,
+    ProgressStep, SearchResults,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -199,6 +199,17 @@ pub async fn deviations(
         date: day,
         deviations: out,
     }))
+}
+
+#[utoipa::path(get, path = "/api/v1/coverage", tag = "catalog", params(("date" = Option<String>, Query, description = "YYYY-MM-DD, default today")), responses((status = 200, description = "Coverage of every project, nationally and per region with variants", body = CoverageReport), (status = 422, description = "Bad date", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub async fn coverage(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<DateQuery>,
+) -> Result<Json<CoverageReport>, ApiError> {
+    let day = parse_day(&ctx, &state, q.date.as_deref())?;
+    let rows = yichuang_catalog::coverage(&state.catalog.catalog, day);
+    Ok(Json(CoverageReport { date: day, rows }))
 }
 
 #[derive(Debug, Deserialize)]
