@@ -60,7 +60,7 @@ pub struct ClockColumns {
 
 impl ClockColumns {
     pub fn of(case: &Case) -> ClockColumns {
-        let clock = case.promised.as_ref().or(case.statutory.as_ref());
+        let clock = case.driving_clock();
         ClockColumns {
             running: !case.state.is_terminal()
                 && case.state != CaseState::Suspended

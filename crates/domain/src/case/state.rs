@@ -170,6 +170,12 @@ impl Case {
         })
     }
 
+    /// The clock that deadlines and warnings follow: the promise where there is one,
+    /// else the statutory limit (None before acceptance).
+    pub fn driving_clock(&self) -> Option<&Clock> {
+        self.promised.as_ref().or(self.statutory.as_ref())
+    }
+
     /// Gives a deserialized case its guide back. Refuses a guide whose hash differs.
     pub fn attach_guide(&mut self, guide: Arc<GuideSnapshot>) -> bool {
         if guide.content_hash != self.guide_ref.content_hash {

@@ -322,9 +322,7 @@ pub async fn one(
             .map_err(|_| ctx.error(ApiError::internal()))?;
     }
     let warning = case
-        .promised
-        .as_ref()
-        .or(case.statutory.as_ref())
+        .driving_clock()
         .map(|c| c.warning(state.engine.today()));
     let events = events
         .into_iter()

@@ -267,11 +267,7 @@ pub async fn progress(
             state: e.event.to_state,
         })
         .collect();
-    let deadline = case
-        .promised
-        .as_ref()
-        .or(case.statutory.as_ref())
-        .map(|c| c.deadline);
+    let deadline = case.driving_clock().map(|c| c.deadline);
     Ok(Json(Progress {
         item: case.guide.guide.name.clone(),
         case: case.id,
