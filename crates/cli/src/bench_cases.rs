@@ -1,7 +1,7 @@
 //! `yichuang bench cases`: durable case transitions through the service layer, with
 //! raw baselines of the same rows measured in the same run (PERFORMANCE.md).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -28,18 +28,25 @@ struct Round {
     latencies: Vec<Duration>,
 }
 
-/// `concurrency` clients, each with `per_client` whole lifecycles; client numbers
-/// start at `first_client` so every round has its own request ids.
+/// `concurrency` clients, each with `per_client` whole lifecycles. `first_request`
+/// keeps the first request id any client used, to weigh a stored response by.
 async fn ours_round(
     engine: &Engine,
-    first_client: usize,
     per_client: usize,
     concurrency: usize,
+    first_request: &Arc<OnceLock<String>>,
 ) -> anyhow::Result<Round> {
     let cpu_before = cpu_seconds();
     let start = Instant::now();
     let tasks: Vec<_> = (0..concurrency)
-        .map(|c| tokio::spawn(client(engine.clone(), first_client + c, per_client, false)))
+        .map(|_| {
+            let client = Client {
+                engine: engine.clone(),
+                acks: false,
+                first_request: first_request.clone(),
+            };
+            tokio::spawn(client.run(per_client))
+        })
         .collect();
     let (latencies, elapsed) = crate::bench::sorted_latencies(tasks, start).await?;
     Ok(Round {
@@ -51,7 +58,7 @@ async fn ours_round(
 }
 
 /// The sizes of one stored projection, event and request response of the benchmark's item.
-async fn row_sizes(store: &Store) -> anyhow::Result<(usize, usize, usize)> {
+async fn row_sizes(store: &Store, request_id: &str) -> anyhow::Result<(usize, usize, usize)> {
     let sample = store
         .list_cases(&yichuang_store::CaseFilter {
             limit: 1,
@@ -71,7 +78,7 @@ async fn row_sizes(store: &Store) -> anyhow::Result<(usize, usize, usize)> {
     let events = store.events(&summary.id).await?;
     let event = events.iter().map(|e| e.json.len()).sum::<usize>() / events.len().max(1);
     let response = store
-        .find_request("bench-0-0-1")
+        .find_request(request_id)
         .await?
         .map(|r| r.to_string().len())
         .unwrap_or(0);
@@ -101,86 +108,100 @@ fn staff(role: Role) -> Actor {
     }
 }
 
-/// One client: `count` cases, one after another, each through its whole lifecycle.
-/// With `acks`, every acknowledged command is printed as `ack CASE VERSION`.
-async fn client(
+/// One benchmark client.
+struct Client {
     engine: Engine,
-    client: usize,
-    count: usize,
+    /// Print every acknowledged command as `ack CASE VERSION`.
     acks: bool,
-) -> anyhow::Result<Vec<Duration>> {
-    let region = RegionCode::parse("330211")?;
-    let mut latencies = Vec::with_capacity(count.min(100_000) * STEPS);
-    for n in 0..count {
-        let key = format!("bench-{client}-{n}");
-        let submit = Request::Submit {
-            item: "unemployment-benefit-claim".to_owned(),
-            submission: Submission {
-                applicant: Applicant::Person("11010519491231002X".to_owned()),
-                agent: None,
-                channel: Channel::Window,
-                accepting_region: region,
-                handling_region: region,
-                materials: vec!["id-card".to_owned(), "termination-proof".to_owned()],
-            },
-            actor: staff(Role::Clerk),
-        };
-        let t = Instant::now();
-        let first = engine.execute(&format!("{key}-0"), submit).await?;
-        latencies.push(t.elapsed());
-        if acks {
-            acknowledge(&first.case_id, first.version)?;
+    first_request: Arc<OnceLock<String>>,
+}
+
+impl Client {
+    /// A fresh request id. Time-ordered (UUIDv7), as the API asks of its clients: each
+    /// id lands at the end of the request index instead of on a random page of it.
+    fn request_id(&self) -> String {
+        let id = uuid::Uuid::now_v7().to_string();
+        if self.first_request.get().is_none() {
+            let _ = self.first_request.set(id.clone());
         }
-        let steps = [
-            (
-                Role::Clerk,
-                CommandKind::Accept {
-                    provisional: vec![],
-                    commitments: vec![],
-                    supply_within_days: 5,
+        id
+    }
+
+    /// `count` cases, one after another, each through its whole lifecycle.
+    async fn run(self, count: usize) -> anyhow::Result<Vec<Duration>> {
+        let (engine, acks) = (&self.engine, self.acks);
+        let region = RegionCode::parse("330211")?;
+        let mut latencies = Vec::with_capacity(count.min(100_000) * STEPS);
+        for _ in 0..count {
+            let submit = Request::Submit {
+                item: "unemployment-benefit-claim".to_owned(),
+                submission: Submission {
+                    applicant: Applicant::Person("11010519491231002X".to_owned()),
+                    agent: None,
+                    channel: Channel::Window,
+                    accepting_region: region,
+                    handling_region: region,
+                    materials: vec!["id-card".to_owned(), "termination-proof".to_owned()],
                 },
-            ),
-            (Role::Reviewer, CommandKind::StartReview),
-            (
-                Role::Reviewer,
-                CommandKind::Decide {
-                    grant: true,
-                    reason: "符合条件".to_owned(),
-                    legal_basis: vec![],
-                },
-            ),
-            (
-                Role::Clerk,
-                CommandKind::Complete {
-                    method: "窗口领取".to_owned(),
-                },
-            ),
-        ];
-        let mut version = first.version;
-        for (i, (role, kind)) in steps.into_iter().enumerate() {
-            let command = Command {
-                expected_version: version,
-                actor: staff(role),
-                kind,
+                actor: staff(Role::Clerk),
             };
             let t = Instant::now();
-            let response = engine
-                .execute(
-                    &format!("{key}-{}", i + 1),
-                    Request::Command {
-                        case_id: first.case_id.clone(),
-                        command,
-                    },
-                )
-                .await?;
+            let first = engine.execute(&self.request_id(), submit).await?;
             latencies.push(t.elapsed());
-            version = response.version;
             if acks {
-                acknowledge(&first.case_id, version)?;
+                acknowledge(&first.case_id, first.version)?;
+            }
+            let steps = [
+                (
+                    Role::Clerk,
+                    CommandKind::Accept {
+                        provisional: vec![],
+                        commitments: vec![],
+                        supply_within_days: 5,
+                    },
+                ),
+                (Role::Reviewer, CommandKind::StartReview),
+                (
+                    Role::Reviewer,
+                    CommandKind::Decide {
+                        grant: true,
+                        reason: "符合条件".to_owned(),
+                        legal_basis: vec![],
+                    },
+                ),
+                (
+                    Role::Clerk,
+                    CommandKind::Complete {
+                        method: "窗口领取".to_owned(),
+                    },
+                ),
+            ];
+            let mut version = first.version;
+            for (role, kind) in steps {
+                let command = Command {
+                    expected_version: version,
+                    actor: staff(role),
+                    kind,
+                };
+                let t = Instant::now();
+                let response = engine
+                    .execute(
+                        &self.request_id(),
+                        Request::Command {
+                            case_id: first.case_id.clone(),
+                            command,
+                        },
+                    )
+                    .await?;
+                latencies.push(t.elapsed());
+                version = response.version;
+                if acks {
+                    acknowledge(&first.case_id, version)?;
+                }
             }
         }
+        Ok(latencies)
     }
-    Ok(latencies)
 }
 
 /// An engine whose clock stands at 2026-06-01 10:00 in China: a day inside the built-in
@@ -220,15 +241,15 @@ pub(crate) fn load(concurrency: usize, db: Option<&str>) -> anyhow::Result<Outco
     runtime()?.block_on(async {
         let store = Store::open(&url).await?;
         let engine = fixed_day_engine(store, Arc::new(yichuang_catalog::builtin()?.catalog))?;
-        let stamp = jiff::Timestamp::now().as_nanosecond();
+        let first_request = Arc::new(OnceLock::new());
         let tasks: Vec<_> = (0..concurrency)
-            .map(|c| {
-                tokio::spawn(client(
-                    engine.clone(),
-                    c + (stamp as usize % 1_000_000) * 1000,
-                    usize::MAX,
-                    true,
-                ))
+            .map(|_| {
+                let client = Client {
+                    engine: engine.clone(),
+                    acks: true,
+                    first_request: first_request.clone(),
+                };
+                tokio::spawn(client.run(usize::MAX))
             })
             .collect();
         for task in tasks {
@@ -273,12 +294,13 @@ pub(crate) fn run(
         // Ours and the batched baseline alternate, so that a noisy moment hits both.
         let mut rounds = Vec::new();
         let mut shape = None;
+        let first_request = Arc::new(OnceLock::new());
         for round in 0..ROUNDS {
-            let ours = ours_round(&engine, round * concurrency, per_client, concurrency).await?;
+            let ours = ours_round(&engine, per_client, concurrency, &first_request).await?;
             // The same rows: what this run's cases really weigh.
             let sizes = *match &shape {
                 Some(sizes) => sizes,
-                None => shape.insert(row_sizes(&store).await?),
+                None => shape.insert(row_sizes(&store, first_request.get().map_or("", String::as_str)).await?),
             };
             let baseline = BaselineShape { cases, steps_per_case: STEPS, snapshot_bytes: sizes.0, event_bytes: sizes.1, response_bytes: sizes.2, per_commit: 100, concurrency: writers };
             let batched = baseline_store.raw_baseline(baseline, &format!("baseline-batched-{stamp}-{round}")).await?;

@@ -50,14 +50,16 @@ struct Step<'a> {
 }
 
 impl<'a> Step<'a> {
-    fn new(ids: &'a [String], case: usize, step: usize) -> Step<'a> {
+    /// `order` is the step's place in the run: request ids ascend with it, as the
+    /// time-ordered ids the engine's clients send do.
+    fn new(ids: &'a [String], case: usize, step: usize, order: usize) -> Step<'a> {
         let (state, deadline) = STEP_STATES[(step - 1) % STEP_STATES.len()];
         Step {
             case_id: &ids[case],
             seq: step as i64,
             state,
             deadline,
-            request_id: format!("{}-{step}", ids[case]),
+            request_id: format!("{}-{order:012}", ids[0]),
         }
     }
 }
@@ -97,7 +99,7 @@ async fn postgres_baseline(
     let workers = shape.concurrency.max(1);
     let mut handles = Vec::new();
     for w in 0..workers {
-        let mine: Vec<Vec<(usize, usize)>> =
+        let mine: Vec<Vec<(usize, usize, usize)>> =
             chunks.iter().skip(w).step_by(workers).cloned().collect();
         let pool = pool.clone();
         let ids = ids.clone();
@@ -105,8 +107,8 @@ async fn postgres_baseline(
         handles.push(tokio::spawn(async move {
             for chunk in mine {
                 let mut tx = pool.begin().await?;
-                for (c, s) in chunk {
-                    let step = Step::new(&ids, c, s);
+                for (c, s, order) in chunk {
+                    let step = Step::new(&ids, c, s, order);
                     let update = match step.deadline {
                         Some(deadline) => sqlx::query(STEP_UPDATE)
                             .bind(step.case_id)
@@ -188,8 +190,8 @@ fn sqlite_baseline(
     let start = Instant::now();
     for chunk in chunks {
         let tx = connection.transaction()?;
-        for (c, s) in chunk {
-            let step = Step::new(&ids, c, s);
+        for (c, s, order) in chunk {
+            let step = Step::new(&ids, c, s, order);
             match step.deadline {
                 Some(deadline) => tx.prepare_cached(&update)?.execute(rusqlite::params![
                     step.case_id,
@@ -253,10 +255,12 @@ impl BaselineShape {
         (0..self.cases).map(|i| format!("{prefix}-{i}")).collect()
     }
 
-    /// Every (case, step), step by step across cases, cut into transactions.
-    fn chunks(&self) -> Vec<Vec<(usize, usize)>> {
-        let steps: Vec<(usize, usize)> = (1..=self.steps_per_case)
+    /// Every (case, step, order), step by step across cases, cut into transactions.
+    fn chunks(&self) -> Vec<Vec<(usize, usize, usize)>> {
+        let steps: Vec<(usize, usize, usize)> = (1..=self.steps_per_case)
             .flat_map(|s| (0..self.cases).map(move |c| (c, s)))
+            .enumerate()
+            .map(|(order, (c, s))| (c, s, order))
             .collect();
         steps
             .chunks(self.per_commit.max(1))

@@ -218,8 +218,10 @@ pub(crate) fn open(path: &Path) -> Result<Connection, StoreError> {
     connection.pragma_update(None, "journal_mode", "WAL")?;
     connection.pragma_update(None, "synchronous", "FULL")?;
     connection.pragma_update(None, "foreign_keys", "ON")?;
-    // Appends land all over the event and request indexes: keep their pages in memory.
-    connection.pragma_update(None, "cache_size", -65_536)?;
+    // The page cache stays at SQLite's default (2 MB): the pages a commit touches are
+    // the right edges of time-ordered keys. Measured: a 64 MB cache cost about a
+    // quarter more CPU per transition on this thread (the pager scans its cache on
+    // every commit, in pcache1TruncateUnsafe).
     connection.set_prepared_statement_cache_capacity(16);
     Ok(connection)
 }
