@@ -57,6 +57,16 @@ struct InFlight {
     commit: PendingCommit,
 }
 
+/// A batch being run through the rules: the cases it touched, in order, and an answer
+/// per job so far.
+#[derive(Default)]
+struct Draft {
+    working: HashMap<String, Working>,
+    order: Vec<String>,
+    answered: HashMap<String, Response>,
+    results: Vec<Result<Response, EngineError>>,
+}
+
 /// A batch run through the rules: an answer per job and the writes to commit.
 struct Built {
     results: Vec<Result<Response, EngineError>>,
@@ -109,13 +119,27 @@ impl Writer {
                 let outcome = (&mut flight.commit).await;
                 self.settle(flight, outcome).await;
             }
-            let mut built = self.build(&jobs, Lookup::Optimistic).await;
+            let mut jobs = jobs;
+            let mut draft = Draft::default();
+            let mut added = self.add_all(&mut draft, &jobs, Lookup::Optimistic).await;
             if let Some(mut flight) = in_flight.take() {
                 let outcome = (&mut flight.commit).await;
                 if !self.settle(flight, outcome).await {
-                    built = self.build(&jobs, Lookup::Optimistic).await;
+                    draft = Draft::default();
+                    added = self.add_all(&mut draft, &jobs, Lookup::Optimistic).await;
+                }
+                // The requests that arrived while that batch was being written join
+                // this one: the clients it answered are one cohort, not two batches.
+                while added.is_ok() && jobs.len() < self.config.max_batch {
+                    let Ok(job) = receiver.try_recv() else { break };
+                    added = self.add(&mut draft, &job, Lookup::Optimistic).await;
+                    jobs.push(job);
                 }
             }
+            let built = match added {
+                Ok(()) => self.finish(draft),
+                Err(e) => Err(e),
+            };
             in_flight = self.launch(jobs, built).await;
         }
         if let Some(mut flight) = in_flight.take() {
@@ -181,10 +205,17 @@ impl Writer {
     async fn redo_alone(&mut self, jobs: Vec<Job>) {
         for job in jobs {
             let result = self.apply(std::slice::from_ref(&job), Lookup::First).await;
-            let answer = match result {
+            let mut answer = match result {
                 Ok(mut answers) => answers.pop().unwrap_or(Err(EngineError::Closed)),
                 Err(e) => Err(e),
             };
+            // A retry of this request may have landed meanwhile through another writer
+            // (it went to another shard as a new case): its answer is the answer.
+            if answer.is_err()
+                && let Ok(Some(stored)) = self.stored_response(&job.request_id).await
+            {
+                answer = Ok(stored);
+            }
             let _ = job.reply.send(answer);
         }
     }
@@ -208,34 +239,68 @@ impl Writer {
     /// Runs every job against the working state and leaves the states it produces in
     /// the cache. Per-job rule errors are answers; a store read failure fails the batch.
     async fn build(&mut self, jobs: &[Job], lookup: Lookup) -> Result<Built, EngineError> {
-        let mut working: HashMap<String, Working> = HashMap::new();
-        let mut order: Vec<String> = Vec::new();
-        let mut answered: HashMap<String, Response> = HashMap::new();
-        let mut results = Vec::with_capacity(jobs.len());
+        let mut draft = Draft::default();
+        self.add_all(&mut draft, jobs, lookup).await?;
+        self.finish(draft)
+    }
+
+    async fn add_all(
+        &mut self,
+        draft: &mut Draft,
+        jobs: &[Job],
+        lookup: Lookup,
+    ) -> Result<(), EngineError> {
         for job in jobs {
-            if let Some(previous) = answered.get(&job.request_id) {
-                results.push(Ok(previous.clone()));
-                continue;
-            }
-            if lookup == Lookup::First
-                && let Some(stored) = self.stored_response(&job.request_id).await?
-            {
-                results.push(Ok(stored));
-                continue;
-            }
-            let mut result = self.run_job(job, &mut working, &mut order).await;
-            // A refused request may be a retry of one already applied: answer as before.
-            if result.is_err()
-                && lookup == Lookup::Optimistic
-                && let Some(stored) = self.stored_response(&job.request_id).await?
-            {
-                result = Ok(stored);
-            }
-            if let Ok(response) = &result {
-                answered.insert(job.request_id.clone(), response.clone());
-            }
-            results.push(result);
+            self.add(draft, job, lookup).await?;
         }
+        Ok(())
+    }
+
+    /// Runs one job against the draft's working states and records its answer.
+    async fn add(
+        &mut self,
+        draft: &mut Draft,
+        job: &Job,
+        lookup: Lookup,
+    ) -> Result<(), EngineError> {
+        if let Some(previous) = draft.answered.get(&job.request_id) {
+            draft.results.push(Ok(previous.clone()));
+            return Ok(());
+        }
+        if lookup == Lookup::First
+            && let Some(stored) = self.stored_response(&job.request_id).await?
+        {
+            draft.results.push(Ok(stored));
+            return Ok(());
+        }
+        let mut result = self
+            .run_job(job, &mut draft.working, &mut draft.order)
+            .await;
+        // A refused request may be a retry of one already applied: answer as before.
+        if result.is_err()
+            && lookup == Lookup::Optimistic
+            && let Some(stored) = self.stored_response(&job.request_id).await?
+        {
+            result = Ok(stored);
+        }
+        if let Ok(response) = &result {
+            draft
+                .answered
+                .insert(job.request_id.clone(), response.clone());
+        }
+        draft.results.push(result);
+        Ok(())
+    }
+
+    /// The draft's writes, in the order its cases were first touched; the states they
+    /// leave go into the cache.
+    fn finish(&mut self, draft: Draft) -> Result<Built, EngineError> {
+        let Draft {
+            mut working,
+            order,
+            results,
+            ..
+        } = draft;
         if self.cache.len() > CACHE_LIMIT {
             self.cache.clear();
         }

@@ -10,7 +10,8 @@ use jiff::Timestamp;
 use jiff::civil::{Date, date};
 use jiff::tz::{TimeZone, offset};
 use yichuang_domain::case::{
-    Actor, ActorRole, Applicant, CaseError, Command, CommandKind, Submission, WarningLevel,
+    Actor, ActorRole, Applicant, CaseError, CaseState, Command, CommandKind, Submission,
+    WarningLevel,
 };
 use yichuang_domain::catalog::{Channel, Role};
 use yichuang_domain::{Calendar, RegionCode};
@@ -1003,6 +1004,86 @@ async fn a_second_writer_never_loses_a_step(w: &World, url: &str) {
     .unwrap();
 }
 
+/// Many clients at once, each sending every command twice (a retry racing the first):
+/// the writer batches them, and joins late arrivals to the batch about to be written.
+/// Every client gets one answer per request id, and every case holds each step once.
+async fn a_crowd_of_clients_gets_every_step_once(w: &World) {
+    const CLIENTS: usize = 24;
+    let run = uuid_like();
+    let mut crowd = tokio::task::JoinSet::new();
+    for client in 0..CLIENTS {
+        let engine = w.engine.clone();
+        let run = run.clone();
+        crowd.spawn(async move {
+            let submit = Request::Submit {
+                item: "unemployment-benefit-claim".to_owned(),
+                submission: Submission {
+                    applicant: Applicant::Person("11010519491231002X".to_owned()),
+                    agent: None,
+                    channel: Channel::Window,
+                    accepting_region: RegionCode::parse("330211").unwrap(),
+                    handling_region: RegionCode::parse("330211").unwrap(),
+                    materials: vec!["id-card".to_owned(), "termination-proof".to_owned()],
+                },
+                actor: clerk(),
+            };
+            let twice = |id: String, request: Request| {
+                let engine = engine.clone();
+                async move {
+                    let (first, retry) = tokio::join!(
+                        engine.execute(&id, request.clone()),
+                        engine.execute(&id, request)
+                    );
+                    let first = first.unwrap();
+                    assert_eq!(first, retry.unwrap(), "request {id}");
+                    first
+                }
+            };
+            let submitted = twice(format!("crowd-{run}-{client}-0"), submit).await;
+            let steps = [
+                (Role::Clerk, accept()),
+                (Role::Reviewer, CommandKind::StartReview),
+            ];
+            let mut version = submitted.version;
+            for (n, (role, kind)) in steps.into_iter().enumerate() {
+                let command = Request::Command {
+                    case_id: submitted.case_id.clone(),
+                    command: Command {
+                        expected_version: version,
+                        actor: Actor {
+                            id: format!("crowd-{client}"),
+                            role: ActorRole::Staff(role),
+                        },
+                        kind,
+                    },
+                };
+                version = twice(format!("crowd-{run}-{client}-{}", n + 1), command)
+                    .await
+                    .version;
+            }
+            (submitted.case_id, version)
+        });
+    }
+    let mut cases = std::collections::HashSet::new();
+    while let Some(done) = crowd.join_next().await {
+        let (case_id, version) = done.unwrap();
+        assert_eq!(version, 3);
+        let events = w.engine.events(&case_id).await.unwrap();
+        let seqs: Vec<u64> = events.iter().map(|e| e.event.seq).collect();
+        assert_eq!(seqs, [1, 2, 3], "case {case_id}");
+        assert_eq!(
+            w.engine.case(&case_id).await.unwrap().unwrap().state,
+            CaseState::InReview
+        );
+        cases.insert(case_id);
+    }
+    assert_eq!(
+        cases.len(),
+        CLIENTS,
+        "one case per client, however often it asked"
+    );
+}
+
 async fn suite(url: Option<String>) {
     let w = World::new(url.clone()).await;
     full_lifecycle_with_one_time_notice(&w).await;
@@ -1016,6 +1097,7 @@ async fn suite(url: Option<String>) {
     remote_acceptance_is_visible_to_both_regions(&w).await;
     a_supplement_restarts_the_acceptance_review(&w).await;
     warnings_list_cheaply_by_level_and_deadline(&w).await;
+    a_crowd_of_clients_gets_every_step_once(&w).await;
     let url =
         url.unwrap_or_else(|| Store::sqlite_url(&w._dir.as_ref().unwrap().path().join("cases.db")));
     a_second_writer_never_loses_a_step(&w, &url).await;
