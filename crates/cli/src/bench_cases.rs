@@ -28,6 +28,24 @@ struct Round {
     latencies: Vec<Duration>,
 }
 
+/// One round: ours, then both baselines (transitions per second).
+struct Measured {
+    ours: Round,
+    batched: f64,
+    single: f64,
+}
+
+/// One line per ratio, with the word `ratio`: the median of the rounds' ratios.
+fn print_ratio(baseline: &str, mut ratios: Vec<f64>) {
+    ratios.sort_by(f64::total_cmp);
+    let each: Vec<String> = ratios.iter().map(|r| format!("{r:.2}")).collect();
+    println!(
+        "ratio ours/{baseline} baseline: {:.2} (median of the rounds' ratios: {})",
+        ratios.get(ratios.len() / 2).copied().unwrap_or_default(),
+        each.join(", ")
+    );
+}
+
 /// `concurrency` clients, each with `per_client` whole lifecycles. `first_request`
 /// keeps the first request id any client used, to weigh a stored response by.
 async fn ours_round(
@@ -284,14 +302,17 @@ pub(crate) fn run(
 
         let per_client = cases.div_ceil(concurrency);
         let cases = per_client * concurrency;
-        let baseline_store = match db {
-            Some(url) => Store::open(url).await?,
-            None => Store::open(&Store::sqlite_url(&dir.path().join("baseline.db"))).await?,
+        // On SQLite each baseline has a file of its own, so that neither writes into
+        // pages the other freed.
+        let baseline_store = async |file: &str| match db {
+            Some(url) => Store::open(url).await,
+            None => Store::open(&Store::sqlite_url(&dir.path().join(file))).await,
         };
+        let (batched_store, single_store) = (baseline_store("batched.db").await?, baseline_store("single.db").await?);
         let writers = if backend == "postgres" { concurrency } else { 1 };
         let stamp = jiff::Timestamp::now().as_nanosecond();
 
-        // Ours and the batched baseline alternate, so that a noisy moment hits both.
+        // Ours and both baselines take turns, so that a noisy moment hits all three.
         let mut rounds = Vec::new();
         let mut shape = None;
         let first_request = Arc::new(OnceLock::new());
@@ -302,21 +323,23 @@ pub(crate) fn run(
                 Some(sizes) => sizes,
                 None => shape.insert(row_sizes(&store, first_request.get().map_or("", String::as_str)).await?),
             };
-            let baseline = BaselineShape { cases, steps_per_case: STEPS, snapshot_bytes: sizes.0, event_bytes: sizes.1, response_bytes: sizes.2, per_commit: 100, concurrency: writers };
-            let batched = baseline_store.raw_baseline(baseline, &format!("baseline-batched-{stamp}-{round}")).await?;
-            let batched_rate = (cases * STEPS) as f64 / batched.as_secs_f64();
-            rounds.push((ours, batched_rate));
+            let rate_of = async |store: &Store, per_commit: usize, name: &str| -> anyhow::Result<f64> {
+                let baseline = BaselineShape { cases, steps_per_case: STEPS, snapshot_bytes: sizes.0, event_bytes: sizes.1, response_bytes: sizes.2, per_commit, concurrency: writers };
+                let took = store.raw_baseline(baseline, &format!("baseline-{name}-{stamp}-{round}")).await?;
+                Ok((cases * STEPS) as f64 / took.as_secs_f64())
+            };
+            let batched = rate_of(&batched_store, 100, "batched").await?;
+            let single = rate_of(&single_store, 1, "single").await?;
+            rounds.push(Measured { ours, batched, single });
         }
         let (snapshot_bytes, event_bytes, response_bytes) = shape.unwrap_or_default();
-        let single_shape = BaselineShape { cases, steps_per_case: STEPS, snapshot_bytes, event_bytes, response_bytes, per_commit: 1, concurrency: writers };
-        let single = baseline_store.raw_baseline(single_shape, &format!("baseline-single-{stamp}")).await?;
-        let single_rate = (cases * STEPS) as f64 / single.as_secs_f64();
 
         let runtime_name = if single_thread { "one thread" } else { "multi-threaded runtime" };
-        let median_round = median_by(&mut rounds, |(ours, _)| ours.rate);
-        let (ours, batched_rate) = &rounds[median_round];
-        println!("backend: {backend} ({}), {} transitions in {cases} lifecycles per round, {ROUNDS} rounds alternating with the batched baseline, {concurrency} concurrent clients, {runtime_name}", shown(&ours_url), ours.latencies.len());
-        println!("ours (median round): {:.0} durable transitions/s ({:.2} s); rounds: {}", ours.rate, ours.elapsed.as_secs_f64(), rounds.iter().map(|(o, _)| format!("{:.0}", o.rate)).collect::<Vec<_>>().join(", "));
+        let median_round = median_by(&mut rounds, |m| m.ours.rate);
+        let Measured { ours, batched, single } = &rounds[median_round];
+        let each = |rate: fn(&Measured) -> f64| rounds.iter().map(|m| format!("{:.0}", rate(m))).collect::<Vec<_>>().join(", ");
+        println!("backend: {backend} ({}), {} transitions in {cases} lifecycles per round, {ROUNDS} rounds, each of ours and both baselines in turn, {concurrency} concurrent clients, {runtime_name}", shown(&ours_url), ours.latencies.len());
+        println!("ours (median round): {:.0} durable transitions/s ({:.2} s); rounds: {}", ours.rate, ours.elapsed.as_secs_f64(), each(|m| m.ours.rate));
         match ours.cpu {
             Some(cpu) => println!("ours: {:.1} µs CPU per transition (whole process)", cpu / ours.latencies.len() as f64 * 1e6),
             None => println!("ours: CPU time not available on this system"),
@@ -327,12 +350,10 @@ pub(crate) fn run(
             percentile_ms(&ours.latencies, 0.99)
         );
         println!("baseline: the same rows into the same tables and indexes ({snapshot_bytes} B projection + {event_bytes} B event + {response_bytes} B request per step), same durability, no rules; {writers} writer(s)");
-        println!("baseline, one commit per step: {single_rate:.0} /s");
-        println!("baseline, 100 steps per commit: {batched_rate:.0} /s (in the median round); rounds: {}", rounds.iter().map(|(_, b)| format!("{b:.0}")).collect::<Vec<_>>().join(", "));
-        println!("ratio ours/one-commit-per-step baseline: {:.2}", ours.rate / single_rate);
-        let mut ratios: Vec<f64> = rounds.iter().map(|(o, b)| o.rate / b).collect();
-        ratios.sort_by(f64::total_cmp);
-        println!("ratio ours/batched baseline: {:.2} (median of the rounds' ratios: {})", ratios[ratios.len() / 2], ratios.iter().map(|r| format!("{r:.2}")).collect::<Vec<_>>().join(", "));
+        println!("baseline, one commit per step: {single:.0} /s (in the median round); rounds: {}", each(|m| m.single));
+        println!("baseline, 100 steps per commit: {batched:.0} /s (in the median round); rounds: {}", each(|m| m.batched));
+        print_ratio("one-commit-per-step", rounds.iter().map(|m| m.ours.rate / m.single).collect());
+        print_ratio("batched", rounds.iter().map(|m| m.ours.rate / m.batched).collect());
         Ok(Outcome::Done)
     })
 }
