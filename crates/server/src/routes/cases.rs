@@ -41,7 +41,8 @@ pub struct ApplicantInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitInput {
-    /// Client-chosen id; a retry with the same id returns the first answer.
+    /// Client-chosen id; a retry with the same id returns the first answer. Best
+    /// time-ordered (a UUIDv7): ids are stored in an index, and random ones cost more.
     request_id: String,
     /// An item in force on the day (see `/api/v1/items`).
     item: String,
@@ -123,6 +124,7 @@ pub async fn submit(
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommandInput {
+    /// Client-chosen id, as for a submission.
     request_id: String,
     /// The case version the caller saw; a newer case is a 409 conflict.
     expected_version: u64,
