@@ -75,18 +75,7 @@ impl World {
         handling: &str,
         materials: &[&str],
     ) -> Response {
-        let request = Request::Submit {
-            item: item.to_owned(),
-            submission: Submission {
-                applicant: Applicant::Person("11010519491231002X".to_owned()),
-                agent: None,
-                channel: Channel::Window,
-                accepting_region: RegionCode::parse(accepting).unwrap(),
-                handling_region: RegionCode::parse(handling).unwrap(),
-                materials: materials.iter().map(|m| (*m).to_owned()).collect(),
-            },
-            actor: clerk(),
-        };
+        let request = submission(item, (accepting, handling), Channel::Window, materials);
         self.engine
             .execute(&self.request_id(), request)
             .await
@@ -117,6 +106,27 @@ impl World {
                 },
             )
             .await
+    }
+}
+
+/// A clerk's submission for a person, accepted in one region and handled in another.
+fn submission(
+    item: &str,
+    (accepting, handling): (&str, &str),
+    channel: Channel,
+    materials: &[&str],
+) -> Request {
+    Request::Submit {
+        item: item.to_owned(),
+        submission: Submission {
+            applicant: Applicant::Person("11010519491231002X".to_owned()),
+            agent: None,
+            channel,
+            accepting_region: RegionCode::parse(accepting).unwrap(),
+            handling_region: RegionCode::parse(handling).unwrap(),
+            materials: materials.iter().map(|m| (*m).to_owned()).collect(),
+        },
+        actor: clerk(),
     }
 }
 
@@ -369,18 +379,12 @@ async fn two_clerks_at_once_get_a_conflict_not_a_lost_update(w: &World) {
 }
 
 async fn a_retried_request_returns_the_first_answer(w: &World) {
-    let request = Request::Submit {
-        item: "social-security-card-issue".to_owned(),
-        submission: Submission {
-            applicant: Applicant::Person("11010519491231002X".to_owned()),
-            agent: None,
-            channel: Channel::Online,
-            accepting_region: RegionCode::parse("330211").unwrap(),
-            handling_region: RegionCode::parse("330211").unwrap(),
-            materials: vec!["id-card".to_owned()],
-        },
-        actor: clerk(),
-    };
+    let request = submission(
+        "social-security-card-issue",
+        ("330211", "330211"),
+        Channel::Online,
+        &["id-card"],
+    );
     let id = format!("retry-{}", uuid_like());
     let first = w.engine.execute(&id, request.clone()).await.unwrap();
     let second = w.engine.execute(&id, request.clone()).await.unwrap();
@@ -1015,18 +1019,12 @@ async fn a_crowd_of_clients_gets_every_step_once(w: &World) {
         let engine = w.engine.clone();
         let run = run.clone();
         crowd.spawn(async move {
-            let submit = Request::Submit {
-                item: "unemployment-benefit-claim".to_owned(),
-                submission: Submission {
-                    applicant: Applicant::Person("11010519491231002X".to_owned()),
-                    agent: None,
-                    channel: Channel::Window,
-                    accepting_region: RegionCode::parse("330211").unwrap(),
-                    handling_region: RegionCode::parse("330211").unwrap(),
-                    materials: vec!["id-card".to_owned(), "termination-proof".to_owned()],
-                },
-                actor: clerk(),
-            };
+            let submit = submission(
+                "unemployment-benefit-claim",
+                ("330211", "330211"),
+                Channel::Window,
+                &["id-card", "termination-proof"],
+            );
             let twice = |id: String, request: Request| {
                 let engine = engine.clone();
                 async move {
