@@ -115,12 +115,13 @@ pub(crate) fn run(connections: usize, seconds: u64) -> anyhow::Result<Outcome> {
         let trivial_again = load("trivial route (again)", connections, duration, get("/healthz".to_owned())).await?;
         let submit_client = client.clone();
         let submit_url = format!("{base}/api/v1/cases");
-        let commands = load("case submissions", connections, duration, move |c, n| {
+        let commands = load("case submissions", connections, duration, move |_, _| {
             let client = submit_client.clone();
             let url = submit_url.clone();
             async move {
                 let body = json!({
-                    "request_id": format!("http-{c}-{n}-{}", uuid::Uuid::new_v4()),
+                    // Time-ordered, as the API asks of its clients.
+                    "request_id": uuid::Uuid::now_v7().to_string(),
                     "item": "unemployment-benefit-claim",
                     "applicant": { "kind": "person", "id": "11010519491231002X" },
                     "channel": "online",
