@@ -56,16 +56,7 @@ async fn ours_round(
 ) -> anyhow::Result<Round> {
     let cpu_before = cpu_seconds();
     let start = Instant::now();
-    let tasks: Vec<_> = (0..concurrency)
-        .map(|_| {
-            let client = Client {
-                engine: engine.clone(),
-                acks: false,
-                first_request: first_request.clone(),
-            };
-            tokio::spawn(client.run(per_client))
-        })
-        .collect();
+    let tasks = Client::spawn(engine, concurrency, per_client, false, first_request);
     let (latencies, elapsed) = crate::bench::sorted_latencies(tasks, start).await?;
     Ok(Round {
         rate: latencies.len() as f64 / elapsed.as_secs_f64(),
@@ -135,6 +126,26 @@ struct Client {
 }
 
 impl Client {
+    /// `concurrency` clients, each running `count` lifecycles.
+    fn spawn(
+        engine: &Engine,
+        concurrency: usize,
+        count: usize,
+        acks: bool,
+        first_request: &Arc<OnceLock<String>>,
+    ) -> Vec<tokio::task::JoinHandle<anyhow::Result<Vec<Duration>>>> {
+        (0..concurrency)
+            .map(|_| {
+                let client = Client {
+                    engine: engine.clone(),
+                    acks,
+                    first_request: first_request.clone(),
+                };
+                tokio::spawn(client.run(count))
+            })
+            .collect()
+    }
+
     /// A fresh request id. Time-ordered (UUIDv7), as the API asks of its clients: each
     /// id lands at the end of the request index instead of on a random page of it.
     fn request_id(&self) -> String {
@@ -260,16 +271,7 @@ pub(crate) fn load(concurrency: usize, db: Option<&str>) -> anyhow::Result<Outco
         let store = Store::open(&url).await?;
         let engine = fixed_day_engine(store, Arc::new(yichuang_catalog::builtin()?.catalog))?;
         let first_request = Arc::new(OnceLock::new());
-        let tasks: Vec<_> = (0..concurrency)
-            .map(|_| {
-                let client = Client {
-                    engine: engine.clone(),
-                    acks: true,
-                    first_request: first_request.clone(),
-                };
-                tokio::spawn(client.run(usize::MAX))
-            })
-            .collect();
+        let tasks = Client::spawn(&engine, concurrency, usize::MAX, true, &first_request);
         for task in tasks {
             task.await??;
         }
