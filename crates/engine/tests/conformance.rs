@@ -158,6 +158,15 @@ fn case_error(result: Result<Response, EngineError>) -> CaseError {
     }
 }
 
+/// A reviewer's grant, with a reason and no cited article.
+fn grant() -> CommandKind {
+    CommandKind::Decide {
+        grant: true,
+        reason: "符合条件".to_owned(),
+        legal_basis: vec![],
+    }
+}
+
 fn accept() -> CommandKind {
     CommandKind::Accept {
         provisional: vec![],
@@ -226,18 +235,7 @@ async fn full_lifecycle_with_one_time_notice(w: &World) {
     w.run(&case, REVIEWER, CommandKind::StartReview)
         .await
         .unwrap();
-    let decided = w
-        .run(
-            &case,
-            REVIEWER,
-            CommandKind::Decide {
-                grant: true,
-                reason: "符合条件".to_owned(),
-                legal_basis: vec![],
-            },
-        )
-        .await
-        .unwrap();
+    let decided = w.run(&case, REVIEWER, grant()).await.unwrap();
     assert_eq!(decided.state, "decided");
     let done = w
         .run(
@@ -846,17 +844,7 @@ async fn warnings_list_cheaply_by_level_and_deadline(w: &World) {
     w.run(&case, REVIEWER, CommandKind::StartReview)
         .await
         .unwrap();
-    w.run(
-        &case,
-        REVIEWER,
-        CommandKind::Decide {
-            grant: true,
-            reason: "符合条件".to_owned(),
-            legal_basis: vec![],
-        },
-    )
-    .await
-    .unwrap();
+    w.run(&case, REVIEWER, grant()).await.unwrap();
     assert_eq!(level_on(clock.yellow_from).await, WarningLevel::Yellow);
     assert_eq!(
         level_on(clock.deadline.tomorrow().unwrap()).await,
@@ -995,17 +983,9 @@ async fn a_second_writer_never_loses_a_step(w: &World, url: &str) {
     assert_eq!(events.len(), 3);
     assert_eq!(events[2].event.actor.id, "staff-2");
     // Knowing better now, the first engine carries on from version 3.
-    w.run(
-        &case,
-        ActorRole::Staff(Role::Reviewer),
-        CommandKind::Decide {
-            grant: true,
-            reason: "符合条件".to_owned(),
-            legal_basis: vec![],
-        },
-    )
-    .await
-    .unwrap();
+    w.run(&case, ActorRole::Staff(Role::Reviewer), grant())
+        .await
+        .unwrap();
 }
 
 /// Many clients at once, each sending every command twice (a retry racing the first):
