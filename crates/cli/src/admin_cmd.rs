@@ -5,7 +5,7 @@ use clap::{Subcommand, ValueEnum};
 use yichuang_domain::RegionCode;
 use yichuang_domain::case::{Staff, role_name};
 use yichuang_domain::catalog::Role;
-use yichuang_server::{hash_password, hash_token, new_secret};
+use yichuang_server::{hash_password, hash_token, issue_token, new_secret};
 use yichuang_store::Store;
 
 use crate::Outcome;
@@ -59,15 +59,38 @@ pub(crate) enum AdminCommand {
     Token {
         #[arg(long)]
         id: String,
+        /// Days the token lives.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=366))]
+        days: u32,
     },
-    /// Revoke an API token.
-    Revoke { token: String },
+    /// Revoke one API token, or (with --staff) every token and session of a staff member.
+    Revoke {
+        #[arg(required_unless_present = "staff", conflicts_with = "staff")]
+        token: Option<String>,
+        #[arg(long)]
+        staff: Option<String>,
+    },
+    /// Disable an account: it cannot sign in, and its tokens and sessions end.
+    Disable {
+        #[arg(long)]
+        id: String,
+    },
+    /// Enable a disabled account again (it needs a new token or sign-in).
+    Enable {
+        #[arg(long)]
+        id: String,
+    },
+    /// Give a staff member a new password (printed once); their tokens and sessions end.
+    ResetPassword {
+        #[arg(long)]
+        id: String,
+    },
     /// List staff.
     List,
 }
 
 async fn create(store: &Store, staff: Staff) -> anyhow::Result<()> {
-    if store.staff_by_id(&staff.id).await?.is_some() {
+    if store.list_staff().await?.iter().any(|s| s.id == staff.id) {
         anyhow::bail!("a staff member with id {:?} already exists", staff.id);
     }
     let password = new_secret()[..16].to_owned();
@@ -77,8 +100,7 @@ async fn create(store: &Store, staff: Staff) -> anyhow::Result<()> {
             &hash_password(&password).map_err(anyhow::Error::msg)?,
         )
         .await?;
-    let token = new_secret();
-    store.add_token(&hash_token(&token), &staff.id).await?;
+    let token = issue_token(store, &staff.id, DEFAULT_TOKEN_DAYS).await?;
     println!(
         "created {} ({}, {} {})",
         staff.id,
@@ -88,6 +110,17 @@ async fn create(store: &Store, staff: Staff) -> anyhow::Result<()> {
     );
     println!("password {password}\ntoken    {token}\n(shown once; only hashes are stored)");
     Ok(())
+}
+
+/// Tokens issued from the command line live as long as those from a sign-in.
+const DEFAULT_TOKEN_DAYS: u32 = 30;
+
+async fn known(store: &Store, id: &str) -> anyhow::Result<()> {
+    if store.list_staff().await?.iter().any(|s| s.id == id) {
+        Ok(())
+    } else {
+        anyhow::bail!("no staff member {id:?}")
+    }
 }
 
 pub(crate) fn run(command: AdminCommand, url: &str) -> anyhow::Result<Outcome> {
@@ -101,17 +134,43 @@ pub(crate) fn run(command: AdminCommand, url: &str) -> anyhow::Result<Outcome> {
                 create(&store, Staff { id, name, role: Role::Administrator, jurisdiction: region }).await?;
             }
             AdminCommand::AddStaff { id, name, role, region } => create(&store, Staff { id, name, role: role.into(), jurisdiction: region }).await?,
-            AdminCommand::Token { id } => {
-                let (staff, _) = store.staff_by_id(&id).await?.with_context(|| format!("no staff member {id:?}"))?;
-                let token = new_secret();
-                store.add_token(&hash_token(&token), &staff.id).await?;
-                println!("token {token}\n(shown once)");
+            AdminCommand::Token { id, days } => {
+                let (staff, _) = store.staff_by_id(&id).await?.with_context(|| format!("no enabled staff member {id:?}"))?;
+                let token = issue_token(&store, &staff.id, days).await?;
+                println!("token {token}\n(shown once; valid {days} days)");
             }
-            AdminCommand::Revoke { token } => {
+            AdminCommand::Revoke { token: Some(token), .. } => {
                 if !store.revoke_token(&hash_token(&token)).await? {
                     anyhow::bail!("no active token matches");
                 }
                 println!("revoked");
+            }
+            AdminCommand::Revoke { token: None, staff } => {
+                let id = staff.unwrap_or_default();
+                known(&store, &id).await?;
+                let ended = store.revoke_staff(&id).await?;
+                println!("revoked {ended} tokens and sessions of {id}");
+            }
+            AdminCommand::Disable { id } => {
+                if !store.set_staff_disabled(&id, true).await? {
+                    anyhow::bail!("no staff member {id:?}");
+                }
+                let ended = store.revoke_staff(&id).await?;
+                println!("disabled {id}; ended {ended} tokens and sessions");
+            }
+            AdminCommand::Enable { id } => {
+                if !store.set_staff_disabled(&id, false).await? {
+                    anyhow::bail!("no staff member {id:?}");
+                }
+                println!("enabled {id}; they need a new token or a sign-in");
+            }
+            AdminCommand::ResetPassword { id } => {
+                let password = new_secret()[..16].to_owned();
+                if !store.set_password(&id, &hash_password(&password).map_err(anyhow::Error::msg)?).await? {
+                    anyhow::bail!("no staff member {id:?}");
+                }
+                let ended = store.revoke_staff(&id).await?;
+                println!("password {password}\n(shown once; ended {ended} tokens and sessions)");
             }
             AdminCommand::List => {
                 for s in store.list_staff().await? {

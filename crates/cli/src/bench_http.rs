@@ -9,7 +9,7 @@ use anyhow::Context;
 use serde_json::json;
 use yichuang_domain::case::Staff;
 use yichuang_domain::catalog::Role;
-use yichuang_server::{AppState, hash_password, hash_token};
+use yichuang_server::{AppState, ListenOptions, ProtectionConfig, hash_password, hash_token};
 use yichuang_store::Store;
 
 use crate::Outcome;
@@ -85,13 +85,17 @@ pub(crate) fn run(connections: usize, seconds: u64) -> anyhow::Result<Outcome> {
         let staff = Staff { id: "bench".to_owned(), name: "bench".to_owned(), role: Role::Supervisor, jurisdiction: "330000".parse()? };
         store.create_staff(&staff, &hash_password("bench").map_err(anyhow::Error::msg)?).await?;
         let token = "bench-token";
-        store.add_token(&hash_token(token), "bench").await?;
+        store.add_token(&hash_token(token), "bench", jiff::Timestamp::MAX).await?;
         let loaded = Arc::new(yichuang_catalog::builtin()?);
         let engine = crate::bench_cases::fixed_day_engine(store, Arc::new(loaded.catalog.clone()))?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(yichuang_server::serve(listener, AppState::new(engine, loaded), async {
+        // One loopback client is the whole load: its public-route budget is set out of
+        // reach (the limiter still runs on every request, so its cost is measured).
+        let protection = ProtectionConfig { public_per_minute: u32::MAX, ..ProtectionConfig::default() };
+        let options = ListenOptions { max_connections: connections * 4, ..ListenOptions::default() };
+        tokio::spawn(yichuang_server::serve(listener, AppState::with_protection(engine, loaded, protection), options, async {
             let _ = stopped.await;
         }));
         let client = reqwest::Client::builder().pool_max_idle_per_host(connections).build().context("building the HTTP client")?;

@@ -43,13 +43,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the platform: HTTP API on the embedded SQLite default (or --db).
-    Serve {
-        /// Fill an empty database with a demo province (staff, people, cases).
-        #[arg(long)]
-        demo: bool,
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: String,
-    },
+    Serve(serve_cmd::ServeArgs),
     /// Staff accounts and API tokens.
     #[command(subcommand)]
     Admin(admin_cmd::AdminCommand),
@@ -91,8 +85,8 @@ fn main() -> ExitCode {
         Command::Calendar(command) => calendar_cmd::run(command, &cli.data_dir),
         Command::Catalog(args) => catalog_cmd::run(args),
         Command::Search(args) => search_cmd::run(args),
-        Command::Serve { demo, addr } => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
-            .and_then(|url| serve_cmd::run(&addr, demo, &url, &cli.data_dir)),
+        Command::Serve(args) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
+            .and_then(|url| serve_cmd::run(args, &url, &cli.data_dir)),
         Command::Admin(command) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
             .and_then(|url| admin_cmd::run(command, &url)),
         Command::Migrate => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)

@@ -3,16 +3,102 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use std::path::PathBuf;
+use std::time::Duration;
+
 use anyhow::Context;
+use clap::Args;
+use ipnet::IpNet;
 use yichuang_engine::{Engine, EngineConfig, china_date};
-use yichuang_server::AppState;
+use yichuang_server::{AppState, ListenOptions, ProtectionConfig, TlsFiles};
 use yichuang_store::Store;
 
 use crate::Outcome;
 use crate::calendar_cmd::load_calendar;
 use crate::store_cmd::{runtime, shown};
 
-pub(crate) fn run(addr: &str, demo: bool, url: &str, data_dir: &Path) -> anyhow::Result<Outcome> {
+/// How `serve` listens and protects itself. Every flag has an environment variable, for
+/// deployments that configure by environment.
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Fill an empty database with a demo province (staff, people, cases).
+    #[arg(long)]
+    demo: bool,
+    #[arg(long, env = "YICHUANG_ADDR", default_value = "127.0.0.1:8080")]
+    addr: String,
+    /// Serve `/metrics` on this address only (for example 127.0.0.1:9100).
+    #[arg(long, env = "YICHUANG_METRICS_ADDR")]
+    metrics_addr: Option<String>,
+    /// Serve `/metrics` on the main address too, to requests bearing this token.
+    #[arg(long, env = "YICHUANG_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
+    /// A proxy (address or CIDR) whose X-Forwarded-For is believed; repeat or separate
+    /// with commas. Without one, the client is the socket's peer.
+    #[arg(long = "trusted-proxy", env = "YICHUANG_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_net)]
+    trusted_proxies: Vec<IpNet>,
+    /// TLS certificate chain (PEM); with --tls-key, serve HTTPS.
+    #[arg(long, env = "YICHUANG_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM).
+    #[arg(long, env = "YICHUANG_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// The platform is reached over HTTPS through a proxy: cookies become Secure.
+    #[arg(long, env = "YICHUANG_BEHIND_HTTPS")]
+    behind_https: bool,
+    /// Open connections at most (each takes a file descriptor: allow this plus about
+    /// 64 in `ulimit -n`).
+    #[arg(long, env = "YICHUANG_MAX_CONNECTIONS", default_value_t = 4096)]
+    max_connections: usize,
+    /// Seconds a client may take to send a request's headers (and may stay idle).
+    #[arg(long, env = "YICHUANG_HEADER_TIMEOUT", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=300))]
+    header_timeout: u64,
+    /// Seconds a client may take to send a request's body.
+    #[arg(long, env = "YICHUANG_BODY_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    body_timeout: u64,
+    /// Requests a minute one client may make to the public routes.
+    #[arg(long, env = "YICHUANG_PUBLIC_PER_MINUTE", default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..))]
+    public_per_minute: u32,
+    /// Days an API token lives.
+    #[arg(long, env = "YICHUANG_TOKEN_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=366))]
+    token_days: u32,
+}
+
+fn parse_net(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{text:?} is neither an IP address nor a CIDR block"))
+}
+
+impl ServeArgs {
+    fn listen_options(&self) -> ListenOptions {
+        ListenOptions {
+            max_connections: self.max_connections,
+            header_timeout: Duration::from_secs(self.header_timeout),
+            body_timeout: Duration::from_secs(self.body_timeout),
+            tls: self
+                .tls_cert
+                .clone()
+                .zip(self.tls_key.clone())
+                .map(|(cert, key)| TlsFiles { cert, key }),
+        }
+    }
+
+    fn protection(&self) -> ProtectionConfig {
+        ProtectionConfig {
+            trusted_proxies: self.trusted_proxies.clone(),
+            public_per_minute: self.public_per_minute,
+            token_days: self.token_days,
+            metrics_token: self.metrics_token.clone().filter(|t| !t.is_empty()),
+            https: self.tls_cert.is_some() || self.behind_https,
+            ..ProtectionConfig::default()
+        }
+    }
+}
+
+pub(crate) fn run(args: ServeArgs, url: &str, data_dir: &Path) -> anyhow::Result<Outcome> {
+    let demo = args.demo;
+    let addr = args.addr.as_str();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
@@ -37,12 +123,19 @@ pub(crate) fn run(addr: &str, demo: bool, url: &str, data_dir: &Path) -> anyhow:
             }
         }
         let engine = Engine::start(store, Arc::new(loaded.catalog.clone()), calendar, EngineConfig::default());
-        let state = AppState::new(engine, loaded);
+        let state = AppState::with_protection(engine, loaded, args.protection());
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
         let local = listener.local_addr()?;
-        println!("yichuang is serving on http://{local} (database {})", shown(url));
-        println!("try: curl 'http://{local}/api/v1/regions/330211/search?q=失业了怎么领钱'");
-        yichuang_server::serve(listener, state, shutdown_signal()).await?;
+        let options = args.listen_options();
+        let scheme = if options.tls.is_some() { "https" } else { "http" };
+        if let Some(metrics_addr) = &args.metrics_addr {
+            let metrics = tokio::net::TcpListener::bind(metrics_addr).await.with_context(|| format!("listening on {metrics_addr}"))?;
+            println!("metrics on http://{}/metrics", metrics.local_addr()?);
+            tokio::spawn(yichuang_server::serve_metrics(metrics, state.clone(), shutdown_signal()));
+        }
+        println!("yichuang is serving on {scheme}://{local} (database {})", shown(url));
+        println!("try: curl '{scheme}://{local}/api/v1/regions/330211/search?q=失业了怎么领钱'");
+        yichuang_server::serve(listener, state, options, shutdown_signal()).await?;
         println!("stopped");
         Ok(Outcome::Done)
     })

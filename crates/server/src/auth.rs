@@ -1,18 +1,19 @@
-//! Staff authentication (bearer tokens, stored hashed), password hashing (argon2id),
-//! and a small rate limiter for the public progress lookup.
+//! Staff authentication: sign-in (argon2id, throttled and bounded), bearer tokens
+//! (stored hashed, expiring).
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::OnceLock;
 
 use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use axum::http::{HeaderMap, header};
 use sha2::{Digest, Sha256};
 use yichuang_domain::case::Staff;
-use yichuang_store::Store;
+use yichuang_store::{Store, StoreError};
 
+use crate::client::ClientKey;
 use crate::error::ApiError;
+use crate::protection::RetryAfter;
+use crate::state::AppState;
 
 /// A new random secret (a token or a first password), 32 hex characters × 2.
 pub fn new_secret() -> String {
@@ -29,6 +30,29 @@ pub fn hash_token(token: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// Issues a new API token for a staff member, valid for `days`; returns the token
+/// (shown once, stored only as its hash).
+pub async fn issue_token(store: &Store, staff_id: &str, days: u32) -> Result<String, StoreError> {
+    let token = new_secret();
+    let expires = jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_hours(24 * i64::from(days)))
+        .unwrap_or(jiff::Timestamp::MAX);
+    store
+        .add_token(&hash_token(&token), staff_id, expires)
+        .await?;
+    Ok(token)
+}
+
+/// The bearer token of a request, if it sent one.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
 }
 
 /// argon2id with a random salt, in PHC string form.
@@ -51,14 +75,11 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
 
 /// The staff member behind the request's bearer token.
 pub async fn staff_of(store: &Store, headers: &HeaderMap) -> Result<Staff, ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(ApiError::unauthorized)?;
-    match store.staff_by_token(&hash_token(token)).await {
+    let token = bearer(headers).ok_or_else(ApiError::unauthorized)?;
+    match store
+        .staff_by_token(&hash_token(token), jiff::Timestamp::now())
+        .await
+    {
         Ok(Some(staff)) => Ok(staff),
         Ok(None) => Err(ApiError::unauthorized()),
         Err(e) => {
@@ -68,37 +89,82 @@ pub async fn staff_of(store: &Store, headers: &HeaderMap) -> Result<Staff, ApiEr
     }
 }
 
-/// At most `limit` attempts per key per window.
+/// Why a sign-in did not succeed.
 #[derive(Debug)]
-pub struct RateLimiter {
-    limit: u32,
-    window: Duration,
-    seen: Mutex<HashMap<String, (Instant, u32)>>,
+pub enum SignInRefused {
+    /// Wrong staff id or password (which of the two is never said).
+    WrongCredentials,
+    /// Too many attempts for this account or from this client.
+    Throttled(RetryAfter),
+    /// Too many password checks running already.
+    Busy(RetryAfter),
+    Internal,
 }
 
-impl RateLimiter {
-    pub fn new(limit: u32, window: Duration) -> RateLimiter {
-        RateLimiter {
-            limit,
-            window,
-            seen: Mutex::new(HashMap::new()),
+impl SignInRefused {
+    pub fn into_api_error(self) -> ApiError {
+        match self {
+            SignInRefused::WrongCredentials => ApiError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "bad-credentials",
+                "账号或密码错误",
+                "Wrong staff id or password",
+                "check the staff id and password",
+            ),
+            SignInRefused::Throttled(retry) => ApiError::too_many(
+                "too many sign-in attempts for this account or address",
+                retry,
+            ),
+            SignInRefused::Busy(retry) => ApiError::busy(retry),
+            SignInRefused::Internal => ApiError::internal(),
         }
     }
+}
 
-    pub fn allow(&self, key: &str) -> bool {
-        let now = Instant::now();
-        let Ok(mut seen) = self.seen.lock() else {
-            return false;
-        };
-        if seen.len() > 100_000 {
-            seen.retain(|_, (start, _)| now.duration_since(*start) < self.window);
+/// A hash of a password no one knows, checked when the staff id does not exist, so
+/// that an unknown id costs as much time as a known one with a wrong password.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&new_secret()).unwrap_or_default())
+}
+
+/// Checks a staff id and password, within the login throttles and the bound on
+/// concurrent password checks; every page and API sign-in comes through here.
+pub async fn sign_in(
+    state: &AppState,
+    client: ClientKey,
+    staff_id: &str,
+    password: String,
+) -> Result<Staff, SignInRefused> {
+    state
+        .protection
+        .login(client, staff_id)
+        .map_err(SignInRefused::Throttled)?;
+    let slot = state
+        .protection
+        .password_slot()
+        .await
+        .map_err(SignInRefused::Busy)?;
+    let found = state.store.staff_by_id(staff_id).await.map_err(|e| {
+        tracing::error!(error = %e, "staff lookup failed");
+        SignInRefused::Internal
+    })?;
+    let (staff, hash) = match found {
+        Some((staff, hash)) => (Some(staff), hash),
+        _ => (None, dummy_hash().to_owned()),
+    };
+    let ok = tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        verify_password(&password, &hash)
+    })
+    .await
+    .unwrap_or(false);
+    match staff {
+        Some(staff) if ok => Ok(staff),
+        _ => {
+            tracing::info!(%client, "sign-in refused");
+            Err(SignInRefused::WrongCredentials)
         }
-        let entry = seen.entry(key.to_owned()).or_insert((now, 0));
-        if now.duration_since(entry.0) >= self.window {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        entry.1 <= self.limit
     }
 }
 

@@ -13,7 +13,7 @@ use yichuang_domain::{Calendar, RegionCode, ResidentId, Uscc};
 use yichuang_engine::{Engine, EngineConfig, EngineError, Request};
 use yichuang_store::{Hall, HallKind, HallWindow, Store, StoreError};
 
-use crate::auth::{hash_password, hash_token, new_secret};
+use crate::auth::{hash_password, new_secret};
 
 /// What the demo created, to print once.
 #[derive(Debug, Clone)]
@@ -123,8 +123,7 @@ pub async fn seed_demo(
         store
             .create_staff(&staff, &hash_password(&password).map_err(DemoError::Other)?)
             .await?;
-        let token = new_secret();
-        store.add_token(&hash_token(&token), id).await?;
+        let token = crate::auth::issue_token(store, id, 30).await?;
         credentials.staff.push((
             id.to_owned(),
             name.to_owned(),

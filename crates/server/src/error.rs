@@ -46,6 +46,8 @@ pub struct Problem {
     pub fields: Vec<(String, String)>,
     pub lang: Lang,
     pub request_id: String,
+    /// Seconds to wait, for 429 and 503 (`Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 /// An error answer; the problem is boxed so results stay small.
@@ -69,6 +71,7 @@ impl ApiError {
             fields: Vec::new(),
             lang: Lang::Zh,
             request_id: String::new(),
+            retry_after: None,
         }))
     }
 
@@ -103,6 +106,32 @@ impl ApiError {
             "Authentication required",
             "send a valid bearer token (Authorization: Bearer …)",
         )
+    }
+
+    /// Too many requests from this client (or for this account or case): 429.
+    pub fn too_many(what: impl Into<String>, retry: crate::protection::RetryAfter) -> ApiError {
+        let mut e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            "请求过于频繁，请稍后再试",
+            "Too many requests; try again later",
+            what,
+        );
+        e.0.retry_after = Some(retry.seconds());
+        e
+    }
+
+    /// The server is at capacity for this kind of work (password checks): 503.
+    pub fn busy(retry: crate::protection::RetryAfter) -> ApiError {
+        let mut e = ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "系统繁忙，请稍后再试",
+            "Busy; try again shortly",
+            "too many sign-ins are being checked at once",
+        );
+        e.0.retry_after = Some(retry.seconds());
+        e
     }
 
     pub fn internal() -> ApiError {
@@ -197,6 +226,11 @@ impl IntoResponse for Problem {
             header::CONTENT_TYPE,
             header::HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
         response
     }
 }

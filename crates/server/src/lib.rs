@@ -4,32 +4,72 @@
 
 mod auth;
 mod bodies;
+mod client;
 mod demo;
 mod documents;
 mod error;
+mod headers;
+mod listen;
 mod metrics;
 mod openapi;
+mod protection;
 mod routes;
 mod state;
 
 pub use demo::DemoError;
 
-use std::net::SocketAddr;
-
-pub use auth::{hash_password, hash_token, new_secret};
+pub use auth::{hash_password, hash_token, issue_token, new_secret};
 pub use demo::{DemoCredentials, seed_demo};
+pub use listen::{ListenOptions, TlsError, TlsFiles};
 pub use openapi::document as openapi_document;
+pub use protection::ProtectionConfig;
 pub use state::AppState;
 
 /// Serves until `shutdown` completes; in-flight requests finish first (the engine
 /// answers a command only after it is durable, so nothing acknowledged is lost).
+/// Connections are capped and timed out as `options` says; with TLS files, the
+/// listener speaks HTTPS.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
+    options: ListenOptions,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let app = routes::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+) -> Result<(), ServeError> {
+    let tls = options.tls.as_ref().map(listen::tls_acceptor).transpose()?;
+    let purge = tokio::spawn(purge_expired(state.store.clone()));
+    let result = listen::run(listener, routes::router(state), &options, tls, shutdown).await;
+    purge.abort();
+    Ok(result?)
+}
+
+/// `/metrics` alone, for a listen address of its own (kept off the public one).
+pub async fn serve_metrics(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let app = routes::metrics_router(state);
+    Ok(listen::run(listener, app, &ListenOptions::default(), None, shutdown).await?)
+}
+
+/// Expired and revoked tokens and sessions are deleted hourly.
+async fn purge_expired(store: yichuang_store::Store) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match store.purge_expired(jiff::Timestamp::now()).await {
+            Ok(n) if n > 0 => tracing::info!(purged = n, "expired tokens and sessions deleted"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "purging expired tokens failed"),
+        }
+    }
+}
+
+/// Why the server could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
 }

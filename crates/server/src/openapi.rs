@@ -96,9 +96,9 @@ impl Modify for Bearer {
     info(title = "yichuang (一窗) API", description = "HRSS public services to a published standard: guides, search, cases."),
     paths(
         public::items, public::guide, public::search, public::deviations, public::coverage, public::halls, public::progress,
-        cases::login, cases::submit, cases::command, cases::list, cases::one, cases::document, cases::identity_reads,
+        cases::login, cases::logout, cases::submit, cases::command, cases::list, cases::one, cases::document, cases::identity_reads,
         identity::person, identity::employer,
-        ops::healthz, ops::readyz, ops::metrics,
+        ops::healthz, ops::readyz, ops::guarded_metrics,
     ),
     components(schemas(ProblemDoc, FieldError)),
     modifiers(&Bearer),
@@ -132,7 +132,44 @@ pub fn document() -> Value {
         }
     }
     document_malformed_requests(&mut document);
+    document_rate_limits(&mut document);
     document
+}
+
+/// Public routes share a budget per client (see `protection.rs`); each can answer 429
+/// with `Retry-After`.
+fn document_rate_limits(document: &mut Value) {
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, operations) in paths.iter_mut() {
+        let public = [
+            "/api/v1/items",
+            "/api/v1/regions/",
+            "/api/v1/coverage",
+            "/api/v1/progress/",
+        ]
+        .iter()
+        .any(|prefix| path.starts_with(prefix));
+        if !public {
+            continue;
+        }
+        let responses = operations
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|ops| ops.values_mut())
+            .filter_map(|op| op.get_mut("responses").and_then(Value::as_object_mut));
+        for responses in responses {
+            responses.insert(
+                "429".to_owned(),
+                json!({
+                    "description": "Too many requests from this client (or, for progress, wrong answers for this case); wait as Retry-After says",
+                    "headers": { "Retry-After": { "description": "Seconds to wait", "schema": { "type": "integer", "minimum": 1 } } },
+                    "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/ProblemDoc" } } },
+                }),
+            );
+        }
+    }
 }
 
 /// A query or path value of the wrong type (`?limit=x`) is refused by the framework

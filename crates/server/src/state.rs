@@ -1,10 +1,11 @@
 //! What every handler can reach.
 
-use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use jiff::civil::Date;
+use lru::LruCache;
 use yichuang_domain::RegionCode;
 use yichuang_search::SearchIndex;
 
@@ -12,13 +13,18 @@ use yichuang_catalog::LoadedCatalog;
 use yichuang_engine::Engine;
 use yichuang_store::Store;
 
-use crate::auth::RateLimiter;
 use crate::metrics::Metrics;
+use crate::protection::{Guards, ProtectionConfig};
 
 /// (item, region, date) of a guide answer.
 pub(crate) type GuideKey = (String, RegionCode, Date);
-pub(crate) type GuideCache = Mutex<HashMap<GuideKey, Bytes>>;
-pub(crate) type SearchIndexes = Mutex<HashMap<(RegionCode, Date), Arc<SearchIndex>>>;
+pub(crate) type GuideCache = Mutex<LruCache<GuideKey, Bytes>>;
+pub(crate) type SearchIndexes = Mutex<LruCache<(RegionCode, Date), Arc<SearchIndex>>>;
+
+/// Serialized guides kept (a few KB each: about 40 MB at most).
+const GUIDES_CACHED: usize = 10_000;
+/// Search indexes kept (about 0.6 MB each).
+const INDEXES_CACHED: usize = 64;
 
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -26,24 +32,38 @@ pub struct AppState {
     pub store: Store,
     pub catalog: Arc<LoadedCatalog>,
     pub(crate) metrics: Arc<Metrics>,
-    pub(crate) progress_limiter: Arc<RateLimiter>,
+    pub(crate) protection: Arc<Guards>,
     /// Serialized guide answers by (item, region, date): a resolved guide only changes
-    /// with the catalog, which is fixed for the life of the process.
+    /// with the catalog, which is fixed for the life of the process. Least recently
+    /// used go first.
     pub(crate) guide_cache: Arc<GuideCache>,
     /// Search indexes by region and day (the catalog is fixed for the process).
     pub(crate) search_indexes: Arc<SearchIndexes>,
 }
 
+fn capacity(n: usize) -> NonZeroUsize {
+    NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN)
+}
+
 impl AppState {
+    /// A server with the default protection (no trusted proxies, plain HTTP).
     pub fn new(engine: Engine, catalog: Arc<LoadedCatalog>) -> AppState {
+        AppState::with_protection(engine, catalog, ProtectionConfig::default())
+    }
+
+    pub fn with_protection(
+        engine: Engine,
+        catalog: Arc<LoadedCatalog>,
+        protection: ProtectionConfig,
+    ) -> AppState {
         AppState {
             store: engine.store().clone(),
             engine,
             catalog,
             metrics: Arc::new(Metrics::default()),
-            progress_limiter: Arc::new(RateLimiter::new(10, std::time::Duration::from_secs(60))),
-            guide_cache: Arc::new(Mutex::new(HashMap::new())),
-            search_indexes: Arc::new(Mutex::new(HashMap::new())),
+            protection: Arc::new(Guards::new(protection)),
+            guide_cache: Arc::new(Mutex::new(LruCache::new(capacity(GUIDES_CACHED)))),
+            search_indexes: Arc::new(Mutex::new(LruCache::new(capacity(INDEXES_CACHED)))),
         }
     }
 }

@@ -2,198 +2,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod app;
 mod contract;
 
 use std::sync::Arc;
 
-use contract::Contract;
+use app::{App, spawn_app, spawn_app_on};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-use yichuang_domain::case::Staff;
-use yichuang_domain::catalog::Role;
-use yichuang_domain::{Calendar, RegionCode};
-use yichuang_engine::{Engine, EngineConfig};
-use yichuang_server::{AppState, hash_password, hash_token};
+use yichuang_domain::Calendar;
 use yichuang_store::Store;
-
-struct App {
-    base: String,
-    client: Client,
-    contract: Contract,
-    _dir: tempfile::TempDir,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-    }
-}
-
-/// Staff of the test world: (id, role, jurisdiction) with token = "token-" + id.
-const STAFF: &[(&str, Role, &str)] = &[
-    ("clerk-zh", Role::Clerk, "330211"),
-    ("reviewer-zh", Role::Reviewer, "330211"),
-    ("supervisor-zj", Role::Supervisor, "330000"),
-    ("standards-zj", Role::StandardsOfficer, "330000"),
-    ("clerk-wh", Role::Clerk, "510107"),
-    ("reviewer-wh", Role::Reviewer, "510107"),
-    ("clerk-gd", Role::Clerk, "440000"),
-    // Every role inside (镇海 / 浙江) and outside (广东), for the role × action table.
-    ("in-clerk", Role::Clerk, "330211"),
-    ("in-reviewer", Role::Reviewer, "330211"),
-    ("in-supervisor", Role::Supervisor, "330000"),
-    ("in-standards_officer", Role::StandardsOfficer, "330000"),
-    ("in-administrator", Role::Administrator, "330000"),
-    ("out-clerk", Role::Clerk, "440000"),
-    ("out-reviewer", Role::Reviewer, "440000"),
-    ("out-supervisor", Role::Supervisor, "440000"),
-    ("out-standards_officer", Role::StandardsOfficer, "440000"),
-    ("out-administrator", Role::Administrator, "440000"),
-];
-
-async fn spawn_app() -> App {
-    spawn_app_on(None).await
-}
-
-/// The server on SQLite, or on the PostgreSQL URL given (use a fresh schema).
-async fn spawn_app_on(url: Option<String>) -> App {
-    let dir = tempfile::tempdir().unwrap();
-    let url = url.unwrap_or_else(|| Store::sqlite_url(&dir.path().join("api.db")));
-    let store = Store::open(&url).await.unwrap();
-    for (id, role, region) in STAFF {
-        let staff = Staff {
-            id: (*id).to_owned(),
-            name: (*id).to_owned(),
-            role: *role,
-            jurisdiction: RegionCode::parse(region).unwrap(),
-        };
-        store
-            .create_staff(&staff, &hash_password(&format!("pw-{id}")).unwrap())
-            .await
-            .unwrap();
-        store
-            .add_token(&hash_token(&format!("token-{id}")), id)
-            .await
-            .unwrap();
-    }
-    let loaded = Arc::new(yichuang_catalog::builtin().unwrap());
-    let at = jiff::civil::date(2026, 3, 2)
-        .at(10, 0, 0, 0)
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-        .unwrap()
-        .timestamp();
-    let config = EngineConfig {
-        clock: Arc::new(move || at),
-        ..EngineConfig::default()
-    };
-    let engine = Engine::start(
-        store,
-        Arc::new(loaded.catalog.clone()),
-        Arc::new(Calendar::builtin()),
-        config,
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(yichuang_server::serve(
-        listener,
-        AppState::new(engine, loaded),
-        async {
-            let _ = rx.await;
-        },
-    ));
-    let client = Client::new();
-    let document: Value = client
-        .get(format!("{base}/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    App {
-        base,
-        client,
-        contract: Contract::new(document),
-        _dir: dir,
-        shutdown: Some(tx),
-    }
-}
-
-impl App {
-    async fn get(&self, path: &str, staff: Option<&str>) -> (StatusCode, Value) {
-        let mut request = self.client.get(format!("{}{path}", self.base));
-        if let Some(id) = staff {
-            request = request.bearer_auth(format!("token-{id}"));
-        }
-        self.answer("GET", path, request).await
-    }
-
-    /// Sends the request and holds the answer to the served OpenAPI document.
-    async fn answer(
-        &self,
-        method: &str,
-        path: &str,
-        request: reqwest::RequestBuilder,
-    ) -> (StatusCode, Value) {
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
-        let body = response.json().await.unwrap_or(Value::Null);
-        self.contract
-            .check(method, path, status.as_u16(), &content_type, &body);
-        (status, body)
-    }
-
-    async fn post(&self, path: &str, staff: &str, body: Value) -> (StatusCode, Value) {
-        let request = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(format!("token-{staff}"))
-            .json(&body);
-        self.answer("POST", path, request).await
-    }
-
-    async fn submit(
-        &self,
-        staff: &str,
-        item: &str,
-        accepting: &str,
-        handling: &str,
-        materials: &[&str],
-    ) -> (StatusCode, Value) {
-        let body = json!({
-            "request_id": uuid::Uuid::new_v4().to_string(),
-            "item": item,
-            "applicant": { "kind": "person", "id": "11010519491231002X" },
-            "channel": "window",
-            "accepting_region": accepting,
-            "handling_region": handling,
-            "materials": materials,
-        });
-        self.post("/api/v1/cases", staff, body).await
-    }
-
-    async fn command(
-        &self,
-        staff: &str,
-        case: &str,
-        version: u64,
-        command: Value,
-    ) -> (StatusCode, Value) {
-        let body = json!({ "request_id": uuid::Uuid::new_v4().to_string(), "expected_version": version, "command": command });
-        self.post(&format!("/api/v1/cases/{case}/commands"), staff, body)
-            .await
-    }
-}
 
 #[tokio::test]
 async fn the_public_side_needs_no_login() {
@@ -601,9 +419,17 @@ async fn login_issues_a_token_and_operations_endpoints_answer() {
             .status(),
         StatusCode::OK
     );
+    let unauthorised = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unauthorised.status(), StatusCode::UNAUTHORIZED);
     let metrics = app
         .client
         .get(format!("{}/metrics", app.base))
+        .bearer_auth(app::METRICS_TOKEN)
         .send()
         .await
         .unwrap()
@@ -616,17 +442,16 @@ async fn login_issues_a_token_and_operations_endpoints_answer() {
     );
     assert!(metrics.contains("yichuang_running_cases{warning=\"red\"}"));
     assert!(metrics.contains("# TYPE yichuang_cases gauge"), "{metrics}");
-}
-
-#[tokio::test]
-async fn progress_lookups_are_rate_limited() {
-    let app = spawn_app().await;
-    let mut statuses = Vec::new();
-    for _ in 0..12 {
-        statuses.push(app.get("/api/v1/progress/guess?last4=1234", None).await.0);
-    }
-    assert_eq!(statuses[0], StatusCode::NOT_FOUND);
-    assert_eq!(statuses[11], StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        metrics.contains("# TYPE yichuang_http_request_duration_seconds histogram"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(
+            "yichuang_http_request_duration_seconds_bucket{route=\"/api/v1/cases\",le=\"0.005\"}"
+        ),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]

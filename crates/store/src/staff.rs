@@ -57,14 +57,37 @@ macro_rules! staff_functions {
                 Ok(())
             }
 
-            pub(super) async fn add_token(pool: &$pool, token_hash: &str, staff_id: &str) -> Result<(), StoreError> {
-                sqlx::query("INSERT INTO api_tokens (token_hash, staff_id, created_at, revoked) VALUES ($1, $2, $3, 0)")
+            pub(super) async fn add_token(pool: &$pool, token_hash: &str, staff_id: &str, expires_at: &str) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO api_tokens (token_hash, staff_id, created_at, revoked, expires_at) VALUES ($1, $2, $3, 0, $4)")
                     .bind(token_hash)
                     .bind(staff_id)
                     .bind(jiff::Timestamp::now().to_string())
+                    .bind(expires_at)
                     .execute(pool)
                     .await?;
                 Ok(())
+            }
+
+            pub(super) async fn revoke_all(pool: &$pool, staff_id: &str) -> Result<u64, StoreError> {
+                let tokens = sqlx::query("UPDATE api_tokens SET revoked = 1 WHERE staff_id = $1 AND revoked = 0").bind(staff_id).execute(pool).await?;
+                let sessions = sqlx::query("DELETE FROM sessions WHERE staff_id = $1").bind(staff_id).execute(pool).await?;
+                Ok(tokens.rows_affected() + sessions.rows_affected())
+            }
+
+            pub(super) async fn set_disabled(pool: &$pool, staff_id: &str, disabled: bool) -> Result<bool, StoreError> {
+                let done = sqlx::query("UPDATE staff SET disabled = $2 WHERE id = $1").bind(staff_id).bind(i32::from(disabled)).execute(pool).await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            pub(super) async fn set_password(pool: &$pool, staff_id: &str, password_hash: &str) -> Result<bool, StoreError> {
+                let done = sqlx::query("UPDATE staff SET password_hash = $2 WHERE id = $1").bind(staff_id).bind(password_hash).execute(pool).await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            pub(super) async fn purge(pool: &$pool, now: &str) -> Result<u64, StoreError> {
+                let tokens = sqlx::query("DELETE FROM api_tokens WHERE revoked = 1 OR expires_at <= $1").bind(now).execute(pool).await?;
+                let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(pool).await?;
+                Ok(tokens.rows_affected() + sessions.rows_affected())
             }
 
             pub(super) async fn revoke_token(pool: &$pool, token_hash: &str) -> Result<bool, StoreError> {
@@ -86,16 +109,17 @@ macro_rules! staff_functions {
                 ))
             }
 
-            pub(super) async fn by_token(pool: &$pool, token_hash: &str) -> Result<Option<Staff>, StoreError> {
-                let row = sqlx::query("SELECT s.id, s.name, s.role, s.jurisdiction, s.password_hash FROM api_tokens t JOIN staff s ON s.id = t.staff_id WHERE t.token_hash = $1 AND t.revoked = 0")
+            pub(super) async fn by_token(pool: &$pool, token_hash: &str, now: &str) -> Result<Option<Staff>, StoreError> {
+                let row = sqlx::query("SELECT s.id, s.name, s.role, s.jurisdiction, s.password_hash FROM api_tokens t JOIN staff s ON s.id = t.staff_id WHERE t.token_hash = $1 AND t.revoked = 0 AND t.expires_at > $2 AND s.disabled = 0")
                     .bind(token_hash)
+                    .bind(now)
                     .fetch_optional(pool)
                     .await?;
                 row.map(|r| staff_of(&r).map(|(s, _)| s)).transpose()
             }
 
             pub(super) async fn by_id(pool: &$pool, id: &str) -> Result<Option<(Staff, String)>, StoreError> {
-                let row = sqlx::query("SELECT id, name, role, jurisdiction, password_hash FROM staff WHERE id = $1").bind(id).fetch_optional(pool).await?;
+                let row = sqlx::query("SELECT id, name, role, jurisdiction, password_hash FROM staff WHERE id = $1 AND disabled = 0").bind(id).fetch_optional(pool).await?;
                 row.map(|r| staff_of(&r)).transpose()
             }
 
@@ -116,7 +140,7 @@ macro_rules! staff_functions {
             }
 
             pub(super) async fn session(pool: &$pool, session_hash: &str, now: &str) -> Result<Option<(Staff, String)>, StoreError> {
-                let row = sqlx::query("SELECT s.id, s.name, s.role, s.jurisdiction, x.csrf AS password_hash FROM sessions x JOIN staff s ON s.id = x.staff_id WHERE x.session_hash = $1 AND x.expires_at > $2")
+                let row = sqlx::query("SELECT s.id, s.name, s.role, s.jurisdiction, x.csrf AS password_hash FROM sessions x JOIN staff s ON s.id = x.staff_id WHERE x.session_hash = $1 AND x.expires_at > $2 AND s.disabled = 0")
                     .bind(session_hash)
                     .bind(now)
                     .fetch_optional(pool)
@@ -169,20 +193,63 @@ impl Store {
         on_backend!(self, create(staff, password_hash))
     }
 
-    /// Stores a token by its hash; the token itself is never stored.
-    pub async fn add_token(&self, token_hash: &str, staff_id: &str) -> Result<(), StoreError> {
-        on_backend!(self, add_token(token_hash, staff_id))
+    /// Stores a token by its hash, valid until `expires_at`; the token itself is
+    /// never stored.
+    pub async fn add_token(
+        &self,
+        token_hash: &str,
+        staff_id: &str,
+        expires_at: jiff::Timestamp,
+    ) -> Result<(), StoreError> {
+        let expires = expires_at.to_string();
+        on_backend!(self, add_token(token_hash, staff_id, &expires))
+    }
+
+    /// Ends every token and session of a staff member; how many were live.
+    pub async fn revoke_staff(&self, staff_id: &str) -> Result<u64, StoreError> {
+        on_backend!(self, revoke_all(staff_id))
+    }
+
+    /// Disables (or enables again) an account; a disabled one cannot sign in and its
+    /// tokens and sessions stop working. Whether the staff member exists.
+    pub async fn set_staff_disabled(
+        &self,
+        staff_id: &str,
+        disabled: bool,
+    ) -> Result<bool, StoreError> {
+        on_backend!(self, set_disabled(staff_id, disabled))
+    }
+
+    /// Replaces a password hash. Whether the staff member exists.
+    pub async fn set_password(
+        &self,
+        staff_id: &str,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
+        on_backend!(self, set_password(staff_id, password_hash))
+    }
+
+    /// Deletes revoked and expired tokens and expired sessions; how many.
+    pub async fn purge_expired(&self, now: jiff::Timestamp) -> Result<u64, StoreError> {
+        let now = now.to_string();
+        on_backend!(self, purge(&now))
     }
 
     pub async fn revoke_token(&self, token_hash: &str) -> Result<bool, StoreError> {
         on_backend!(self, revoke_token(token_hash))
     }
 
-    pub async fn staff_by_token(&self, token_hash: &str) -> Result<Option<Staff>, StoreError> {
-        on_backend!(self, by_token(token_hash))
+    /// The enabled staff member whose live (unrevoked, unexpired) token this is.
+    pub async fn staff_by_token(
+        &self,
+        token_hash: &str,
+        now: jiff::Timestamp,
+    ) -> Result<Option<Staff>, StoreError> {
+        let now = now.to_string();
+        on_backend!(self, by_token(token_hash, &now))
     }
 
-    /// A staff member and their password hash.
+    /// An enabled staff member and their password hash.
     pub async fn staff_by_id(&self, id: &str) -> Result<Option<(Staff, String)>, StoreError> {
         on_backend!(self, by_id(id))
     }

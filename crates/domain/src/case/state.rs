@@ -39,6 +39,21 @@ pub enum CaseState {
 }
 
 impl CaseState {
+    /// Every state, in lifecycle order.
+    pub const ALL: [CaseState; 11] = [
+        CaseState::Submitted,
+        CaseState::AwaitingSupplement,
+        CaseState::Accepted,
+        CaseState::InReview,
+        CaseState::Suspended,
+        CaseState::Decided,
+        CaseState::Completed,
+        CaseState::Refused,
+        CaseState::Withdrawn,
+        CaseState::Terminated,
+        CaseState::Revoked,
+    ];
+
     pub fn is_terminal(self) -> bool {
         matches!(
             self,

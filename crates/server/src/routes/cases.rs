@@ -19,10 +19,11 @@ use yichuang_store::{CaseFilter, IdentityRead};
 
 use super::Ctx;
 use super::public::parse_region;
-use crate::auth::{SignedIn, hash_token, new_secret, verify_password};
+use crate::auth::{SignedIn, bearer, hash_token, issue_token, sign_in};
 use crate::bodies::{
     CaseAnswer, CaseDetail, CaseList, EventView, IdentityReadList, ListedCase, NewSession,
 };
+use crate::client::Client;
 use crate::documents;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -393,40 +394,36 @@ pub struct LoginInput {
 }
 
 /// Exchanges a staff id and password for a new bearer token (stored hashed).
-#[utoipa::path(post, path = "/api/v1/sessions", tag = "staff", request_body = LoginInput, responses((status = 201, description = "A new bearer token", body = NewSession), (status = 401, description = "Wrong id or password", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid input", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/sessions", tag = "staff", request_body = LoginInput, responses((status = 201, description = "A new bearer token", body = NewSession), (status = 401, description = "Wrong id or password", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid input", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 429, description = "Too many attempts for this account or from this client (see Retry-After)", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 503, description = "Too many sign-ins being checked at once (see Retry-After)", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
+    Client(client): Client,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let input: LoginInput = json_body(&ctx, &body)?;
-    let wrong = || {
-        ctx.error(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "bad-credentials",
-            "账号或密码错误",
-            "Wrong staff id or password",
-            "check the staff id and password",
-        ))
-    };
-    let (staff, hash) = state
-        .store
-        .staff_by_id(&input.staff_id)
+    let staff = sign_in(&state, client, &input.staff_id, input.password)
         .await
-        .map_err(|_| ctx.error(ApiError::internal()))?
-        .ok_or_else(wrong)?;
-    let password = input.password;
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
-    if !ok {
-        return Err(wrong());
-    }
-    let token = new_secret();
-    state
-        .store
-        .add_token(&hash_token(&token), &staff.id)
+        .map_err(|refused| ctx.error(refused.into_api_error()))?;
+    let token = issue_token(&state.store, &staff.id, state.protection.config.token_days)
         .await
         .map_err(|_| ctx.error(ApiError::internal()))?;
     Ok((StatusCode::CREATED, Json(NewSession { token, staff })).into_response())
+}
+
+/// Ends the bearer token the request carries (API sign-out).
+#[utoipa::path(delete, path = "/api/v1/sessions", tag = "staff", security(("bearer" = [])), responses((status = 204, description = "The token no longer works"), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub async fn logout(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    SignedIn(_signed_in): SignedIn,
+    headers: axum::http::HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let token = bearer(&headers).ok_or_else(|| ctx.error(ApiError::unauthorized()))?;
+    state
+        .store
+        .revoke_token(&hash_token(token))
+        .await
+        .map_err(|_| ctx.error(ApiError::internal()))?;
+    Ok(StatusCode::NO_CONTENT)
 }

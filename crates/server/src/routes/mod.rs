@@ -39,14 +39,9 @@ impl Ctx {
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Ctx, Self::Rejection> {
-        let request_id = parts
-            .extensions
-            .get::<RequestId>()
-            .map(|r| r.0.clone())
-            .unwrap_or_default();
         Ok(Ctx {
             lang: Lang::from_headers(&parts.headers),
-            request_id,
+            request_id: request_id_of(parts),
         })
     }
 }
@@ -108,14 +103,31 @@ async fn fallback(ctx: Ctx) -> ApiError {
     ))
 }
 
-pub fn router(state: AppState) -> Router {
+/// Public routes answer anyone: each client gets a budget of requests a minute.
+async fn limit_public(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let client = crate::client::client_key(&parts, &state.protection.config.trusted_proxies);
+    if let Err(retry) = state.protection.public(client) {
+        tracing::info!(%client, "public route rate limited");
+        let lang = Lang::from_headers(&parts.headers);
+        return ApiError::too_many("too many requests from this address", retry)
+            .with(lang, &request_id_of(&parts))
+            .into_response();
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
+fn request_id_of(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default()
+}
+
+/// The routes anyone may call: catalog lookups and a case's progress.
+fn public_routes(state: &AppState) -> Router<AppState> {
     Router::new()
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
-        .route("/staff/login", get(pages::login_page).post(pages::login))
-        .route("/staff/logout", post(pages::logout))
-        .route("/staff", get(pages::home))
         .route("/api/v1/items", get(public::items))
         .route("/api/v1/regions/{region}/guides/{item}", get(public::guide))
         .route("/api/v1/regions/{region}/search", get(public::search))
@@ -126,7 +138,19 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/regions/{region}/halls", get(public::halls))
         .route("/api/v1/coverage", get(public::coverage))
         .route("/api/v1/progress/{case_id}", get(public::progress))
-        .route("/api/v1/sessions", post(cases::login))
+        .route_layer(middleware::from_fn_with_state(state.clone(), limit_public))
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::guarded_metrics))
+        .route("/staff/login", get(pages::login_page).post(pages::login))
+        .route("/staff/logout", post(pages::logout))
+        .route("/staff", get(pages::home))
+        .merge(public_routes(&state))
+        .route("/api/v1/sessions", post(cases::login).delete(cases::logout))
         .route("/api/v1/cases", post(cases::submit).get(cases::list))
         .route("/api/v1/cases/{case_id}", get(cases::one))
         .route("/api/v1/cases/{case_id}/commands", post(cases::command))
@@ -143,5 +167,13 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(crate::headers::layer())
+        .with_state(state)
+}
+
+/// The metrics listener's one route.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(ops::metrics))
         .with_state(state)
 }

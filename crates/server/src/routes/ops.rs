@@ -1,9 +1,12 @@
 //! Health, readiness and metrics.
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 
+use super::Ctx;
+use crate::auth::hash_token;
+use crate::error::ApiError;
 use crate::state::AppState;
 
 #[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "Alive", body = String, content_type = "text/plain")))]
@@ -23,7 +26,27 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
+/// `/metrics` on the main listener: only with the operator's metrics token. Without
+/// one configured it is not served here (use `--metrics-addr`).
+#[utoipa::path(get, path = "/metrics", tag = "operations", security(("bearer" = [])), responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"), (status = 401, description = "No or wrong metrics token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No metrics token configured: metrics are served on the metrics address only", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub async fn guarded_metrics(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let Some(expected) = &state.protection.config.metrics_token else {
+        return Err(ctx.error(ApiError::not_found(
+            "metrics are served on the metrics address (serve --metrics-addr) or with a metrics token",
+        )));
+    };
+    let given = crate::auth::bearer(&headers).unwrap_or("");
+    // Compared as hashes, so the time taken says nothing about how much matched.
+    if hash_token(given) != hash_token(expected) {
+        return Err(ctx.error(ApiError::unauthorized()));
+    }
+    Ok(metrics(State(state)).await.into_response())
+}
+
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let warnings = state
         .store

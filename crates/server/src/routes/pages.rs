@@ -11,8 +11,10 @@ use serde::Deserialize;
 use yichuang_domain::case::{Staff, WarningLevel, role_name};
 use yichuang_store::CaseFilter;
 
-use crate::auth::{hash_token, new_secret, verify_password};
+use crate::auth::{SignInRefused, hash_token, new_secret, sign_in};
+use crate::client::Client;
 use crate::documents::escape;
+use crate::protection::RetryAfter;
 use crate::state::AppState;
 
 const SESSION: &str = "yc_session";
@@ -87,8 +89,16 @@ fn refused(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
+fn with_retry_after(mut response: Response, retry: RetryAfter) -> Response {
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry.seconds()));
+    response
+}
+
 pub async fn login(
     State(state): State<AppState>,
+    Client(client): Client,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
@@ -98,16 +108,33 @@ pub async fn login(
             "表单已过期或来源不明（CSRF），请重新登录。",
         );
     }
-    let Ok(Some((staff, hash))) = state.store.staff_by_id(&form.staff_id).await else {
-        return refused(StatusCode::UNAUTHORIZED, "工号或密码错误。");
+    let staff = match sign_in(&state, client, &form.staff_id, form.password).await {
+        Ok(staff) => staff,
+        Err(SignInRefused::WrongCredentials) => {
+            return refused(StatusCode::UNAUTHORIZED, "工号或密码错误。");
+        }
+        Err(SignInRefused::Throttled(retry)) => {
+            return with_retry_after(
+                refused(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "登录尝试过于频繁，请稍后再试。",
+                ),
+                retry,
+            );
+        }
+        Err(SignInRefused::Busy(retry)) => {
+            return with_retry_after(
+                refused(StatusCode::SERVICE_UNAVAILABLE, "系统繁忙，请稍后再试。"),
+                retry,
+            );
+        }
+        Err(SignInRefused::Internal) => {
+            return refused(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "暂时无法登录，请稍后再试。",
+            );
+        }
     };
-    let password = form.password;
-    if !tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false)
-    {
-        return refused(StatusCode::UNAUTHORIZED, "工号或密码错误。");
-    }
     let session = new_secret();
     let csrf = new_secret();
     let expires = Timestamp::now()

@@ -1,12 +1,11 @@
 //! The public side: guides, search, deviations, and a case's progress. No login.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -32,16 +31,30 @@ pub(crate) fn parse_region(ctx: &Ctx, text: &str) -> Result<RegionCode, ApiError
     RegionCode::parse(text).map_err(|e| ctx.error(ApiError::bad_input("region", e.to_string())))
 }
 
+/// How far from today a public lookup may ask: every answer for a new day is built
+/// and cached, so an unbounded date would let one client fill memory.
+const DATE_WINDOW_DAYS: i32 = 366;
+
 fn parse_day(ctx: &Ctx, state: &AppState, text: Option<&str>) -> Result<Date, ApiError> {
-    match text {
-        None => Ok(state.engine.today()),
-        Some(t) => t.parse().map_err(|_| {
-            ctx.error(ApiError::bad_input(
-                "date",
-                format!("{t:?} is not a date (YYYY-MM-DD)"),
-            ))
-        }),
+    let today = state.engine.today();
+    let Some(t) = text else {
+        return Ok(today);
+    };
+    let day: Date = t.parse().map_err(|_| {
+        ctx.error(ApiError::bad_input(
+            "date",
+            format!("{t:?} is not a date (YYYY-MM-DD)"),
+        ))
+    })?;
+    let earliest = today.saturating_sub(jiff::Span::new().days(DATE_WINDOW_DAYS));
+    let latest = today.saturating_add(jiff::Span::new().days(DATE_WINDOW_DAYS));
+    if day < earliest || day > latest {
+        return Err(ctx.error(ApiError::bad_input(
+            "date",
+            format!("{day} is outside {earliest} to {latest} (a year either side of today)"),
+        )));
     }
+    Ok(day)
 }
 
 #[utoipa::path(get, path = "/api/v1/items", tag = "catalog", params(("date" = Option<String>, Query, description = "YYYY-MM-DD, default today")), responses((status = 200, description = "Items in force", body = ItemList), (status = 422, description = "Bad date", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
@@ -81,7 +94,7 @@ pub async fn guide(
         .guide_cache
         .lock()
         .ok()
-        .and_then(|cache| cache.get(&key).cloned());
+        .and_then(|mut cache| cache.get(&key).cloned());
     let body = match cached {
         Some(body) => body,
         None => {
@@ -98,15 +111,19 @@ pub async fn guide(
                 serde_json::to_vec(&body).map_err(|_| ctx.error(ApiError::internal()))?,
             );
             if let Ok(mut cache) = state.guide_cache.lock() {
-                if cache.len() > 50_000 {
-                    cache.clear();
-                }
-                cache.insert(key, body.clone());
+                cache.put(key, body.clone());
             }
             body
         }
     };
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,7 +155,7 @@ pub async fn search(
         let cached = indexes
             .lock()
             .ok()
-            .and_then(|m| m.get(&(region, day)).cloned());
+            .and_then(|mut m| m.get(&(region, day)).cloned());
         let index = match cached {
             Some(index) => index,
             None => {
@@ -148,10 +165,7 @@ pub async fn search(
                     &catalog.synonyms,
                 )?);
                 if let Ok(mut map) = indexes.lock() {
-                    if map.len() > 1_000 {
-                        map.clear();
-                    }
-                    map.insert((region, day), index.clone());
+                    map.put((region, day), index.clone());
                 }
                 index
             }
@@ -218,24 +232,25 @@ pub struct ProgressQuery {
 }
 
 /// A case's progress by its number and the last four characters of the applicant's
-/// identity number; rate limited per client, and a wrong pair looks like no case.
+/// identity number; rate limited per client (like every public route), a wrong pair
+/// looks like no case, and a case takes only a few wrong answers a day before its
+/// lookup locks for a while (rotating addresses must not find the last four).
 #[utoipa::path(get, path = "/api/v1/progress/{case_id}", tag = "public", params(("case_id" = String, Path), ("last4" = String, Query, description = "Last four characters of the applicant's identity number")), responses((status = 200, description = "State, deadline and steps", body = Progress), (status = 404, description = "No such case and last four", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 429, description = "Too many lookups", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn progress(
     State(state): State<AppState>,
     ctx: Ctx,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(case_id): Path<String>,
     Query(q): Query<ProgressQuery>,
-) -> Result<Json<Progress>, ApiError> {
-    if !state.progress_limiter.allow(&peer.ip().to_string()) {
-        return Err(ctx.error(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate-limited",
-            "查询过于频繁，请稍后再试",
-            "Too many lookups; try again later",
-            "at most 10 lookups a minute",
-        )));
-    }
+) -> Result<Response, ApiError> {
+    state
+        .protection
+        .progress_locked(&case_id)
+        .map_err(|retry| {
+            ctx.error(ApiError::too_many(
+                "this case's lookup is locked after too many wrong answers",
+                retry,
+            ))
+        })?;
     let last4 = q.last4.unwrap_or_default().to_ascii_uppercase();
     let not_found = || {
         ctx.error(ApiError::not_found(
@@ -246,12 +261,15 @@ pub async fn progress(
         .engine
         .case(&case_id)
         .await
-        .map_err(|e| ctx.error(e))?
-        .ok_or_else(not_found)?;
+        .map_err(|e| ctx.error(e))?;
+    let Some(case) = case else {
+        return Err(not_found());
+    };
     let id = match &case.applicant {
         Applicant::Person(id) | Applicant::Employer(id) => id,
     };
     if last4.len() != 4 || !id.ends_with(&last4) {
+        state.protection.progress_wrong(&case_id);
         return Err(not_found());
     }
     let events = state
@@ -268,13 +286,14 @@ pub async fn progress(
         })
         .collect();
     let deadline = case.driving_clock().map(|c| c.deadline);
-    Ok(Json(Progress {
+    let body = Json(Progress {
         item: case.guide.guide.name.clone(),
         case: case.id,
         state: case.state,
         deadline,
         steps,
-    }))
+    });
+    Ok(([(header::CACHE_CONTROL, "no-store")], body).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/regions/{region}/halls", tag = "catalog", params(("region" = String, Path)),

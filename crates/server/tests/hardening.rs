@@ -1,0 +1,412 @@
+//! The server facing the public: limits, timeouts, headers and token lifetimes, each
+//! tried the way an attacker or a careless client would.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod app;
+mod contract;
+
+use std::time::Duration;
+
+use app::{spawn_app_with, test_protection};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use yichuang_server::{ListenOptions, ProtectionConfig};
+
+const GUIDE: &str = "/api/v1/regions/330211/guides/unemployment-benefit-claim";
+
+fn retry_after(response: &reqwest::Response) -> u64 {
+    response
+        .headers()
+        .get("retry-after")
+        .expect("a Retry-After header")
+        .to_str()
+        .unwrap()
+        .parse()
+        .expect("whole seconds")
+}
+
+async fn login(app: &app::App, staff: &str, password: &str) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/v1/sessions", app.base))
+        .json(&json!({ "staff_id": staff, "password": password }))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn public_routes_have_a_budget_per_client_with_retry_after() {
+    let protection = ProtectionConfig {
+        public_per_minute: 8,
+        ..test_protection()
+    };
+    let app = spawn_app_with(None, protection, ListenOptions::default()).await;
+    let mut refused = None;
+    for _ in 0..4 {
+        let response = app
+            .client
+            .get(format!("{}{GUIDE}", app.base))
+            .send()
+            .await
+            .unwrap();
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            refused = Some(response);
+            break;
+        }
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let refused = refused.expect("the burst of 2 is spent within 4 requests");
+    assert!(retry_after(&refused) >= 1);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(
+        body["type"],
+        "https://yichuang.invalid/problems/rate-limited"
+    );
+    // Staff routes are not the public budget: a signed-in list still answers.
+    let (status, _) = app.get("/api/v1/cases", Some("clerk-zh")).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+    let untrusted = ProtectionConfig {
+        public_per_minute: 4,
+        ..test_protection()
+    };
+    let app = spawn_app_with(None, untrusted, ListenOptions::default()).await;
+    let mut statuses = Vec::new();
+    for n in 0..4 {
+        let response = app
+            .client
+            .get(format!("{}{GUIDE}", app.base))
+            .header("x-forwarded-for", format!("198.51.100.{n}"))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status());
+    }
+    assert!(
+        statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
+        "a forged header must not buy a new budget: {statuses:?}"
+    );
+
+    let trusted = ProtectionConfig {
+        public_per_minute: 4,
+        trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
+        ..test_protection()
+    };
+    let app = spawn_app_with(None, trusted, ListenOptions::default()).await;
+    for n in 0..6 {
+        let response = app
+            .client
+            .get(format!("{}{GUIDE}", app.base))
+            .header("x-forwarded-for", format!("198.51.100.{n}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "client {n} has its own budget"
+        );
+    }
+    // IPv6 clients of one /64 share a budget.
+    let mut statuses = Vec::new();
+    for n in 0..4 {
+        let response = app
+            .client
+            .get(format!("{}{GUIDE}", app.base))
+            .header("x-forwarded-for", format!("2001:db8:5:6::{n:x}"))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status());
+    }
+    assert!(
+        statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn sign_in_is_throttled_per_account_and_unknown_ids_answer_alike() {
+    let protection = ProtectionConfig {
+        logins_per_account_hour: 3,
+        ..test_protection()
+    };
+    let app = spawn_app_with(None, protection, ListenOptions::default()).await;
+    for _ in 0..3 {
+        assert_eq!(
+            login(&app, "clerk-zh", "wrong").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // The budget is spent: even the right password waits.
+    let refused = login(&app, "clerk-zh", "pw-clerk-zh").await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(retry_after(&refused) >= 60);
+    // Another account is not affected, and an unknown id answers as a wrong password.
+    assert_eq!(
+        login(&app, "reviewer-zh", "pw-reviewer-zh").await.status(),
+        StatusCode::CREATED
+    );
+    let unknown = login(&app, "nobody", "pw").await;
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = unknown.json().await.unwrap();
+    assert_eq!(
+        body["type"],
+        "https://yichuang.invalid/problems/bad-credentials"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_wrong_sign_ins_is_bounded_and_every_refusal_says_when_to_return() {
+    let protection = ProtectionConfig {
+        password_checks: 1,
+        logins_per_client_hour: 10_000,
+        logins_per_account_hour: 10_000,
+        ..test_protection()
+    };
+    let app = spawn_app_with(None, protection, ListenOptions::default()).await;
+    let attempts: Vec<_> = (0..160)
+        .map(|n| {
+            let client = app.client.clone();
+            let url = format!("{}/api/v1/sessions", app.base);
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .json(&json!({ "staff_id": format!("guess-{n}"), "password": "x" }))
+                    .send()
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut busy = 0;
+    for attempt in attempts {
+        let response = attempt.await.unwrap();
+        match response.status() {
+            StatusCode::UNAUTHORIZED => {}
+            StatusCode::SERVICE_UNAVAILABLE => {
+                busy += 1;
+                assert!(retry_after(&response) >= 1);
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    // One check at a time, each tens of milliseconds, and a wait of two seconds at most:
+    // 160 at once cannot all be served.
+    assert!(busy > 0, "the bound on password checks never refused");
+    let (status, _) = app.get(GUIDE, None).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn slow_headers_are_dropped_and_connections_are_capped() {
+    let options = ListenOptions {
+        header_timeout: Duration::from_secs(1),
+        max_connections: 3,
+        ..ListenOptions::default()
+    };
+    let app = spawn_app_with(None, test_protection(), options).await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    // Half a request, then silence: the server closes the connection.
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut buf = [0u8; 256];
+    let closed = tokio::time::timeout(Duration::from_secs(5), slow.read(&mut buf)).await;
+    assert!(
+        matches!(closed, Ok(Ok(_)) | Ok(Err(_))),
+        "the half-sent request was still open after 5 s"
+    );
+    drop(slow);
+    // Three idle connections fill the server; a fourth is closed at once.
+    let mut idle = Vec::new();
+    for _ in 0..3 {
+        idle.push(tokio::net::TcpStream::connect(&addr).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut extra = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let _ = extra
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await;
+    let read = tokio::time::timeout(Duration::from_secs(2), extra.read(&mut buf))
+        .await
+        .expect("the refused connection is closed, not left hanging");
+    assert!(matches!(read, Ok(0) | Err(_)), "no answer past the cap");
+    // When the idle ones go, the server answers again.
+    drop(idle);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (status, _) = app.get(GUIDE, None).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn lookups_by_date_stay_within_a_year_of_today() {
+    let app = spawn_app_with(None, test_protection(), ListenOptions::default()).await;
+    for path in [
+        "/api/v1/regions/330211/search?q=%E5%A4%B1%E4%B8%9A&date=2031-01-01",
+        "/api/v1/regions/330211/guides/unemployment-benefit-claim?date=1990-01-01",
+        "/api/v1/items?date=2099-12-31",
+    ] {
+        let (status, body) = app.get(path, None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {body}");
+        assert_eq!(body["errors"][0]["field"], "date", "{body}");
+    }
+    let (status, _) = app
+        .get(
+            "/api/v1/regions/330211/search?q=%E5%A4%B1%E4%B8%9A&date=2026-06-01",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_cases_progress_lookup_locks_after_a_few_wrong_answers() {
+    let app = spawn_app_with(None, test_protection(), ListenOptions::default()).await;
+    let (status, body) = app
+        .submit(
+            "clerk-zh",
+            "unemployment-benefit-claim",
+            "330211",
+            "330211",
+            &["id-card", "termination-proof"],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let case = body["case_id"].as_str().unwrap().to_owned();
+    let path = |last4: &str| format!("/api/v1/progress/{case}?last4={last4}");
+    let (status, _) = app.get(&path("002X"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    // Guesses from ever new addresses would each get a fresh client budget: the case
+    // itself keeps count.
+    let mut statuses = Vec::new();
+    for guess in 0..7 {
+        statuses.push(app.get(&path(&format!("{guess:04}")), None).await.0);
+    }
+    assert_eq!(statuses[..5], [StatusCode::NOT_FOUND; 5]);
+    assert_eq!(statuses[6], StatusCode::TOO_MANY_REQUESTS);
+    let locked = app
+        .client
+        .get(format!("{}{}", app.base, path("002X")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        locked.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right answer waits"
+    );
+    assert!(retry_after(&locked) > 60);
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_personal_ones_are_not_stored() {
+    let app = spawn_app_with(None, test_protection(), ListenOptions::default()).await;
+    for path in ["/staff/login", "/api/v1/cases", GUIDE, "/no/such/route"] {
+        let response = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .bearer_auth("token-clerk-zh")
+            .send()
+            .await
+            .unwrap();
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        let cache = headers["cache-control"].to_str().unwrap();
+        if path == GUIDE {
+            assert!(cache.starts_with("public"), "{path}: {cache}");
+        } else {
+            assert_eq!(cache, "no-store", "{path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn tokens_expire_end_on_logout_and_die_with_a_disabled_account() {
+    let app = spawn_app_with(None, test_protection(), ListenOptions::default()).await;
+    let past = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1);
+    app.store
+        .add_token(&yichuang_server::hash_token("stale"), "clerk-zh", past)
+        .await
+        .unwrap();
+    let stale = app
+        .client
+        .get(format!("{}/api/v1/cases", app.base))
+        .bearer_auth("stale")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), StatusCode::UNAUTHORIZED);
+
+    let signed_in = login(&app, "reviewer-zh", "pw-reviewer-zh").await;
+    assert_eq!(signed_in.status(), StatusCode::CREATED);
+    let token = signed_in.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let list = |token: String| {
+        let request = app
+            .client
+            .get(format!("{}/api/v1/cases", app.base))
+            .bearer_auth(token);
+        async move { request.send().await.unwrap().status() }
+    };
+    assert_eq!(list(token.clone()).await, StatusCode::OK);
+    let out = app
+        .client
+        .delete(format!("{}/api/v1/sessions", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    assert_eq!(list(token).await, StatusCode::UNAUTHORIZED);
+
+    assert!(
+        app.store
+            .set_staff_disabled("clerk-zh", true)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        list("token-clerk-zh".to_owned()).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        login(&app, "clerk-zh", "pw-clerk-zh").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // Purging removes what can no longer be used.
+    assert!(
+        app.store
+            .purge_expired(jiff::Timestamp::now())
+            .await
+            .unwrap()
+            >= 2
+    );
+}
+
+#[tokio::test]
+async fn metrics_need_the_operators_token_or_their_own_address() {
+    let protection = ProtectionConfig {
+        metrics_token: None,
+        ..test_protection()
+    };
+    let app = spawn_app_with(None, protection, ListenOptions::default()).await;
+    let response = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
