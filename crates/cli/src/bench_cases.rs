@@ -89,7 +89,7 @@ async fn row_sizes(store: &Store, request_id: &str) -> anyhow::Result<(usize, us
     let response = store
         .find_request(request_id)
         .await?
-        .map(|r| r.to_string().len())
+        .map(|r| r.response.to_string().len())
         .unwrap_or(0);
     Ok((case, event, response))
 }

@@ -16,6 +16,12 @@ pub enum EngineError {
     NoSuchCase { id: String },
     #[error("a request id is required, so that a retry is never applied twice")]
     MissingRequestId,
+    #[error("the request id is {length} characters long; at most {max} are kept")]
+    RequestIdTooLong { length: usize, max: usize },
+    /// The id was used before by someone else, or for a different request: a retry
+    /// must repeat the first request exactly (IETF Idempotency-Key draft, 422).
+    #[error("request id {request_id:?} was already used for a different request; send a new id")]
+    RequestIdReused { request_id: String },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("the engine has stopped")]

@@ -109,6 +109,19 @@ fn shard_of(case_id: &str, shards: usize) -> usize {
     (hasher.finish() % shards.max(1) as u64) as usize
 }
 
+/// The longest request id kept: ids go into the permanent trail.
+pub const MAX_REQUEST_ID: usize = 128;
+
+/// 128 bits of SHA-256 over the canonical JSON of the request (commands name their
+/// case, submissions their actor): enough to tell a retry from a different request.
+fn fingerprint(request: &Request) -> Result<String, EngineError> {
+    use sha2::{Digest, Sha256};
+    let canonical = serde_json::to_vec(request)
+        .map_err(|e| EngineError::Store(yichuang_store::StoreError::Corrupt(e.to_string())))?;
+    let digest = Sha256::digest(&canonical);
+    Ok(digest[..16].iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// The civil date in China (UTC+8 all year) of an instant.
 pub fn china_date(at: Timestamp) -> Date {
     at.to_zoned(TimeZone::fixed(offset(8))).date()
@@ -116,6 +129,11 @@ pub fn china_date(at: Timestamp) -> Date {
 
 struct Job {
     request_id: String,
+    /// Who sent it: the staff id, or the trusted actor's id. A stored answer is
+    /// replayed only to the same caller with the same fingerprint.
+    caller: String,
+    /// A hash of the canonical request (its case included).
+    fingerprint: String,
     /// The case the job is about: assigned here for a submission, so that every later
     /// command on the case goes to the same writer.
     case_id: String,
@@ -231,15 +249,30 @@ impl Engine {
         if request_id.trim().is_empty() {
             return Err(EngineError::MissingRequestId);
         }
+        let length = request_id.chars().count();
+        if length > MAX_REQUEST_ID {
+            return Err(EngineError::RequestIdTooLong {
+                length,
+                max: MAX_REQUEST_ID,
+            });
+        }
         let case_id = match &request {
             Request::Submit { .. } => uuid::Uuid::now_v7().to_string(),
             Request::Command { case_id, .. } => case_id.clone(),
         };
+        let caller = match (&staff, &request) {
+            (Some(staff), _) => staff.id.clone(),
+            (None, Request::Submit { actor, .. }) => actor.id.clone(),
+            (None, Request::Command { command, .. }) => command.actor.id.clone(),
+        };
+        let fingerprint = fingerprint(&request)?;
         let shard = shard_of(&case_id, self.writers.len());
         let (reply, answer) = oneshot::channel();
         self.writers[shard]
             .send(Job {
                 request_id: request_id.to_owned(),
+                caller,
+                fingerprint,
                 case_id,
                 staff,
                 request,

@@ -9,7 +9,9 @@ use yichuang_domain::Calendar;
 use yichuang_domain::RegionCode;
 use yichuang_domain::case::{self, Case, CaseEvent, Context};
 use yichuang_domain::catalog::Catalog;
-use yichuang_store::{CaseWrite, ClockColumns, EventRecord, PendingCommit, Store, StoreError};
+use yichuang_store::{
+    CaseWrite, ClockColumns, EventRecord, PendingCommit, RequestWrite, Store, StoreError,
+};
 
 use crate::{EngineConfig, EngineError, Job, Request, Response, china_date};
 
@@ -47,7 +49,27 @@ struct Working {
     /// The stored row's clock columns (None for a new case).
     stored_clock: Option<ClockColumns>,
     events: Vec<EventRecord>,
-    requests: Vec<(String, String)>,
+    requests: Vec<RequestWrite>,
+}
+
+/// An answer given in this batch, with whom it may be replayed to.
+struct Answered {
+    caller: String,
+    fingerprint: String,
+    response: Response,
+}
+
+impl Answered {
+    /// The answer again for an exact retry; for anything else, the id is spent.
+    fn replay_for(&self, job: &Job) -> Result<Response, EngineError> {
+        if self.caller == job.caller && self.fingerprint == job.fingerprint {
+            Ok(self.response.clone())
+        } else {
+            Err(EngineError::RequestIdReused {
+                request_id: job.request_id.clone(),
+            })
+        }
+    }
 }
 
 /// A batch whose commit is under way; its requests are answered when it is durable.
@@ -63,7 +85,7 @@ struct InFlight {
 struct Draft {
     working: HashMap<String, Working>,
     order: Vec<String>,
-    answered: HashMap<String, Response>,
+    answered: HashMap<String, Answered>,
     results: Vec<Result<Response, EngineError>>,
 }
 
@@ -212,9 +234,9 @@ impl Writer {
             // A retry of this request may have landed meanwhile through another writer
             // (it went to another shard as a new case): its answer is the answer.
             if answer.is_err()
-                && let Ok(Some(stored)) = self.stored_response(&job.request_id).await
+                && let Ok(Some(replayed)) = self.replay(&job).await
             {
-                answer = Ok(stored);
+                answer = replayed;
             }
             let _ = job.reply.send(answer);
         }
@@ -264,13 +286,13 @@ impl Writer {
         lookup: Lookup,
     ) -> Result<(), EngineError> {
         if let Some(previous) = draft.answered.get(&job.request_id) {
-            draft.results.push(Ok(previous.clone()));
+            draft.results.push(previous.replay_for(job));
             return Ok(());
         }
         if lookup == Lookup::First
-            && let Some(stored) = self.stored_response(&job.request_id).await?
+            && let Some(replayed) = self.replay(job).await?
         {
-            draft.results.push(Ok(stored));
+            draft.results.push(replayed);
             return Ok(());
         }
         let mut result = self
@@ -279,14 +301,19 @@ impl Writer {
         // A refused request may be a retry of one already applied: answer as before.
         if result.is_err()
             && lookup == Lookup::Optimistic
-            && let Some(stored) = self.stored_response(&job.request_id).await?
+            && let Some(replayed) = self.replay(job).await?
         {
-            result = Ok(stored);
+            result = replayed;
         }
         if let Ok(response) = &result {
-            draft
-                .answered
-                .insert(job.request_id.clone(), response.clone());
+            draft.answered.insert(
+                job.request_id.clone(),
+                Answered {
+                    caller: job.caller.clone(),
+                    fingerprint: job.fingerprint.clone(),
+                    response: response.clone(),
+                },
+            );
         }
         draft.results.push(result);
         Ok(())
@@ -351,13 +378,24 @@ impl Writer {
         Ok(snapshot)
     }
 
-    async fn stored_response(&self, request_id: &str) -> Result<Option<Response>, EngineError> {
-        match self.store.find_request(request_id).await? {
-            None => Ok(None),
-            Some(stored) => serde_json::from_value(stored)
-                .map(Some)
-                .map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string()))),
+    /// The stored answer to an earlier request with this id: the answer again if the
+    /// same caller sent the same request, else the id is spent (`RequestIdReused`).
+    /// The outer error is a failed read, which fails the batch.
+    async fn replay(
+        &self,
+        job: &Job,
+    ) -> Result<Option<Result<Response, EngineError>>, EngineError> {
+        let Some(stored) = self.store.find_request(&job.request_id).await? else {
+            return Ok(None);
+        };
+        if stored.caller != job.caller || stored.fingerprint != job.fingerprint {
+            return Ok(Some(Err(EngineError::RequestIdReused {
+                request_id: job.request_id.clone(),
+            })));
         }
+        serde_json::from_value(stored.response)
+            .map(|response| Some(Ok(response)))
+            .map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string())))
     }
 
     async fn run_job(
@@ -446,7 +484,12 @@ impl Writer {
         w.events.push(record);
         let stored = serde_json::to_string(&response)
             .map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string())))?;
-        w.requests.push((job.request_id.clone(), stored));
+        w.requests.push(RequestWrite {
+            request_id: job.request_id.clone(),
+            caller: job.caller.clone(),
+            fingerprint: job.fingerprint.clone(),
+            response: stored,
+        });
         Ok(response)
     }
 }

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use jiff::civil::{Date, date};
 use jiff::tz::{TimeZone, offset};
 use yichuang_domain::case::{
-    Actor, ActorRole, Applicant, CaseError, CaseState, Command, CommandKind, Submission,
+    Actor, ActorRole, Applicant, CaseError, CaseState, Command, CommandKind, Staff, Submission,
     WarningLevel,
 };
 use yichuang_domain::catalog::{Channel, Role};
@@ -409,6 +409,145 @@ async fn a_retried_request_returns_the_first_answer(w: &World) {
         )
         .await;
     assert!(matches!(err, Err(EngineError::MissingRequestId)));
+}
+
+fn staff(id: &str, role: Role, region: &str) -> Staff {
+    Staff {
+        id: id.to_owned(),
+        name: id.to_owned(),
+        role,
+        jurisdiction: RegionCode::parse(region).unwrap(),
+    }
+}
+
+fn reused(result: &Result<Response, EngineError>) -> bool {
+    matches!(result, Err(EngineError::RequestIdReused { .. }))
+}
+
+/// A request id is the caller's own and names one request: replayed only for the same
+/// caller sending the same request; anything else is told the id is spent, and never
+/// gets someone else's answer.
+async fn a_request_id_answers_only_its_own_request(w: &World) {
+    let zhenhai = staff("clerk-zh", Role::Clerk, "330211");
+    let wuhou = staff("clerk-wh", Role::Clerk, "510107");
+    let id = format!("scoped-{}", uuid_like());
+    let mine = submission(
+        "social-security-card-issue",
+        ("330211", "330211"),
+        Channel::Window,
+        &["id-card"],
+    );
+    let first = w
+        .engine
+        .execute_as(&zhenhai, &id, mine.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        w.engine
+            .execute_as(&zhenhai, &id, mine.clone())
+            .await
+            .unwrap(),
+        first,
+        "an exact retry gets the first answer"
+    );
+    // Another clerk, another province, same id: refused, not handed 镇海's case.
+    let theirs = submission(
+        "social-security-card-issue",
+        ("510107", "510107"),
+        Channel::Window,
+        &["id-card"],
+    );
+    assert!(reused(&w.engine.execute_as(&wuhou, &id, theirs).await));
+    // The same clerk with a different request under the same id.
+    let changed = submission(
+        "social-security-card-issue",
+        ("330211", "330211"),
+        Channel::Online,
+        &["id-card"],
+    );
+    assert!(reused(&w.engine.execute_as(&zhenhai, &id, changed).await));
+    // A command under a used id to a case that does not exist.
+    let ghost = Request::Command {
+        case_id: "no-such-case".to_owned(),
+        command: Command {
+            expected_version: 1,
+            actor: clerk(),
+            kind: accept(),
+        },
+    };
+    assert!(reused(&w.engine.execute_as(&zhenhai, &id, ghost).await));
+    // Ids are kept in the permanent trail: at most 128 characters.
+    let long = "x".repeat(129);
+    assert!(matches!(
+        w.engine.execute_as(&zhenhai, &long, mine).await,
+        Err(EngineError::RequestIdTooLong { length: 129, .. })
+    ));
+    // Sixteen at once under one id, half refusing and half withdrawing: one of them
+    // lands; its twins get its answer, the others are told the id is spent.
+    let case = w
+        .submit(
+            "social-security-card-issue",
+            "330211",
+            "330211",
+            &["id-card"],
+        )
+        .await;
+    let shared = format!("race-{}", uuid_like());
+    let kinds = (0..16).map(|n| {
+        if n % 2 == 0 {
+            CommandKind::Refuse {
+                reason: "材料不全".to_owned(),
+            }
+        } else {
+            CommandKind::Withdraw {
+                reason: "申请人撤回".to_owned(),
+            }
+        }
+    });
+    let mut racing = tokio::task::JoinSet::new();
+    for kind in kinds {
+        let engine = w.engine.clone();
+        let (shared, case_id, clerk) = (shared.clone(), case.case_id.clone(), zhenhai.clone());
+        racing.spawn(async move {
+            let refusing = matches!(kind, CommandKind::Refuse { .. });
+            let command = Request::Command {
+                case_id,
+                command: Command {
+                    expected_version: 1,
+                    actor: self::clerk(),
+                    kind,
+                },
+            };
+            (refusing, engine.execute_as(&clerk, &shared, command).await)
+        });
+    }
+    let mut landed = Vec::new();
+    let mut spent = [0, 0];
+    while let Some(done) = racing.join_next().await {
+        let (refusing, result) = done.unwrap();
+        match result {
+            Ok(answer) => landed.push((refusing, answer)),
+            Err(EngineError::RequestIdReused { .. }) => spent[usize::from(refusing)] += 1,
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    let winner = landed[0].0;
+    assert!(
+        landed
+            .iter()
+            .all(|(kind, answer)| *kind == winner && *answer == landed[0].1)
+    );
+    assert_eq!(landed.len(), 8, "every twin of the winner gets its answer");
+    assert_eq!(
+        spent[usize::from(!winner)],
+        8,
+        "every other request is told the id is spent"
+    );
+    assert_eq!(
+        w.engine.events(&case.case_id).await.unwrap().len(),
+        2,
+        "one step landed"
+    );
 }
 
 async fn provisional_acceptance_and_its_lapse(w: &World) {
@@ -1068,6 +1207,7 @@ async fn suite(url: Option<String>) {
     commands_outside_their_state_or_role_are_refused(&w).await;
     two_clerks_at_once_get_a_conflict_not_a_lost_update(&w).await;
     a_retried_request_returns_the_first_answer(&w).await;
+    a_request_id_answers_only_its_own_request(&w).await;
     provisional_acceptance_and_its_lapse(&w).await;
     a_false_commitment_revokes_the_result(&w).await;
     suspension_stops_the_clock_and_extension_prolongs_it(&w).await;

@@ -133,7 +133,13 @@ proptest! {
             channel: Channel::Window,
             accepting_region: region,
             handling_region: region,
-            materials: materials.into_iter().filter(|m| guide.guide.materials.iter().any(|g| &g.id == m)).collect(),
+            // Each of the guide's materials at most once, as intake requires.
+            materials: {
+                let mut ms: Vec<String> = materials.into_iter().filter(|m| guide.guide.materials.iter().any(|g| &g.id == m)).collect();
+                ms.sort();
+                ms.dedup();
+                ms
+            },
         };
         let actor = Actor { id: "a".to_owned(), role: ActorRole::Staff(Role::Clerk) };
         let first = submit("case-1", submission, guide, actor, context(day)).unwrap();

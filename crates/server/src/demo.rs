@@ -8,7 +8,7 @@ use jiff::civil::{Date, date};
 use jiff::tz::{TimeZone, offset};
 use jiff::{Timestamp, ToSpan};
 use yichuang_domain::case::{Actor, ActorRole, Applicant, Command, CommandKind, Staff, Submission};
-use yichuang_domain::catalog::{Catalog, Channel, Role};
+use yichuang_domain::catalog::{Applicant as Serves, Catalog, Channel, Role};
 use yichuang_domain::{Calendar, RegionCode, ResidentId, Uscc};
 use yichuang_engine::{Engine, EngineConfig, EngineError, Request};
 use yichuang_store::{Hall, HallKind, HallWindow, Store, StoreError};
@@ -162,7 +162,7 @@ pub async fn seed_demo(
         clock: Arc::new(move || clock.lock().map(|t| *t).unwrap_or(Timestamp::UNIX_EPOCH)),
         ..EngineConfig::default()
     };
-    let engine = Engine::start(store.clone(), catalog, calendar, config);
+    let engine = Engine::start(store.clone(), catalog.clone(), calendar, config);
     let set_day = |day: Date| {
         if let Ok(mut t) = now.lock() {
             *t = noon(day);
@@ -240,22 +240,32 @@ pub async fn seed_demo(
             .checked_sub((days_ago + (i as i64 % 3)).days())
             .map_err(|e| DemoError::Other(e.to_string()))?;
         set_day(start);
-        let applicant = if i % 10 == 9 {
+        // Each case on a channel its guide offers, for an applicant it serves.
+        let guide = catalog
+            .resolve(item, zhenhai, start)
+            .map_err(|e| DemoError::Other(e.to_string()))?
+            .guide;
+        let employer = match guide.applicant {
+            Serves::Employer => true,
+            Serves::Person => false,
+            Serves::PersonOrEmployer => i % 10 == 9,
+        };
+        let applicant = if employer {
             Applicant::Employer(employers[i % employers.len()].clone())
         } else {
             Applicant::Person(person.clone())
         };
+        let channel = guide
+            .channels
+            .get(i % guide.channels.len().max(1))
+            .copied()
+            .unwrap_or(Channel::Window);
         // Transfers are taken in at the 武侯 bank outlet and handled in 镇海 (跨省通办).
         let remote = item == "pension-transfer";
         let submission = Submission {
             applicant,
             agent: None,
-            channel: [
-                Channel::Window,
-                Channel::Online,
-                Channel::Mobile,
-                Channel::BankOutlet,
-            ][i % 4],
+            channel,
             accepting_region: if remote { wuhou } else { zhenhai },
             handling_region: zhenhai,
             materials: materials.iter().map(|m| (*m).to_owned()).collect(),

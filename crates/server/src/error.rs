@@ -186,7 +186,20 @@ impl From<EngineError> for ApiError {
                 detail,
             ),
             EngineError::Guide(_) | EngineError::NoSuchCase { .. } => ApiError::not_found(detail),
-            EngineError::MissingRequestId => ApiError::bad_input("request_id", detail),
+            EngineError::MissingRequestId | EngineError::RequestIdTooLong { .. } => {
+                ApiError::bad_input("request_id", detail)
+            }
+            EngineError::RequestIdReused { .. } => {
+                let mut e = ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "request_id_reused",
+                    "请求编号已用于其他请求",
+                    "Request id already used for a different request",
+                    detail.clone(),
+                );
+                e.0.fields.push(("request_id".to_owned(), detail));
+                e
+            }
             EngineError::Store(_) | EngineError::Closed => {
                 tracing::error!(error = %e, "engine failure");
                 ApiError::internal()

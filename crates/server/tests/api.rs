@@ -291,7 +291,9 @@ async fn role_and_jurisdiction_are_checked_for_every_action() {
         ("standards-zj", &local, &accept, StatusCode::FORBIDDEN), // wrong role
         ("clerk-wh", &local, &accept, StatusCode::FORBIDDEN), // outside
         ("clerk-zh", &local, &accept, StatusCode::OK),        // clerk, inside
-        ("clerk-wh", &remote, &accept, StatusCode::OK),       // accepting region of a remote case
+        // 收受分离: the accepting side (武侯) forwards; the handling side (镇海) accepts.
+        ("clerk-wh", &remote, &accept, StatusCode::FORBIDDEN),
+        ("clerk-zh", &remote, &accept, StatusCode::OK),
     ];
     for (staff, case, command, expected) in rows {
         let current = app

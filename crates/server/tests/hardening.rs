@@ -410,3 +410,36 @@ async fn metrics_need_the_operators_token_or_their_own_address() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_request_id_reused_by_someone_else_is_a_422_naming_the_field() {
+    let app = spawn_app_with(None, test_protection(), ListenOptions::default()).await;
+    let body = |region: &str| {
+        json!({
+            "request_id": "shared-id-1",
+            "item": "social-security-card-issue",
+            "applicant": { "kind": "person", "id": "11010519491231002X" },
+            "channel": "window",
+            "accepting_region": region,
+            "handling_region": region,
+            "materials": ["id-card"],
+        })
+    };
+    let (status, first) = app.post("/api/v1/cases", "clerk-zh", body("330211")).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let (status, again) = app.post("/api/v1/cases", "clerk-zh", body("330211")).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(again, first, "an exact retry gets the first answer");
+    for (staff, region) in [("clerk-wh", "510107"), ("standards-zj", "330211")] {
+        let (status, problem) = app.post("/api/v1/cases", staff, body(region)).await;
+        // Before, both were answered 201 with 镇海's case.
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{staff}: {problem}");
+        assert_eq!(problem["type"], "https://yichuang.invalid/problems/request_id_reused");
+        assert_eq!(problem["errors"][0]["field"], "request_id");
+    }
+    let mut long = body("330211");
+    long["request_id"] = json!("r".repeat(129));
+    let (status, problem) = app.post("/api/v1/cases", "clerk-zh", long).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "request_id");
+}

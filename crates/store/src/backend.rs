@@ -14,13 +14,16 @@ use sqlx::sqlite::{
 use yichuang_domain::case::{Case, CaseEvent, CaseState, GuideSnapshot, WarningLevel, chain_hash};
 
 use crate::error::StoreError;
-use crate::model::{AuditReport, CaseFilter, CaseSummary, CaseWrite, EventRecord, StoredCase};
+use crate::model::{
+    AuditReport, CaseFilter, CaseSummary, CaseWrite, EventRecord, StoredCase, StoredRequest,
+};
 use crate::sqlite_commit::WriteConnection;
 
 const SELECT_CASE: &str = "SELECT c.snapshot, c.head_hash, g.guide FROM cases c JOIN guides g ON g.hash = c.guide_hash WHERE c.id = $1";
 const SELECT_EVENTS: &str =
     "SELECT event, prev_hash, hash FROM case_events WHERE case_id = $1 ORDER BY seq";
-const SELECT_REQUEST: &str = "SELECT response FROM requests WHERE request_id = $1";
+const SELECT_REQUEST: &str =
+    "SELECT case_id, caller, fingerprint, response FROM requests WHERE request_id = $1";
 const LIST_CASES: &str = "SELECT id, item, state, version, accepting_region, handling_region, channel, deadline, yellow_from, \
      statutory_deadline, running FROM cases \
      WHERE ($1 IS NULL OR state = $1) \
@@ -162,7 +165,7 @@ macro_rules! backend {
             pub async fn find_request(
                 &self,
                 request_id: &str,
-            ) -> Result<Option<serde_json::Value>, StoreError> {
+            ) -> Result<Option<StoredRequest>, StoreError> {
                 let Some(row) = sqlx::query(SELECT_REQUEST)
                     .bind(request_id)
                     .fetch_optional(&self.pool)
@@ -171,9 +174,14 @@ macro_rules! backend {
                     return Ok(None);
                 };
                 let text: String = row.try_get("response")?;
-                serde_json::from_str(&text)
-                    .map(Some)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))
+                let response =
+                    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Ok(Some(StoredRequest {
+                    case_id: row.try_get("case_id")?,
+                    caller: row.try_get("caller")?,
+                    fingerprint: row.try_get("fingerprint")?,
+                    response,
+                }))
             }
 
             pub async fn list_cases(&self, f: &CaseFilter) -> Result<Vec<CaseSummary>, StoreError> {

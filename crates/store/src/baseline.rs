@@ -21,8 +21,9 @@ const STEP_EVENT: &str = "INSERT INTO case_events (case_id, seq, at, kind, actor
 /// A step that leaves the clock alone sets only what changes, as the engine does.
 const STEP_STATE_UPDATE: &str = "UPDATE cases SET state = $3, version = $2, head_hash = 'h', updated_at = 't', \
      snapshot = $4 WHERE id = $1 AND version = $5";
-const STEP_REQUEST: &str =
-    "INSERT INTO requests (request_id, case_id, response) VALUES ($1, $2, $3)";
+/// The caller and fingerprint are as long as the engine's (a staff id, 32 hex digits).
+const STEP_REQUEST: &str = "INSERT INTO requests (request_id, case_id, response, caller, fingerprint) \
+     VALUES ($1, $2, $3, 'bench', '0123456789abcdef0123456789abcdef')";
 const CLEAN_UP: [&str; 3] = [
     "DELETE FROM requests WHERE case_id LIKE $1",
     "DELETE FROM case_events WHERE case_id LIKE $1",

@@ -20,7 +20,8 @@ pub use baseline::BaselineShape;
 pub use error::StoreError;
 pub use halls::{Hall, HallKind, HallWindow};
 pub use model::{
-    AuditReport, CaseFilter, CaseSummary, CaseWrite, ClockColumns, EventRecord, StoredCase,
+    AuditReport, CaseFilter, CaseSummary, CaseWrite, ClockColumns, EventRecord, RequestWrite,
+    StoredCase, StoredRequest,
 };
 pub use staff::IdentityRead;
 
@@ -124,11 +125,11 @@ impl Store {
         dispatch!(self, s => s.events(id).await)
     }
 
-    /// The stored response of an earlier request with this id.
+    /// An earlier request with this id: who sent it, what it was, and its answer.
     pub async fn find_request(
         &self,
         request_id: &str,
-    ) -> Result<Option<serde_json::Value>, StoreError> {
+    ) -> Result<Option<StoredRequest>, StoreError> {
         dispatch!(self, s => s.find_request(request_id).await)
     }
 

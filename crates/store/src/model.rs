@@ -30,6 +30,28 @@ impl EventRecord {
     }
 }
 
+/// A request remembered with its answer: replayed only to the same caller sending the
+/// same request (the same fingerprint).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestWrite {
+    pub request_id: String,
+    /// The staff id (or trusted actor id) that sent it.
+    pub caller: String,
+    /// A hash of the canonical request, case included.
+    pub fingerprint: String,
+    /// The answer, as JSON text.
+    pub response: String,
+}
+
+/// A remembered request, as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRequest {
+    pub case_id: String,
+    pub caller: String,
+    pub fingerprint: String,
+    pub response: serde_json::Value,
+}
+
 /// New events of one case and its projection after them.
 #[derive(Debug, Clone)]
 pub struct CaseWrite {
@@ -37,8 +59,8 @@ pub struct CaseWrite {
     /// The version the projection had before these events (0 for a new case).
     pub expected_version: u64,
     pub events: Vec<EventRecord>,
-    /// The request ids and responses (as JSON text) to remember for retries.
-    pub requests: Vec<(String, String)>,
+    /// The requests to remember for retries.
+    pub requests: Vec<RequestWrite>,
     /// The clock columns of the stored row, where the writer knows them (None for a
     /// new case). When they equal the case's, only the state moves in the indexes.
     pub stored_clock: Option<ClockColumns>,
@@ -77,7 +99,7 @@ impl CaseWrite {
         case: Case,
         expected_version: u64,
         events: Vec<EventRecord>,
-        requests: Vec<(String, String)>,
+        requests: Vec<RequestWrite>,
         stored_clock: Option<ClockColumns>,
     ) -> Result<CaseWrite, crate::StoreError> {
         let snapshot =

@@ -111,7 +111,9 @@ impl PostgresStore {
             q.push_values(chunk, |mut row, r| {
                 row.push_bind(r.request_id)
                     .push_bind(r.case_id)
-                    .push_bind(r.response);
+                    .push_bind(r.response)
+                    .push_bind(r.caller)
+                    .push_bind(r.fingerprint);
             });
             q.build().execute(&mut *tx).await.map_err(conflict_of)?;
         }

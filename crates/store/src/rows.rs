@@ -12,7 +12,8 @@ pub(crate) const INSERT_EVENTS: &str = "INSERT INTO case_events (case_id, seq, a
 pub(crate) const INSERT_CASES: &str = "INSERT INTO cases (id, item, state, version, head_hash, accepting_region, handling_region, channel, \
      guide_version, guide_hash, running, deadline, yellow_from, statutory_deadline, submitted_on, updated_at, snapshot) ";
 pub(crate) const INSERT_GUIDES: &str = "INSERT INTO guides (hash, guide) ";
-pub(crate) const INSERT_REQUESTS: &str = "INSERT INTO requests (request_id, case_id, response) ";
+pub(crate) const INSERT_REQUESTS: &str =
+    "INSERT INTO requests (request_id, case_id, response, caller, fingerprint) ";
 
 pub(crate) fn as_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
@@ -85,6 +86,8 @@ pub(crate) struct RequestRow<'a> {
     pub request_id: &'a str,
     pub case_id: &'a str,
     pub response: &'a str,
+    pub caller: &'a str,
+    pub fingerprint: &'a str,
 }
 
 /// Every row of one commit, in the order they are written.
@@ -146,11 +149,13 @@ impl<'a> CommitRows<'a> {
                     hash: &record.hash,
                 });
             }
-            for (request_id, response) in &write.requests {
+            for request in &write.requests {
                 rows.requests.push(RequestRow {
-                    request_id,
+                    request_id: &request.request_id,
                     case_id: &case.id,
-                    response,
+                    response: &request.response,
+                    caller: &request.caller,
+                    fingerprint: &request.fingerprint,
                 });
             }
         }

@@ -198,10 +198,17 @@ fn commit(connection: &mut Connection, writes: &[CaseWrite]) -> Result<(), Store
                 });
             }
         }
-        let mut insert = tx.prepare_cached(&format!("{INSERT_REQUESTS} VALUES (?1, ?2, ?3)"))?;
+        let mut insert =
+            tx.prepare_cached(&format!("{INSERT_REQUESTS} VALUES (?1, ?2, ?3, ?4, ?5)"))?;
         for r in &rows.requests {
             insert
-                .execute(params![r.request_id, r.case_id, r.response])
+                .execute(params![
+                    r.request_id,
+                    r.case_id,
+                    r.response,
+                    r.caller,
+                    r.fingerprint
+                ])
                 .map_err(conflict_of)?;
         }
     }

@@ -30,6 +30,13 @@ pub enum AccessError {
         role: &'static str,
         action: &'static str,
     },
+    /// 收受分离: the accepting side checks form and identity and forwards; the handling
+    /// side accepts, decides and answers for the clock.
+    #[error("`{command}` belongs to the handling side ({handling}); the accepting side may only take in, notify, receive supplements, withdraw and deliver")]
+    HandlingSideOnly {
+        command: &'static str,
+        handling: RegionCode,
+    },
 }
 
 pub fn role_name(role: Role) -> &'static str {
@@ -97,8 +104,31 @@ impl Staff {
     }
 
     /// Acting on a case: the lifecycle's role table decides the command; this adds
-    /// jurisdiction.
-    pub fn may_command(&self, case: &Case, _command: &CommandKind) -> Result<(), AccessError> {
-        self.reaches(case)
+    /// jurisdiction, and for a case taken in elsewhere (收受分离, 国办发〔2020〕35号)
+    /// which side may send it: staff who reach only the accepting region may issue the
+    /// one-time notice, take a supplement, record a withdrawal and deliver the result;
+    /// accepting (受理), refusing, reviewing, deciding, suspending, extending and
+    /// verifying belong to the handling region.
+    pub fn may_command(&self, case: &Case, command: &CommandKind) -> Result<(), AccessError> {
+        self.reaches(case)?;
+        let handles = case.handling_region.is_within(self.jurisdiction);
+        if !handles && !accepting_side_may(command) {
+            return Err(AccessError::HandlingSideOnly {
+                command: command.name(),
+                handling: case.handling_region,
+            });
+        }
+        Ok(())
     }
+}
+
+/// What the accepting side of a remote acceptance may send.
+fn accepting_side_may(command: &CommandKind) -> bool {
+    matches!(
+        command,
+        CommandKind::IssueNotice
+            | CommandKind::Supplement { .. }
+            | CommandKind::Withdraw { .. }
+            | CommandKind::Complete { .. }
+    )
 }

@@ -57,6 +57,23 @@ pub enum CaseError {
     NoticeAlreadyIssued { missing: Vec<String> },
     #[error("{material} is no material of this item's guide")]
     UnknownMaterial { material: String },
+    #[error("{material} is listed twice")]
+    DuplicateMaterial { material: String },
+    #[error("this item is not offered through {channel}; it is offered through {}", .offered.join("、"))]
+    ChannelNotOffered {
+        channel: &'static str,
+        offered: Vec<&'static str>,
+    },
+    #[error("this item does not serve an applicant of kind {applicant}")]
+    ApplicantNotServed { applicant: &'static str },
+    #[error("this item cannot be taken in at {accepting} for handling at {handling}: its guide does not offer remote acceptance (跨省通办)")]
+    RemoteNotAllowed { accepting: String, handling: String },
+    #[error("{field} is {length} characters long; at most {max} are allowed")]
+    TextTooLong {
+        field: &'static str,
+        length: usize,
+        max: usize,
+    },
     #[error("{material} is a key material and cannot be accepted provisionally (容缺)")]
     KeyMaterial { material: String },
     #[error("the guide does not allow a commitment (告知承诺) in place of {material}")]
@@ -89,6 +106,11 @@ impl CaseError {
             CaseError::NothingMissing => "nothing_missing",
             CaseError::NoticeAlreadyIssued { .. } => "notice_already_issued",
             CaseError::UnknownMaterial { .. } => "unknown_material",
+            CaseError::DuplicateMaterial { .. } => "duplicate_material",
+            CaseError::ChannelNotOffered { .. } => "channel_not_offered",
+            CaseError::ApplicantNotServed { .. } => "applicant_not_served",
+            CaseError::RemoteNotAllowed { .. } => "remote_not_allowed",
+            CaseError::TextTooLong { .. } => "text_too_long",
             CaseError::KeyMaterial { .. } => "key_material",
             CaseError::CommitmentNotAllowed { .. } => "commitment_not_allowed",
             CaseError::ProvisionalPending { .. } => "provisional_pending",
@@ -191,13 +213,7 @@ pub fn submit(
         .as_ref()
         .map(|limit| ctx.start(limit, submission.handling_region))
         .transpose()?;
-    for material in &submission.materials {
-        if !guide.guide.materials.iter().any(|m| &m.id == material) {
-            return Err(CaseError::UnknownMaterial {
-                material: material.clone(),
-            });
-        }
-    }
+    super::intake::check_submission(&submission, &guide.guide)?;
     Ok(CaseEvent {
         case_id: case_id.to_owned(),
         seq: 1,
@@ -237,6 +253,10 @@ pub fn decide(case: &Case, command: &Command, ctx: Context<'_>) -> Result<CaseEv
             role: role_name(command.actor.role),
             command: name,
         });
+    }
+    super::intake::check_texts(&command.kind)?;
+    if let CommandKind::Supplement { materials } = &command.kind {
+        super::intake::check_materials(materials, &case.guide.guide)?;
     }
     let (to, documents, body) = outcome(case, &command.kind, ctx)?;
     Ok(CaseEvent {
