@@ -165,8 +165,10 @@ fn masked(applicant: &Applicant) -> Applicant {
 
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct IdentityReadList {
-    /// Newest first.
+    /// Newest first, on cases in the caller's jurisdiction.
     pub reads: Vec<IdentityRead>,
+    /// When the page is full: pass as `before` for the next page.
+    pub next_before: Option<String>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]

@@ -433,8 +433,15 @@ async fn a_request_id_reused_by_someone_else_is_a_422_naming_the_field() {
     for (staff, region) in [("clerk-wh", "510107"), ("standards-zj", "330211")] {
         let (status, problem) = app.post("/api/v1/cases", staff, body(region)).await;
         // Before, both were answered 201 with 镇海's case.
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{staff}: {problem}");
-        assert_eq!(problem["type"], "https://yichuang.invalid/problems/request_id_reused");
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{staff}: {problem}"
+        );
+        assert_eq!(
+            problem["type"],
+            "https://yichuang.invalid/problems/request_id_reused"
+        );
         assert_eq!(problem["errors"][0]["field"], "request_id");
     }
     let mut long = body("330211");
@@ -442,4 +449,260 @@ async fn a_request_id_reused_by_someone_else_is_a_422_naming_the_field() {
     let (status, problem) = app.post("/api/v1/cases", "clerk-zh", long).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["field"], "request_id");
+}
+
+/// Reads each clerk's own province's full identity number once.
+async fn read_full_identity(app: &app::App, clerk: &str, region: &str) -> String {
+    let (status, body) = app
+        .submit(
+            clerk,
+            "social-security-card-issue",
+            region,
+            region,
+            &["id-card"],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let case = body["case_id"].as_str().unwrap().to_owned();
+    let (status, _) = app
+        .get(
+            &format!("/api/v1/cases/{case}?full_identity=true"),
+            Some(clerk),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    case
+}
+
+#[tokio::test]
+async fn the_identity_read_log_is_scoped_filtered_and_paged() {
+    let app = spawn_app_with(None, test_protection(), ListenOptions::default()).await;
+    let zhejiang = read_full_identity(&app, "clerk-zh", "330211").await;
+    let sichuan = read_full_identity(&app, "clerk-wh", "510107").await;
+    let second = read_full_identity(&app, "clerk-zh", "330211").await;
+    let (status, log) = app
+        .get("/api/v1/identity-reads", Some("supervisor-zj"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let cases: Vec<&str> = log["reads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["case_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        cases,
+        [second.as_str(), zhejiang.as_str()],
+        "newest first, 浙江 only"
+    );
+    assert!(!cases.contains(&sichuan.as_str()));
+    // Paged: one at a time, following next_before.
+    let (_, page) = app
+        .get("/api/v1/identity-reads?limit=1", Some("supervisor-zj"))
+        .await;
+    assert_eq!(page["reads"][0]["case_id"], second.as_str());
+    let before = page["next_before"].as_str().unwrap().to_owned();
+    let (_, page) = app
+        .get(
+            &format!(
+                "/api/v1/identity-reads?limit=1&before={}",
+                before.replace(':', "%3A")
+            ),
+            Some("supervisor-zj"),
+        )
+        .await;
+    assert_eq!(page["reads"][0]["case_id"], zhejiang.as_str());
+    // Filtered by case and by staff.
+    let (_, one) = app
+        .get(
+            &format!("/api/v1/identity-reads?case={zhejiang}"),
+            Some("supervisor-zj"),
+        )
+        .await;
+    assert_eq!(one["reads"].as_array().unwrap().len(), 1);
+    let (_, none) = app
+        .get(
+            "/api/v1/identity-reads?staff=clerk-wh",
+            Some("supervisor-zj"),
+        )
+        .await;
+    assert_eq!(none["reads"].as_array().unwrap().len(), 0);
+    let (status, bad) = app
+        .get(
+            "/api/v1/identity-reads?since=yesterday",
+            Some("supervisor-zj"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad["errors"][0]["field"], "since");
+}
+
+#[tokio::test]
+async fn a_standards_officer_sees_no_cases_on_the_staff_page_either() {
+    let app = spawn_app_with(None, test_protection(), ListenOptions::default()).await;
+    // A red case in 浙江, which a supervisor's page lists.
+    let (status, _) = app
+        .submit(
+            "clerk-zh",
+            "social-security-card-issue",
+            "330211",
+            "330211",
+            &["id-card"],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let page = |staff: &'static str| {
+        let browser = browser.clone();
+        let base = app.base.clone();
+        async move {
+            let login = browser
+                .get(format!("{base}/staff/login"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let marker = "name=\"csrf\" value=\"";
+            let start = login.find(marker).unwrap() + marker.len();
+            let csrf = login[start..].split('"').next().unwrap().to_owned();
+            let password = format!("pw-{staff}");
+            browser
+                .post(format!("{base}/staff/login"))
+                .form(&[
+                    ("staff_id", staff),
+                    ("password", &password),
+                    ("csrf", &csrf),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let officer = page("standards-zj").await;
+    assert!(officer.contains("不查看办件"), "{officer}");
+    assert!(!officer.contains("社会保障卡"), "{officer}");
+}
+
+#[tokio::test]
+async fn intake_obeys_the_items_own_rules_on_every_channel() {
+    let app = spawn_app_with(None, test_protection(), ListenOptions::default()).await;
+    const PERSON: &str = "11010519491231002X";
+    const EMPLOYER: &str = "91350100M000100Y43";
+    // (staff, channel, applicant kind and id, accepting, handling, materials, expected problem)
+    let rows: &[(&str, &str, (&str, &str), &str, &str, &[&str], &str)] = &[
+        (
+            "clerk-zh",
+            "post",
+            ("person", PERSON),
+            "330211",
+            "330211",
+            &["id-card"],
+            "case-rule",
+        ),
+        (
+            "clerk-zh",
+            "phone",
+            ("person", PERSON),
+            "330211",
+            "330211",
+            &["id-card"],
+            "case-rule",
+        ),
+        (
+            "clerk-zh",
+            "window",
+            ("employer", EMPLOYER),
+            "330211",
+            "330211",
+            &["id-card"],
+            "case-rule",
+        ),
+        // Not 跨省通办: a 四川 clerk cannot file it for 镇海 to handle.
+        (
+            "clerk-wh",
+            "window",
+            ("person", PERSON),
+            "510107",
+            "330211",
+            &["id-card"],
+            "case-rule",
+        ),
+        (
+            "clerk-zh",
+            "window",
+            ("person", PERSON),
+            "330211",
+            "330211",
+            &["id-card", "id-card"],
+            "case-rule",
+        ),
+        (
+            "clerk-zh",
+            "window",
+            ("person", PERSON),
+            "330211",
+            "330211",
+            &["id-card"],
+            "",
+        ),
+    ];
+    for (staff, channel, (kind, id), accepting, handling, materials, expected) in rows {
+        let body = json!({
+            "request_id": uuid::Uuid::now_v7().to_string(),
+            "item": "unemployment-benefit-claim",
+            "applicant": { "kind": kind, "id": id },
+            "channel": channel,
+            "accepting_region": accepting,
+            "handling_region": handling,
+            "materials": materials,
+        });
+        let (status, answer) = app.post("/api/v1/cases", staff, body).await;
+        if expected.is_empty() {
+            assert_eq!(status, StatusCode::CREATED, "{answer}");
+        } else {
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{channel} {kind} {accepting}: {answer}"
+            );
+            assert_eq!(
+                answer["type"],
+                format!("https://yichuang.invalid/problems/{expected}")
+            );
+        }
+    }
+    // A reason of a megabyte does not go into the permanent trail.
+    let (_, case) = app
+        .submit(
+            "clerk-zh",
+            "unemployment-benefit-claim",
+            "330211",
+            "330211",
+            &["id-card"],
+        )
+        .await;
+    let (status, problem) = app
+        .command(
+            "clerk-zh",
+            case["case_id"].as_str().unwrap(),
+            1,
+            json!({ "command": "refuse", "reason": "长".repeat(2_001) }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("reason is 2001 characters"),
+        "{problem}"
+    );
 }

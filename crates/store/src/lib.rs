@@ -23,7 +23,7 @@ pub use model::{
     AuditReport, CaseFilter, CaseSummary, CaseWrite, ClockColumns, EventRecord, RequestWrite,
     StoredCase, StoredRequest,
 };
-pub use staff::IdentityRead;
+pub use staff::{IdentityRead, IdentityReadFilter};
 
 use jiff::civil::Date;
 

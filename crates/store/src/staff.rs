@@ -8,6 +8,26 @@ use yichuang_domain::catalog::Role;
 
 use crate::{Store, StoreError};
 
+/// Which identity reads to list: those on cases accepted or handled in a region
+/// subtree, optionally by one staff member, on one case, in a time range; newest
+/// first, `before` being the `at` of the last row of the previous page.
+#[derive(Debug, Clone, Default)]
+pub struct IdentityReadFilter {
+    pub region_prefix: String,
+    pub staff_id: Option<String>,
+    pub case_id: Option<String>,
+    pub since: Option<jiff::Timestamp>,
+    pub before: Option<jiff::Timestamp>,
+    pub limit: u32,
+}
+
+const SELECT_READS: &str = "SELECT r.staff_id, r.case_id, r.at, r.purpose FROM identity_reads r \
+     JOIN cases c ON c.id = r.case_id \
+     WHERE (c.handling_region LIKE $1 OR c.accepting_region LIKE $1) \
+       AND ($2 IS NULL OR r.staff_id = $2) AND ($3 IS NULL OR r.case_id = $3) \
+       AND ($4 IS NULL OR r.at >= $4) AND ($5 IS NULL OR r.at < $5) \
+     ORDER BY r.at DESC LIMIT $6";
+
 /// A full identity number was shown to someone: who, whose case, when, why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct IdentityRead {
@@ -164,8 +184,16 @@ macro_rules! staff_functions {
                 Ok(())
             }
 
-            pub(super) async fn reads(pool: &$pool, limit: i64) -> Result<Vec<IdentityRead>, StoreError> {
-                let rows = sqlx::query("SELECT staff_id, case_id, at, purpose FROM identity_reads ORDER BY at DESC LIMIT $1").bind(limit).fetch_all(pool).await?;
+            pub(super) async fn reads(pool: &$pool, f: &IdentityReadFilter) -> Result<Vec<IdentityRead>, StoreError> {
+                let rows = sqlx::query(SELECT_READS)
+                    .bind(format!("{}%", f.region_prefix))
+                    .bind(f.staff_id.as_deref())
+                    .bind(f.case_id.as_deref())
+                    .bind(f.since.map(|t| t.to_string()))
+                    .bind(f.before.map(|t| t.to_string()))
+                    .bind(i64::from(f.limit))
+                    .fetch_all(pool)
+                    .await?;
                 rows.iter()
                     .map(|r| Ok(IdentityRead { staff_id: r.try_get("staff_id")?, case_id: r.try_get("case_id")?, at: r.try_get("at")?, purpose: r.try_get("purpose")? }))
                     .collect()
@@ -288,10 +316,11 @@ impl Store {
         on_backend!(self, record_read(read))
     }
 
-    pub async fn identity_reads(&self, limit: u32) -> Result<Vec<IdentityRead>, StoreError> {
-        match self {
-            Store::Sqlite(s) => sqlite_staff::reads(&s.pool, i64::from(limit)).await,
-            Store::Postgres(s) => postgres_staff::reads(&s.pool, i64::from(limit)).await,
-        }
+    /// Identity reads as the filter says, newest first.
+    pub async fn identity_reads(
+        &self,
+        filter: &IdentityReadFilter,
+    ) -> Result<Vec<IdentityRead>, StoreError> {
+        on_backend!(self, reads(filter))
     }
 }

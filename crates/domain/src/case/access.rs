@@ -32,7 +32,9 @@ pub enum AccessError {
     },
     /// 收受分离: the accepting side checks form and identity and forwards; the handling
     /// side accepts, decides and answers for the clock.
-    #[error("`{command}` belongs to the handling side ({handling}); the accepting side may only take in, notify, receive supplements, withdraw and deliver")]
+    #[error(
+        "`{command}` belongs to the handling side ({handling}); the accepting side may only take in, notify, receive supplements, withdraw and deliver"
+    )]
     HandlingSideOnly {
         command: &'static str,
         handling: RegionCode,
@@ -87,14 +89,20 @@ impl Staff {
         Ok(())
     }
 
-    /// Reading a case (lists, details, documents).
-    pub fn may_read(&self, case: &Case) -> Result<(), AccessError> {
+    /// Listing cases (the API's list and the staff pages' work lists).
+    pub fn may_list_cases(&self) -> Result<(), AccessError> {
         if matches!(self.role, Role::StandardsOfficer) {
             return Err(AccessError::RoleNotAllowed {
                 role: role_name(self.role),
                 action: "read cases",
             });
         }
+        Ok(())
+    }
+
+    /// Reading a case (lists, details, documents).
+    pub fn may_read(&self, case: &Case) -> Result<(), AccessError> {
+        self.may_list_cases()?;
         self.reaches(case)
     }
 

@@ -18,12 +18,12 @@ pub fn check_submission(submission: &Submission, guide: &Guide) -> Result<(), Ca
             offered: guide.channels.iter().map(|c| c.name_zh()).collect(),
         });
     }
-    let serves = match (&submission.applicant, guide.applicant) {
-        (_, Serves::PersonOrEmployer) => true,
-        (Applicant::Person(_), Serves::Person) => true,
-        (Applicant::Employer(_), Serves::Employer) => true,
-        _ => false,
-    };
+    let serves = matches!(
+        (&submission.applicant, guide.applicant),
+        (_, Serves::PersonOrEmployer)
+            | (Applicant::Person(_), Serves::Person)
+            | (Applicant::Employer(_), Serves::Employer)
+    );
     if !serves {
         return Err(CaseError::ApplicantNotServed {
             applicant: match submission.applicant {

@@ -66,7 +66,9 @@ pub enum CaseError {
     },
     #[error("this item does not serve an applicant of kind {applicant}")]
     ApplicantNotServed { applicant: &'static str },
-    #[error("this item cannot be taken in at {accepting} for handling at {handling}: its guide does not offer remote acceptance (跨省通办)")]
+    #[error(
+        "this item cannot be taken in at {accepting} for handling at {handling}: its guide does not offer remote acceptance (跨省通办)"
+    )]
     RemoteNotAllowed { accepting: String, handling: String },
     #[error("{field} is {length} characters long; at most {max} are allowed")]
     TextTooLong {

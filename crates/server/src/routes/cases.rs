@@ -15,7 +15,7 @@ use yichuang_domain::case::{
 use yichuang_domain::catalog::{Channel, Role};
 use yichuang_domain::{ResidentId, Uscc};
 use yichuang_engine::Request;
-use yichuang_store::{CaseFilter, IdentityRead};
+use yichuang_store::{CaseFilter, IdentityRead, IdentityReadFilter};
 
 use super::Ctx;
 use super::public::parse_region;
@@ -183,15 +183,15 @@ pub async fn list(
     SignedIn(staff): SignedIn,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<CaseList>, ApiError> {
-    if staff.role == Role::StandardsOfficer {
-        return Err(ctx.error(ApiError::new(
+    staff.may_list_cases().map_err(|e| {
+        ctx.error(ApiError::new(
             StatusCode::FORBIDDEN,
             "forbidden",
             "无权查看办件",
             "Forbidden",
-            "standards officers do not read cases",
-        )));
-    }
+            e.to_string(),
+        ))
+    })?;
     let region = match &q.region {
         Some(text) => {
             let region = parse_region(&ctx, text)?;
@@ -363,11 +363,24 @@ pub async fn document(
     Ok(([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/identity-reads", tag = "cases", security(("bearer" = [])), responses((status = 200, description = "Who saw whose full identity number", body = IdentityReadList), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Supervisors only", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+#[derive(Debug, Deserialize)]
+pub struct ReadsQuery {
+    staff: Option<String>,
+    case: Option<String>,
+    since: Option<String>,
+    before: Option<String>,
+    limit: Option<u32>,
+}
+
+/// The longest page of identity reads.
+const MAX_READS: u32 = 500;
+
+#[utoipa::path(get, path = "/api/v1/identity-reads", tag = "cases", params(("staff" = Option<String>, Query, description = "Only reads by this staff id"), ("case" = Option<String>, Query, description = "Only reads of this case"), ("since" = Option<String>, Query, description = "Only reads at or after this instant (RFC 3339)"), ("before" = Option<String>, Query, description = "Only reads before this instant: pass `next_before` of the previous page"), ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "At most this many (default 100)")), security(("bearer" = [])), responses((status = 200, description = "Who saw whose full identity number, on cases in the caller's jurisdiction, newest first", body = IdentityReadList), (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Supervisors only", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid filter", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn identity_reads(
     State(state): State<AppState>,
     ctx: Ctx,
     SignedIn(staff): SignedIn,
+    Query(q): Query<ReadsQuery>,
 ) -> Result<Json<IdentityReadList>, ApiError> {
     if !matches!(staff.role, Role::Supervisor | Role::Administrator) {
         return Err(ctx.error(ApiError::new(
@@ -378,12 +391,43 @@ pub async fn identity_reads(
             "only supervisors list identity reads",
         )));
     }
+    let instant = |field: &str, text: Option<&str>| {
+        text.map(|t| {
+            t.parse::<jiff::Timestamp>().map_err(|_| {
+                ctx.error(ApiError::bad_input(
+                    field,
+                    format!("{t:?} is not an instant (RFC 3339, e.g. 2026-03-02T08:00:00Z)"),
+                ))
+            })
+        })
+        .transpose()
+    };
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=MAX_READS).contains(&limit) {
+        return Err(ctx.error(ApiError::bad_input(
+            "limit",
+            format!("{limit}: list between 1 and {MAX_READS} reads at a time"),
+        )));
+    }
+    let filter = IdentityReadFilter {
+        region_prefix: staff.jurisdiction.subtree_prefix(),
+        staff_id: q.staff,
+        case_id: q.case,
+        since: instant("since", q.since.as_deref())?,
+        before: instant("before", q.before.as_deref())?,
+        limit,
+    };
     let reads = state
         .store
-        .identity_reads(500)
+        .identity_reads(&filter)
         .await
         .map_err(|_| ctx.error(ApiError::internal()))?;
-    Ok(Json(IdentityReadList { reads }))
+    let next_before = if reads.len() == limit as usize {
+        reads.last().map(|r| r.at.clone())
+    } else {
+        None
+    };
+    Ok(Json(IdentityReadList { reads, next_before }))
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -163,7 +163,14 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response
     };
     let today = state.engine.today();
     let mut rows = String::new();
-    for level in [WarningLevel::Red, WarningLevel::Yellow] {
+    // The same rule as the API: a role that may not list cases sees none here either.
+    let levels: &[WarningLevel] = if staff.may_list_cases().is_ok() {
+        &[WarningLevel::Red, WarningLevel::Yellow]
+    } else {
+        rows.push_str("<tr><td colspan=\"5\">您的岗位不查看办件（标准管理人员）</td></tr>");
+        &[]
+    };
+    for &level in levels {
         let filter = CaseFilter {
             warning: Some(level),
             today: Some(today),
