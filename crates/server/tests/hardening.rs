@@ -597,7 +597,16 @@ async fn intake_obeys_the_items_own_rules_on_every_channel() {
     const PERSON: &str = "11010519491231002X";
     const EMPLOYER: &str = "91350100M000100Y43";
     // (staff, channel, applicant kind and id, accepting, handling, materials, expected problem)
-    let rows: &[(&str, &str, (&str, &str), &str, &str, &[&str], &str)] = &[
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        (&'a str, &'a str),
+        &'a str,
+        &'a str,
+        &'a [&'a str],
+        &'a str,
+    );
+    let rows: &[Row] = &[
         (
             "clerk-zh",
             "post",
