@@ -3,6 +3,7 @@
 //! Exit codes: 0 done (or valid), 1 invalid input or a failed command, 2 usage error.
 
 mod admin_cmd;
+mod audit_key;
 mod bench;
 mod bench_cases;
 mod bench_http;
@@ -92,7 +93,7 @@ fn main() -> ExitCode {
         Command::Migrate => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
             .and_then(|url| store_cmd::migrate(&url)),
         Command::Audit(command) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
-            .and_then(|url| store_cmd::audit(command, &url)),
+            .and_then(|url| store_cmd::audit(command, &url, &cli.data_dir)),
         Command::Bench(command) => bench::run(command, cli.db.as_deref()),
     };
     match result {

@@ -58,6 +58,9 @@ pub(crate) struct ServeArgs {
     /// Requests a minute one client may make to the public routes.
     #[arg(long, env = "YICHUANG_PUBLIC_PER_MINUTE", default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..))]
     public_per_minute: u32,
+    /// Minutes between signed audit checkpoints (0: only `yichuang audit checkpoint`).
+    #[arg(long, env = "YICHUANG_CHECKPOINT_MINUTES", default_value_t = 60)]
+    checkpoint_minutes: u64,
     /// Days an API token lives.
     #[arg(long, env = "YICHUANG_TOKEN_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=366))]
     token_days: u32,
@@ -106,6 +109,8 @@ pub(crate) fn run(args: ServeArgs, url: &str, data_dir: &Path) -> anyhow::Result
         .with_target(false)
         .init();
     let calendar = Arc::new(load_calendar(data_dir)?);
+    // The key that signs audit checkpoints lives outside the database; made on first start.
+    let audit_key = crate::audit_key::load_or_create(data_dir)?;
     let loaded = Arc::new(yichuang_catalog::builtin()?);
     runtime()?.block_on(async {
         let store = Store::open(url).await.with_context(|| format!("opening {}", shown(url)))?;
@@ -135,10 +140,43 @@ pub(crate) fn run(args: ServeArgs, url: &str, data_dir: &Path) -> anyhow::Result
         }
         println!("yichuang is serving on {scheme}://{local} (database {})", shown(url));
         println!("try: curl '{scheme}://{local}/api/v1/regions/330211/search?q=失业了怎么领钱'");
+        if args.checkpoint_minutes > 0 {
+            tokio::spawn(checkpoints(state.store.clone(), audit_key, data_dir.to_owned(), args.checkpoint_minutes));
+        }
         yichuang_server::serve(listener, state, options, shutdown_signal()).await?;
         println!("stopped");
         Ok(Outcome::Done)
     })
+}
+
+/// Signs a checkpoint now and then, into the database and `audit/` in the data directory.
+async fn checkpoints(store: Store, key: Vec<u8>, data_dir: std::path::PathBuf, minutes: u64) {
+    let mut every = tokio::time::interval(Duration::from_secs(minutes * 60));
+    every.tick().await;
+    loop {
+        every.tick().await;
+        match store.take_checkpoint(&key, jiff::Timestamp::now()).await {
+            Ok(checkpoint) => {
+                let dir = data_dir.join("audit");
+                let written = std::fs::create_dir_all(&dir).and_then(|()| {
+                    let json = checkpoint.to_json().map_err(std::io::Error::other)?;
+                    std::fs::write(
+                        dir.join(format!("checkpoint-{}.json", checkpoint.seq)),
+                        json,
+                    )
+                });
+                if let Err(e) = written {
+                    tracing::warn!(error = %e, "checkpoint signed but not written to a file");
+                }
+                tracing::info!(
+                    seq = checkpoint.seq,
+                    cases = checkpoint.state.cases.len(),
+                    "audit checkpoint signed"
+                );
+            }
+            Err(e) => tracing::error!(error = %e, "audit checkpoint failed"),
+        }
+    }
 }
 
 /// Ctrl-C or SIGTERM: stop taking connections, let in-flight requests finish.

@@ -1,14 +1,15 @@
 //! `yichuang migrate` and `yichuang audit verify`: the database, by URL or the embedded
 //! default in the data directory.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Subcommand;
 use serde_json::json;
-use yichuang_store::Store;
+use yichuang_store::{AuditReport, Checkpoint, Store};
 
 use crate::Outcome;
+use crate::audit_key;
 use crate::output::print_json;
 
 /// The database URL: `--db`, or SQLite in the data directory.
@@ -50,37 +51,107 @@ pub(crate) fn migrate(url: &str) -> anyhow::Result<Outcome> {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum AuditCommand {
-    /// Recompute every case's hash chain; name the first case that does not verify.
+    /// Check every hash chain, every projection against its events, the identity-read
+    /// log and the checkpoints; name every case or table that does not verify.
     Verify {
+        /// Hold the database against this checkpoint (copied from another system)
+        /// instead of the latest one it stores.
+        #[arg(long)]
+        against: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
+    /// Sign a checkpoint of every case head, the event count, the guides and the
+    /// identity-read log with the audit key; write it to the database and to a file to
+    /// copy elsewhere.
+    Checkpoint {
+        /// Where to write the checkpoint (default: `audit/checkpoint-N.json` in the data
+        /// directory).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
-pub(crate) fn audit(command: AuditCommand, url: &str) -> anyhow::Result<Outcome> {
-    let AuditCommand::Verify { json } = command;
+pub(crate) fn audit(command: AuditCommand, url: &str, data_dir: &Path) -> anyhow::Result<Outcome> {
     runtime()?.block_on(async {
         let store = Store::open(url)
             .await
             .with_context(|| format!("opening {}", shown(url)))?;
-        let report = store.verify_audit().await?;
-        if json {
-            print_json(&json!({ "ok": report.first_broken.is_none(), "report": report }))?;
-        } else if let Some((case, problem)) = &report.first_broken {
-            eprintln!(
-                "audit FAILED: case {case}: {problem} (checked {} cases, {} events before it)",
-                report.cases, report.events
-            );
-        } else {
-            println!(
-                "audit ok: {} cases, {} events, every hash chain verifies",
-                report.cases, report.events
-            );
+        match command {
+            AuditCommand::Checkpoint { out } => {
+                let key = audit_key::load_or_create(data_dir)?;
+                let checkpoint = store.take_checkpoint(&key, jiff::Timestamp::now()).await?;
+                let path = out.unwrap_or_else(|| {
+                    data_dir.join("audit").join(format!("checkpoint-{}.json", checkpoint.seq))
+                });
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)
+                        .with_context(|| format!("creating {}", parent.display()))?;
+                }
+                std::fs::write(&path, checkpoint.to_json()?)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                println!(
+                    "checkpoint {} signed: {} cases, {} events, {} guides, {} identity reads\nwritten to {} (copy it to another system; verify with --against)",
+                    checkpoint.seq,
+                    checkpoint.state.cases.len(),
+                    checkpoint.state.events,
+                    checkpoint.state.guides.len(),
+                    checkpoint.state.identity_reads.count,
+                    path.display()
+                );
+                Ok(Outcome::Done)
+            }
+            AuditCommand::Verify { against, json } => {
+                let key = audit_key::load(data_dir)?;
+                let against = against
+                    .map(|path| {
+                        let text = std::fs::read_to_string(&path)
+                            .with_context(|| format!("reading {}", path.display()))?;
+                        Checkpoint::from_json(&text)
+                            .with_context(|| format!("{} is not a checkpoint", path.display()))
+                    })
+                    .transpose()?;
+                let report = store.verify_audit_with(key.as_deref(), against.as_ref()).await?;
+                print_report(&report, json)?;
+                Ok(if report.is_ok() { Outcome::Done } else { Outcome::Invalid })
+            }
         }
-        Ok(if report.first_broken.is_some() {
-            Outcome::Invalid
-        } else {
-            Outcome::Done
-        })
     })
+}
+
+fn print_report(report: &AuditReport, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(&json!({ "ok": report.is_ok(), "report": report }));
+    }
+    let checked = format!(
+        "{} cases, {} events, {} identity reads{}",
+        report.cases,
+        report.events,
+        report.identity_reads,
+        match report.checkpoint {
+            Some(seq) => format!(", against checkpoint {seq}"),
+            None => String::new(),
+        }
+    );
+    if report.is_ok() {
+        println!("audit ok: {checked}; every chain and projection verifies");
+    } else {
+        eprintln!("audit FAILED ({checked}):");
+        for finding in report.findings.iter().take(100) {
+            eprintln!("  {}: {}", finding.subject, finding.problem);
+        }
+        if report.findings.len() > 100 {
+            eprintln!("  … and {} more", report.findings.len() - 100);
+        }
+    }
+    if report.unchained_identity_reads > 0 {
+        eprintln!(
+            "note: {} identity reads are from before the log was chained and cannot be verified",
+            report.unchained_identity_reads
+        );
+    }
+    if let Some(note) = &report.checkpoint_note {
+        eprintln!("note: {note}");
+    }
+    Ok(())
 }

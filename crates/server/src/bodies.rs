@@ -137,12 +137,15 @@ impl CaseDetail {
             case.applicant = masked(&case.applicant);
         }
         case.agent = case.agent.as_ref().map(masked);
+        // Each event shows what it recorded (masked the same way), never the projection.
         let events = events
             .into_iter()
             .map(|mut view| {
                 if let EventBody::Submitted { submission, .. } = &mut view.event.body {
-                    submission.applicant = case.applicant.clone();
-                    submission.agent = case.agent.clone();
+                    if !show_full {
+                        submission.applicant = masked(&submission.applicant);
+                    }
+                    submission.agent = submission.agent.as_ref().map(masked);
                 }
                 view
             })

@@ -42,7 +42,11 @@ const COUNT_YELLOW: &str =
 const COUNT_BY_STATE: &str = "SELECT state, COUNT(*) FROM cases GROUP BY state ORDER BY state";
 const COUNT_RUNNING: &str = "SELECT COUNT(*) FROM cases WHERE running = 1";
 const AUDIT_CASES: &str =
-    "SELECT id, version, head_hash FROM cases WHERE id > $1 ORDER BY id LIMIT 1000";
+    "SELECT id, version, head_hash, state FROM cases WHERE id > $1 ORDER BY id LIMIT 1000";
+const AUDIT_HEADS: &str = "SELECT id, version, head_hash FROM cases ORDER BY id";
+const COUNT_EVENTS: &str = "SELECT COUNT(*) FROM case_events";
+const SELECT_GUIDES: &str = "SELECT hash, guide FROM guides ORDER BY hash";
+const SELECT_EVENT_HASH: &str = "SELECT hash FROM case_events WHERE case_id = $1 AND seq = $2";
 const AUDIT_ORPHANS: &str = "SELECT MIN(case_id) FROM case_events e WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = e.case_id)";
 
 fn date_text(date: Option<Date>) -> Option<String> {
@@ -84,43 +88,45 @@ fn check_chain(
     version: u64,
     head: &str,
     records: &[(String, String, String)],
-) -> Option<String> {
+) -> Result<Vec<CaseEvent>, String> {
     let mut previous = String::new();
+    let mut events = Vec::with_capacity(records.len());
     for (index, (event_json, prev_hash, hash)) in records.iter().enumerate() {
         let seq = index as u64 + 1;
         let event: CaseEvent = match serde_json::from_str(event_json) {
             Ok(event) => event,
-            Err(e) => return Some(format!("event {seq} is unreadable: {e}")),
+            Err(e) => return Err(format!("event {seq} is unreadable: {e}")),
         };
         if event.case_id != id || event.seq != seq {
-            return Some(format!(
+            return Err(format!(
                 "event {seq} is out of place (it says case {} event {})",
                 event.case_id, event.seq
             ));
         }
         if *prev_hash != previous {
-            return Some(format!(
+            return Err(format!(
                 "event {seq} does not follow event {} (chain broken: an event was removed, reordered or edited)",
                 seq - 1
             ));
         }
         if chain_hash(&previous, event_json) != *hash {
-            return Some(format!(
+            return Err(format!(
                 "event {seq} was edited after it was written (hash mismatch)"
             ));
         }
         previous = hash.clone();
+        events.push(event);
     }
     if records.len() as u64 != version {
-        return Some(format!(
+        return Err(format!(
             "the case is at version {version} but {} events are stored (events were removed)",
             records.len()
         ));
     }
     if previous != head {
-        return Some("the last event's hash differs from the case's head hash".to_owned());
+        return Err("the last event's hash differs from the case's head hash".to_owned());
     }
-    None
+    Ok(events)
 }
 
 macro_rules! backend {
@@ -248,12 +254,9 @@ macro_rules! backend {
                     .collect()
             }
 
-            pub async fn verify_audit(&self) -> Result<AuditReport, StoreError> {
-                let mut report = AuditReport {
-                    cases: 0,
-                    events: 0,
-                    first_broken: None,
-                };
+            /// Every case: its chain, and its projection (with the stored guide)
+            /// against the replay of its events; then events without a case.
+            pub async fn verify_cases(&self, report: &mut AuditReport) -> Result<(), StoreError> {
                 let mut after = String::new();
                 loop {
                     let cases = sqlx::query(AUDIT_CASES)
@@ -266,6 +269,7 @@ macro_rules! backend {
                         let id: String = row.try_get("id")?;
                         let version = u64::try_from(row.try_get::<i64, _>("version")?).unwrap_or(0);
                         let head: String = row.try_get("head_hash")?;
+                        let state: String = row.try_get("state")?;
                         let records: Vec<(String, String, String)> = sqlx::query(SELECT_EVENTS)
                             .bind(&id)
                             .fetch_all(&self.pool)
@@ -281,9 +285,24 @@ macro_rules! backend {
                             .collect::<Result<_, sqlx::Error>>()?;
                         report.cases += 1;
                         report.events += records.len() as u64;
-                        if let Some(problem) = check_chain(&id, version, &head, &records) {
-                            report.first_broken = Some((id, problem));
-                            return Ok(report);
+                        let problem = match check_chain(&id, version, &head, &records) {
+                            Err(problem) => Some(problem),
+                            Ok(events) => {
+                                let stored = match self.load_case(&id).await {
+                                    Ok(stored) => stored.map(|s| s.case),
+                                    Err(e) => {
+                                        report.fail(
+                                            id.clone(),
+                                            format!("the projection is unreadable: {e}"),
+                                        );
+                                        continue;
+                                    }
+                                };
+                                crate::audit::compare_projection(&events, stored.as_ref(), &state)
+                            }
+                        };
+                        if let Some(problem) = problem {
+                            report.fail(id.clone(), problem);
                         }
                     }
                 }
@@ -292,12 +311,75 @@ macro_rules! backend {
                     .await?
                     .try_get(0)?;
                 if let Some(id) = orphan {
-                    report.first_broken = Some((
+                    report.fail(
                         id,
                         "events exist for a case whose record was deleted".to_owned(),
-                    ));
+                    );
                 }
-                Ok(report)
+                Ok(())
+            }
+
+            /// What a checkpoint covers, as the database holds it now.
+            pub async fn audit_state(&self) -> Result<crate::audit::AuditState, StoreError> {
+                let cases = sqlx::query(AUDIT_HEADS).fetch_all(&self.pool).await?;
+                let cases = cases
+                    .iter()
+                    .map(|r| {
+                        Ok(crate::audit::CaseHead {
+                            id: r.try_get("id")?,
+                            version: u64::try_from(r.try_get::<i64, _>("version")?).unwrap_or(0),
+                            head: r.try_get("head_hash")?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                let events: i64 = sqlx::query(COUNT_EVENTS)
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get(0)?;
+                let guides = sqlx::query(SELECT_GUIDES).fetch_all(&self.pool).await?;
+                let guides = guides
+                    .iter()
+                    .map(|r| {
+                        let text: String = r.try_get("guide")?;
+                        Ok((r.try_get::<String, _>("hash")?, crate::audit::digest(&text)))
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                Ok(crate::audit::AuditState {
+                    cases,
+                    events: u64::try_from(events).unwrap_or(0),
+                    guides,
+                    identity_reads: crate::audit::LogHead::default(),
+                })
+            }
+
+            /// The hash at one event of a case, if it is stored.
+            pub async fn event_hash(
+                &self,
+                case_id: &str,
+                seq: u64,
+            ) -> Result<Option<String>, StoreError> {
+                let row = sqlx::query(SELECT_EVENT_HASH)
+                    .bind(case_id)
+                    .bind(i64::try_from(seq).unwrap_or(i64::MAX))
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(row.map(|r| r.try_get("hash")).transpose()?)
+            }
+
+            pub async fn checkpoints(&self) -> Result<Vec<String>, StoreError> {
+                let rows = sqlx::query("SELECT body FROM audit_checkpoints ORDER BY seq")
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(|r| Ok(r.try_get("body")?)).collect()
+            }
+
+            pub async fn add_checkpoint(&self, seq: u64, body: &str) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO audit_checkpoints (seq, body) VALUES ($1, $2)")
+                    .bind(i64::try_from(seq).unwrap_or(i64::MAX))
+                    .bind(body)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
             }
         }
     };

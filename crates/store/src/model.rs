@@ -166,11 +166,39 @@ impl CaseSummary {
     }
 }
 
-/// The result of checking every hash chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The result of checking the audit trail: what was checked, and every problem found.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AuditReport {
     pub cases: u64,
     pub events: u64,
-    /// The first case (by id) whose chain does not verify, and why.
+    /// Identity reads whose chain was checked, and those from before it was chained.
+    pub identity_reads: u64,
+    pub unchained_identity_reads: u64,
+    /// The checkpoint the database was held against, if any (its sequence number).
+    pub checkpoint: Option<u64>,
+    /// Why no checkpoint was checked, when none was.
+    pub checkpoint_note: Option<String>,
+    pub findings: Vec<AuditFinding>,
+    /// The first case (by id) or other subject that does not verify, and why.
     pub first_broken: Option<(String, String)>,
+}
+
+/// One problem: what it concerns (a case id, a table, a checkpoint) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditFinding {
+    pub subject: String,
+    pub problem: String,
+}
+
+impl AuditReport {
+    pub(crate) fn fail(&mut self, subject: String, problem: String) {
+        if self.first_broken.is_none() {
+            self.first_broken = Some((subject.clone(), problem.clone()));
+        }
+        self.findings.push(AuditFinding { subject, problem });
+    }
+
+    pub fn is_ok(&self) -> bool {
+        self.findings.is_empty()
+    }
 }

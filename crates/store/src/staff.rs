@@ -28,6 +28,13 @@ const SELECT_READS: &str = "SELECT r.staff_id, r.case_id, r.at, r.purpose FROM i
        AND ($4 IS NULL OR r.at >= $4) AND ($5 IS NULL OR r.at < $5) \
      ORDER BY r.at DESC LIMIT $6";
 
+/// A read's link in the chain: the hash over the previous link and the read's
+/// canonical JSON (the same hash as case events use).
+pub(crate) fn read_hash(previous: &str, read: &IdentityRead) -> Result<String, StoreError> {
+    let json = serde_json::to_string(read).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(yichuang_domain::case::chain_hash(previous, &json))
+}
+
 /// A full identity number was shown to someone: who, whose case, when, why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct IdentityRead {
@@ -173,15 +180,57 @@ macro_rules! staff_functions {
                 Ok(())
             }
 
+            /// Appends a read to the chain: the next seq after the last, and the hash
+            /// over the last hash and this read. Two readers at once race for the same
+            /// seq; the unique index lets one win and the other tries again.
             pub(super) async fn record_read(pool: &$pool, read: &IdentityRead) -> Result<(), StoreError> {
-                sqlx::query("INSERT INTO identity_reads (staff_id, case_id, at, purpose) VALUES ($1, $2, $3, $4)")
-                    .bind(&read.staff_id)
-                    .bind(&read.case_id)
-                    .bind(&read.at)
-                    .bind(&read.purpose)
-                    .execute(pool)
+                let mut attempts = 0;
+                loop {
+                    let last = sqlx::query("SELECT seq, hash FROM identity_reads WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1")
+                        .fetch_optional(pool)
+                        .await?;
+                    let (seq, previous): (i64, String) = match last {
+                        Some(row) => (row.try_get::<i64, _>("seq")? + 1, row.try_get("hash")?),
+                        None => (1, String::new()),
+                    };
+                    let hash = read_hash(&previous, read)?;
+                    let inserted = sqlx::query("INSERT INTO identity_reads (staff_id, case_id, at, purpose, seq, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                        .bind(&read.staff_id)
+                        .bind(&read.case_id)
+                        .bind(&read.at)
+                        .bind(&read.purpose)
+                        .bind(seq)
+                        .bind(&previous)
+                        .bind(&hash)
+                        .execute(pool)
+                        .await;
+                    match inserted {
+                        Ok(_) => return Ok(()),
+                        Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempts < 20 => attempts += 1,
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            }
+
+            /// The chained reads in order: (seq, prev_hash, hash, read).
+            pub(super) async fn read_chain(pool: &$pool) -> Result<Vec<(i64, String, String, IdentityRead)>, StoreError> {
+                let rows = sqlx::query("SELECT seq, prev_hash, hash, staff_id, case_id, at, purpose FROM identity_reads WHERE seq IS NOT NULL ORDER BY seq")
+                    .fetch_all(pool)
                     .await?;
-                Ok(())
+                rows.iter()
+                    .map(|r| {
+                        Ok((
+                            r.try_get("seq")?,
+                            r.try_get("prev_hash")?,
+                            r.try_get("hash")?,
+                            IdentityRead { staff_id: r.try_get("staff_id")?, case_id: r.try_get("case_id")?, at: r.try_get("at")?, purpose: r.try_get("purpose")? },
+                        ))
+                    })
+                    .collect()
+            }
+
+            pub(super) async fn unchained_reads(pool: &$pool) -> Result<i64, StoreError> {
+                Ok(sqlx::query("SELECT COUNT(*) FROM identity_reads WHERE seq IS NULL").fetch_one(pool).await?.try_get(0)?)
             }
 
             pub(super) async fn reads(pool: &$pool, f: &IdentityReadFilter) -> Result<Vec<IdentityRead>, StoreError> {
@@ -314,6 +363,18 @@ impl Store {
 
     pub async fn record_identity_read(&self, read: &IdentityRead) -> Result<(), StoreError> {
         on_backend!(self, record_read(read))
+    }
+
+    /// The chained identity reads in order, with their links.
+    pub(crate) async fn identity_read_chain(
+        &self,
+    ) -> Result<Vec<(i64, String, String, IdentityRead)>, StoreError> {
+        on_backend!(self, read_chain())
+    }
+
+    /// Reads recorded before the log was chained.
+    pub(crate) async fn unchained_identity_reads(&self) -> Result<i64, StoreError> {
+        on_backend!(self, unchained_reads())
     }
 
     /// Identity reads as the filter says, newest first.
