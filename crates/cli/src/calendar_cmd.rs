@@ -137,6 +137,7 @@ fn deadline(
     json: bool,
 ) -> anyhow::Result<Outcome> {
     let last_day = calendar.deadline(from, days, unit, region)?;
+    let provisional = calendar.is_provisional(last_day);
     // For calendar days, say when the rest-day rule moved the end (民法典 第二百零三条).
     let nominal = add_days(from, days).ok();
     let moved_from = match unit {
@@ -152,6 +153,7 @@ fn deadline(
             "deadline": last_day,
             "weekday": format!("{:?}", last_day.weekday()),
             "moved_from_rest_day": moved_from,
+            "provisional": provisional,
         }))?;
     } else {
         let unit_name = match unit {
@@ -168,8 +170,19 @@ fn deadline(
                 "note: {nominal} is a rest day, so the period ends on the next working day (民法典 第二百零三条)"
             );
         }
+        if provisional {
+            println!("{}", provisional_note(last_day));
+        }
     }
     Ok(Outcome::Done)
+}
+
+/// The label every provisional date carries.
+fn provisional_note(date: Date) -> String {
+    format!(
+        "provisional (暂定): {} has no published holiday schedule yet; counted with the statutory holidays of 全国年节及纪念日放假办法 without 调休, and recomputed when the schedule is published",
+        date.year()
+    )
 }
 
 fn describe(kind: &DayKind) -> String {
@@ -206,9 +219,13 @@ fn day(
             "working": kind.is_working(),
             "adjusted": matches!(kind, DayKind::AdjustedWorking { .. }),
             "day": kind,
+            "provisional": calendar.is_provisional(date),
         }))?;
     } else {
         println!("{date} ({:?}): {}", date.weekday(), describe(&kind));
+        if calendar.is_provisional(date) {
+            println!("{}", provisional_note(date));
+        }
     }
     Ok(Outcome::Done)
 }

@@ -263,7 +263,7 @@ fn calendar_answers_the_2026_spring_festival() {
 }
 
 #[test]
-fn a_deadline_past_the_known_years_is_refused_naming_the_year() {
+fn a_deadline_in_an_unpublished_year_is_provisional_and_beyond_that_refused() {
     let (code, stdout, stderr) = run(&[
         "calendar",
         "deadline",
@@ -274,9 +274,24 @@ fn a_deadline_past_the_known_years_is_refused_naming_the_year() {
         "--unit",
         "working",
     ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("provisional (暂定): 2027"), "{stdout}");
+    let (code, stdout, stderr) = run(&[
+        "calendar",
+        "deadline",
+        "--from",
+        "2029-12-20",
+        "--days",
+        "15",
+        "--unit",
+        "working",
+    ]);
     assert_eq!(code, 1, "{stdout}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("no holiday schedule for 2027"), "{stderr}");
+    assert!(stderr.contains("no holiday schedule for 2030"), "{stderr}");
+    let (code, stdout, _) = run(&["calendar", "sources"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("2027–2029 (provisional)"), "{stdout}");
 }
 
 #[test]

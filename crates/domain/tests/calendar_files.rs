@@ -45,7 +45,9 @@ name = "藏历新年"
 #[test]
 fn a_national_year_file_extends_the_calendar() {
     let mut calendar = Calendar::builtin();
-    assert!(calendar.add_working_days(d("2026-12-30"), 3, None).is_err());
+    // Before the file, 2027 is provisional: counted, and labelled so.
+    let provisional = calendar.add_working_days(d("2026-12-30"), 3, None).unwrap();
+    assert!(calendar.is_provisional(provisional));
     calendar
         .add_file(CalendarFile::parse(YEAR_2027).unwrap())
         .unwrap();
@@ -63,7 +65,10 @@ fn a_national_year_file_extends_the_calendar() {
         calendar.add_working_days(d("2026-12-30"), 3, None),
         Ok(d("2027-01-05"))
     );
-    assert_eq!(calendar.sources().len(), 2);
+    assert!(!calendar.is_provisional(d("2027-01-05")));
+    assert_eq!(calendar.provisional_years().next(), Some(2028));
+    // Built in, the 2027 file, and the provisional years after it.
+    assert_eq!(calendar.sources().len(), 3);
     // The same year twice is refused, never merged silently.
     let again = calendar
         .add_file(CalendarFile::parse(YEAR_2027).unwrap())
@@ -74,9 +79,10 @@ fn a_national_year_file_extends_the_calendar() {
             .contains("already has a national schedule for 2027"),
         "{again}"
     );
-    // 2028 is still unknown and named.
-    let err = calendar.day(date(2028, 1, 3), None).unwrap_err();
-    assert!(err.to_string().contains("2028"), "{err}");
+    // 2028–2030 are provisional now; 2031 is unknown and named.
+    assert!(calendar.is_provisional(date(2028, 1, 3)));
+    let err = calendar.day(date(2031, 1, 3), None).unwrap_err();
+    assert!(err.to_string().contains("2031"), "{err}");
 }
 
 #[test]

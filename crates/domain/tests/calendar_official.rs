@@ -160,14 +160,18 @@ fn deadlines_across_the_2026_spring_festival() {
 #[test]
 fn a_period_past_the_known_years_names_the_missing_year() {
     let calendar = Calendar::builtin();
+    // 2027–2029 are provisional: weekends and 元旦 count as rest, nothing more.
+    let provisional = calendar.add_working_days(d("2026-12-20"), 15, None);
+    assert_eq!(provisional, Ok(d("2027-01-11")));
+    assert!(calendar.is_provisional(d("2027-01-11")));
     let err = calendar
-        .add_working_days(d("2026-12-20"), 15, None)
+        .add_working_days(d("2029-12-20"), 15, None)
         .unwrap_err();
-    assert!(err.to_string().contains("2027"), "{err}");
+    assert!(err.to_string().contains("2030"), "{err}");
     let err = calendar
-        .add_calendar_days(d("2026-12-25"), 10, None)
+        .add_calendar_days(d("2029-12-25"), 10, None)
         .unwrap_err();
-    assert!(err.to_string().contains("2027"), "{err}");
+    assert!(err.to_string().contains("2030"), "{err}");
     let err = calendar.day(d("2003-12-31"), None).unwrap_err();
     assert!(err.to_string().contains("2003"), "{err}");
 }

@@ -35,8 +35,9 @@ pub(super) fn calendar() -> Calendar {
         (Some(&first), Some(&last)) => (first..=last).collect(),
         _ => BTreeSet::new(),
     };
-    Calendar {
+    let mut calendar = Calendar {
         known_years,
+        provisional_years: BTreeSet::new(),
         national,
         regional: Vec::new(),
         sources: vec![CalendarSource {
@@ -44,7 +45,9 @@ pub(super) fn calendar() -> Calendar {
             source: SOURCE.to_owned(),
             provenance: "official".to_owned(),
         }],
-    }
+    };
+    calendar.extend_provisionally();
+    calendar
 }
 
 /// "Spring Festival,春节,4" → "春节"

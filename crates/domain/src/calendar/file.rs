@@ -210,8 +210,13 @@ impl Calendar {
                         "the calendar already has a national schedule for {year}; a file may only add a year it lacks"
                     )));
                 }
+                // An official year replaces its provisional schedule, and the years
+                // after it become the provisional ones.
+                self.national.retain(|day, _| day.year() != year);
+                self.provisional_years.remove(&year);
                 self.known_years.insert(year);
                 self.national.extend(file.days);
+                self.extend_provisionally();
             }
             FileScope::Region(region) => self.regional.push(RegionalSchedule {
                 region,

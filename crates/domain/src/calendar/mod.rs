@@ -8,6 +8,7 @@
 mod builtin;
 mod counting;
 mod file;
+mod provisional;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -92,6 +93,9 @@ pub struct CalendarSource {
 #[derive(Debug, Clone)]
 pub struct Calendar {
     known_years: BTreeSet<i16>,
+    /// Years after the official ones, with a schedule built from the statutory
+    /// holidays alone (see `provisional`): answers about them are provisional.
+    provisional_years: BTreeSet<i16>,
     national: HashMap<Date, Special>,
     regional: Vec<RegionalSchedule>,
     sources: Vec<CalendarSource>,
@@ -106,6 +110,44 @@ impl Calendar {
     /// Years with a complete national schedule.
     pub fn known_years(&self) -> impl Iterator<Item = i16> + '_ {
         self.known_years.iter().copied()
+    }
+
+    /// Years with a provisional schedule only.
+    pub fn provisional_years(&self) -> impl Iterator<Item = i16> + '_ {
+        self.provisional_years.iter().copied()
+    }
+
+    /// Whether a date's year has only a provisional schedule.
+    pub fn is_provisional(&self, date: Date) -> bool {
+        self.provisional_years.contains(&date.year())
+    }
+
+    /// Gives the years after the last official one a provisional schedule (replacing
+    /// any earlier provisional ones).
+    fn extend_provisionally(&mut self) {
+        for year in std::mem::take(&mut self.provisional_years) {
+            self.national.retain(|day, _| day.year() != year);
+        }
+        let Some(&last) = self.known_years.last() else {
+            return;
+        };
+        for year in (last + 1)..=(last + provisional::YEARS_AHEAD) {
+            for (day, name) in provisional::statutory_holidays(year) {
+                self.national.insert(day, Special::Holiday(name.to_owned()));
+            }
+            self.provisional_years.insert(year);
+        }
+        self.sources.retain(|s| s.provenance != "provisional");
+        if let (Some(first), Some(last)) = (
+            self.provisional_years.first(),
+            self.provisional_years.last(),
+        ) {
+            self.sources.push(CalendarSource {
+                scope: format!("national {first}–{last} (provisional)"),
+                source: provisional::SOURCE.to_owned(),
+                provenance: "provisional".to_owned(),
+            });
+        }
     }
 
     pub fn sources(&self) -> &[CalendarSource] {
@@ -165,7 +207,9 @@ struct View<'a> {
 
 impl View<'_> {
     fn day(&self, date: Date) -> Result<DayKind, CalendarError> {
-        if !self.calendar.known_years.contains(&date.year()) {
+        if !self.calendar.known_years.contains(&date.year())
+            && !self.calendar.provisional_years.contains(&date.year())
+        {
             return Err(CalendarError::YearNotKnown {
                 year: date.year(),
                 known: self.calendar.known_description(),

@@ -55,6 +55,10 @@ pub struct Clock {
     pub deadline: Date,
     /// The first day the case is yellow.
     pub yellow_from: Date,
+    /// The deadline falls in a year without a published holiday schedule: it was
+    /// counted provisionally and is recomputed when the schedule arrives.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub provisional: bool,
 }
 
 fn period(unit: LimitUnit) -> Option<PeriodUnit> {
@@ -81,6 +85,7 @@ impl Clock {
                 started: on,
                 deadline: on,
                 yellow_from: on,
+                provisional: false,
             });
         };
         let deadline = calendar.deadline(on, limit.amount, unit, Some(region))?;
@@ -99,6 +104,7 @@ impl Clock {
             started: on,
             deadline,
             yellow_from,
+            provisional: calendar.is_provisional(deadline),
         })
     }
 
@@ -128,6 +134,7 @@ impl Clock {
             deadline,
             yellow_from,
             amount: self.amount + days,
+            provisional: calendar.is_provisional(deadline),
             ..self.clone()
         })
     }
