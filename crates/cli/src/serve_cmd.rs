@@ -128,6 +128,13 @@ pub(crate) fn run(args: ServeArgs, url: &str, data_dir: &Path) -> anyhow::Result
             }
         }
         let engine = Engine::start(store, Arc::new(loaded.catalog.clone()), calendar, EngineConfig::default());
+        // A calendar file may have brought a year's official schedule: deadlines counted
+        // provisionally for it are counted again, each change an event on its case.
+        match engine.recompute_provisional_deadlines().await {
+            Ok(0) => {}
+            Ok(moved) => println!("deadlines recomputed on the official calendar for {moved} cases"),
+            Err(e) => eprintln!("warning: recomputing provisional deadlines failed: {e}"),
+        }
         let state = AppState::with_protection(engine, loaded, args.protection());
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
         let local = listener.local_addr()?;

@@ -150,6 +150,7 @@ pub struct Engine {
     /// One queue per writer; a case always goes to the same writer.
     writers: Arc<Vec<mpsc::Sender<Job>>>,
     store: Store,
+    calendar: Arc<Calendar>,
     config: EngineConfig,
 }
 
@@ -197,6 +198,7 @@ impl Engine {
         Engine {
             writers: Arc::new(writers),
             store,
+            calendar,
             config,
         }
     }
@@ -293,6 +295,61 @@ impl Engine {
 
     pub async fn list(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>, EngineError> {
         Ok(self.store.list_cases(filter).await?)
+    }
+
+    /// Counts again, as the system, every open case's deadlines that were counted on a
+    /// provisional calendar and whose year now has its official schedule; each case
+    /// moved gets a `deadlines_recomputed` event naming the old and new dates. Looks at
+    /// open cases with a deadline from a year before `today` on. Returns the cases
+    /// moved. The request id is the case's and version's, so a rerun is harmless.
+    pub async fn recompute_provisional_deadlines(&self) -> Result<usize, EngineError> {
+        let today = self.today();
+        let from = today.saturating_sub(jiff::Span::new().years(1));
+        let mut moved = 0;
+        for id in self.store.open_cases_with_deadline_from(from).await? {
+            let Some(case) = self.case(&id).await? else {
+                continue;
+            };
+            let stale = [&case.acceptance, &case.statutory, &case.promised]
+                .into_iter()
+                .flatten()
+                .any(|c| c.provisional && !self.calendar.is_provisional(c.deadline));
+            if !stale {
+                continue;
+            }
+            let command = Command {
+                expected_version: case.version,
+                actor: Actor {
+                    id: "system".to_owned(),
+                    role: yichuang_domain::case::ActorRole::Staff(
+                        yichuang_domain::catalog::Role::System,
+                    ),
+                },
+                kind: yichuang_domain::case::CommandKind::RecomputeDeadlines,
+            };
+            let request_id = format!("recompute-{id}-{}", case.version);
+            match self
+                .execute(
+                    &request_id,
+                    Request::Command {
+                        case_id: id,
+                        command,
+                    },
+                )
+                .await
+            {
+                Ok(_) => moved += 1,
+                // Moved meanwhile by someone else: the next start picks it up.
+                Err(e) if e.is_client_error() => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(moved)
+    }
+
+    /// The legal calendar the engine counts on.
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
     }
 
     pub fn today(&self) -> Date {

@@ -1201,6 +1201,81 @@ async fn a_crowd_of_clients_gets_every_step_once(w: &World) {
     );
 }
 
+/// A fixture schedule for 2027 with one holiday more than the statutory ones (4 January),
+/// standing in for the one the State Council will publish.
+const OFFICIAL_2027: &str = r#"
+source = "test fixture, not the published 2027 schedule"
+provenance = "illustrative"
+year = 2027
+
+[[holiday]]
+date = 2027-01-01
+name = "元旦"
+
+[[holiday]]
+date = 2027-01-04
+name = "元旦"
+"#;
+
+/// Across the new year: a deadline reaching an unpublished year is counted on the
+/// provisional calendar and says so; when the official schedule arrives, the engine
+/// counts it again, records the change as an event, and a second run moves nothing.
+async fn deadlines_across_the_new_year_are_provisional_then_recomputed(w: &World, url: &str) {
+    w.set_today(date(2026, 12, 28));
+    let case = w
+        .submit(
+            "unemployment-benefit-claim",
+            "330211",
+            "330211",
+            &["id-card", "termination-proof"],
+        )
+        .await;
+    let accepted = w.run(&case, CLERK, accept()).await.unwrap();
+    let before = w.engine.case(&accepted.case_id).await.unwrap().unwrap();
+    let clock = before.driving_clock().unwrap().clone();
+    assert!(clock.provisional, "{clock:?}");
+    assert_eq!(clock.deadline.year(), 2027);
+
+    let mut calendar = Calendar::builtin();
+    calendar
+        .add_file(yichuang_domain::calendar::CalendarFile::parse(OFFICIAL_2027).unwrap())
+        .unwrap();
+    let store = Store::open(url).await.unwrap();
+    let official = Engine::start(
+        store,
+        Arc::new(yichuang_catalog::builtin().unwrap().catalog),
+        Arc::new(calendar),
+        EngineConfig {
+            clock: Arc::new(|| noon(date(2026, 12, 29))),
+            ..EngineConfig::default()
+        },
+    );
+    let moved = official.recompute_provisional_deadlines().await.unwrap();
+    assert!(moved >= 1, "{moved}");
+    let after = official.case(&case.case_id).await.unwrap().unwrap();
+    let recounted = after.driving_clock().unwrap();
+    assert!(!recounted.provisional);
+    assert!(
+        recounted.deadline > clock.deadline,
+        "the extra holiday moves it out"
+    );
+    let events = official.events(&case.case_id).await.unwrap();
+    let last = &events.last().unwrap().event;
+    match &last.body {
+        yichuang_domain::case::EventBody::DeadlinesRecomputed { changes, .. } => {
+            assert!(
+                changes
+                    .iter()
+                    .any(|c| c.from == clock.deadline && c.to == recounted.deadline),
+                "{changes:?}"
+            );
+        }
+        other => panic!("expected deadlines_recomputed, got {other:?}"),
+    }
+    assert_eq!(official.recompute_provisional_deadlines().await.unwrap(), 0);
+    w.set_today(date(2026, 2, 10));
+}
+
 async fn suite(url: Option<String>) {
     let w = World::new(url.clone()).await;
     full_lifecycle_with_one_time_notice(&w).await;
@@ -1219,6 +1294,7 @@ async fn suite(url: Option<String>) {
     let url =
         url.unwrap_or_else(|| Store::sqlite_url(&w._dir.as_ref().unwrap().path().join("cases.db")));
     a_second_writer_never_loses_a_step(&w, &url).await;
+    deadlines_across_the_new_year_are_provisional_then_recomputed(&w, &url).await;
     the_audit_verifies_and_names_the_first_tampered_case(&w, &url).await;
 }
 

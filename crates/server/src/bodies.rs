@@ -79,6 +79,9 @@ pub struct Progress {
     pub state: CaseState,
     /// The promised deadline, or the statutory one where nothing is promised.
     pub deadline: Option<Date>,
+    /// The deadline was counted on a provisional calendar (its year's holiday schedule
+    /// is not yet published) and will be counted again when it is.
+    pub deadline_provisional: bool,
     pub steps: Vec<ProgressStep>,
 }
 

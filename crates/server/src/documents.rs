@@ -66,14 +66,26 @@ pub fn render(case: &Case, event: &CaseEvent) -> Option<String> {
             );
             if let Some(p) = promised {
                 text.push_str(&format!(
-                    "<p>承诺办结期限：{}（承诺时限 {} {}）。</p>",
+                    "<p>承诺办结期限：{}{}（承诺时限 {} {}）。</p>",
                     p.deadline,
+                    provisional_mark(p),
                     p.amount,
                     p.unit.name_zh()
                 ));
             }
             if let Some(s) = statutory {
-                text.push_str(&format!("<p>法定办结期限：{}。</p>", s.deadline));
+                text.push_str(&format!(
+                    "<p>法定办结期限：{}{}。</p>",
+                    s.deadline,
+                    provisional_mark(s)
+                ));
+            }
+            if promised
+                .iter()
+                .chain(statutory.iter())
+                .any(|c| c.provisional)
+            {
+                text.push_str(PROVISIONAL_NOTE);
             }
             if !provisional.is_empty() {
                 let names = material_names(
@@ -174,3 +186,14 @@ h1 {{ text-align: center; font-size: 22pt; letter-spacing: .3em; }} .meta {{ fon
         hash = document.content_hash,
     ))
 }
+
+/// Said of a date counted on a provisional calendar.
+fn provisional_mark(clock: &yichuang_domain::case::Clock) -> &'static str {
+    if clock.provisional {
+        "（暂定）"
+    } else {
+        ""
+    }
+}
+
+const PROVISIONAL_NOTE: &str = "<p>注：标注“暂定”的期限所在年度的节假日安排尚未公布，暂按《全国年节及纪念日放假办法》规定的法定节假日计算（不含调休）；正式安排公布后将重新计算并告知。</p>";

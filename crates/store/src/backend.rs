@@ -43,6 +43,9 @@ const COUNT_BY_STATE: &str = "SELECT state, COUNT(*) FROM cases GROUP BY state O
 const COUNT_RUNNING: &str = "SELECT COUNT(*) FROM cases WHERE running = 1";
 const AUDIT_CASES: &str =
     "SELECT id, version, head_hash, state FROM cases WHERE id > $1 ORDER BY id LIMIT 1000";
+const OPEN_WITH_DEADLINE_FROM: &str = "SELECT id FROM cases WHERE state IN \
+     ('submitted', 'awaiting_supplement', 'accepted', 'in_review', 'suspended', 'decided') \
+     AND (deadline >= $1 OR statutory_deadline >= $1) ORDER BY id";
 const AUDIT_HEADS: &str = "SELECT id, version, head_hash FROM cases ORDER BY id";
 const COUNT_EVENTS: &str = "SELECT COUNT(*) FROM case_events";
 const SELECT_GUIDES: &str = "SELECT hash, guide FROM guides ORDER BY hash";
@@ -317,6 +320,17 @@ macro_rules! backend {
                     );
                 }
                 Ok(())
+            }
+
+            pub async fn open_cases_with_deadline_from(
+                &self,
+                from: Date,
+            ) -> Result<Vec<String>, StoreError> {
+                let rows = sqlx::query(OPEN_WITH_DEADLINE_FROM)
+                    .bind(from.to_string())
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
             }
 
             /// What a checkpoint covers, as the database holds it now.

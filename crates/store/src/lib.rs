@@ -149,6 +149,15 @@ impl Store {
         dispatch!(self, s => s.state_counts().await)
     }
 
+    /// Open cases (not terminal) whose deadline or statutory deadline is on or after
+    /// `from`.
+    pub async fn open_cases_with_deadline_from(
+        &self,
+        from: jiff::civil::Date,
+    ) -> Result<Vec<String>, StoreError> {
+        dispatch!(self, s => s.open_cases_with_deadline_from(from).await)
+    }
+
     /// Checks what the database can check by itself (chains, projections, the
     /// identity-read log), without a key or checkpoint.
     pub async fn verify_audit(&self) -> Result<AuditReport, StoreError> {

@@ -44,6 +44,12 @@ pub enum WarningLevel {
     Red,
 }
 
+/// How long a period is, in which unit.
+struct LimitLength {
+    unit: LimitUnit,
+    amount: u32,
+}
+
 /// One running period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Clock {
@@ -78,6 +84,43 @@ impl Clock {
         region: RegionCode,
         policy: WarningPolicy,
     ) -> Result<Clock, CalendarError> {
+        Clock::count(limit.unit, limit.amount, on, calendar, region, policy)
+    }
+
+    /// A provisional clock counted again on the calendar as it is now (after the
+    /// official schedule for its year arrived): the same start and length, including
+    /// any extension or suspension already added to it. Other clocks stay as they are.
+    pub fn recounted(
+        &self,
+        calendar: &Calendar,
+        region: RegionCode,
+        policy: WarningPolicy,
+    ) -> Result<Clock, CalendarError> {
+        if !self.provisional {
+            return Ok(self.clone());
+        }
+        Clock::count(
+            self.unit,
+            self.amount,
+            self.started,
+            calendar,
+            region,
+            policy,
+        )
+    }
+
+    fn count(
+        limit_unit: LimitUnit,
+        amount: u32,
+        on: Date,
+        calendar: &Calendar,
+        region: RegionCode,
+        policy: WarningPolicy,
+    ) -> Result<Clock, CalendarError> {
+        let limit = LimitLength {
+            unit: limit_unit,
+            amount,
+        };
         let Some(unit) = period(limit.unit) else {
             return Ok(Clock {
                 unit: limit.unit,

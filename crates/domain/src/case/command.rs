@@ -119,6 +119,9 @@ pub enum CommandKind {
     },
     /// Provisional materials never arrived by their date: the defined outcome, 终止.
     LapseProvisional,
+    /// Deadlines counted on a provisional calendar, counted again now that the year's
+    /// official holiday schedule is known.
+    RecomputeDeadlines,
 }
 
 fn default_supply_days() -> u32 {
@@ -142,6 +145,7 @@ impl CommandKind {
             CommandKind::Extend { .. } => "extend",
             CommandKind::VerifyCommitment { .. } => "verify_commitment",
             CommandKind::LapseProvisional => "lapse_provisional",
+            CommandKind::RecomputeDeadlines => "recompute_deadlines",
         }
     }
 }

@@ -87,6 +87,14 @@ pub enum EventBody {
         statutory: Option<Clock>,
         promised: Option<Clock>,
     },
+    /// Provisional deadlines counted again on the official schedule.
+    DeadlinesRecomputed {
+        changes: Vec<DeadlineChange>,
+        reason: String,
+        acceptance: Option<Clock>,
+        statutory: Option<Clock>,
+        promised: Option<Clock>,
+    },
     Decided {
         grant: bool,
         reason: String,
@@ -127,6 +135,7 @@ impl EventBody {
             EventBody::Suspended { .. } => "suspended",
             EventBody::Resumed { .. } => "resumed",
             EventBody::Extended { .. } => "extended",
+            EventBody::DeadlinesRecomputed { .. } => "deadlines_recomputed",
             EventBody::Decided { .. } => "decided",
             EventBody::Completed { .. } => "completed",
             EventBody::CompletedOnTheSpot { .. } => "completed_on_the_spot",
@@ -136,6 +145,14 @@ impl EventBody {
             EventBody::Revoked { .. } => "revoked",
         }
     }
+}
+
+/// One clock whose last day moved: which (acceptance, statutory, promised), from, to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DeadlineChange {
+    pub clock: String,
+    pub from: jiff::civil::Date,
+    pub to: jiff::civil::Date,
 }
 
 /// One step in a case's history: who, in which role, when, from which state to which,

@@ -14,7 +14,7 @@ mod state;
 pub use access::{AccessError, Staff, role_name};
 pub use clock::{Clock, WarningLevel, WarningPolicy};
 pub use command::{Actor, ActorRole, Applicant, Command, CommandKind, Delivery, Submission};
-pub use event::{CaseEvent, DocumentIssued, DocumentKind, EventBody, chain_hash};
+pub use event::{CaseEvent, DeadlineChange, DocumentIssued, DocumentKind, EventBody, chain_hash};
 pub use intake::MAX_TEXT;
 pub use rules::{APPEAL_ROUTES, CaseError, Context, allowed_commands, decide, submit};
 pub use state::{Case, CaseState, GuideRef, GuideSnapshot, PendingMaterial};

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::clock::{Clock, WarningPolicy};
 use super::command::{Actor, ActorRole, Command, CommandKind, Delivery, Submission};
-use super::event::{CaseEvent, DocumentIssued, DocumentKind, EventBody};
+use super::event::{CaseEvent, DeadlineChange, DocumentIssued, DocumentKind, EventBody};
 use super::state::{Case, CaseState, GuideSnapshot, PendingMaterial};
 use crate::calendar::{Calendar, CalendarError};
 use crate::catalog::{ItemKind, Role, StatutoryLimit, TimeLimit};
@@ -70,6 +70,10 @@ pub enum CaseError {
         "this item cannot be taken in at {accepting} for handling at {handling}: its guide does not offer remote acceptance (跨省通办)"
     )]
     RemoteNotAllowed { accepting: String, handling: String },
+    #[error(
+        "no deadline of this case was counted provisionally, or its year's schedule is still unpublished"
+    )]
+    NothingToRecompute,
     #[error("{field} is {length} characters long; at most {max} are allowed")]
     TextTooLong {
         field: &'static str,
@@ -113,6 +117,7 @@ impl CaseError {
             CaseError::ApplicantNotServed { .. } => "applicant_not_served",
             CaseError::RemoteNotAllowed { .. } => "remote_not_allowed",
             CaseError::TextTooLong { .. } => "text_too_long",
+            CaseError::NothingToRecompute => "nothing_to_recompute",
             CaseError::KeyMaterial { .. } => "key_material",
             CaseError::CommitmentNotAllowed { .. } => "commitment_not_allowed",
             CaseError::ProvisionalPending { .. } => "provisional_pending",
@@ -137,8 +142,11 @@ pub fn allowed_commands(state: CaseState) -> Vec<&'static str> {
             "refuse",
             "complete_on_the_spot",
             "withdraw",
+            "recompute_deadlines",
         ],
-        CaseState::AwaitingSupplement => vec!["supplement", "refuse", "withdraw"],
+        CaseState::AwaitingSupplement => {
+            vec!["supplement", "refuse", "withdraw", "recompute_deadlines"]
+        }
         CaseState::Accepted => vec![
             "start_review",
             "supplement",
@@ -147,6 +155,7 @@ pub fn allowed_commands(state: CaseState) -> Vec<&'static str> {
             "verify_commitment",
             "lapse_provisional",
             "withdraw",
+            "recompute_deadlines",
         ],
         CaseState::InReview => vec![
             "decide",
@@ -156,9 +165,10 @@ pub fn allowed_commands(state: CaseState) -> Vec<&'static str> {
             "verify_commitment",
             "lapse_provisional",
             "withdraw",
+            "recompute_deadlines",
         ],
-        CaseState::Suspended => vec!["resume", "withdraw"],
-        CaseState::Decided => vec!["complete", "verify_commitment"],
+        CaseState::Suspended => vec!["resume", "withdraw", "recompute_deadlines"],
+        CaseState::Decided => vec!["complete", "verify_commitment", "recompute_deadlines"],
         CaseState::Completed => vec!["verify_commitment"],
         CaseState::Refused | CaseState::Withdrawn | CaseState::Terminated | CaseState::Revoked => {
             Vec::new()
@@ -183,6 +193,7 @@ fn role_allowed(role: ActorRole, command: &CommandKind) -> bool {
         C::Extend { .. } => staff(&[Supervisor]),
         C::Withdraw { .. } => role == ActorRole::Applicant || staff(&[Clerk, Supervisor]),
         C::LapseProvisional => staff(&[Clerk, Supervisor, System]),
+        C::RecomputeDeadlines => staff(&[Supervisor, System]),
     }
 }
 
@@ -632,6 +643,55 @@ fn outcome(case: &Case, kind: &CommandKind, ctx: Context<'_>) -> Result<Outcome,
                 Vec::new()
             };
             Ok((to, docs, body))
+        }
+        CommandKind::RecomputeDeadlines => {
+            let clocks = [&case.acceptance, &case.statutory, &case.promised];
+            if clocks.into_iter().flatten().all(|c| !c.provisional) {
+                return Err(CaseError::NothingToRecompute);
+            }
+            let recount = |clock: &Option<Clock>| {
+                clock
+                    .as_ref()
+                    .map(|c| c.recounted(ctx.calendar, region, ctx.policy))
+                    .transpose()
+            };
+            let acceptance = recount(&case.acceptance)?;
+            let statutory = recount(&case.statutory)?;
+            let promised = recount(&case.promised)?;
+            let changes: Vec<DeadlineChange> = [
+                ("acceptance", &case.acceptance, &acceptance),
+                ("statutory", &case.statutory, &statutory),
+                ("promised", &case.promised, &promised),
+            ]
+            .into_iter()
+            .filter_map(|(name, before, after)| match (before, after) {
+                (Some(before), Some(after)) if before != after => Some(DeadlineChange {
+                    clock: name.to_owned(),
+                    from: before.deadline,
+                    to: after.deadline,
+                }),
+                _ => None,
+            })
+            .collect();
+            // Nothing moved and nothing stopped being provisional: the year's schedule
+            // is still unpublished.
+            if (&acceptance, &statutory, &promised)
+                == (&case.acceptance, &case.statutory, &case.promised)
+            {
+                return Err(CaseError::NothingToRecompute);
+            }
+            Ok((
+                case.state,
+                Vec::new(),
+                EventBody::DeadlinesRecomputed {
+                    changes,
+                    reason: "国务院办公厅公布了该年度节假日安排，暂定期限按正式安排重新计算"
+                        .to_owned(),
+                    acceptance,
+                    statutory,
+                    promised,
+                },
+            ))
         }
         CommandKind::LapseProvisional => {
             let Some(first) = case.pending.iter().map(|p| p.supply_by).min() else {

@@ -272,6 +272,16 @@ impl Case {
                 self.statutory = statutory.clone();
                 self.promised = promised.clone();
             }
+            EventBody::DeadlinesRecomputed {
+                acceptance,
+                statutory,
+                promised,
+                ..
+            } => {
+                self.acceptance = acceptance.clone();
+                self.statutory = statutory.clone();
+                self.promised = promised.clone();
+            }
             EventBody::Decided { grant, .. } => self.granted = Some(*grant),
             EventBody::Completed { delivery } => self.delivery = Some(delivery.clone()),
             EventBody::CompletedOnTheSpot { delivery } => {

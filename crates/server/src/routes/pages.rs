@@ -187,7 +187,16 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response
                 "<tr><td class=\"{class}\">{label}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(&case.item),
                 escape(&case.state),
-                case.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                case.deadline
+                    .map(|d| {
+                        // A deadline in a year without a published schedule says so.
+                        if state.engine.calendar().is_provisional(d) {
+                            format!("{d}（暂定）")
+                        } else {
+                            d.to_string()
+                        }
+                    })
+                    .unwrap_or_default(),
                 escape(&case.id)
             ));
         }

@@ -285,12 +285,13 @@ pub async fn progress(
             state: e.event.to_state,
         })
         .collect();
-    let deadline = case.driving_clock().map(|c| c.deadline);
+    let clock = case.driving_clock();
     let body = Json(Progress {
         item: case.guide.guide.name.clone(),
+        deadline: clock.map(|c| c.deadline),
+        deadline_provisional: clock.is_some_and(|c| c.provisional),
         case: case.id,
         state: case.state,
-        deadline,
         steps,
     });
     Ok(([(header::CACHE_CONTROL, "no-store")], body).into_response())
