@@ -34,3 +34,8 @@ pub(crate) fn layer() -> SecurityHeaders {
             "same-origin",
         ))
 }
+
+/// Over HTTPS, browsers are told to stay on it for a year.
+pub(crate) fn hsts() -> Set {
+    set(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000")
+}

@@ -5,6 +5,7 @@
 mod auth;
 mod bodies;
 mod client;
+mod cookies;
 mod demo;
 mod documents;
 mod error;
@@ -52,9 +53,11 @@ pub async fn serve_metrics(
     Ok(listen::run(listener, app, &ListenOptions::default(), None, shutdown).await?)
 }
 
-/// Expired and revoked tokens and sessions are deleted hourly.
+/// Expired and revoked tokens and sessions are deleted hourly (the first time an hour
+/// after the start).
 async fn purge_expired(store: yichuang_store::Store) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    let hour = std::time::Duration::from_secs(3600);
+    let mut every = tokio::time::interval_at(tokio::time::Instant::now() + hour, hour);
     loop {
         every.tick().await;
         match store.purge_expired(jiff::Timestamp::now()).await {

@@ -715,3 +715,66 @@ async fn intake_obeys_the_items_own_rules_on_every_channel() {
         "{problem}"
     );
 }
+
+#[tokio::test]
+async fn serve_speaks_tls_with_secure_host_cookies_and_hsts() {
+    use std::sync::Arc;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
+    use tokio_rustls::rustls::{ClientConfig, RootCertStore};
+
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert, certified.cert.pem()).unwrap();
+    std::fs::write(&key, certified.signing_key.serialize_pem()).unwrap();
+    let options = ListenOptions {
+        tls: Some(yichuang_server::TlsFiles { cert, key }),
+        ..ListenOptions::default()
+    };
+    let protection = ProtectionConfig {
+        https: true,
+        ..test_protection()
+    };
+    let app = spawn_app_with(None, protection, options).await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+
+    let mut roots = RootCertStore::empty();
+    roots
+        .add(CertificateDer::from(certified.cert.der().to_vec()))
+        .unwrap();
+    let config = ClientConfig::builder_with_provider(Arc::new(
+        tokio_rustls::rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let mut tls = connector
+        .connect(ServerName::try_from("localhost").unwrap(), tcp)
+        .await
+        .unwrap();
+    tls.write_all(b"GET /staff/login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    tls.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer).to_lowercase();
+    assert!(answer.starts_with("http/1.1 200"), "{answer}");
+    assert!(
+        answer.contains("strict-transport-security: max-age=31536000"),
+        "{answer}"
+    );
+    let cookie = answer
+        .lines()
+        .find(|l| l.starts_with("set-cookie:"))
+        .expect("the sign-in form sets its CSRF cookie");
+    assert!(
+        cookie.contains("__host-yc_csrf=") && cookie.contains("secure"),
+        "{cookie}"
+    );
+    // Plain HTTP to the TLS port gets no page.
+    let plain = app.client.get(format!("{}/healthz", app.base)).send().await;
+    assert!(plain.is_err() || !plain.unwrap().status().is_success());
+}

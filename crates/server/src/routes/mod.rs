@@ -168,6 +168,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(crate::headers::layer())
+        .layer(tower::util::option_layer(
+            state.protection.config.https.then(crate::headers::hsts),
+        ))
         .with_state(state)
 }
 

@@ -13,30 +13,13 @@ use yichuang_store::CaseFilter;
 
 use crate::auth::{SignInRefused, hash_token, new_secret, sign_in};
 use crate::client::Client;
+use crate::cookies;
 use crate::documents::escape;
 use crate::protection::RetryAfter;
 use crate::state::AppState;
 
 const SESSION: &str = "yc_session";
 const LOGIN_CSRF: &str = "yc_csrf";
-
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
-}
-
-fn set_cookie(response: &mut Response, name: &str, value: &str, max_age: i64) {
-    let text = format!("{name}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}");
-    if let Ok(v) = HeaderValue::from_str(&text) {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-}
 
 fn page(title: &str, body: &str) -> String {
     format!(
@@ -49,13 +32,14 @@ td, th {{ border-bottom: 1px solid #ccc; padding: .4rem; text-align: left; }} .r
 }
 
 async fn signed_in(state: &AppState, headers: &HeaderMap) -> Option<(Staff, String, String)> {
-    let token = cookie(headers, SESSION)?;
+    let token = cookies::read(headers, SESSION, state.protection.config.https)?;
     let hash = hash_token(&token);
     let (staff, csrf) = state.store.session(&hash, Timestamp::now()).await.ok()??;
     Some((staff, csrf, hash))
 }
 
-pub async fn login_page() -> Response {
+pub async fn login_page(State(state): State<AppState>) -> Response {
+    let https = state.protection.config.https;
     let csrf = new_secret();
     let body = format!(
         r#"<form method="post" action="/staff/login">
@@ -64,7 +48,7 @@ pub async fn login_page() -> Response {
 <input type="hidden" name="csrf" value="{csrf}"><button type="submit">登录 Sign in</button></form>"#
     );
     let mut response = Html(page("工作人员登录", &body)).into_response();
-    set_cookie(&mut response, LOGIN_CSRF, &csrf, 600);
+    cookies::set(&mut response, LOGIN_CSRF, &csrf, 600, https);
     response
 }
 
@@ -102,7 +86,10 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    if cookie(&headers, LOGIN_CSRF).as_deref() != Some(form.csrf.as_str()) || form.csrf.is_empty() {
+    let https = state.protection.config.https;
+    if cookies::read(&headers, LOGIN_CSRF, https).as_deref() != Some(form.csrf.as_str())
+        || form.csrf.is_empty()
+    {
         return refused(
             StatusCode::FORBIDDEN,
             "表单已过期或来源不明（CSRF），请重新登录。",
@@ -152,8 +139,8 @@ pub async fn login(
         );
     }
     let mut response = Redirect::to("/staff").into_response();
-    set_cookie(&mut response, SESSION, &session, 8 * 3600);
-    set_cookie(&mut response, LOGIN_CSRF, "", 0);
+    cookies::set(&mut response, SESSION, &session, 8 * 3600, https);
+    cookies::set(&mut response, LOGIN_CSRF, "", 0, https);
     response
 }
 
@@ -237,6 +224,6 @@ pub async fn logout(
     }
     let _ = state.store.end_session(&hash).await;
     let mut response = Redirect::to("/staff/login").into_response();
-    set_cookie(&mut response, SESSION, "", 0);
+    cookies::set(&mut response, SESSION, "", 0, state.protection.config.https);
     response
 }
