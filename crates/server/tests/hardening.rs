@@ -402,13 +402,37 @@ async fn metrics_need_the_operators_token_or_their_own_address() {
         ..test_protection()
     };
     let app = spawn_app_with(None, protection, ListenOptions::default()).await;
-    let response = app
+    // No token configured: no token opens it on the public listener.
+    for token in ["", "metrics-secret", "guess"] {
+        let response = app
+            .client
+            .get(format!("{}/metrics", app.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{token:?}");
+    }
+    // Its own listener serves it to anyone who can reach that address.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (loaded, engine) = app::engine_on(app.store.clone());
+    let state = yichuang_server::AppState::new(engine, loaded);
+    tokio::spawn(yichuang_server::serve_metrics(
+        listener,
+        state,
+        std::future::pending(),
+    ));
+    let text = app
         .client
-        .get(format!("{}/metrics", app.base))
+        .get(format!("http://{addr}/metrics"))
         .send()
         .await
+        .unwrap()
+        .text()
+        .await
         .unwrap();
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(text.contains("# TYPE yichuang_cases gauge"), "{text}");
 }
 
 #[tokio::test]

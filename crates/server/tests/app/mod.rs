@@ -76,6 +76,27 @@ pub fn test_protection() -> ProtectionConfig {
     }
 }
 
+/// The built-in catalog and an engine on `store` whose clock stands at 2026-03-02 10:00.
+pub fn engine_on(store: Store) -> (Arc<yichuang_catalog::LoadedCatalog>, Engine) {
+    let loaded = Arc::new(yichuang_catalog::builtin().unwrap());
+    let at = jiff::civil::date(2026, 3, 2)
+        .at(10, 0, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .unwrap()
+        .timestamp();
+    let config = EngineConfig {
+        clock: Arc::new(move || at),
+        ..EngineConfig::default()
+    };
+    let engine = Engine::start(
+        store,
+        Arc::new(loaded.catalog.clone()),
+        Arc::new(Calendar::builtin()),
+        config,
+    );
+    (loaded, engine)
+}
+
 /// The server with the protection given.
 pub async fn spawn_app_with(
     url: Option<String>,
@@ -105,22 +126,7 @@ pub async fn spawn_app_with(
             .await
             .unwrap();
     }
-    let loaded = Arc::new(yichuang_catalog::builtin().unwrap());
-    let at = jiff::civil::date(2026, 3, 2)
-        .at(10, 0, 0, 0)
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-        .unwrap()
-        .timestamp();
-    let config = EngineConfig {
-        clock: Arc::new(move || at),
-        ..EngineConfig::default()
-    };
-    let engine = Engine::start(
-        store.clone(),
-        Arc::new(loaded.catalog.clone()),
-        Arc::new(Calendar::builtin()),
-        config,
-    );
+    let (loaded, engine) = engine_on(store.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
