@@ -17,6 +17,15 @@ use crate::Outcome;
 use crate::calendar_cmd::load_calendar;
 use crate::store_cmd::{runtime, shown};
 
+/// Prints a line to stdout, ignoring a closed stdout: whoever started the server may
+/// stop reading once it says where it listens, and the server must go on serving.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// How `serve` listens and protects itself. Every flag has an environment variable, for
 /// deployments that configure by environment.
 #[derive(Debug, Args)]
@@ -118,13 +127,13 @@ pub(crate) fn run(args: ServeArgs, url: &str, data_dir: &Path) -> anyhow::Result
         if demo {
             match yichuang_server::seed_demo(&store, Arc::new(loaded.catalog.clone()), calendar.clone(), today).await? {
                 Some(demo) => {
-                    println!("demo data: {} halls (one inside a bank outlet), {} people, {} employers, {} cases", demo.halls, demo.people, demo.employers, demo.cases);
-                    println!("staff accounts (shown once; tokens go in `Authorization: Bearer …`):");
+                    say!("demo data: {} halls (one inside a bank outlet), {} people, {} employers, {} cases", demo.halls, demo.people, demo.employers, demo.cases);
+                    say!("staff accounts (shown once; tokens go in `Authorization: Bearer …`):");
                     for (id, name, role, region, password, token) in &demo.staff {
-                        println!("  {id:<14} {role:<18} {region}  {name}\n      password {password}\n      token    {token}");
+                        say!("  {id:<14} {role:<18} {region}  {name}\n      password {password}\n      token    {token}");
                     }
                 }
-                None => println!("demo: the database already has staff; nothing seeded"),
+                None => say!("demo: the database already has staff; nothing seeded"),
             }
         }
         let engine = Engine::start(store, Arc::new(loaded.catalog.clone()), calendar, EngineConfig::default());
@@ -132,7 +141,7 @@ pub(crate) fn run(args: ServeArgs, url: &str, data_dir: &Path) -> anyhow::Result
         // provisionally for it are counted again, each change an event on its case.
         match engine.recompute_provisional_deadlines().await {
             Ok(0) => {}
-            Ok(moved) => println!("deadlines recomputed on the official calendar for {moved} cases"),
+            Ok(moved) => say!("deadlines recomputed on the official calendar for {moved} cases"),
             Err(e) => eprintln!("warning: recomputing provisional deadlines failed: {e}"),
         }
         let state = AppState::with_protection(engine, loaded, args.protection());
@@ -142,16 +151,16 @@ pub(crate) fn run(args: ServeArgs, url: &str, data_dir: &Path) -> anyhow::Result
         let scheme = if options.tls.is_some() { "https" } else { "http" };
         if let Some(metrics_addr) = &args.metrics_addr {
             let metrics = tokio::net::TcpListener::bind(metrics_addr).await.with_context(|| format!("listening on {metrics_addr}"))?;
-            println!("metrics on http://{}/metrics", metrics.local_addr()?);
+            say!("metrics on http://{}/metrics", metrics.local_addr()?);
             tokio::spawn(yichuang_server::serve_metrics(metrics, state.clone(), shutdown_signal()));
         }
-        println!("yichuang is serving on {scheme}://{local} (database {})", shown(url));
-        println!("try: curl '{scheme}://{local}/api/v1/regions/330211/search?q=失业了怎么领钱'");
+        say!("yichuang is serving on {scheme}://{local} (database {})", shown(url));
+        say!("try: curl '{scheme}://{local}/api/v1/regions/330211/search?q=失业了怎么领钱'");
         if args.checkpoint_minutes > 0 {
             tokio::spawn(checkpoints(state.store.clone(), audit_key, data_dir.to_owned(), args.checkpoint_minutes));
         }
         yichuang_server::serve(listener, state, options, shutdown_signal()).await?;
-        println!("stopped");
+        say!("stopped");
         Ok(Outcome::Done)
     })
 }
