@@ -136,64 +136,68 @@ pub fn document() -> Value {
     document
 }
 
-/// Public routes share a budget per client (see `protection.rs`); each can answer 429
-/// with `Retry-After`.
-fn document_rate_limits(document: &mut Value) {
+/// Calls `add` on the responses of every operation whose path `wanted` accepts.
+fn add_responses(
+    document: &mut Value,
+    wanted: impl Fn(&str) -> bool,
+    add: impl Fn(&mut serde_json::Map<String, Value>),
+) {
     let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
     for (path, operations) in paths.iter_mut() {
-        let public = [
+        if !wanted(path) {
+            continue;
+        }
+        let responses = operations
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|ops| ops.values_mut())
+            .filter_map(|op| op.get_mut("responses").and_then(Value::as_object_mut));
+        for responses in responses {
+            add(responses);
+        }
+    }
+}
+
+/// Public routes share a budget per client (see `protection.rs`); each can answer 429
+/// with `Retry-After`.
+fn document_rate_limits(document: &mut Value) {
+    let public = |path: &str| {
+        [
             "/api/v1/items",
             "/api/v1/regions/",
             "/api/v1/coverage",
             "/api/v1/progress/",
         ]
         .iter()
-        .any(|prefix| path.starts_with(prefix));
-        if !public {
-            continue;
-        }
-        let responses = operations
-            .as_object_mut()
-            .into_iter()
-            .flat_map(|ops| ops.values_mut())
-            .filter_map(|op| op.get_mut("responses").and_then(Value::as_object_mut));
-        for responses in responses {
-            responses.insert(
-                "429".to_owned(),
-                json!({
-                    "description": "Too many requests from this client (or, for progress, wrong answers for this case); wait as Retry-After says",
-                    "headers": { "Retry-After": { "description": "Seconds to wait", "schema": { "type": "integer", "minimum": 1 } } },
-                    "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/ProblemDoc" } } },
-                }),
-            );
-        }
-    }
+        .any(|prefix| path.starts_with(prefix))
+    };
+    add_responses(document, public, |responses| {
+        responses.insert(
+            "429".to_owned(),
+            json!({
+                "description": "Too many requests from this client (or, for progress, wrong answers for this case); wait as Retry-After says",
+                "headers": { "Retry-After": { "description": "Seconds to wait", "schema": { "type": "integer", "minimum": 1 } } },
+                "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/ProblemDoc" } } },
+            }),
+        );
+    });
 }
 
 /// A query or path value of the wrong type (`?limit=x`) is refused by the framework
 /// before any handler runs, as a 400 problem; every API operation can answer so.
 fn document_malformed_requests(document: &mut Value) {
-    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
-        return;
-    };
-    for (path, operations) in paths.iter_mut() {
-        if !path.starts_with("/api/") {
-            continue;
-        }
-        let responses = operations
-            .as_object_mut()
-            .into_iter()
-            .flat_map(|ops| ops.values_mut())
-            .filter_map(|op| op.get_mut("responses").and_then(Value::as_object_mut));
-        for responses in responses {
+    add_responses(
+        document,
+        |path| path.starts_with("/api/"),
+        |responses| {
             responses.entry("400").or_insert_with(|| {
-                json!({
-                    "description": "Malformed request: a query or path value of the wrong type",
-                    "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/ProblemDoc" } } },
-                })
-            });
-        }
-    }
+            json!({
+                "description": "Malformed request: a query or path value of the wrong type",
+                "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/ProblemDoc" } } },
+            })
+        });
+        },
+    );
 }

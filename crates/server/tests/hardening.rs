@@ -27,6 +27,15 @@ fn retry_after(response: &reqwest::Response) -> u64 {
         .expect("whole seconds")
 }
 
+/// A guide lookup, as forwarded for `client` when given.
+async fn guide_status(app: &app::App, client: Option<&str>) -> StatusCode {
+    let mut request = app.client.get(format!("{}{GUIDE}", app.base));
+    if let Some(client) = client {
+        request = request.header("x-forwarded-for", client);
+    }
+    request.send().await.unwrap().status()
+}
+
 async fn login(app: &app::App, staff: &str, password: &str) -> reqwest::Response {
     app.client
         .post(format!("{}/api/v1/sessions", app.base))
@@ -78,14 +87,7 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
     let app = spawn_app_with(None, untrusted, ListenOptions::default()).await;
     let mut statuses = Vec::new();
     for n in 0..4 {
-        let response = app
-            .client
-            .get(format!("{}{GUIDE}", app.base))
-            .header("x-forwarded-for", format!("198.51.100.{n}"))
-            .send()
-            .await
-            .unwrap();
-        statuses.push(response.status());
+        statuses.push(guide_status(&app, Some(&format!("198.51.100.{n}"))).await);
     }
     assert!(
         statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
