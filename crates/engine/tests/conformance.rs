@@ -1273,6 +1273,29 @@ async fn deadlines_across_the_new_year_are_provisional_then_recomputed(w: &World
         other => panic!("expected deadlines_recomputed, got {other:?}"),
     }
     assert_eq!(official.recompute_provisional_deadlines().await.unwrap(), 0);
+    // The staff of the region find it among recent recomputations.
+    let recent = official
+        .store()
+        .recent_events(
+            "deadlines_recomputed",
+            "330211",
+            last.at - jiff::SignedDuration::from_hours(1),
+            10,
+        )
+        .await
+        .unwrap();
+    assert!(recent.iter().any(|(id, _)| *id == case.case_id));
+    let elsewhere = official
+        .store()
+        .recent_events(
+            "deadlines_recomputed",
+            "51",
+            last.at - jiff::SignedDuration::from_hours(1),
+            10,
+        )
+        .await
+        .unwrap();
+    assert!(elsewhere.iter().all(|(id, _)| *id != case.case_id));
     w.set_today(date(2026, 2, 10));
 }
 

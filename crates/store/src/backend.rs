@@ -46,6 +46,9 @@ const AUDIT_CASES: &str =
 const OPEN_WITH_DEADLINE_FROM: &str = "SELECT id FROM cases WHERE state IN \
      ('submitted', 'awaiting_supplement', 'accepted', 'in_review', 'suspended', 'decided') \
      AND (deadline >= $1 OR statutory_deadline >= $1) ORDER BY id";
+const RECENT_EVENTS: &str = "SELECT e.case_id, e.event FROM case_events e JOIN cases c ON c.id = e.case_id \
+     WHERE e.kind = $1 AND (c.handling_region LIKE $2 OR c.accepting_region LIKE $2) AND e.at >= $3 \
+     ORDER BY e.at DESC LIMIT $4";
 const AUDIT_HEADS: &str = "SELECT id, version, head_hash FROM cases ORDER BY id";
 const COUNT_EVENTS: &str = "SELECT COUNT(*) FROM case_events";
 const SELECT_GUIDES: &str = "SELECT hash, guide FROM guides ORDER BY hash";
@@ -320,6 +323,25 @@ macro_rules! backend {
                     );
                 }
                 Ok(())
+            }
+
+            pub async fn recent_events(
+                &self,
+                kind: &str,
+                region_prefix: &str,
+                since: &str,
+                limit: i64,
+            ) -> Result<Vec<(String, String)>, StoreError> {
+                let rows = sqlx::query(RECENT_EVENTS)
+                    .bind(kind)
+                    .bind(format!("{region_prefix}%"))
+                    .bind(since)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|r| Ok((r.try_get("case_id")?, r.try_get("event")?)))
+                    .collect()
             }
 
             pub async fn open_cases_with_deadline_from(

@@ -149,6 +149,26 @@ impl Store {
         dispatch!(self, s => s.state_counts().await)
     }
 
+    /// Events of one kind on cases in a region subtree since an instant, newest first:
+    /// (case id, event).
+    pub async fn recent_events(
+        &self,
+        kind: &str,
+        region_prefix: &str,
+        since: jiff::Timestamp,
+        limit: u32,
+    ) -> Result<Vec<(String, yichuang_domain::case::CaseEvent)>, StoreError> {
+        let since = since.to_string();
+        let rows = dispatch!(self, s => s.recent_events(kind, region_prefix, &since, i64::from(limit)).await)?;
+        rows.into_iter()
+            .map(|(id, text)| {
+                serde_json::from_str(&text)
+                    .map(|event| (id, event))
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .collect()
+    }
+
     /// Open cases (not terminal) whose deadline or statutory deadline is on or after
     /// `from`.
     pub async fn open_cases_with_deadline_from(

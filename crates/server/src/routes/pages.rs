@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jiff::{Timestamp, ToSpan};
 use serde::Deserialize;
-use yichuang_domain::case::{Staff, WarningLevel, role_name};
+use yichuang_domain::case::{EventBody, Staff, WarningLevel, role_name};
 use yichuang_store::CaseFilter;
 
 use crate::auth::{SignInRefused, hash_token, new_secret, sign_in};
@@ -191,8 +191,13 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response
     if rows.is_empty() {
         rows.push_str("<tr><td colspan=\"5\">没有预警或超期的办件</td></tr>");
     }
+    let moved = if staff.may_list_cases().is_ok() {
+        moved_deadlines(&state, &staff).await
+    } else {
+        String::new()
+    };
     let body = format!(
-        r#"<p>{} · {} · {} {}</p><h2>预警与超期办件</h2><table><tr><th>状态</th><th>事项</th><th>环节</th><th>办结期限</th><th>办件编号</th></tr>{rows}</table>
+        r#"<p>{} · {} · {} {}</p><h2>预警与超期办件</h2><table><tr><th>状态</th><th>事项</th><th>环节</th><th>办结期限</th><th>办件编号</th></tr>{rows}</table>{moved}
 <form method="post" action="/staff/logout"><input type="hidden" name="csrf" value="{csrf}"><button type="submit">退出 Sign out</button></form>"#,
         escape(&staff.name),
         role_name(staff.role),
@@ -204,6 +209,53 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// Cases of the jurisdiction whose deadlines were counted again in the last 30 days
+/// (the year's official holiday schedule arrived), with the old and new dates.
+async fn moved_deadlines(state: &AppState, staff: &Staff) -> String {
+    let since = Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_hours(24 * 30))
+        .unwrap_or(Timestamp::UNIX_EPOCH);
+    let events = state
+        .store
+        .recent_events(
+            "deadlines_recomputed",
+            &staff.jurisdiction.subtree_prefix(),
+            since,
+            200,
+        )
+        .await
+        .unwrap_or_default();
+    let mut rows = String::new();
+    for (case_id, event) in events {
+        let EventBody::DeadlinesRecomputed { changes, .. } = event.body else {
+            continue;
+        };
+        for change in changes {
+            rows.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&case_id),
+                clock_name(&change.clock),
+                change.from,
+                change.to
+            ));
+        }
+    }
+    if rows.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<h2>期限已按正式放假安排重新计算</h2><table><tr><th>办件编号</th><th>期限</th><th>原期限（暂定）</th><th>新期限</th></tr>{rows}</table>"
+    )
+}
+
+fn clock_name(clock: &str) -> &'static str {
+    match clock {
+        "acceptance" => "受理审查期限",
+        "statutory" => "法定办结期限",
+        _ => "承诺办结期限",
+    }
 }
 
 #[derive(Debug, Deserialize)]
