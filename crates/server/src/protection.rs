@@ -6,6 +6,7 @@
 
 use std::hash::Hash;
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -80,11 +81,18 @@ fn keyed<K: Hash + Eq + Clone>(per_hour_or_minute: Quota) -> DefaultKeyedRateLim
     RateLimiter::keyed(per_hour_or_minute)
 }
 
+/// How often (in checks) a limiter looks at its size: counting its keys takes a lock
+/// on every shard, too dear for every request.
+const SIZE_CHECK_EVERY: u64 = 4096;
+
 fn check<K: Hash + Eq + Clone>(
     limiter: &DefaultKeyedRateLimiter<K>,
+    checks: &AtomicU64,
     key: &K,
 ) -> Result<(), RetryAfter> {
-    if limiter.len() > FORGET_ABOVE {
+    if checks.fetch_add(1, Ordering::Relaxed) % SIZE_CHECK_EVERY == 0
+        && limiter.len() > FORGET_ABOVE
+    {
         limiter.retain_recent();
         limiter.shrink_to_fit();
     }
@@ -115,6 +123,8 @@ pub struct Guards {
     progress_wrong: DefaultKeyedRateLimiter<String>,
     progress_locked: Mutex<LruCache<String, Instant>>,
     password_checks: Arc<Semaphore>,
+    /// Checks made, for looking at the limiters' sizes now and then.
+    checks: AtomicU64,
 }
 
 impl Guards {
@@ -130,19 +140,20 @@ impl Guards {
                 std::num::NonZeroUsize::new(FORGET_ABOVE).unwrap_or(std::num::NonZeroUsize::MIN),
             )),
             password_checks: Arc::new(Semaphore::new(config.password_checks.max(1))),
+            checks: AtomicU64::new(0),
             config,
         }
     }
 
     /// One request to a public route by this client.
     pub fn public(&self, client: ClientKey) -> Result<(), RetryAfter> {
-        check(&self.public, &client)
+        check(&self.public, &self.checks, &client)
     }
 
     /// One sign-in attempt for this staff id from this client.
     pub fn login(&self, client: ClientKey, staff_id: &str) -> Result<(), RetryAfter> {
-        check(&self.login_client, &client)?;
-        check(&self.login_account, &bounded_key(staff_id))
+        check(&self.login_client, &self.checks, &client)?;
+        check(&self.login_account, &self.checks, &bounded_key(staff_id))
     }
 
     /// A slot to run one password check in; waits briefly, then gives up.
@@ -175,7 +186,7 @@ impl Guards {
     /// A wrong last-four answer for this case; spends its budget, and locks it when spent.
     pub fn progress_wrong(&self, case_id: &str) {
         let key = bounded_key(case_id);
-        if check(&self.progress_wrong, &key).is_err()
+        if check(&self.progress_wrong, &self.checks, &key).is_err()
             && let Ok(mut locked) = self.progress_locked.lock()
         {
             locked.put(key, Instant::now() + self.config.progress_lock);
