@@ -67,9 +67,9 @@ impl Metrics {
         })
     }
 
-    pub fn record(&self, route: &str, status: u16, elapsed: Duration) {
+    pub fn record(&self, route: &str, status: axum::http::StatusCode, elapsed: Duration) {
         self.requests
-            .with_label_values(&[route, &status.to_string()])
+            .with_label_values(&[route, status.as_str()])
             .inc();
         self.latency
             .with_label_values(&[route])

@@ -26,8 +26,22 @@ const GUIDES_CACHED: usize = 10_000;
 /// Search indexes kept (about 0.6 MB each).
 const INDEXES_CACHED: usize = 64;
 
+/// What every handler can reach, behind one `Arc`: axum clones the state for every
+/// extractor and middleware of every request, and one reference count is far cheaper
+/// than a dozen (measured: cloning and dropping the unshared state was 1.5% of the
+/// server's time under load).
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+#[derive(Debug)]
+pub struct Shared {
     pub engine: Engine,
     pub store: Store,
     pub catalog: Arc<LoadedCatalog>,
@@ -56,7 +70,7 @@ impl AppState {
         catalog: Arc<LoadedCatalog>,
         protection: ProtectionConfig,
     ) -> AppState {
-        AppState {
+        AppState(Arc::new(Shared {
             store: engine.store().clone(),
             engine,
             catalog,
@@ -64,6 +78,6 @@ impl AppState {
             protection: Arc::new(Guards::new(protection)),
             guide_cache: Arc::new(Mutex::new(LruCache::new(capacity(GUIDES_CACHED)))),
             search_indexes: Arc::new(Mutex::new(LruCache::new(capacity(INDEXES_CACHED)))),
-        }
+        }))
     }
 }

@@ -58,9 +58,7 @@ async fn observe(State(state): State<AppState>, mut request: Request, next: Next
     let lang = Lang::from_headers(request.headers());
     let mut response = as_problem(next.run(request).await, lang, &id).await;
     let elapsed = start.elapsed();
-    state
-        .metrics
-        .record(&route, response.status().as_u16(), elapsed);
+    state.metrics.record(&route, response.status(), elapsed);
     tracing::info!(request_id = %id, %method, %route, status = response.status().as_u16(), ms = elapsed.as_secs_f64() * 1e3, "answered");
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
