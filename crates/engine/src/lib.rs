@@ -116,10 +116,18 @@ pub const MAX_REQUEST_ID: usize = 128;
 /// case, submissions their actor): enough to tell a retry from a different request.
 fn fingerprint(request: &Request) -> Result<String, EngineError> {
     use sha2::{Digest, Sha256};
-    let canonical = serde_json::to_vec(request)
+    // Streamed into the hash: no buffer for the canonical text.
+    let mut hasher = Sha256::new();
+    serde_json::to_writer(&mut hasher, request)
         .map_err(|e| EngineError::Store(yichuang_store::StoreError::Corrupt(e.to_string())))?;
-    let digest = Sha256::digest(&canonical);
-    Ok(digest[..16].iter().map(|b| format!("{b:02x}")).collect())
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = hasher.finalize();
+    let mut text = String::with_capacity(32);
+    for b in &digest[..16] {
+        text.push(char::from(HEX[usize::from(b >> 4)]));
+        text.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    Ok(text)
 }
 
 /// The civil date in China (UTC+8 all year) of an instant.
