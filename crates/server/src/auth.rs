@@ -3,8 +3,8 @@
 
 use std::sync::OnceLock;
 
+use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, SaltString};
-use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use axum::http::{HeaderMap, header};
 use sha2::{Digest, Sha256};
 use yichuang_domain::case::Staff;
@@ -63,14 +63,6 @@ pub fn hash_password(password: &str) -> Result<String, String> {
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| e.to_string())
-}
-
-pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|hash| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &hash)
-            .is_ok()
-    })
 }
 
 /// The staff member behind the request's bearer token.
@@ -153,9 +145,13 @@ pub async fn sign_in(
         Some((staff, hash)) => (Some(staff), hash),
         _ => (None, dummy_hash().to_owned()),
     };
+    let guards = state.protection.clone();
     let ok = tokio::task::spawn_blocking(move || {
         let _slot = slot;
-        verify_password(&password, &hash)
+        let mut memory = guards.password_buffers.take();
+        let ok = crate::passwords::verify_in(&password, &hash, &mut memory);
+        guards.password_buffers.give_back(memory);
+        ok
     })
     .await
     .unwrap_or(false);

@@ -13,6 +13,7 @@ mod headers;
 mod listen;
 mod metrics;
 mod openapi;
+mod passwords;
 mod protection;
 mod routes;
 mod state;

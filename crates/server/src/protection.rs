@@ -90,7 +90,9 @@ fn check<K: Hash + Eq + Clone>(
     checks: &AtomicU64,
     key: &K,
 ) -> Result<(), RetryAfter> {
-    if checks.fetch_add(1, Ordering::Relaxed) % SIZE_CHECK_EVERY == 0
+    if checks
+        .fetch_add(1, Ordering::Relaxed)
+        .is_multiple_of(SIZE_CHECK_EVERY)
         && limiter.len() > FORGET_ABOVE
     {
         limiter.retain_recent();
@@ -125,6 +127,8 @@ pub struct Guards {
     password_checks: Arc<Semaphore>,
     /// Checks made, for looking at the limiters' sizes now and then.
     checks: AtomicU64,
+    /// Memory for the password checks, reused (see `passwords.rs`).
+    pub password_buffers: crate::passwords::Buffers,
 }
 
 impl Guards {
@@ -141,6 +145,7 @@ impl Guards {
             )),
             password_checks: Arc::new(Semaphore::new(config.password_checks.max(1))),
             checks: AtomicU64::new(0),
+            password_buffers: crate::passwords::Buffers::default(),
             config,
         }
     }
