@@ -141,7 +141,7 @@ pub(crate) fn run(args: ServeArgs, url: &str, data_dir: &Path) -> anyhow::Result
         // provisionally for it are counted again, each change an event on its case.
         match engine.recompute_provisional_deadlines().await {
             Ok(0) => {}
-            Ok(moved) => say!("deadlines recomputed on the official calendar for {moved} cases"),
+            Ok(moved) => say!("deadlines recomputed on the official calendar: {moved} open case(s) moved"),
             Err(e) => eprintln!("warning: recomputing provisional deadlines failed: {e}"),
         }
         let state = AppState::with_protection(engine, loaded, args.protection());

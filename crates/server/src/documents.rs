@@ -171,11 +171,11 @@ pub fn render(case: &Case, event: &CaseEvent) -> Option<String> {
 <style>@page {{ size: A4; margin: 25mm 20mm; }} body {{ font-family: "Noto Serif CJK SC", serif; font-size: 14pt; line-height: 1.8; max-width: 170mm; margin: auto; }}
 h1 {{ text-align: center; font-size: 22pt; letter-spacing: .3em; }} .meta {{ font-size: 11pt; color: #333; }} .seal {{ text-align: right; margin-top: 3em; }}
 .hash {{ font-size: 8pt; color: #666; word-break: break-all; }} @media print {{ .hash {{ color: #999; }} }}</style></head>
-<body><h1>{title}</h1>
+<body><main><h1>{title}</h1>
 <p class="meta">办件编号：{case_id}<br>申请人：{applicant}<br>事项：{item}（{item_id}，指南版本 {version}）<br>日期：{on}</p>
 {body}
 <p class="seal">{office}<br>{on}</p>
-<p class="hash">文书内容摘要 SHA-256：{hash}</p></body></html>"#,
+<p class="hash">文书内容摘要 SHA-256：{hash}</p></main></body></html>"#,
         case_id = escape(&case.id),
         applicant = escape(&case.applicant.masked()),
         item = escape(&guide.name),

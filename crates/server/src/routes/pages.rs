@@ -26,8 +26,8 @@ fn page(title: &str, body: &str) -> String {
         r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · 一窗</title>
 <style>body {{ font-family: "Noto Sans CJK SC", sans-serif; font-size: 18px; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }}
 input, button {{ font-size: 1.1rem; padding: .6rem; margin: .3rem 0; min-height: 44px; }} table {{ border-collapse: collapse; width: 100%; }}
-td, th {{ border-bottom: 1px solid #ccc; padding: .4rem; text-align: left; }} .red {{ color: #b00020; font-weight: bold; }} .yellow {{ color: #8a6d00; font-weight: bold; }}</style>
-</head><body><h1>{title}</h1>{body}</body></html>"#
+td, th {{ border-bottom: 1px solid #ccc; padding: .4rem; text-align: left; overflow-wrap: anywhere; }} .red {{ color: #b00020; font-weight: bold; }} .yellow {{ color: #8a6d00; font-weight: bold; }}</style>
+</head><body><main><h1>{title}</h1>{body}</main></body></html>"#
     )
 }
 
