@@ -314,7 +314,7 @@ impl Engine {
         let today = self.today();
         let from = today.saturating_sub(jiff::Span::new().years(1));
         let mut moved = 0;
-        for id in self.store.open_cases_with_deadline_from(from).await? {
+        for id in self.store.provisional_open_cases_from(from).await? {
             let Some(case) = self.case(&id).await? else {
                 continue;
             };

@@ -59,14 +59,15 @@ struct Answered {
     response: Response,
 }
 
-impl Answered {
-    /// The answer again for an exact retry; for anything else, the id is spent.
-    fn replay_for(&self, job: &Job) -> Result<Response, EngineError> {
-        if self.caller == job.caller && self.fingerprint == job.fingerprint {
-            Ok(self.response.clone())
+impl Job {
+    /// An earlier answer under this job's request id: again for an exact retry (same
+    /// caller, same request); for anything else, the id is spent.
+    fn replay(&self, caller: &str, fingerprint: &str) -> Result<(), EngineError> {
+        if caller == self.caller && fingerprint == self.fingerprint {
+            Ok(())
         } else {
             Err(EngineError::RequestIdReused {
-                request_id: job.request_id.clone(),
+                request_id: self.request_id.clone(),
             })
         }
     }
@@ -286,7 +287,10 @@ impl Writer {
         lookup: Lookup,
     ) -> Result<(), EngineError> {
         if let Some(previous) = draft.answered.get(&job.request_id) {
-            draft.results.push(previous.replay_for(job));
+            let replayed = job
+                .replay(&previous.caller, &previous.fingerprint)
+                .map(|()| previous.response.clone());
+            draft.results.push(replayed);
             return Ok(());
         }
         if lookup == Lookup::First
@@ -388,10 +392,8 @@ impl Writer {
         let Some(stored) = self.store.find_request(&job.request_id).await? else {
             return Ok(None);
         };
-        if stored.caller != job.caller || stored.fingerprint != job.fingerprint {
-            return Ok(Some(Err(EngineError::RequestIdReused {
-                request_id: job.request_id.clone(),
-            })));
+        if let Err(spent) = job.replay(&stored.caller, &stored.fingerprint) {
+            return Ok(Some(Err(spent)));
         }
         serde_json::from_value(stored.response)
             .map(|response| Some(Ok(response)))

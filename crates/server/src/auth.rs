@@ -142,12 +142,14 @@ pub async fn sign_in(
         SignInRefused::Internal
     })?;
     let (staff, hash) = match found {
-        Some((staff, hash)) => (Some(staff), hash),
-        _ => (None, dummy_hash().to_owned()),
+        Some((staff, hash)) => (Some(staff), Some(hash)),
+        None => (None, None),
     };
     let guards = state.protection.clone();
     let ok = tokio::task::spawn_blocking(move || {
         let _slot = slot;
+        // The dummy is hashed on first use, on this blocking thread, never the runtime's.
+        let hash = hash.unwrap_or_else(|| dummy_hash().to_owned());
         let mut memory = guards.password_buffers.take();
         let ok = crate::passwords::verify_in(&password, &hash, &mut memory);
         guards.password_buffers.give_back(memory);

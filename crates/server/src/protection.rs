@@ -77,10 +77,6 @@ impl RetryAfter {
 /// Keyed limiters forget idle keys now and then so their memory stays bounded.
 const FORGET_ABOVE: usize = 50_000;
 
-fn keyed<K: Hash + Eq + Clone>(per_hour_or_minute: Quota) -> DefaultKeyedRateLimiter<K> {
-    RateLimiter::keyed(per_hour_or_minute)
-}
-
 /// How often (in checks) a limiter looks at its size: counting its keys takes a lock
 /// on every shard, too dear for every request.
 const SIZE_CHECK_EVERY: u64 = 4096;
@@ -136,10 +132,10 @@ impl Guards {
         let per_minute = nonzero(config.public_per_minute);
         let burst = nonzero(config.public_per_minute.div_ceil(4));
         Guards {
-            public: keyed(Quota::per_minute(per_minute).allow_burst(burst)),
-            login_account: keyed(quota(config.logins_per_account_hour, HOUR)),
-            login_client: keyed(quota(config.logins_per_client_hour, HOUR)),
-            progress_wrong: keyed(quota(config.progress_wrong_per_day, DAY)),
+            public: RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(burst)),
+            login_account: RateLimiter::keyed(quota(config.logins_per_account_hour, HOUR)),
+            login_client: RateLimiter::keyed(quota(config.logins_per_client_hour, HOUR)),
+            progress_wrong: RateLimiter::keyed(quota(config.progress_wrong_per_day, DAY)),
             progress_locked: Mutex::new(LruCache::new(
                 std::num::NonZeroUsize::new(FORGET_ABOVE).unwrap_or(std::num::NonZeroUsize::MIN),
             )),

@@ -43,9 +43,10 @@ const COUNT_BY_STATE: &str = "SELECT state, COUNT(*) FROM cases GROUP BY state O
 const COUNT_RUNNING: &str = "SELECT COUNT(*) FROM cases WHERE running = 1";
 const AUDIT_CASES: &str =
     "SELECT id, version, head_hash, state FROM cases WHERE id > $1 ORDER BY id LIMIT 1000";
-const OPEN_WITH_DEADLINE_FROM: &str = "SELECT id FROM cases WHERE state IN \
+const PROVISIONAL_OPEN_FROM: &str = "SELECT id FROM cases WHERE state IN \
      ('submitted', 'awaiting_supplement', 'accepted', 'in_review', 'suspended', 'decided') \
-     AND (deadline >= $1 OR statutory_deadline >= $1) ORDER BY id";
+     AND (deadline >= $1 OR statutory_deadline >= $1) \
+     AND snapshot LIKE '%\"provisional\":true%' ORDER BY id";
 const RECENT_EVENTS: &str = "SELECT e.case_id, e.event FROM case_events e JOIN cases c ON c.id = e.case_id \
      WHERE e.kind = $1 AND (c.handling_region LIKE $2 OR c.accepting_region LIKE $2) AND e.at >= $3 \
      ORDER BY e.at DESC LIMIT $4";
@@ -344,11 +345,11 @@ macro_rules! backend {
                     .collect()
             }
 
-            pub async fn open_cases_with_deadline_from(
+            pub async fn provisional_open_cases_from(
                 &self,
                 from: Date,
             ) -> Result<Vec<String>, StoreError> {
-                let rows = sqlx::query(OPEN_WITH_DEADLINE_FROM)
+                let rows = sqlx::query(PROVISIONAL_OPEN_FROM)
                     .bind(from.to_string())
                     .fetch_all(&self.pool)
                     .await?;

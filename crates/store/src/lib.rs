@@ -169,13 +169,14 @@ impl Store {
             .collect()
     }
 
-    /// Open cases (not terminal) whose deadline or statutory deadline is on or after
-    /// `from`.
-    pub async fn open_cases_with_deadline_from(
+    /// Open cases (not terminal) with a clock counted provisionally and a deadline or
+    /// statutory deadline on or after `from`. A clock's `provisional` is serialised
+    /// only when true, so the snapshot text filters them without loading every case.
+    pub async fn provisional_open_cases_from(
         &self,
         from: jiff::civil::Date,
     ) -> Result<Vec<String>, StoreError> {
-        dispatch!(self, s => s.open_cases_with_deadline_from(from).await)
+        dispatch!(self, s => s.provisional_open_cases_from(from).await)
     }
 
     /// Checks what the database can check by itself (chains, projections, the
