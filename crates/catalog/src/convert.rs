@@ -1,5 +1,7 @@
 //! From raw file shapes to checked domain types, collecting every error.
 
+mod life_events;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use jiff::civil::Date;
@@ -17,6 +19,7 @@ enum Kind {
     Projects,
     Defaults,
     Synonyms,
+    LifeEvents,
     Items,
     Region,
 }
@@ -30,6 +33,7 @@ fn kind_of(path: &str) -> Option<Kind> {
         (_, "projects.toml") => Some(Kind::Projects),
         (_, "defaults.toml") => Some(Kind::Defaults),
         (_, "synonyms.toml") => Some(Kind::Synonyms),
+        (_, "life_events.toml") => Some(Kind::LifeEvents),
         ("items", _) => Some(Kind::Items),
         ("regions", _) => Some(Kind::Region),
         _ => None,
@@ -43,6 +47,7 @@ struct Parsed {
     projects: Vec<(usize, ProjectsFile)>,
     defaults: Option<DefaultsFile>,
     synonyms: Vec<(String, String)>,
+    life_events: Vec<(usize, LifeEventsFile)>,
     items: Vec<(usize, ItemsFile)>,
     regions: Vec<(usize, RegionFile)>,
 }
@@ -57,7 +62,7 @@ pub(crate) fn load(mut files: Vec<(String, String)>) -> Result<LoadedCatalog, Ca
     let mut parsed = Parsed::default();
     for (index, source) in sources.iter().enumerate() {
         let Some(kind) = kind_of(&source.path) else {
-            errors.push(source.error(0, "(file)", "not a catalog file: expected standards.toml, projects.toml, defaults.toml, synonyms.toml, items/*.toml or regions/*.toml"));
+            errors.push(source.error(0, "(file)", "not a catalog file: expected standards.toml, projects.toml, defaults.toml, synonyms.toml, life_events.toml, items/*.toml or regions/*.toml"));
             continue;
         };
         let result = match kind {
@@ -70,6 +75,9 @@ pub(crate) fn load(mut files: Vec<(String, String)>) -> Result<LoadedCatalog, Ca
             Kind::Defaults => toml::from_str(&source.text).map(|f| parsed.defaults = Some(f)),
             Kind::Synonyms => toml::from_str::<SynonymsFile>(&source.text)
                 .map(|f| parsed.synonyms.extend(f.synonyms)),
+            Kind::LifeEvents => {
+                toml::from_str(&source.text).map(|f| parsed.life_events.push((index, f)))
+            }
             Kind::Items => toml::from_str(&source.text).map(|f| parsed.items.push((index, f))),
             Kind::Region => toml::from_str(&source.text).map(|f| parsed.regions.push((index, f))),
         };
@@ -169,11 +177,14 @@ impl Builder<'_> {
         let guides = self.guides(parsed, &project_ids);
         let guides = self.check_versions(guides);
         let variants = self.variants(parsed, &guides);
+        let item_ids: HashSet<&str> = guides.iter().map(|(g, _, _)| g.item.as_str()).collect();
+        let life_events = self.life_events(parsed, &item_ids);
         Catalog {
             standards,
             projects,
             guides: guides.into_iter().map(|(guide, _, _)| guide).collect(),
             variants,
+            life_events,
         }
     }
 

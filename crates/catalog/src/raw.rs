@@ -67,6 +67,26 @@ pub struct RawProject {
     pub provenance: RawProvenance,
 }
 
+/// `catalog/life_events.toml`: items grouped by the event in life they serve (一件事).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LifeEventsFile {
+    pub life_event: Vec<RawLifeEvent>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLifeEvent {
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    pub name: String,
+    pub name_en: String,
+    /// Item ids, each in the catalog.
+    #[schemars(with = "Vec<String>")]
+    pub items: Vec<Spanned<String>>,
+    pub provenance: RawProvenance,
+}
+
 /// `catalog/defaults.toml`: values every item has unless it sets its own.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -313,6 +333,7 @@ pub fn schema() -> serde_json::Value {
             "items/*.toml": schemars::schema_for!(ItemsFile),
             "regions/*.toml": schemars::schema_for!(RegionFile),
             "synonyms.toml": schemars::schema_for!(SynonymsFile),
+            "life_events.toml": schemars::schema_for!(LifeEventsFile),
         }
     })
 }

@@ -145,6 +145,16 @@ impl RegionCode {
         false
     }
 
+    /// Every province-level division, in code order.
+    pub fn provinces() -> impl Iterator<Item = RegionCode> {
+        TABLE
+            .divisions
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.level == 1)
+            .filter_map(|(i, _)| u32::try_from(i).ok().map(RegionCode))
+    }
+
     pub fn children(self) -> impl Iterator<Item = RegionCode> {
         TABLE.get(self.0).children.iter().map(|&i| RegionCode(i))
     }

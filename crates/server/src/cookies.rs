@@ -29,9 +29,29 @@ pub(crate) fn read(headers: &HeaderMap, name: &str, https: bool) -> Option<Strin
 
 /// Sets (or, with `max_age` 0 and an empty value, clears) a cookie on the response.
 pub(crate) fn set(response: &mut Response, name: &str, value: &str, max_age: i64, https: bool) {
+    build(response, name, value, max_age, https, SameSite::Strict);
+}
+
+/// A display preference (language, senior mode, region): also sent when a person
+/// arrives from a link elsewhere (a message, a search engine), so SameSite=Lax. It
+/// holds nothing secret and grants nothing.
+pub(crate) fn set_preference(response: &mut Response, name: &str, value: &str, https: bool) {
+    const A_YEAR: i64 = 365 * 24 * 3600;
+    let max_age = if value.is_empty() { 0 } else { A_YEAR };
+    build(response, name, value, max_age, https, SameSite::Lax);
+}
+
+fn build(
+    response: &mut Response,
+    name: &str,
+    value: &str,
+    max_age: i64,
+    https: bool,
+    same_site: SameSite,
+) {
     let cookie = Cookie::build((full_name(name, https), value.to_owned()))
         .http_only(true)
-        .same_site(SameSite::Strict)
+        .same_site(same_site)
         .path("/")
         .secure(https)
         .max_age(cookie::time::Duration::seconds(max_age))

@@ -11,12 +11,14 @@ mod documents;
 mod error;
 mod headers;
 mod listen;
+mod lookups;
 mod metrics;
 mod openapi;
 mod passwords;
 mod protection;
 mod routes;
 mod state;
+mod web;
 
 pub use demo::DemoError;
 

@@ -19,7 +19,8 @@ use crate::protection::{Guards, ProtectionConfig};
 /// (item, region, date) of a guide answer.
 pub(crate) type GuideKey = (String, RegionCode, Date);
 pub(crate) type GuideCache = Mutex<LruCache<GuideKey, Bytes>>;
-pub(crate) type SearchIndexes = Mutex<LruCache<(RegionCode, Date), Arc<SearchIndex>>>;
+/// By region (none: the national guides) and day.
+pub(crate) type SearchIndexes = Mutex<LruCache<(Option<RegionCode>, Date), Arc<SearchIndex>>>;
 
 /// Serialized guides kept (a few KB each: about 40 MB at most).
 const GUIDES_CACHED: usize = 10_000;

@@ -68,11 +68,7 @@ pub struct Clock {
 }
 
 fn period(unit: LimitUnit) -> Option<PeriodUnit> {
-    match unit {
-        LimitUnit::WorkingDays => Some(PeriodUnit::WorkingDays),
-        LimitUnit::CalendarDays => Some(PeriodUnit::CalendarDays),
-        LimitUnit::OnTheSpot => None,
-    }
+    unit.period()
 }
 
 impl Clock {

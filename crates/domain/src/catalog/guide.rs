@@ -96,6 +96,15 @@ impl LimitUnit {
             LimitUnit::OnTheSpot => "即办",
         }
     }
+
+    /// How the calendar counts a period in this unit; none for on-the-spot handling.
+    pub fn period(self) -> Option<crate::calendar::PeriodUnit> {
+        match self {
+            LimitUnit::WorkingDays => Some(crate::calendar::PeriodUnit::WorkingDays),
+            LimitUnit::CalendarDays => Some(crate::calendar::PeriodUnit::CalendarDays),
+            LimitUnit::OnTheSpot => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -414,6 +423,18 @@ impl Guide {
     pub fn in_force(&self, date: Date) -> bool {
         self.effective <= date && self.ends.is_none_or(|end| date < end)
     }
+}
+
+/// Items a person or employer usually needs around one event in life (一件事: 退休,
+/// 失业, 工伤 …), shown together so that nobody has to know the items' names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LifeEvent {
+    pub id: String,
+    pub name: String,
+    pub name_en: String,
+    /// Item ids, in the order they are usually done.
+    pub items: Vec<String>,
+    pub provenance: Provenance,
 }
 
 /// A region's implementation of one item (地方实施标准), relative to the level above.

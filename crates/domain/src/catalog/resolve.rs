@@ -16,6 +16,8 @@ pub struct Catalog {
     pub guides: Vec<Guide>,
     /// Every version of every regional variant.
     pub variants: Vec<Variant>,
+    /// Items grouped by the life event they serve (一件事), for finding them.
+    pub life_events: Vec<LifeEvent>,
 }
 
 /// Where a resolved value came from.
@@ -141,6 +143,14 @@ impl Catalog {
                 date,
                 first: first.effective,
             })
+    }
+
+    /// The national guide of every item in force on `date`.
+    pub fn guides_at(&self, date: Date) -> Vec<&Guide> {
+        self.item_ids()
+            .into_iter()
+            .filter_map(|item| self.guide_at(item, date).ok())
+            .collect()
     }
 
     /// The variant of `item` that `region` itself has in force on `date`.

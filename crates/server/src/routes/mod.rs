@@ -108,6 +108,9 @@ async fn limit_public(State(state): State<AppState>, request: Request, next: Nex
     if let Err(retry) = state.protection.public(client) {
         tracing::info!(%client, "public route rate limited");
         let lang = Lang::from_headers(&parts.headers);
+        if !parts.uri.path().starts_with("/api/") {
+            return crate::web::too_many(lang, retry);
+        }
         return ApiError::too_many("too many requests from this address", retry)
             .with(lang, &request_id_of(&parts))
             .into_response();
@@ -136,6 +139,7 @@ fn public_routes(state: &AppState) -> Router<AppState> {
         .route("/api/v1/regions/{region}/halls", get(public::halls))
         .route("/api/v1/coverage", get(public::coverage))
         .route("/api/v1/progress/{case_id}", get(public::progress))
+        .merge(crate::web::public_pages())
         .route_layer(middleware::from_fn_with_state(state.clone(), limit_public))
 }
 
@@ -148,6 +152,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/logout", post(pages::logout))
         .route("/staff", get(pages::home))
         .merge(public_routes(&state))
+        .merge(crate::web::asset_routes())
         .route("/api/v1/sessions", post(cases::login).delete(cases::logout))
         .route("/api/v1/cases", post(cases::submit).get(cases::list))
         .route("/api/v1/cases/{case_id}", get(cases::one))

@@ -1,7 +1,5 @@
 //! The public side: guides, search, deviations, and a case's progress. No login.
 
-use std::sync::Arc;
-
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -10,9 +8,7 @@ use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use serde::Deserialize;
 use yichuang_domain::RegionCode;
-use yichuang_domain::case::Applicant;
 use yichuang_domain::catalog::deviation;
-use yichuang_search::SearchIndex;
 
 use super::Ctx;
 use crate::bodies::{
@@ -20,6 +16,7 @@ use crate::bodies::{
     ProgressStep, SearchResults,
 };
 use crate::error::ApiError;
+use crate::lookups::ProgressRefused;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -147,37 +144,12 @@ pub async fn search(
         return Err(ctx.error(ApiError::bad_input("q", "say what you are looking for")));
     }
     let limit = q.limit.unwrap_or(5).clamp(1, 50);
-    let catalog = state.catalog.clone();
-    let indexes = state.search_indexes.clone();
-    let hits = tokio::task::spawn_blocking(move || {
-        // One index per region and day, built on first use: building costs far more
-        // than searching.
-        let cached = indexes
-            .lock()
-            .ok()
-            .and_then(|mut m| m.get(&(region, day)).cloned());
-        let index = match cached {
-            Some(index) => index,
-            None => {
-                let resolved = catalog.catalog.resolve_all(region, day);
-                let index = Arc::new(SearchIndex::build(
-                    resolved.iter().map(|r| &r.guide),
-                    &catalog.synonyms,
-                )?);
-                if let Ok(mut map) = indexes.lock() {
-                    map.put((region, day), index.clone());
-                }
-                index
-            }
-        };
-        index.search(&query, limit)
-    })
-    .await
-    .map_err(|_| ctx.error(ApiError::internal()))?
-    .map_err(|e| {
-        tracing::error!(error = %e, "search failed");
-        ctx.error(ApiError::internal())
-    })?;
+    let hits = crate::lookups::search(&state, Some(region), day, query, limit)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "search failed");
+            ctx.error(ApiError::internal())
+        })?;
     Ok(Json(SearchResults {
         region,
         date: day,
@@ -242,41 +214,21 @@ pub async fn progress(
     Path(case_id): Path<String>,
     Query(q): Query<ProgressQuery>,
 ) -> Result<Response, ApiError> {
-    state
-        .protection
-        .progress_locked(&case_id)
-        .map_err(|retry| {
-            ctx.error(ApiError::too_many(
+    let (case, events) = crate::lookups::progress(&state, &case_id, &q.last4.unwrap_or_default())
+        .await
+        .map_err(|refused| match refused {
+            ProgressRefused::Locked(retry) => ctx.error(ApiError::too_many(
                 "this case's lookup is locked after too many wrong answers",
                 retry,
-            ))
+            )),
+            ProgressRefused::NotFound => ctx.error(ApiError::not_found(
+                "no case with this number and these last four characters",
+            )),
+            ProgressRefused::Failed(e) => {
+                tracing::error!(error = %e, "progress lookup failed");
+                ctx.error(ApiError::internal())
+            }
         })?;
-    let last4 = q.last4.unwrap_or_default().to_ascii_uppercase();
-    let not_found = || {
-        ctx.error(ApiError::not_found(
-            "no case with this number and these last four characters",
-        ))
-    };
-    let case = state
-        .engine
-        .case(&case_id)
-        .await
-        .map_err(|e| ctx.error(e))?;
-    let Some(case) = case else {
-        return Err(not_found());
-    };
-    let id = match &case.applicant {
-        Applicant::Person(id) | Applicant::Employer(id) => id,
-    };
-    if last4.len() != 4 || !id.ends_with(&last4) {
-        state.protection.progress_wrong(&case_id);
-        return Err(not_found());
-    }
-    let events = state
-        .engine
-        .events(&case_id)
-        .await
-        .map_err(|e| ctx.error(e))?;
     let steps = events
         .iter()
         .map(|e| ProgressStep {

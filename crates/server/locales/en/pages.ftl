@@ -1,0 +1,184 @@
+# Interface text of the public and staff pages in English.
+# Every key must also exist in zh-CN/pages.ftl: a test compares the two files.
+
+site-name = Yichuang · HR and social security services
+skip-to-content = Skip to content
+nav-home = Home
+nav-progress = Check a case
+nav-region = Choose region
+nav-staff = Staff sign-in
+language-label = Language
+language-switch = 中文
+senior-on = Large text for seniors
+senior-off = Standard view
+senior-state-on = Large-text view is on
+region-current = Region: { $region }
+region-none = No region chosen: showing the national standard
+footer-note = Services follow the national HRSS public service standards. Content marked "example" is demonstration data, not an official basis.
+illustrative-label = Example content (not an official basis)
+
+home-title = HR and social security services, all in one place
+home-lead = Say what you need in everyday words, for example "I lost my job, how do I get money" or "I lost my social security card".
+search-label = What do you need to do?
+search-button = Search
+search-placeholder = For example: how do I draw my pension
+projects-heading = Find by service project
+life-events-heading = Find by life event
+life-event-items = { $count } services
+
+search-title = Search results
+search-for = Results for "{ $query }"
+search-none = Nothing matched. Try other words, or browse by service project.
+search-empty = Type what you need, for example "unemployment benefit".
+search-too-long = The search is too long (at most { $max } characters); please shorten it.
+search-in-region = in { $region }
+
+project-title = { $name }
+project-items = Services of this project
+project-none = This project has no services in force.
+life-event-title = Life event: { $name }
+life-event-lead = This usually takes the following services:
+
+guide-national-note = You have not chosen a region, so this is the national standard. Regions may differ: choose yours first.
+guide-region-note = This is the service guide for { $region }.
+guide-local-differences = How this region differs from the national standard
+guide-local-added = Added here: { $name }
+guide-local-dropped = Not needed here: { $name } ({ $reason })
+guide-summary = What it is
+guide-scope = Who it is for
+guide-applicant = Applicant
+guide-kind = Kind
+guide-conditions = Conditions
+guide-materials = Documents to bring
+guide-materials-none = No documents needed.
+guide-limits = Time limits
+guide-channels = Where and how to apply
+guide-visits = Visits needed
+guide-visits-zero = No visit: entirely online
+guide-visits-count = At most { $count } visit(s)
+guide-steps = Steps
+guide-halls = Service halls
+guide-halls-none = No service hall is registered for this region yet.
+guide-hall-hours = Opening hours: ask the hall (hours are not registered yet)
+guide-fee = Fees
+guide-fee-none = Free of charge
+guide-result = What you receive
+guide-delivery = How you receive it
+guide-basis = Legal basis
+guide-consultation = Questions
+guide-progress-query = Checking progress
+guide-complaint = Complaints
+guide-not-stated = Not stated in the guide
+guide-version = Version { $version }, in force from { $date }
+guide-print = Print this guide
+guide-apply-hall = Bring the documents to a service hall to apply.
+guide-back = Back to home
+
+material-count = { $count } copy(ies)
+material-form-original = original
+material-form-copy = photocopy
+material-form-original-and-copy = original and photocopy
+material-form-electronic = electronic
+material-key = Key document: must be handed in
+material-can-follow = May follow later (accepted while missing)
+material-commitment = May be replaced by a signed commitment
+material-fetchable = The office can fetch it from shared records: no need to bring it
+material-optional = Optional
+material-issuer = Issued by: { $issuer }
+material-origin-local = Added by this region
+
+limit-acceptance = Time to decide whether to accept
+limit-statutory = Limit set by law
+limit-promised = Promised limit
+limit-amount-working = { $amount } working days
+limit-amount-calendar = { $amount } days
+limit-on-the-spot = Done on the spot
+limit-none-by-law = The law sets no limit: { $note }
+limit-unknown = No reliable source yet
+limit-if-today = If accepted today: done by { $date } at the latest
+limit-if-today-provisional = If accepted today: done by { $date } at the latest (provisional: that year's holiday schedule is not yet published)
+limit-start = Counted from: { $start }
+
+applicant-person = Individual
+applicant-employer = Employer
+applicant-either = Individual or employer
+kind-on-the-spot = Done on the spot
+kind-promised = Done within the promised limit
+
+channel-window = At a hall window
+channel-online = Online
+channel-mobile = On a phone
+channel-kiosk = At a self-service kiosk
+channel-bank-outlet = At a bank outlet
+channel-post = By post
+channel-phone = By telephone
+
+step-accept = Acceptance
+step-review = Review
+step-decide = Decision
+step-complete = Delivery of the result
+
+progress-title = Check a case
+progress-lead = No sign-in needed. Enter the case number and the last four characters of the applicant's identity number.
+progress-case = Case number
+progress-last4 = Last four characters of the identity number
+progress-submit = Check
+progress-item = Service
+progress-state = Where it stands
+progress-deadline = Deadline
+progress-days-left = { $days } working days left
+progress-overdue = Past the deadline
+progress-steps = What has happened
+progress-not-found = No such case, or the last four characters do not match. Please check and try again.
+progress-locked = Too many wrong tries for this case: it is locked for { $minutes } minutes.
+progress-missing-case = Please enter the case number.
+progress-bad-last4 = The last four characters are four digits, or three digits and X.
+progress-provisional = (provisional)
+
+state-submitted = Submitted, waiting to be accepted
+state-awaiting-supplement = Waiting for missing documents
+state-accepted = Accepted
+state-in-review = Under review
+state-suspended = Suspended
+state-decided = Decided
+state-completed = Completed
+state-refused = Not accepted
+state-withdrawn = Withdrawn
+state-revoked = Decision revoked
+state-terminated = Ended
+
+region-title = Choose a region
+region-lead = Choose where you are applying and we show that region's guides.
+region-provinces = Provinces, autonomous regions and municipalities
+region-children = Divisions of { $parent }
+region-use = Use { $region }
+region-saved = { $region } chosen
+region-clear = No region (national standard)
+region-bad = No region has the code { $code }
+
+error-title = Something went wrong
+error-not-found = This page does not exist.
+error-item-not-found = No such service, or it is not in force today.
+error-too-many = Too many requests: please try again in { $seconds } seconds.
+error-internal = Something went wrong on our side. Please try again later.
+error-form-expired = This form has expired or came from elsewhere. Please go back and try again.
+
+nav-label = Main
+event-on = { $date }: { $event }
+event-submitted = Application submitted
+event-notice-issued = One-time notice issued: documents are missing
+event-supplemented = Missing documents handed in
+event-accepted = Accepted: the time limit runs from now
+event-refused = Not accepted
+event-review-started = Review started
+event-suspended = Suspended (the clock is stopped)
+event-resumed = Resumed
+event-extended = Time limit extended as the law allows
+event-deadlines-recomputed = Deadlines counted again after the official holiday schedule was published
+event-decided = Decision made
+event-completed = Completed
+event-completed-on-the-spot = Completed on the spot
+event-withdrawn = Application withdrawn
+event-terminated = Ended
+event-commitment-verified = Commitment checked
+event-revoked = Decision revoked

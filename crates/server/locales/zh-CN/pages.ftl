@@ -1,0 +1,184 @@
+# 公众页面和工作人员页面的界面文字（简体中文，默认语言）。
+# 每个键在 en/pages.ftl 中都必须有英文译文：测试会比对两个文件。
+
+site-name = 一窗 · 人社公共服务
+skip-to-content = 跳到正文
+nav-home = 首页
+nav-progress = 办件进度查询
+nav-region = 选择地区
+nav-staff = 工作人员入口
+language-label = 语言
+language-switch = English
+senior-on = 长辈版（大字）
+senior-off = 标准版
+senior-state-on = 当前为长辈版
+region-current = 当前地区：{ $region }
+region-none = 尚未选择地区，显示国家标准
+footer-note = 本平台按国家人社公共服务标准提供服务。带“示例”标记的内容为演示数据，不是正式依据。
+illustrative-label = 示例内容（非正式依据）
+
+home-title = 人社服务，一网通办
+home-lead = 用平常的话说出您要办的事，例如“失业了怎么领钱”“社保卡丢了”。
+search-label = 您想办什么事？
+search-button = 搜索
+search-placeholder = 例如：退休了怎么领养老金
+projects-heading = 按服务项目查找
+life-events-heading = 按人生大事查找（一件事）
+life-event-items = { $count } 个事项
+
+search-title = 搜索结果
+search-for = “{ $query }”的搜索结果
+search-none = 没有找到相关事项。请换一种说法，或按服务项目查找。
+search-empty = 请输入要办的事，例如“领失业金”。
+search-too-long = 搜索内容太长（最多 { $max } 个字），请简短一些。
+search-in-region = 在 { $region } 范围内
+
+project-title = { $name }
+project-items = 本项目的事项
+project-none = 本项目暂无在办事项。
+life-event-title = 一件事：{ $name }
+life-event-lead = 这件事通常需要办理以下事项：
+
+guide-national-note = 您尚未选择地区，下面是国家标准。各地可能有差异，请先选择地区。
+guide-region-note = 以下是 { $region } 的办事指南。
+guide-local-differences = 本地与国家标准的差异
+guide-local-added = 本地增加的材料：{ $name }
+guide-local-dropped = 本地免交：{ $name }（{ $reason }）
+guide-summary = 事项说明
+guide-scope = 适用范围
+guide-applicant = 申请人
+guide-kind = 事项类型
+guide-conditions = 办理条件
+guide-materials = 申请材料
+guide-materials-none = 无需提交材料。
+guide-limits = 办理时限
+guide-channels = 办理渠道
+guide-visits = 到现场次数
+guide-visits-zero = 零跑动，全程网上办理
+guide-visits-count = 最多跑 { $count } 次
+guide-steps = 办理流程
+guide-halls = 办理地点
+guide-halls-none = 本地区尚未登记服务大厅。
+guide-hall-hours = 办公时间：请向大厅咨询（大厅的办公时间尚未登记）
+guide-fee = 收费标准
+guide-fee-none = 不收费
+guide-result = 办理结果
+guide-delivery = 结果送达方式
+guide-basis = 设定依据
+guide-consultation = 咨询方式
+guide-progress-query = 进度查询
+guide-complaint = 监督投诉
+guide-not-stated = 指南未载明
+guide-version = 第 { $version } 版，{ $date } 起施行
+guide-print = 打印本指南
+guide-apply-hall = 请携带材料到办理地点申请。
+guide-back = 返回首页
+
+material-count = { $count } 份
+material-form-original = 原件
+material-form-copy = 复印件
+material-form-original-and-copy = 原件和复印件
+material-form-electronic = 电子材料
+material-key = 关键材料，必须提交
+material-can-follow = 可容缺受理（可以之后补交）
+material-commitment = 可以用书面承诺代替（告知承诺）
+material-fetchable = 部门可以共享调取，可免提交
+material-optional = 非必需
+material-issuer = 出具单位：{ $issuer }
+material-origin-local = 本地增加
+
+limit-acceptance = 受理审查时限
+limit-statutory = 法定办结时限
+limit-promised = 承诺办结时限
+limit-amount-working = { $amount } 个工作日
+limit-amount-calendar = { $amount } 日
+limit-on-the-spot = 即来即办
+limit-none-by-law = 法律未规定时限：{ $note }
+limit-unknown = 尚无可靠来源
+limit-if-today = 如果今天受理，最迟{ $date }办结
+limit-if-today-provisional = 如果今天受理，最迟{ $date }办结（暂定：该年放假安排尚未公布）
+limit-start = 起算：{ $start }
+
+applicant-person = 个人
+applicant-employer = 单位
+applicant-either = 个人或单位
+kind-on-the-spot = 即办件（当场办结）
+kind-promised = 承诺件（在承诺时限内办结）
+
+channel-window = 大厅窗口
+channel-online = 网上办理
+channel-mobile = 手机办理
+channel-kiosk = 自助终端
+channel-bank-outlet = 银行网点
+channel-post = 邮寄办理
+channel-phone = 电话办理
+
+step-accept = 受理
+step-review = 审查
+step-decide = 决定
+step-complete = 办结送达
+
+progress-title = 办件进度查询
+progress-lead = 不用登录。请输入办件编号和申请人身份证号码的后四位。
+progress-case = 办件编号
+progress-last4 = 身份证号码后四位
+progress-submit = 查询
+progress-item = 事项
+progress-state = 当前状态
+progress-deadline = 办结期限
+progress-days-left = 还剩 { $days } 个工作日
+progress-overdue = 已超过期限
+progress-steps = 办理经过
+progress-not-found = 没有找到这个办件，或者身份证号码后四位不对。请核对后再试。
+progress-locked = 这个办件的查询错误次数太多，已暂时锁定，请 { $minutes } 分钟后再试。
+progress-missing-case = 请填写办件编号。
+progress-bad-last4 = 身份证号码后四位应是 4 位，由数字或字母 X 组成。
+progress-provisional = （暂定）
+
+state-submitted = 已提交，等待受理
+state-awaiting-supplement = 等待补正材料
+state-accepted = 已受理
+state-in-review = 审查中
+state-suspended = 已中止
+state-decided = 已作出决定
+state-completed = 已办结
+state-refused = 不予受理
+state-withdrawn = 已撤回
+state-revoked = 决定已撤销
+state-terminated = 已终止
+
+region-title = 选择地区
+region-lead = 选择您办事的地区，我们会显示当地的办事指南。
+region-provinces = 省、自治区、直辖市
+region-children = { $parent } 下属地区
+region-use = 就选 { $region }
+region-saved = 已选择 { $region }
+region-clear = 不选地区（看国家标准）
+region-bad = 没有这个地区代码：{ $code }
+
+error-title = 出错了
+error-not-found = 没有找到这个页面。
+error-item-not-found = 没有这个事项，或者该事项今天不在施行期内。
+error-too-many = 访问太频繁了，请 { $seconds } 秒后再试。
+error-internal = 系统出了点问题，请稍后再试。
+error-form-expired = 表单已过期或来源不明，请返回重新操作。
+
+nav-label = 主导航
+event-on = { $date }：{ $event }
+event-submitted = 申请已提交
+event-notice-issued = 已出具一次性告知书，请补齐材料
+event-supplemented = 已补交材料
+event-accepted = 已受理，开始计算办理时限
+event-refused = 不予受理
+event-review-started = 开始审查
+event-suspended = 办理中止（暂停计时）
+event-resumed = 恢复办理
+event-extended = 办理时限依法延长
+event-deadlines-recomputed = 正式放假安排公布后，期限已重新计算
+event-decided = 已作出决定
+event-completed = 已办结
+event-completed-on-the-spot = 当场办结
+event-withdrawn = 申请已撤回
+event-terminated = 办理终止
+event-commitment-verified = 承诺事项已核实
+event-revoked = 决定已撤销

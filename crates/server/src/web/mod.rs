@@ -1,0 +1,99 @@
+//! The pages: server-rendered HTML from askama templates (`crates/server/templates/`),
+//! interface text from Fluent files, one stylesheet, no JavaScript needed. Every page
+//! is drawn inside the same layout with a `<main>`, the language and senior-mode
+//! switches and the chosen region.
+
+mod assets;
+mod dates;
+mod guide;
+mod home;
+mod i18n;
+mod prefs;
+mod progress;
+mod region;
+mod search;
+mod ui;
+
+use askama::Template;
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+
+pub(crate) use ui::Ui;
+
+use crate::error::Lang;
+use crate::protection::RetryAfter;
+use crate::state::AppState;
+
+/// The public pages; the caller puts them behind the per-client limit.
+pub(crate) fn public_pages() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/search", get(search::search))
+        .route("/projects/{project}", get(home::project))
+        .route("/life-events/{event}", get(home::life_event))
+        .route("/guides/{item}", get(guide::guide))
+        .route("/region", get(region::choose))
+        .route("/preferences", post(prefs::set))
+        .route("/progress", get(progress::progress))
+}
+
+/// Files every page uses; cacheable, outside the per-client limit.
+pub(crate) fn asset_routes() -> Router<AppState> {
+    Router::new().route("/assets/site.css", get(assets::stylesheet))
+}
+
+/// Renders a page, or a plain apology if the template fails (it never should: the
+/// templates are checked when the server is compiled).
+pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a page failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, Html("<!doctype html><title>500</title><p>系统出了点问题，请稍后再试。Something went wrong.</p>")).into_response()
+        }
+    }
+}
+
+/// A page that only says something: not found, too many requests, a failure.
+#[derive(Template)]
+#[template(path = "public/message.html")]
+pub(crate) struct MessagePage {
+    pub ui: Ui,
+    pub heading: String,
+    pub message: String,
+    pub back: String,
+}
+
+pub(crate) fn message(ui: Ui, status: StatusCode, key: &str) -> Response {
+    let page = MessagePage {
+        heading: ui.t("error-title"),
+        message: ui.t(key),
+        back: "/".to_owned(),
+        ui,
+    };
+    render(status, &page)
+}
+
+/// The page answer to a client over its request budget (the limit runs before the
+/// page's own extractors, so only the language is known).
+pub(crate) fn too_many(lang: Lang, retry: RetryAfter) -> Response {
+    let ui = Ui {
+        lang,
+        senior: false,
+        region: None,
+        here: "/".to_owned(),
+    };
+    let page = MessagePage {
+        heading: ui.t("error-title"),
+        message: ui.t1("error-too-many", "seconds", retry.seconds()),
+        back: "/".to_owned(),
+        ui,
+    };
+    let mut response = render(StatusCode::TOO_MANY_REQUESTS, &page);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry.seconds()));
+    response
+}

@@ -1,0 +1,169 @@
+//! The progress lookup without sign-in: case number and the last four characters of
+//! the applicant's identity number, answered in plain words. The same lookup (and the
+//! same per-case lock) as the API's.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use yichuang_domain::case::CaseState;
+
+use super::dates::written;
+use super::{Ui, message, render};
+use crate::lookups::ProgressRefused;
+use crate::state::AppState;
+
+pub(crate) struct Found {
+    pub item: String,
+    pub state: String,
+    pub deadline: Option<String>,
+    pub steps: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "public/progress.html")]
+struct ProgressPage {
+    ui: Ui,
+    case_field: String,
+    last4_field: String,
+    case_error: Option<String>,
+    last4_error: Option<String>,
+    problem: Option<String>,
+    found: Option<Found>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ProgressForm {
+    case: Option<String>,
+    last4: Option<String>,
+}
+
+pub(crate) fn state_key(state: CaseState) -> &'static str {
+    match state {
+        CaseState::Submitted => "state-submitted",
+        CaseState::AwaitingSupplement => "state-awaiting-supplement",
+        CaseState::Accepted => "state-accepted",
+        CaseState::InReview => "state-in-review",
+        CaseState::Suspended => "state-suspended",
+        CaseState::Decided => "state-decided",
+        CaseState::Completed => "state-completed",
+        CaseState::Refused => "state-refused",
+        CaseState::Withdrawn => "state-withdrawn",
+        CaseState::Terminated => "state-terminated",
+        CaseState::Revoked => "state-revoked",
+    }
+}
+
+fn last4_is_well_formed(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars.len() == 4
+        && chars[..3].iter().all(char::is_ascii_digit)
+        && (chars[3].is_ascii_digit() || chars[3] == 'X' || chars[3] == 'x')
+}
+
+pub(crate) async fn progress(
+    State(state): State<AppState>,
+    ui: Ui,
+    Query(form): Query<ProgressForm>,
+) -> Response {
+    let mut page = ProgressPage {
+        case_field: form
+            .case
+            .clone()
+            .unwrap_or_default()
+            .trim()
+            .chars()
+            .take(64)
+            .collect(),
+        last4_field: form
+            .last4
+            .clone()
+            .unwrap_or_default()
+            .trim()
+            .chars()
+            .take(4)
+            .collect(),
+        case_error: None,
+        last4_error: None,
+        problem: None,
+        found: None,
+        ui,
+    };
+    // The empty form, on first arrival.
+    if form.case.is_none() && form.last4.is_none() {
+        return render(StatusCode::OK, &page);
+    }
+    if page.case_field.is_empty() {
+        page.case_error = Some(page.ui.t("progress-missing-case"));
+    }
+    let last4 = form.last4.unwrap_or_default();
+    if !last4_is_well_formed(last4.trim()) {
+        page.last4_error = Some(page.ui.t("progress-bad-last4"));
+    }
+    if page.case_error.is_some() || page.last4_error.is_some() {
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let ui = &page.ui;
+    match crate::lookups::progress(&state, &page.case_field, &last4).await {
+        Ok((case, events)) => {
+            let clock = case.driving_clock();
+            let deadline = clock.map(|c| {
+                let mut text = written(ui.lang, c.deadline);
+                if c.provisional {
+                    text.push_str(&ui.t("progress-provisional"));
+                }
+                if !case.state.is_terminal() && case.state != CaseState::Decided {
+                    let today = state.engine.today();
+                    if c.deadline < today {
+                        text.push_str(&format!(" · {}", ui.t("progress-overdue")));
+                    } else if let Ok(days) = state.engine.calendar().count_working_days(
+                        today,
+                        c.deadline,
+                        Some(case.handling_region),
+                    ) {
+                        text.push_str(&format!(" · {}", ui.t1("progress-days-left", "days", days)));
+                    }
+                }
+                text
+            });
+            let steps = events
+                .iter()
+                .map(|e| {
+                    let key = format!("event-{}", e.event.body.name().replace('_', "-"));
+                    super::i18n::text_with(
+                        ui.lang,
+                        "event-on",
+                        &[
+                            ("date", written(ui.lang, e.event.on)),
+                            ("event", ui.t(&key)),
+                        ],
+                    )
+                })
+                .collect();
+            page.found = Some(Found {
+                item: case.guide.guide.name.clone(),
+                state: ui.t(state_key(case.state)),
+                deadline,
+                steps,
+            });
+            render(StatusCode::OK, &page)
+        }
+        Err(ProgressRefused::NotFound) => {
+            page.problem = Some(page.ui.t("progress-not-found"));
+            render(StatusCode::NOT_FOUND, &page)
+        }
+        Err(ProgressRefused::Locked(retry)) => {
+            page.problem = Some(page.ui.t1(
+                "progress-locked",
+                "minutes",
+                retry.seconds().div_ceil(60),
+            ));
+            render(StatusCode::TOO_MANY_REQUESTS, &page)
+        }
+        Err(ProgressRefused::Failed(e)) => {
+            tracing::error!(error = %e, "progress page lookup failed");
+            message(page.ui, StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+        }
+    }
+}

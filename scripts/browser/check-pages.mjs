@@ -1,0 +1,163 @@
+// Drives the public pages in headless Chromium as a person would (keyboard, phone
+// width, senior mode, English), runs axe-core on every page it visits, and fails on
+// any violation or broken expectation. Usage:
+//   node check-pages.mjs BASE_URL [SCREENSHOT_DIR]
+// Chromium comes from the system (Debian's `chromium`), or CHROMIUM=/path.
+import { chromium } from 'playwright-core';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const base = process.argv[2];
+const shots = process.argv[3];
+if (!base) throw new Error('usage: node check-pages.mjs BASE_URL [SCREENSHOT_DIR]');
+if (shots) mkdirSync(shots, { recursive: true });
+
+const failures = [];
+const fail = (what) => { failures.push(what); console.error(`FAIL ${what}`); };
+const check = (ok, what) => { if (!ok) fail(what); };
+
+async function axe(page, label) {
+  await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(async () =>
+    await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+  for (const v of result.violations) {
+    fail(`axe ${label}: ${v.id} (${v.impact}) on ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  }
+}
+
+async function shot(page, name) {
+  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+}
+
+async function noSideScroll(page, label) {
+  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+  check(scroll <= width, `${label}: page is ${scroll}px wide in a ${width}px window`);
+}
+
+// Presses Tab until the element matching `selector` has focus: proves it can be
+// reached with the keyboard alone.
+async function tabTo(page, selector, label) {
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), selector)) return true;
+  }
+  fail(`${label}: ${selector} cannot be reached with Tab`);
+  return false;
+}
+
+async function visit(page, path, label) {
+  const response = await page.goto(base + path);
+  check(response && response.status() < 400, `${label}: ${path} answered ${response && response.status()}`);
+  await axe(page, label);
+  await shot(page, label);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-dev-shm-usage'],
+});
+try {
+  // 1. Desktop, keyboard only: search in everyday words, open the first result.
+  const desktop = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const page = await desktop.newPage();
+  await visit(page, '/', 'home');
+  if (await tabTo(page, '#q', 'home')) {
+    await page.keyboard.type('失业了怎么领钱');
+    await Promise.all([page.waitForURL(/\/search\?/), page.keyboard.press('Enter')]);
+    await axe(page, 'search');
+    await shot(page, 'search');
+    const first = await page.locator('main ol.list li a').first().textContent();
+    check(first && first.includes('失业保险金申领'), `search: first result is ${first}`);
+    if (await tabTo(page, 'main ol.list li:first-child a', 'search')) {
+      await Promise.all([page.waitForURL(/\/guides\//), page.keyboard.press('Enter')]);
+    }
+  }
+  check(page.url().endsWith('/guides/unemployment-benefit-claim'), `search: the first result led to ${page.url()}`);
+  await axe(page, 'guide-national');
+  await shot(page, 'guide-national');
+  check((await page.locator('h1').textContent()).includes('失业保险金申领'), 'guide: heading');
+  check(await page.locator('text=尚未选择地区').count() > 0, 'guide: says it shows the national standard');
+
+  // 2. Choose a region by links: province, city, county, then "use this one".
+  await visit(page, '/region?back=/guides/unemployment-benefit-claim', 'region-provinces');
+  await Promise.all([page.waitForURL(/code=330000/), page.getByRole('link', { name: '浙江省' }).click()]);
+  await Promise.all([page.waitForURL(/code=330200/), page.getByRole('link', { name: '宁波市' }).click()]);
+  await Promise.all([page.waitForURL(/code=330211/), page.getByRole('link', { name: '镇海区' }).click()]);
+  await axe(page, 'region-county');
+  await Promise.all([page.waitForURL(/\/guides\/unemployment-benefit-claim$/), page.getByRole('button', { name: /就选/ }).click()]);
+  check(await page.locator('text=浙江省 宁波市 镇海区 的办事指南').count() > 0, 'guide: shows the chosen region');
+  await axe(page, 'guide-zhenhai');
+  await shot(page, 'guide-zhenhai');
+  await visit(page, '/guides/unemployment-benefit-claim?print=1', 'guide-print');
+
+  // 3. The progress lookup: empty fields are named, a wrong pair is refused in words.
+  await visit(page, '/progress', 'progress');
+  await page.getByRole('button', { name: '查询' }).click();
+  await page.waitForSelector('#case-error');
+  check(await page.locator('#case[aria-invalid=true]').count() === 1, 'progress: empty case number marked');
+  await axe(page, 'progress-errors');
+  await page.fill('#case', 'no-such-case');
+  await page.fill('#last4', '1234');
+  await page.getByRole('button', { name: '查询' }).click();
+  await page.waitForSelector('text=没有找到这个办件');
+  await axe(page, 'progress-not-found');
+
+  // 4. Senior mode: switched on a page, remembered, big type and big targets.
+  await page.goto(base + '/');
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: /长辈版/ }).click()]);
+  for (const path of ['/', '/search?q=社保卡丢了', '/guides/unemployment-benefit-claim', '/region', '/progress']) {
+    await page.goto(base + path);
+    const label = `senior ${path}`;
+    check(await page.evaluate(() => document.documentElement.classList.contains('senior')), `${label}: senior mode remembered`);
+    const size = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('main p, main li, main dd')).fontSize));
+    check(size >= 22, `${label}: body text is ${size}px`);
+    const small = await page.evaluate(() => [...document.querySelectorAll('a, button, input, select')]
+      .filter((e) => e.offsetParent !== null && !e.classList.contains('skip'))
+      .map((e) => ({ text: (e.textContent || e.name || '').trim().slice(0, 20), h: e.getBoundingClientRect().height }))
+      .filter((e) => e.h < 60));
+    check(small.length === 0, `${label}: targets under 60px tall: ${JSON.stringify(small.slice(0, 5))}`);
+    await axe(page, label);
+  }
+  await shot(page, 'senior-progress');
+  await page.goto(base + '/guides/unemployment-benefit-claim');
+  await shot(page, 'senior-guide');
+  await desktop.close();
+
+  // 5. A phone, 360 px wide: no page scrolls sideways, in either mode.
+  const phone = await browser.newContext({ bypassCSP: true, viewport: { width: 360, height: 740 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
+  const mobile = await phone.newPage();
+  for (const senior of [false, true]) {
+    if (senior) {
+      await mobile.goto(base + '/');
+      await Promise.all([mobile.waitForLoadState('load'), mobile.getByRole('button', { name: /长辈版/ }).click()]);
+    }
+    for (const path of ['/', '/search?q=退休了怎么领养老金', '/guides/retirement-pension-claim', '/life-events/retirement', '/projects/employee-pension', '/region?code=330000', '/progress']) {
+      const label = `360${senior ? ' senior' : ''} ${path}`;
+      await mobile.goto(base + path);
+      await noSideScroll(mobile, label);
+      await axe(mobile, label);
+    }
+    await shot(mobile, senior ? 'phone-senior-guide' : 'phone-guide');
+  }
+  await phone.close();
+
+  // 6. English: the switch changes the language of the whole page.
+  const english = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const en = await english.newPage();
+  await en.goto(base + '/');
+  await Promise.all([en.waitForLoadState('load'), en.getByRole('button', { name: 'English' }).click()]);
+  check(await en.evaluate(() => document.documentElement.lang) === 'en', 'english: html lang');
+  check((await en.locator('h1').textContent()).includes('all in one place'), 'english: heading');
+  await visit(en, '/guides/work-injury-recognition', 'english-guide');
+  check(await en.locator('text=Documents to bring').count() > 0, 'english: guide headings');
+  await english.close();
+} finally {
+  await browser.close();
+}
+if (failures.length) {
+  console.error(`${failures.length} failure(s)`);
+  process.exit(1);
+}
+console.log('all page checks passed');
