@@ -103,6 +103,15 @@ try {
   await page.getByRole('button', { name: '查询' }).click();
   await page.waitForSelector('text=没有找到这个办件');
   await axe(page, 'progress-not-found');
+  if (process.env.CASE_ID) {
+    // A real case: its state and its history in plain words, no codes.
+    await visit(page, `/progress?case=${encodeURIComponent(process.env.CASE_ID)}&last4=${encodeURIComponent(process.env.CASE_LAST4)}`, 'progress-found');
+    const facts = await page.locator('main dl.facts').textContent();
+    check(/已受理|审查中|已中止|已办结|等待|已提交|已作出决定|不予受理|已撤回|已终止/.test(facts), `progress: state in words: ${facts}`);
+    check(!/[a-z]+_[a-z]+/.test(await page.locator('main').textContent()), 'progress: no code names on the page');
+    check(await page.locator('main ol.list li').count() >= 1, 'progress: the history is listed');
+    await shot(page, 'progress-found');
+  }
 
   // 4. Senior mode: switched on a page, remembered, big type and big targets.
   await page.goto(base + '/');

@@ -7,81 +7,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-/// A child process killed when the test ends, however it ends.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn find_program(names: &[&str]) -> Option<String> {
-    names
-        .iter()
-        .find(|name| {
-            Command::new(name)
-                .arg("--version")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        })
-        .map(|name| (*name).to_owned())
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Starts `serve --demo` and returns its address and one demo account of `role`.
-fn serve_demo(data_dir: &std::path::Path, role: &str) -> (Killed, String, String, String) {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("yichuang"))
-        .env("YICHUANG_DATA_DIR", data_dir)
-        .env_remove("YICHUANG_DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let server = Killed(child);
-    let mut account: Option<(String, String)> = None;
-    let mut pending_id: Option<String> = None;
-    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-        // "  ID  ROLE  REGION  NAME" then "      password SECRET".
-        let words: Vec<&str> = line.split_whitespace().collect();
-        if account.is_none() {
-            if let Some(password) = line.trim().strip_prefix("password ") {
-                if let Some(id) = pending_id.take() {
-                    account = Some((id, password.trim().to_owned()));
-                }
-            } else if words.get(1) == Some(&role) {
-                pending_id = Some(words[0].to_owned());
-            }
-        }
-        if let Some(rest) = line.split("serving on http://").nth(1) {
-            let address = rest.split_whitespace().next().unwrap().to_owned();
-            let (id, password) = account.expect("the demo prints an account of the role");
-            return (server, format!("http://{address}"), id, password);
-        }
-    }
-    panic!("the server stopped before saying where it listens");
-}
+mod common;
+use common::{Killed, find_program, free_port, serve_demo};
 
 async fn browser(driver_port: u16) -> Client {
     let mut capabilities = serde_json::Map::new();

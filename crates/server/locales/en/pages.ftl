@@ -127,6 +127,7 @@ progress-item = Service
 progress-state = Where it stands
 progress-deadline = Deadline
 progress-days-left = { $days } working days left
+progress-paused = The clock is stopped while the case is suspended; the deadline moves when it resumes
 progress-overdue = Past the deadline
 progress-steps = What has happened
 progress-not-found = No such case, or the last four characters do not match. Please check and try again.

@@ -127,6 +127,7 @@ progress-item = 事项
 progress-state = 当前状态
 progress-deadline = 办结期限
 progress-days-left = 还剩 { $days } 个工作日
+progress-paused = 办理中止期间暂停计时，恢复后重新计算期限
 progress-overdue = 已超过期限
 progress-steps = 办理经过
 progress-not-found = 没有找到这个办件，或者身份证号码后四位不对。请核对后再试。

@@ -113,7 +113,9 @@ pub(crate) async fn progress(
                 if c.provisional {
                     text.push_str(&ui.t("progress-provisional"));
                 }
-                if !case.state.is_terminal() && case.state != CaseState::Decided {
+                if case.state == CaseState::Suspended {
+                    text.push_str(&format!(" · {}", ui.t("progress-paused")));
+                } else if !case.state.is_terminal() && case.state != CaseState::Decided {
                     let today = state.engine.today();
                     if c.deadline < today {
                         text.push_str(&format!(" · {}", ui.t("progress-overdue")));

@@ -1,0 +1,99 @@
+//! The public pages in real Chromium, against `yichuang serve --demo` as the README
+//! starts it: `scripts/browser/check-pages.mjs` (playwright-core and axe-core from
+//! npm) searches in everyday words with the keyboard alone, opens a guide, chooses a
+//! region, looks up a real case's progress, and repeats the pages at 360 px, in senior
+//! mode and in English, running axe-core (WCAG 2.1 A/AA, 2.2 AA) on every page.
+//!
+//! Needs Node.js, Chromium and `npm ci --prefix scripts/browser` (`.ci/run` does it).
+//! Without them the test says so and passes, unless `YICHUANG_BROWSER_TESTS=required`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+mod common;
+use common::{find_program, serve_demo};
+
+fn scripts() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/browser")
+}
+
+/// A demo case and the last four characters of its applicant's identity number, read
+/// through the staff API the way a clerk would give them to the applicant.
+async fn a_demo_case(base: &str, id: &str, password: &str) -> (String, String) {
+    let http = reqwest::Client::new();
+    let session: Value = http
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&json!({ "staff_id": id, "password": password }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = session["token"].as_str().unwrap().to_owned();
+    let list: Value = http
+        .get(format!("{base}/api/v1/cases?limit=1"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let case_id = list["cases"][0]["case"]["id"].as_str().unwrap().to_owned();
+    let case: Value = http
+        .get(format!("{base}/api/v1/cases/{case_id}"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let masked = case["case"]["applicant"]["id"].as_str().unwrap();
+    let last4: String = masked.chars().skip(masked.chars().count() - 4).collect();
+    (case_id, last4)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_finds_a_guide_and_a_case_on_every_device_and_in_senior_mode() {
+    let required = std::env::var("YICHUANG_BROWSER_TESTS").is_ok_and(|v| v == "required");
+    let ready = find_program(&["node"]).is_some()
+        && find_program(&["chromium", "chromium-browser"]).is_some()
+        && scripts().join("node_modules/playwright-core").is_dir()
+        && scripts().join("node_modules/axe-core").is_dir();
+    if !ready {
+        assert!(
+            !required,
+            "YICHUANG_BROWSER_TESTS=required but Node.js, Chromium or scripts/browser/node_modules is missing (npm ci --prefix scripts/browser)"
+        );
+        eprintln!("Node.js, Chromium or the npm packages are missing: page checks skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, base, id, password) = serve_demo(dir.path(), "clerk");
+    let (case_id, last4) = a_demo_case(&base, &id, &password).await;
+    let shots = std::env::var("YICHUANG_SCREENSHOTS").ok();
+    let mut command = Command::new("node");
+    command
+        .current_dir(scripts())
+        .arg("check-pages.mjs")
+        .arg(&base)
+        .env("CASE_ID", &case_id)
+        .env("CASE_LAST4", &last4);
+    if let Some(shots) = &shots {
+        command.arg(shots);
+    }
+    let output = command.output().unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "the page checks failed:\n{said}");
+    assert!(said.contains("all page checks passed"), "{said}");
+}
