@@ -152,7 +152,31 @@ try {
   }
   await phone.close();
 
-  // 6. English: the switch changes the language of the whole page.
+  // 6. Staff: sign in with the keyboard, the workbench, a printed document.
+  if (process.env.STAFF_ID) {
+    const staff = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const desk = await staff.newPage();
+    await visit(desk, '/staff/login', 'staff-login');
+    await desk.fill('#staff_id', process.env.STAFF_ID);
+    await desk.fill('#password', process.env.STAFF_PASSWORD);
+    await Promise.all([desk.waitForURL(/\/staff$/), desk.keyboard.press('Enter')]);
+    await axe(desk, 'staff-workbench');
+    await shot(desk, 'staff-workbench');
+    check(await desk.locator('td.red').count() > 0, 'workbench: the demo has overdue cases');
+    check(!/\b(work_injury|suspended|in_review|accepted)\b/.test(await desk.locator('main').textContent()), 'workbench: no code names');
+    await desk.setViewportSize({ width: 360, height: 740 });
+    await noSideScroll(desk, 'staff-workbench 360');
+    await staff.close();
+    if (process.env.DOCUMENT_SEQ) {
+      const api = await browser.newContext({ bypassCSP: true, extraHTTPHeaders: { authorization: `Bearer ${process.env.STAFF_TOKEN}` } });
+      const doc = await api.newPage();
+      await visit(doc, `/api/v1/cases/${process.env.CASE_ID}/documents/${process.env.DOCUMENT_SEQ}`, 'document');
+      check(await doc.locator('main h1').count() === 1, 'document: one heading inside main');
+      await api.close();
+    }
+  }
+
+  // 7. English: the switch changes the language of the whole page.
   const english = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const en = await english.newPage();
   await en.goto(base + '/');

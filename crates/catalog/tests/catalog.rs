@@ -506,6 +506,20 @@ promised = { amount = 12, unit = "working_days" }
             "no service item \"no-such-item\"",
         ),
         (
+            "zz/life_events.toml",
+            "[[life_event]]\nid = \"moving-abroad\"\nname = \"出国\"\nname_en = \"Moving abroad\"\nitems = [\"pension-transfer\",\n  \"no-such-item\"]\nprovenance = { kind = \"illustrative\" }\n",
+            6,
+            "life_event moving-abroad: items",
+            "\"no-such-item\" is not an item",
+        ),
+        (
+            "zz/life_events.toml",
+            "[[life_event]]\nid = \"retirement\"\nname = \"退休\"\nname_en = \"Retiring\"\nitems = [\"pension-transfer\"]\nprovenance = { kind = \"illustrative\" }\n",
+            2,
+            "life_event retirement",
+            "listed twice",
+        ),
+        (
             "regions/999999-x.toml",
             "region = \"999999\"\nprovenance = { kind = \"illustrative\" }\n",
             1,

@@ -23,7 +23,15 @@ fn scripts() -> PathBuf {
 
 /// A demo case and the last four characters of its applicant's identity number, read
 /// through the staff API the way a clerk would give them to the applicant.
-async fn a_demo_case(base: &str, id: &str, password: &str) -> (String, String) {
+struct DemoCase {
+    id: String,
+    last4: String,
+    token: String,
+    /// The sequence number of an event that issued a document, if any.
+    document_seq: Option<u64>,
+}
+
+async fn a_demo_case(base: &str, id: &str, password: &str) -> DemoCase {
     let http = reqwest::Client::new();
     let session: Value = http
         .post(format!("{base}/api/v1/sessions"))
@@ -56,7 +64,22 @@ async fn a_demo_case(base: &str, id: &str, password: &str) -> (String, String) {
         .unwrap();
     let masked = case["case"]["applicant"]["id"].as_str().unwrap();
     let last4: String = masked.chars().skip(masked.chars().count() - 4).collect();
-    (case_id, last4)
+    let document_seq = case["events"].as_array().and_then(|events| {
+        events
+            .iter()
+            .find(|e| {
+                e["event"]["documents"]
+                    .as_array()
+                    .is_some_and(|d| !d.is_empty())
+            })
+            .and_then(|e| e["event"]["seq"].as_u64())
+    });
+    DemoCase {
+        id: case_id,
+        last4,
+        token,
+        document_seq,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -76,15 +99,26 @@ async fn a_person_finds_a_guide_and_a_case_on_every_device_and_in_senior_mode() 
     }
     let dir = tempfile::tempdir().unwrap();
     let (_server, base, id, password) = serve_demo(dir.path(), "clerk");
-    let (case_id, last4) = a_demo_case(&base, &id, &password).await;
+    let case = a_demo_case(&base, &id, &password).await;
+    assert!(
+        case.document_seq.is_some(),
+        "the demo case issued a document"
+    );
     let shots = std::env::var("YICHUANG_SCREENSHOTS").ok();
     let mut command = Command::new("node");
     command
         .current_dir(scripts())
         .arg("check-pages.mjs")
         .arg(&base)
-        .env("CASE_ID", &case_id)
-        .env("CASE_LAST4", &last4);
+        .env("CASE_ID", &case.id)
+        .env("CASE_LAST4", &case.last4)
+        .env("STAFF_ID", &id)
+        .env("STAFF_PASSWORD", &password)
+        .env("STAFF_TOKEN", &case.token)
+        .env(
+            "DOCUMENT_SEQ",
+            case.document_seq.map(|s| s.to_string()).unwrap_or_default(),
+        );
     if let Some(shots) = &shots {
         command.arg(shots);
     }

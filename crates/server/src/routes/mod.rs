@@ -3,7 +3,6 @@
 pub(crate) mod cases;
 pub(crate) mod identity;
 pub(crate) mod ops;
-pub(crate) mod pages;
 pub(crate) mod public;
 
 use std::time::Instant;
@@ -148,9 +147,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::guarded_metrics))
-        .route("/staff/login", get(pages::login_page).post(pages::login))
-        .route("/staff/logout", post(pages::logout))
-        .route("/staff", get(pages::home))
+        .merge(crate::web::staff_pages())
         .merge(public_routes(&state))
         .merge(crate::web::asset_routes())
         .route("/api/v1/sessions", post(cases::login).delete(cases::logout))

@@ -12,6 +12,7 @@ mod prefs;
 mod progress;
 mod region;
 mod search;
+mod staff;
 mod ui;
 
 use askama::Template;
@@ -39,9 +40,17 @@ pub(crate) fn public_pages() -> Router<AppState> {
         .route("/progress", get(progress::progress))
 }
 
+/// The staff's pages: sign in, workbench, sign out (sign-in has its own throttles).
+pub(crate) fn staff_pages() -> Router<AppState> {
+    Router::new()
+        .route("/staff/login", get(staff::login_page).post(staff::login))
+        .route("/staff/logout", post(staff::logout))
+        .route("/staff", get(staff::home))
+}
+
 /// Files every page uses; cacheable, outside the per-client limit.
 pub(crate) fn asset_routes() -> Router<AppState> {
-    Router::new().route("/assets/site.css", get(assets::stylesheet))
+    Router::new().route("/assets/{name}", get(assets::stylesheet))
 }
 
 /// Renders a page, or a plain apology if the template fails (it never should: the
