@@ -43,25 +43,13 @@ async fn a_demo_case(base: &str, id: &str, password: &str) -> DemoCase {
         .await
         .unwrap();
     let token = session["token"].as_str().unwrap().to_owned();
-    let list: Value = http
-        .get(format!("{base}/api/v1/cases?limit=1"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let get = |path: String| {
+        let request = http.get(format!("{base}{path}")).bearer_auth(&token);
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let list = get("/api/v1/cases?limit=1".to_owned()).await;
     let case_id = list["cases"][0]["case"]["id"].as_str().unwrap().to_owned();
-    let case: Value = http
-        .get(format!("{base}/api/v1/cases/{case_id}"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let case = get(format!("/api/v1/cases/{case_id}")).await;
     let masked = case["case"]["applicant"]["id"].as_str().unwrap();
     let last4: String = masked.chars().skip(masked.chars().count() - 4).collect();
     let document_seq = case["events"].as_array().and_then(|events| {
