@@ -89,12 +89,14 @@ impl World {
         kind: CommandKind,
     ) -> Result<Response, EngineError> {
         let current = self.engine.case(&case.case_id).await.unwrap().unwrap();
+        // An applicant acts as themselves; staff by their id.
+        let id = match role {
+            ActorRole::Applicant => current.applicant.id().to_owned(),
+            _ => "staff-1".to_owned(),
+        };
         let command = Command {
             expected_version: current.version,
-            actor: Actor {
-                id: "staff-1".to_owned(),
-                role,
-            },
+            actor: Actor { id, role },
             kind,
         };
         self.engine
@@ -195,6 +197,28 @@ async fn full_lifecycle_with_one_time_notice(w: &World) {
     let notice = w.run(&case, CLERK, CommandKind::IssueNotice).await.unwrap();
     assert_eq!(notice.state, "awaiting_supplement");
     assert_eq!(notice.documents.len(), 1);
+    // Only the applicant (or agent) acts as the applicant: anyone else is refused.
+    let current = w.engine.case(&case.case_id).await.unwrap().unwrap();
+    let stranger = w
+        .engine
+        .execute(
+            &w.request_id(),
+            Request::Command {
+                case_id: case.case_id.clone(),
+                command: Command {
+                    expected_version: current.version,
+                    actor: Actor {
+                        id: "110105194912310021".to_owned(),
+                        role: ActorRole::Applicant,
+                    },
+                    kind: CommandKind::Withdraw {
+                        reason: "not mine".to_owned(),
+                    },
+                },
+            },
+        )
+        .await;
+    assert_eq!(case_error(stranger), CaseError::NotTheApplicant);
     // Supplying something else leaves the same gap: no second notice for it.
     w.run(
         &case,
@@ -1299,6 +1323,76 @@ async fn deadlines_across_the_new_year_are_provisional_then_recomputed(w: &World
     w.set_today(date(2026, 2, 10));
 }
 
+/// A person or employer finds every case they apply for or act in, newest first, and
+/// public sign-in sessions live until they expire or end.
+async fn a_party_lists_its_cases_and_public_sessions_expire(w: &World) {
+    let store = w.engine.store();
+    let mut request = submission(
+        "unemployment-benefit-claim",
+        ("330211", "330211"),
+        Channel::Online,
+        &["id-card"],
+    );
+    let Request::Submit { submission, .. } = &mut request else {
+        unreachable!()
+    };
+    submission.applicant = Applicant::Person("330211198001010018".to_owned());
+    submission.agent = Some(Applicant::Person("330211199001010012".to_owned()));
+    let own = w.engine.execute(&w.request_id(), request).await.unwrap();
+    for party in ["330211198001010018", "330211199001010012"] {
+        let cases = store.cases_of_party(party, 50).await.unwrap();
+        assert_eq!(cases.len(), 1, "{party}");
+        assert_eq!(cases[0].id, own.case_id);
+    }
+    let others = store
+        .cases_of_party("11010519491231002X", 1000)
+        .await
+        .unwrap();
+    assert!(!others.is_empty() && others.iter().all(|c| c.id != own.case_id));
+    assert!(
+        store
+            .cases_of_party("330211200001010011", 50)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let session = yichuang_store::CitizenSession {
+        party_kind: "person".to_owned(),
+        party: "330211198001010018".to_owned(),
+        agent: None,
+        name: "张三".to_owned(),
+        method: "demo".to_owned(),
+        csrf: "c".to_owned(),
+    };
+    let now = noon(date(2026, 2, 10));
+    let later = noon(date(2026, 2, 11));
+    store
+        .create_citizen_session("h1", &session, later)
+        .await
+        .unwrap();
+    store
+        .create_citizen_session("h2", &session, later)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.citizen_session("h1", now).await.unwrap(),
+        Some(session.clone())
+    );
+    assert_eq!(
+        store.citizen_session("h1", later).await.unwrap(),
+        None,
+        "expired"
+    );
+    store.end_citizen_session("h2").await.unwrap();
+    assert_eq!(
+        store.citizen_session("h2", now).await.unwrap(),
+        None,
+        "ended"
+    );
+    assert!(store.purge_expired(later).await.unwrap() >= 1);
+}
+
 async fn suite(url: Option<String>) {
     let w = World::new(url.clone()).await;
     full_lifecycle_with_one_time_notice(&w).await;
@@ -1313,6 +1407,7 @@ async fn suite(url: Option<String>) {
     remote_acceptance_is_visible_to_both_regions(&w).await;
     a_supplement_restarts_the_acceptance_review(&w).await;
     warnings_list_cheaply_by_level_and_deadline(&w).await;
+    a_party_lists_its_cases_and_public_sessions_expire(&w).await;
     a_crowd_of_clients_gets_every_step_once(&w).await;
     let url =
         url.unwrap_or_else(|| Store::sqlite_url(&w._dir.as_ref().unwrap().path().join("cases.db")));

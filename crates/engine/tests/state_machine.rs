@@ -148,7 +148,9 @@ proptest! {
         let mut last_deadline: Option<Date> = None;
         for (kind, role, advance) in steps {
             day = day.checked_add(advance.days()).unwrap();
-            let command = Command { expected_version: case.version, actor: Actor { id: "s".to_owned(), role }, kind: kind.clone() };
+            // The applicant acts as themselves (the submission's applicant).
+            let id = if role == ActorRole::Applicant { case.applicant_id().to_owned() } else { "s".to_owned() };
+            let command = Command { expected_version: case.version, actor: Actor { id, role }, kind: kind.clone() };
             let allowed = allowed_commands(case.state);
             match decide(&case, &command, context(day)) {
                 Ok(event) => {

@@ -169,15 +169,14 @@ impl From<EngineError> for ApiError {
                 "Not allowed in this state",
                 detail,
             ),
-            EngineError::Case(CaseError::RoleNotAllowed { .. }) | EngineError::Forbidden(_) => {
-                ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "forbidden",
-                    "无权办理",
-                    "Forbidden",
-                    detail,
-                )
-            }
+            EngineError::Case(CaseError::RoleNotAllowed { .. } | CaseError::NotTheApplicant)
+            | EngineError::Forbidden(_) => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "无权办理",
+                "Forbidden",
+                detail,
+            ),
             EngineError::Case(_) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "case-rule",

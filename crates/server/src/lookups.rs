@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 use yichuang_domain::RegionCode;
-use yichuang_domain::case::{Applicant, Case};
+use yichuang_domain::case::Case;
 use yichuang_search::{Hit, SearchIndex};
 use yichuang_store::EventRecord;
 
@@ -94,10 +94,7 @@ pub(crate) async fn progress(
         .await
         .map_err(|e| ProgressRefused::Failed(e.into()))?
         .ok_or(ProgressRefused::NotFound)?;
-    let id = match &case.applicant {
-        Applicant::Person(id) | Applicant::Employer(id) => id,
-    };
-    if last4.len() != 4 || !id.ends_with(&last4) {
+    if last4.len() != 4 || !case.applicant_id().ends_with(&last4) {
         state.protection.progress_wrong(case_id);
         return Err(ProgressRefused::NotFound);
     }

@@ -239,10 +239,21 @@ async fn lifecycle(app: &App) {
         .unwrap();
     assert!(
         html.contains("受理通知书")
-            && html.contains("@page")
+            && html.contains("/assets/document.css")
             && html.contains("1101**********002X"),
         "{html}"
     );
+    // Its stylesheet lays it out on A4.
+    let css = app
+        .client
+        .get(format!("{}/assets/document.css", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(css.contains("@page { size: A4"), "{css}");
     assert!(!html.contains("11010519491231002X"));
 
     // The public progress lookup: number + last four; wrong pairs look like no case.

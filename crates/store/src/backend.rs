@@ -210,23 +210,26 @@ macro_rules! backend {
                     .bind(i64::from(f.limit.clamp(1, 10_000)))
                     .fetch_all(&self.pool)
                     .await?;
-                rows.into_iter()
-                    .map(|row| {
-                        Ok(CaseSummary {
-                            id: row.try_get("id")?,
-                            item: row.try_get("item")?,
-                            state: row.try_get("state")?,
-                            version: u64::try_from(row.try_get::<i64, _>("version")?).unwrap_or(0),
-                            accepting_region: row.try_get("accepting_region")?,
-                            handling_region: row.try_get("handling_region")?,
-                            channel: row.try_get("channel")?,
-                            deadline: parse_date(row.try_get("deadline")?)?,
-                            yellow_from: parse_date(row.try_get("yellow_from")?)?,
-                            statutory_deadline: parse_date(row.try_get("statutory_deadline")?)?,
-                            running: row.try_get::<i32, _>("running")? == 1,
-                        })
-                    })
-                    .collect()
+                rows.iter().map(Self::summary_of).collect()
+            }
+
+            /// A row of `cases` as a summary (the columns `LIST_CASES` selects).
+            pub(crate) fn summary_of(
+                row: &<$db as sqlx::Database>::Row,
+            ) -> Result<CaseSummary, StoreError> {
+                Ok(CaseSummary {
+                    id: row.try_get("id")?,
+                    item: row.try_get("item")?,
+                    state: row.try_get("state")?,
+                    version: u64::try_from(row.try_get::<i64, _>("version")?).unwrap_or(0),
+                    accepting_region: row.try_get("accepting_region")?,
+                    handling_region: row.try_get("handling_region")?,
+                    channel: row.try_get("channel")?,
+                    deadline: parse_date(row.try_get("deadline")?)?,
+                    yellow_from: parse_date(row.try_get("yellow_from")?)?,
+                    statutory_deadline: parse_date(row.try_get("statutory_deadline")?)?,
+                    running: row.try_get::<i32, _>("running")? == 1,
+                })
             }
 
             pub async fn warning_counts(&self, today: Date) -> Result<(u64, u64, u64), StoreError> {

@@ -8,6 +8,7 @@
 mod audit;
 mod backend;
 mod baseline;
+mod citizens;
 mod error;
 mod halls;
 mod model;
@@ -19,6 +20,7 @@ mod staff;
 pub use audit::{AuditState, CaseHead, Checkpoint, LogHead};
 pub use backend::{PostgresStore, SqliteStore};
 pub use baseline::BaselineShape;
+pub use citizens::CitizenSession;
 pub use error::StoreError;
 pub use halls::{Hall, HallKind, HallWindow};
 pub use model::{

@@ -9,7 +9,7 @@ use crate::rows::{
     CommitRows, INSERT_CASES, INSERT_EVENTS, INSERT_GUIDES, INSERT_REQUESTS, batch_conflict,
 };
 
-/// Rows per multi-row INSERT: 17 columns × 500 stays far below the parameter limit.
+/// Rows per multi-row INSERT: 19 columns × 500 stays far below the parameter limit.
 const ROWS_PER_STATEMENT: usize = 500;
 /// `VALUES` columns are `column1 …` (id, state, version, head_hash, running, deadline,
 /// yellow_from, statutory_deadline, updated_at, snapshot, expected).
@@ -79,7 +79,9 @@ impl PostgresStore {
                     .push_bind(&p.statutory_deadline)
                     .push_bind(&c.submitted_on)
                     .push_bind(&rows.updated_at)
-                    .push_bind(p.snapshot);
+                    .push_bind(p.snapshot)
+                    .push_bind(c.applicant)
+                    .push_bind(c.agent);
             });
             q.build().execute(&mut *tx).await.map_err(conflict_of)?;
         }

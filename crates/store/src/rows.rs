@@ -1,7 +1,7 @@
 //! The rows one commit writes, derived once from the case writes and bound by each
 //! backend's own statements (multi-row on PostgreSQL, cached single-row on SQLite).
 
-use yichuang_domain::case::{Case, CaseState};
+use yichuang_domain::case::{Applicant, Case, CaseState};
 
 use crate::model::ClockColumns;
 
@@ -10,7 +10,8 @@ use crate::model::CaseWrite;
 
 pub(crate) const INSERT_EVENTS: &str = "INSERT INTO case_events (case_id, seq, at, kind, actor, from_state, to_state, event, prev_hash, hash) ";
 pub(crate) const INSERT_CASES: &str = "INSERT INTO cases (id, item, state, version, head_hash, accepting_region, handling_region, channel, \
-     guide_version, guide_hash, running, deadline, yellow_from, statutory_deadline, submitted_on, updated_at, snapshot) ";
+     guide_version, guide_hash, running, deadline, yellow_from, statutory_deadline, submitted_on, updated_at, snapshot, \
+     applicant, agent) ";
 pub(crate) const INSERT_GUIDES: &str = "INSERT INTO guides (hash, guide) ";
 pub(crate) const INSERT_REQUESTS: &str =
     "INSERT INTO requests (request_id, case_id, response, caller, fingerprint) ";
@@ -80,6 +81,9 @@ pub(crate) struct NewCaseRow<'a> {
     pub guide_version: i64,
     pub guide_hash: &'a str,
     pub submitted_on: String,
+    /// Whose case it is (identity number or credit code), and who acts for them.
+    pub applicant: &'a str,
+    pub agent: Option<&'a str>,
 }
 
 pub(crate) struct RequestRow<'a> {
@@ -130,6 +134,8 @@ impl<'a> CommitRows<'a> {
                     guide_version: i64::from(case.guide.version),
                     guide_hash: &case.guide.content_hash,
                     submitted_on: case.submitted_on.to_string(),
+                    applicant: case.applicant.id(),
+                    agent: case.agent.as_ref().map(Applicant::id),
                 });
             } else if !write.events.is_empty() {
                 rows.updates.push(projection(write)?);

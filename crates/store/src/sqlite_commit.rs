@@ -138,7 +138,7 @@ fn commit(connection: &mut Connection, writes: &[CaseWrite]) -> Result<(), Store
                 .map_err(conflict_of)?;
         }
         let mut insert = tx.prepare_cached(&format!(
-                "{INSERT_CASES} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+                "{INSERT_CASES} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
             ))?;
         for c in &rows.new_cases {
             let p = &c.projection;
@@ -160,7 +160,9 @@ fn commit(connection: &mut Connection, writes: &[CaseWrite]) -> Result<(), Store
                     p.statutory_deadline,
                     c.submitted_on,
                     rows.updated_at,
-                    p.snapshot
+                    p.snapshot,
+                    c.applicant,
+                    c.agent
                 ])
                 .map_err(conflict_of)?;
         }

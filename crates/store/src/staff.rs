@@ -306,10 +306,13 @@ impl Store {
         on_backend!(self, set_password(staff_id, password_hash))
     }
 
-    /// Deletes revoked and expired tokens and expired sessions; how many.
+    /// Deletes revoked and expired tokens and expired sessions (staff and public);
+    /// how many.
     pub async fn purge_expired(&self, now: jiff::Timestamp) -> Result<u64, StoreError> {
+        let public = self.purge_citizen_sessions(now).await?;
         let now = now.to_string();
-        on_backend!(self, purge(&now))
+        let staff: u64 = on_backend!(self, purge(&now))?;
+        Ok(staff + public)
     }
 
     pub async fn revoke_token(&self, token_hash: &str) -> Result<bool, StoreError> {

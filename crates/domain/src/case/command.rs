@@ -16,6 +16,13 @@ pub enum Applicant {
 }
 
 impl Applicant {
+    /// The identity number or credit code.
+    pub fn id(&self) -> &str {
+        match self {
+            Applicant::Person(id) | Applicant::Employer(id) => id,
+        }
+    }
+
     /// For display: a person's number masked, an employer's code as it is (public).
     pub fn masked(&self) -> String {
         match self {

@@ -64,6 +64,8 @@ pub enum CaseError {
         channel: &'static str,
         offered: Vec<&'static str>,
     },
+    #[error("only the applicant or their agent may act on this case as its applicant")]
+    NotTheApplicant,
     #[error("this item does not serve an applicant of kind {applicant}")]
     ApplicantNotServed { applicant: &'static str },
     #[error(
@@ -115,6 +117,7 @@ impl CaseError {
             CaseError::DuplicateMaterial { .. } => "duplicate_material",
             CaseError::ChannelNotOffered { .. } => "channel_not_offered",
             CaseError::ApplicantNotServed { .. } => "applicant_not_served",
+            CaseError::NotTheApplicant => "not_the_applicant",
             CaseError::RemoteNotAllowed { .. } => "remote_not_allowed",
             CaseError::TextTooLong { .. } => "text_too_long",
             CaseError::NothingToRecompute => "nothing_to_recompute",
@@ -266,6 +269,9 @@ pub fn decide(case: &Case, command: &Command, ctx: Context<'_>) -> Result<CaseEv
             role: role_name(command.actor.role),
             command: name,
         });
+    }
+    if command.actor.role == ActorRole::Applicant && !case.is_party(&command.actor.id) {
+        return Err(CaseError::NotTheApplicant);
     }
     super::intake::check_texts(&command.kind)?;
     if let CommandKind::Supplement { materials } = &command.kind {

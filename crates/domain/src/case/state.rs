@@ -187,6 +187,16 @@ impl Case {
 
     /// The clock that deadlines and warnings follow: the promise where there is one,
     /// else the statutory limit (None before acceptance).
+    /// The applicant's identity number or credit code.
+    pub fn applicant_id(&self) -> &str {
+        self.applicant.id()
+    }
+
+    /// True when `id` is the applicant's or the agent's identity number or code.
+    pub fn is_party(&self, id: &str) -> bool {
+        self.applicant.id() == id || self.agent.as_ref().is_some_and(|a| a.id() == id)
+    }
+
     pub fn driving_clock(&self) -> Option<&Clock> {
         self.promised.as_ref().or(self.statutory.as_ref())
     }
