@@ -145,6 +145,8 @@ pub(crate) fn run(args: ServeArgs, url: &str, data_dir: &Path) -> anyhow::Result
             Err(e) => eprintln!("warning: recomputing provisional deadlines failed: {e}"),
         }
         let state = AppState::with_protection(engine, loaded, args.protection());
+        // The demo sign-in (pick a demo person or employer) exists only with --demo.
+        let state = if demo { state.with_demo_sign_in() } else { state };
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
         let local = listener.local_addr()?;
         let options = args.listen_options();
@@ -155,6 +157,7 @@ pub(crate) fn run(args: ServeArgs, url: &str, data_dir: &Path) -> anyhow::Result
             tokio::spawn(yichuang_server::serve_metrics(metrics, state.clone(), shutdown_signal()));
         }
         say!("yichuang is serving on {scheme}://{local} (database {})", shown(url));
+        say!("open {scheme}://{local}/ in a browser (the public pages; staff sign in at /staff/login)");
         say!("try: curl '{scheme}://{local}/api/v1/regions/330211/search?q=失业了怎么领钱'");
         if args.checkpoint_minutes > 0 {
             tokio::spawn(checkpoints(state.store.clone(), audit_key, data_dir.to_owned(), args.checkpoint_minutes));

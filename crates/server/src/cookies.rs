@@ -32,6 +32,12 @@ pub(crate) fn set(response: &mut Response, name: &str, value: &str, max_age: i64
     build(response, name, value, max_age, https, SameSite::Strict);
 }
 
+/// A citizen's sign-in session: Lax, so that a link in a message opens the case
+/// page signed in; every form that changes something carries a CSRF token.
+pub(crate) fn set_lax(response: &mut Response, name: &str, value: &str, max_age: i64, https: bool) {
+    build(response, name, value, max_age, https, SameSite::Lax);
+}
+
 /// A display preference (language, senior mode, region): also sent when a person
 /// arrives from a link elsewhere (a message, a search engine), so SameSite=Lax. It
 /// holds nothing secret and grants nothing.

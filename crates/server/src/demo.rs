@@ -36,6 +36,36 @@ pub enum DemoError {
     Other(String),
 }
 
+/// The demo's people (identity numbers) and employers (credit codes): the same on
+/// every run, so that the demo sign-in can offer them without reading the store.
+#[derive(Debug, Clone)]
+pub struct DemoParties {
+    pub people: Vec<String>,
+    pub employers: Vec<String>,
+}
+
+/// People born 1950–2005 in the demo county, and employers registered there.
+pub fn demo_parties() -> DemoParties {
+    let people = (0..300u32)
+        .filter_map(|i| {
+            let birth = date(1950, 1, 1)
+                .checked_add(i64::from(i * 67 % 20_000).days())
+                .ok()?;
+            ResidentId::from_parts(330_211, birth, (i % 999 + 1) as u16)
+                .ok()
+                .map(|id| id.as_str().to_owned())
+        })
+        .collect();
+    let employers = (0..30u32)
+        .filter_map(|i| {
+            Uscc::enterprise(330_211, 10_000_000 + i * 7_919)
+                .ok()
+                .map(|c| c.as_str().to_owned())
+        })
+        .collect();
+    DemoParties { people, employers }
+}
+
 fn noon(day: Date) -> Timestamp {
     day.at(10, 0, 0, 0)
         .to_zoned(TimeZone::fixed(offset(8)))
@@ -134,24 +164,7 @@ pub async fn seed_demo(
         ));
     }
 
-    // People born 1950–2005 in the demo county, and employers registered there.
-    let people: Vec<String> = (0..300u32)
-        .filter_map(|i| {
-            let birth = date(1950, 1, 1)
-                .checked_add(i64::from(i * 67 % 20_000).days())
-                .ok()?;
-            ResidentId::from_parts(330_211, birth, (i % 999 + 1) as u16)
-                .ok()
-                .map(|id| id.as_str().to_owned())
-        })
-        .collect();
-    let employers: Vec<String> = (0..30u32)
-        .filter_map(|i| {
-            Uscc::enterprise(330_211, 10_000_000 + i * 7_919)
-                .ok()
-                .map(|c| c.as_str().to_owned())
-        })
-        .collect();
+    let DemoParties { people, employers } = demo_parties();
     credentials.people = people.len();
     credentials.employers = employers.len();
 

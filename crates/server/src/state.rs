@@ -41,7 +41,7 @@ impl std::ops::Deref for AppState {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Shared {
     pub engine: Engine,
     pub store: Store,
@@ -54,6 +54,16 @@ pub struct Shared {
     pub(crate) guide_cache: Arc<GuideCache>,
     /// Search indexes by region and day (the catalog is fixed for the process).
     pub(crate) search_indexes: Arc<SearchIndexes>,
+    /// How citizens and employers may sign in on the public pages.
+    pub(crate) sign_in: SignInOptions,
+}
+
+/// The ways to sign in the public pages offer.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SignInOptions {
+    /// `serve --demo` only: pick one of the demo's people or employers, clearly
+    /// labelled as a demo.
+    pub demo: Option<Arc<crate::demo::DemoParties>>,
 }
 
 fn capacity(n: usize) -> NonZeroUsize {
@@ -79,6 +89,14 @@ impl AppState {
             protection: Arc::new(Guards::new(protection)),
             guide_cache: Arc::new(Mutex::new(LruCache::new(capacity(GUIDES_CACHED)))),
             search_indexes: Arc::new(Mutex::new(LruCache::new(capacity(INDEXES_CACHED)))),
+            sign_in: SignInOptions::default(),
         }))
+    }
+
+    /// The same server offering the demo sign-in (for `serve --demo` only).
+    pub fn with_demo_sign_in(self) -> AppState {
+        let mut shared = Arc::try_unwrap(self.0).unwrap_or_else(|shared| (*shared).clone());
+        shared.sign_in.demo = Some(Arc::new(crate::demo::demo_parties()));
+        AppState(Arc::new(shared))
     }
 }

@@ -12,10 +12,11 @@ use serde::Deserialize;
 use yichuang_domain::RegionCode;
 use yichuang_domain::calendar::Calendar;
 use yichuang_domain::catalog::{
-    Applicant, Channel, Guide, ItemKind, LimitUnit, Material, MaterialForm, Origin, StatutoryLimit,
+    Applicant, Guide, ItemKind, LimitUnit, Material, MaterialForm, Origin, StatutoryLimit,
     StepKind, TimeLimit,
 };
 
+use super::words::channel_key;
 use super::{Ui, message, render};
 use crate::state::AppState;
 
@@ -375,18 +376,6 @@ fn limit_view(
         start: (!limit.start.trim().is_empty())
             .then(|| ui.t1("limit-start", "start", &limit.start)),
         if_today,
-    }
-}
-
-fn channel_key(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Window => "channel-window",
-        Channel::Online => "channel-online",
-        Channel::Mobile => "channel-mobile",
-        Channel::Kiosk => "channel-kiosk",
-        Channel::BankOutlet => "channel-bank-outlet",
-        Channel::Post => "channel-post",
-        Channel::Phone => "channel-phone",
     }
 }
 

@@ -4,16 +4,19 @@
 //! switches and the chosen region.
 
 mod assets;
+mod citizen;
 mod dates;
 mod guide;
 mod home;
 mod i18n;
+mod my_cases;
 mod prefs;
 mod progress;
 mod region;
 mod search;
 mod staff;
 mod ui;
+mod words;
 
 use askama::Template;
 use axum::Router;
@@ -38,6 +41,13 @@ pub(crate) fn public_pages() -> Router<AppState> {
         .route("/region", get(region::choose))
         .route("/preferences", post(prefs::set))
         .route("/progress", get(progress::progress))
+        .route("/signin", get(citizen::sign_in_page))
+        .route("/signin/demo", post(citizen::demo_sign_in))
+        .route("/signout", post(citizen::sign_out))
+        .route("/my", get(my_cases::my_cases))
+        .route("/my/cases/{id}", get(my_cases::my_case))
+        .route("/my/cases/{id}/withdraw", post(my_cases::withdraw))
+        .route("/my/cases/{id}/documents/{seq}", get(my_cases::my_document))
 }
 
 /// The staff's pages: sign in, workbench, sign out (sign-in has its own throttles).

@@ -7,9 +7,11 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use yichuang_domain::case::CaseState;
+use yichuang_domain::case::{Case, CaseState};
+use yichuang_store::EventRecord;
 
 use super::dates::written;
+use super::words::state_key;
 use super::{Ui, message, render};
 use crate::lookups::ProgressRefused;
 use crate::state::AppState;
@@ -39,27 +41,55 @@ pub(crate) struct ProgressForm {
     last4: Option<String>,
 }
 
-pub(crate) fn state_key(state: CaseState) -> &'static str {
-    match state {
-        CaseState::Submitted => "state-submitted",
-        CaseState::AwaitingSupplement => "state-awaiting-supplement",
-        CaseState::Accepted => "state-accepted",
-        CaseState::InReview => "state-in-review",
-        CaseState::Suspended => "state-suspended",
-        CaseState::Decided => "state-decided",
-        CaseState::Completed => "state-completed",
-        CaseState::Refused => "state-refused",
-        CaseState::Withdrawn => "state-withdrawn",
-        CaseState::Terminated => "state-terminated",
-        CaseState::Revoked => "state-revoked",
-    }
-}
-
 fn last4_is_well_formed(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
     chars.len() == 4
         && chars[..3].iter().all(char::is_ascii_digit)
         && (chars[3].is_ascii_digit() || chars[3] == 'X' || chars[3] == 'x')
+}
+
+/// The deadline that drives the case, as a person reads it: the date, whether it is
+/// provisional, and how many working days are left (or that it passed, or that the
+/// clock is stopped).
+pub(crate) fn deadline_text(state: &AppState, ui: &Ui, case: &Case) -> Option<String> {
+    let clock = case.driving_clock()?;
+    let mut text = written(ui.lang, clock.deadline);
+    if clock.provisional {
+        text.push_str(&ui.t("progress-provisional"));
+    }
+    if case.state == CaseState::Suspended {
+        text.push_str(&format!(" · {}", ui.t("progress-paused")));
+    } else if !case.state.is_terminal() && case.state != CaseState::Decided {
+        let today = state.engine.today();
+        if clock.deadline < today {
+            text.push_str(&format!(" · {}", ui.t("progress-overdue")));
+        } else if let Ok(days) = state.engine.calendar().count_working_days(
+            today,
+            clock.deadline,
+            Some(case.handling_region),
+        ) {
+            text.push_str(&format!(" · {}", ui.t1("progress-days-left", "days", days)));
+        }
+    }
+    Some(text)
+}
+
+/// Each event of a case as one line: its date and what happened, in words.
+pub(crate) fn timeline(ui: &Ui, events: &[EventRecord]) -> Vec<String> {
+    events
+        .iter()
+        .map(|e| {
+            let key = format!("event-{}", e.event.body.name().replace('_', "-"));
+            super::i18n::text_with(
+                ui.lang,
+                "event-on",
+                &[
+                    ("date", written(ui.lang, e.event.on)),
+                    ("event", ui.t(&key)),
+                ],
+            )
+        })
+        .collect()
 }
 
 pub(crate) async fn progress(
@@ -107,42 +137,8 @@ pub(crate) async fn progress(
     let ui = &page.ui;
     match crate::lookups::progress(&state, &page.case_field, &last4).await {
         Ok((case, events)) => {
-            let clock = case.driving_clock();
-            let deadline = clock.map(|c| {
-                let mut text = written(ui.lang, c.deadline);
-                if c.provisional {
-                    text.push_str(&ui.t("progress-provisional"));
-                }
-                if case.state == CaseState::Suspended {
-                    text.push_str(&format!(" · {}", ui.t("progress-paused")));
-                } else if !case.state.is_terminal() && case.state != CaseState::Decided {
-                    let today = state.engine.today();
-                    if c.deadline < today {
-                        text.push_str(&format!(" · {}", ui.t("progress-overdue")));
-                    } else if let Ok(days) = state.engine.calendar().count_working_days(
-                        today,
-                        c.deadline,
-                        Some(case.handling_region),
-                    ) {
-                        text.push_str(&format!(" · {}", ui.t1("progress-days-left", "days", days)));
-                    }
-                }
-                text
-            });
-            let steps = events
-                .iter()
-                .map(|e| {
-                    let key = format!("event-{}", e.event.body.name().replace('_', "-"));
-                    super::i18n::text_with(
-                        ui.lang,
-                        "event-on",
-                        &[
-                            ("date", written(ui.lang, e.event.on)),
-                            ("event", ui.t(&key)),
-                        ],
-                    )
-                })
-                .collect();
+            let deadline = deadline_text(&state, ui, &case);
+            let steps = timeline(ui, &events);
             page.found = Some(Found {
                 item: case.guide.guide.name.clone(),
                 state: ui.t(state_key(case.state)),

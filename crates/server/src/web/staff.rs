@@ -10,10 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::{Timestamp, ToSpan};
 use serde::Deserialize;
 use yichuang_domain::case::{CaseState, EventBody, Staff, WarningLevel};
-use yichuang_domain::catalog::Role;
 use yichuang_store::CaseFilter;
 
-use super::progress::state_key;
+use super::words::{role_key, state_key};
 use super::{MessagePage, Ui, render};
 use crate::auth::{SignInRefused, hash_token, new_secret, sign_in};
 use crate::client::Client;
@@ -155,17 +154,6 @@ struct Workbench {
     rows: Vec<WarningRow>,
     moved: Vec<MovedRow>,
     csrf: String,
-}
-
-fn role_key(role: Role) -> &'static str {
-    match role {
-        Role::Clerk => "role-clerk",
-        Role::Reviewer => "role-reviewer",
-        Role::Supervisor => "role-supervisor",
-        Role::StandardsOfficer => "role-standards-officer",
-        Role::Administrator => "role-administrator",
-        Role::System => "role-system",
-    }
 }
 
 pub(crate) async fn home(State(state): State<AppState>, ui: Ui, headers: HeaderMap) -> Response {

@@ -1,0 +1,325 @@
+//! "My cases": every case the signed-in person or employer applied for or acts in,
+//! whatever the channel; a case page with its timeline, what is still missing, the
+//! documents issued, and the applicant's own commands (withdraw) through the engine.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use yichuang_domain::case::{Actor, ActorRole, Case, CaseError, CaseState, Command, CommandKind};
+use yichuang_domain::catalog::Channel;
+use yichuang_engine::{EngineError, Request};
+use yichuang_store::EventRecord;
+
+use super::citizen::{Citizen, current, to_sign_in};
+use super::dates::written;
+use super::progress::{deadline_text, timeline};
+use super::words::{channel_key, document_key, state_key};
+use super::{Ui, message, render};
+use crate::state::AppState;
+
+pub(crate) struct CaseLine {
+    pub id: String,
+    pub item: String,
+    pub state: String,
+    pub deadline: String,
+    pub channel: String,
+}
+
+#[derive(Template)]
+#[template(path = "public/my_cases.html")]
+struct MyCasesPage {
+    ui: Ui,
+    who: String,
+    csrf: String,
+    cases: Vec<CaseLine>,
+}
+
+fn channel_named(name: &str) -> Option<Channel> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
+}
+
+pub(crate) async fn my_cases(
+    State(state): State<AppState>,
+    ui: Ui,
+    headers: HeaderMap,
+) -> Response {
+    let Some(citizen) = current(&state, &headers).await else {
+        return to_sign_in(&ui.here);
+    };
+    let summaries = match state.store.cases_of_party(citizen.party(), 200).await {
+        Ok(summaries) => summaries,
+        Err(e) => {
+            tracing::error!(error = %e, "my cases could not be listed");
+            return message(ui, StatusCode::INTERNAL_SERVER_ERROR, "error-internal");
+        }
+    };
+    let today = state.engine.today();
+    let catalog = &state.catalog.catalog;
+    let cases = summaries
+        .into_iter()
+        .map(|c| CaseLine {
+            item: catalog
+                .guide_at(&c.item, today)
+                .map_or_else(|_| c.item.clone(), |g| g.name.clone()),
+            state: CaseState::ALL
+                .iter()
+                .find(|s| s.name() == c.state)
+                .map_or_else(String::new, |s| ui.t(state_key(*s))),
+            deadline: c
+                .deadline
+                .filter(|_| c.running)
+                .map(|d| format!("{} {}", ui.t("progress-deadline"), written(ui.lang, d)))
+                .unwrap_or_default(),
+            channel: channel_named(&c.channel).map_or_else(String::new, |ch| ui.t(channel_key(ch))),
+            id: c.id,
+        })
+        .collect();
+    let page = MyCasesPage {
+        who: ui.t1("my-who", "name", &citizen.session.name),
+        csrf: citizen.session.csrf.clone(),
+        cases,
+        ui,
+    };
+    render(StatusCode::OK, &page)
+}
+
+pub(crate) struct DocumentLink {
+    pub seq: u64,
+    pub title: String,
+    pub on: String,
+}
+
+pub(crate) struct CaseView {
+    pub id: String,
+    pub version: u64,
+    pub item: String,
+    pub state: String,
+    pub deadline: Option<String>,
+    pub handled_by: String,
+    pub channel: String,
+    pub missing: Vec<String>,
+    pub steps: Vec<String>,
+    pub documents: Vec<DocumentLink>,
+    pub may_withdraw: bool,
+}
+
+#[derive(Template)]
+#[template(path = "public/my_case.html")]
+struct MyCasePage {
+    ui: Ui,
+    view: CaseView,
+    csrf: String,
+    request_id: String,
+    reason: String,
+    reason_error: Option<String>,
+    problem: Option<String>,
+    done: Option<String>,
+}
+
+/// The case if the signed-in party is its applicant or agent; nobody else learns
+/// that it exists.
+async fn own_case(
+    state: &AppState,
+    citizen: &Citizen,
+    id: &str,
+) -> Option<(Case, Vec<EventRecord>)> {
+    let case = state.engine.case(id).await.ok()??;
+    if !case.is_party(citizen.party()) {
+        return None;
+    }
+    let events = state.engine.events(id).await.ok()?;
+    Some((case, events))
+}
+
+fn describe(state: &AppState, ui: &Ui, case: &Case, events: &[EventRecord]) -> CaseView {
+    let guide = &case.guide.guide;
+    let name_of = |id: &String| {
+        guide
+            .materials
+            .iter()
+            .find(|m| &m.id == id)
+            .map_or_else(|| id.clone(), |m| m.name.clone())
+    };
+    let missing = if case.state == CaseState::AwaitingSupplement {
+        case.noticed_gaps
+            .last()
+            .map(|gap| {
+                gap.iter()
+                    .filter(|m| !case.provided.contains(m))
+                    .map(name_of)
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        case.pending.iter().map(|p| name_of(&p.material)).collect()
+    };
+    CaseView {
+        id: case.id.clone(),
+        version: case.version,
+        item: guide.name.clone(),
+        state: ui.t(state_key(case.state)),
+        deadline: deadline_text(state, ui, case),
+        handled_by: case.handling_region.full_name(),
+        channel: ui.t(channel_key(case.channel)),
+        missing,
+        steps: timeline(ui, events),
+        documents: events
+            .iter()
+            .filter_map(|e| {
+                let document = e.event.documents.first()?;
+                Some(DocumentLink {
+                    seq: e.event.seq,
+                    title: ui.t(document_key(document.kind)),
+                    on: written(ui.lang, e.event.on),
+                })
+            })
+            .collect(),
+        may_withdraw: yichuang_domain::case::allowed_commands(case.state).contains(&"withdraw"),
+    }
+}
+
+fn case_page(ui: Ui, view: CaseView, csrf: String) -> MyCasePage {
+    MyCasePage {
+        ui,
+        view,
+        csrf,
+        request_id: uuid::Uuid::now_v7().to_string(),
+        reason: String::new(),
+        reason_error: None,
+        problem: None,
+        done: None,
+    }
+}
+
+pub(crate) async fn my_case(
+    State(state): State<AppState>,
+    ui: Ui,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(citizen) = current(&state, &headers).await else {
+        return to_sign_in(&ui.here);
+    };
+    let Some((case, events)) = own_case(&state, &citizen, &id).await else {
+        return message(ui, StatusCode::NOT_FOUND, "error-not-found");
+    };
+    let view = describe(&state, &ui, &case, &events);
+    let page = case_page(ui, view, citizen.session.csrf.clone());
+    render(StatusCode::OK, &page)
+}
+
+pub(crate) async fn my_document(
+    State(state): State<AppState>,
+    ui: Ui,
+    headers: HeaderMap,
+    Path((id, seq)): Path<(String, u64)>,
+) -> Response {
+    let Some(citizen) = current(&state, &headers).await else {
+        return to_sign_in(&ui.here);
+    };
+    let Some((case, events)) = own_case(&state, &citizen, &id).await else {
+        return message(ui, StatusCode::NOT_FOUND, "error-not-found");
+    };
+    let html = events
+        .iter()
+        .find(|e| e.event.seq == seq)
+        .and_then(|e| crate::documents::render(&case, &e.event));
+    match html {
+        Some(html) => Html(html).into_response(),
+        None => message(ui, StatusCode::NOT_FOUND, "error-not-found"),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct WithdrawForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: u64,
+    #[serde(default)]
+    request_id: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Withdraws the application through the engine, as the applicant. A double click
+/// or a resent form carries the same request id and gets the first answer again.
+pub(crate) async fn withdraw(
+    State(state): State<AppState>,
+    ui: Ui,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<WithdrawForm>,
+) -> Response {
+    let Some(citizen) = current(&state, &headers).await else {
+        return to_sign_in(&format!("/my/cases/{id}"));
+    };
+    if form.csrf.is_empty() || form.csrf != citizen.session.csrf {
+        return message(ui, StatusCode::FORBIDDEN, "error-form-expired");
+    }
+    let Some((case, events)) = own_case(&state, &citizen, &id).await else {
+        return message(ui, StatusCode::NOT_FOUND, "error-not-found");
+    };
+    let reason = form.reason.trim().to_owned();
+    let refuse =
+        |ui: Ui, status: StatusCode, reason_error: Option<String>, problem: Option<String>| {
+            let view = describe(&state, &ui, &case, &events);
+            let mut page = case_page(ui, view, citizen.session.csrf.clone());
+            page.reason = reason.clone();
+            page.reason_error = reason_error;
+            page.problem = problem;
+            render(status, &page)
+        };
+    if reason.is_empty() {
+        let text = ui.t("case-reason-empty");
+        return refuse(ui, StatusCode::UNPROCESSABLE_ENTITY, Some(text), None);
+    }
+    let request = Request::Command {
+        case_id: id.clone(),
+        command: Command {
+            expected_version: form.version,
+            actor: Actor {
+                id: citizen.party().to_owned(),
+                role: ActorRole::Applicant,
+            },
+            kind: CommandKind::Withdraw {
+                reason: reason.clone(),
+            },
+        },
+    };
+    let request_id = if form.request_id.is_empty() {
+        uuid::Uuid::now_v7().to_string()
+    } else {
+        form.request_id.clone()
+    };
+    match state.engine.execute(&request_id, request).await {
+        Ok(_) => Redirect::to(&format!("/my/cases/{id}")).into_response(),
+        Err(e) => {
+            let (status, key) = match &e {
+                EngineError::Case(CaseError::Conflict { .. }) => {
+                    (StatusCode::CONFLICT, "case-changed")
+                }
+                EngineError::Case(CaseError::NotAllowed { .. }) => {
+                    (StatusCode::CONFLICT, "case-not-allowed")
+                }
+                EngineError::Case(CaseError::TextTooLong { .. }) => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "case-rule")
+                }
+                EngineError::Case(_)
+                | EngineError::RequestIdReused { .. }
+                | EngineError::RequestIdTooLong { .. } => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "case-rule")
+                }
+                _ => {
+                    tracing::error!(error = %e, "a withdrawal failed");
+                    (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+                }
+            };
+            let text = ui.t(key);
+            refuse(ui, status, None, Some(text))
+        }
+    }
+}
