@@ -171,6 +171,7 @@ impl Client {
                     accepting_region: region,
                     handling_region: region,
                     materials: vec!["id-card".to_owned(), "termination-proof".to_owned()],
+                    attachments: Vec::new(),
                 },
                 actor: staff(Role::Clerk),
             };

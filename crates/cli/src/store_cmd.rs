@@ -124,9 +124,10 @@ fn print_report(report: &AuditReport, json: bool) -> anyhow::Result<()> {
         return print_json(&json!({ "ok": report.is_ok(), "report": report }));
     }
     let checked = format!(
-        "{} cases, {} events, {} identity reads{}",
+        "{} cases, {} events, {} files, {} identity reads{}",
         report.cases,
         report.events,
+        report.files,
         report.identity_reads,
         match report.checkpoint {
             Some(seq) => format!(", against checkpoint {seq}"),

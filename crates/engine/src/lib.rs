@@ -294,6 +294,21 @@ impl Engine {
         answer.await.map_err(|_| EngineError::Closed)?
     }
 
+    /// Keeps a file handed in for a material, content-addressed; its SHA-256 goes into
+    /// the request that hands it in, and so into the case's events.
+    pub async fn store_file(
+        &self,
+        bytes: Vec<u8>,
+        media_type: &str,
+    ) -> Result<String, EngineError> {
+        Ok(self.store.put_file(bytes, media_type).await?)
+    }
+
+    /// A file by its SHA-256, if kept.
+    pub async fn file(&self, sha256: &str) -> Result<Option<Vec<u8>>, EngineError> {
+        Ok(self.store.file(sha256).await?)
+    }
+
     pub async fn case(&self, id: &str) -> Result<Option<Case>, EngineError> {
         Ok(self.store.load_case(id).await?.map(|s| s.case))
     }

@@ -127,6 +127,7 @@ fn submission(
             accepting_region: RegionCode::parse(accepting).unwrap(),
             handling_region: RegionCode::parse(handling).unwrap(),
             materials: materials.iter().map(|m| (*m).to_owned()).collect(),
+            attachments: Vec::new(),
         },
         actor: clerk(),
     }
@@ -225,6 +226,7 @@ async fn full_lifecycle_with_one_time_notice(w: &World) {
         ActorRole::Applicant,
         CommandKind::Supplement {
             materials: vec!["bank-account".to_owned()],
+            attachments: Vec::new(),
         },
     )
     .await
@@ -239,6 +241,7 @@ async fn full_lifecycle_with_one_time_notice(w: &World) {
         ActorRole::Applicant,
         CommandKind::Supplement {
             materials: vec!["termination-proof".to_owned()],
+            attachments: Vec::new(),
         },
     )
     .await
@@ -948,6 +951,7 @@ async fn a_supplement_restarts_the_acceptance_review(w: &World) {
         ActorRole::Applicant,
         CommandKind::Supplement {
             materials: vec!["labour-relation-proof".to_owned(), "diagnosis".to_owned()],
+            attachments: Vec::new(),
         },
     )
     .await

@@ -52,8 +52,10 @@ fn material() -> impl Strategy<Value = String> {
 fn command() -> impl Strategy<Value = CommandKind> {
     prop_oneof![
         Just(CommandKind::IssueNotice),
-        prop::collection::vec(material(), 1..3)
-            .prop_map(|materials| CommandKind::Supplement { materials }),
+        prop::collection::vec(material(), 1..3).prop_map(|materials| CommandKind::Supplement {
+            materials,
+            attachments: Vec::new()
+        }),
         (
             prop::collection::vec(material(), 0..2),
             prop::collection::vec(material(), 0..2),
@@ -140,6 +142,7 @@ proptest! {
                 ms.dedup();
                 ms
             },
+            attachments: Vec::new(),
         };
         let actor = Actor { id: "a".to_owned(), role: ActorRole::Staff(Role::Clerk) };
         let first = submit("case-1", submission, guide, actor, context(day)).unwrap();

@@ -282,6 +282,7 @@ pub async fn seed_demo(
             accepting_region: if remote { wuhou } else { zhenhai },
             handling_region: zhenhai,
             materials: materials.iter().map(|m| (*m).to_owned()).collect(),
+            attachments: Vec::new(),
         };
         let submitted = engine
             .execute(

@@ -169,6 +169,7 @@ impl Store {
             Store::Sqlite(s) => s.verify_cases(&mut report).await?,
             Store::Postgres(s) => s.verify_cases(&mut report).await?,
         }
+        self.verify_files(&mut report).await?;
         let reads = self.verify_identity_reads(&mut report).await?;
         let stored = self.verify_checkpoint_chain(key, &mut report).await?;
         let target = match (against, key) {
@@ -204,6 +205,59 @@ impl Store {
             }
         }
         Ok(report)
+    }
+
+    /// Every file an event recorded is there, with the bytes its hash names.
+    async fn verify_files(&self, report: &mut AuditReport) -> Result<(), StoreError> {
+        for (case_id, seq, attachment) in self.recorded_attachments().await? {
+            report.files += 1;
+            let subject = format!("{case_id} event {seq} file {}", attachment.sha256);
+            match self.file(&attachment.sha256).await? {
+                None => report.fail(subject, "the file is missing".to_owned()),
+                Some(bytes) if crate::files::sha256_hex(&bytes) != attachment.sha256 => report
+                    .fail(
+                        subject,
+                        "the file's content does not match its hash (edited)".to_owned(),
+                    ),
+                Some(bytes) if bytes.len() as u64 != attachment.bytes => report.fail(
+                    subject,
+                    format!(
+                        "{} bytes stored, {} recorded",
+                        bytes.len(),
+                        attachment.bytes
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// (case, event seq, attachment) of every file an event recorded.
+    async fn recorded_attachments(
+        &self,
+    ) -> Result<Vec<(String, u64, yichuang_domain::case::Attachment)>, StoreError> {
+        const WITH_FILES: &str = "SELECT case_id, seq, event FROM case_events \
+             WHERE kind IN ('submitted', 'supplemented') AND event LIKE '%\"attachments\"%' ORDER BY case_id, seq";
+        let rows: Vec<(String, i64, String)> = match self {
+            Store::Sqlite(s) => sqlx::query_as(WITH_FILES).fetch_all(&s.pool).await?,
+            Store::Postgres(s) => sqlx::query_as(WITH_FILES).fetch_all(&s.pool).await?,
+        };
+        let mut out = Vec::new();
+        for (case_id, seq, text) in rows {
+            let event: yichuang_domain::case::CaseEvent = serde_json::from_str(&text)
+                .map_err(|e| StoreError::Corrupt(format!("event {seq} of {case_id}: {e}")))?;
+            let attachments = match event.body {
+                yichuang_domain::case::EventBody::Submitted { submission, .. } => {
+                    submission.attachments
+                }
+                yichuang_domain::case::EventBody::Supplemented { attachments, .. } => attachments,
+                _ => Vec::new(),
+            };
+            let seq = u64::try_from(seq).unwrap_or(0);
+            out.extend(attachments.into_iter().map(|a| (case_id.clone(), seq, a)));
+        }
+        Ok(out)
     }
 
     /// Recomputes the identity-read chain; its head for checkpoints.

@@ -434,6 +434,8 @@ backend!(PostgresStore, PgPool, sqlx::Postgres);
 pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
     pub(crate) writer: WriteConnection,
+    /// Where files handed in for materials are kept (`files/` beside the database).
+    pub(crate) files_dir: std::path::PathBuf,
 }
 
 /// PostgreSQL: everything through the async pool.
@@ -458,11 +460,20 @@ impl SqliteStore {
             });
         }
         let writer = WriteConnection::new(options.get_filename());
+        let files_dir = options
+            .get_filename()
+            .parent()
+            .unwrap_or(std::path::Path::new("."))
+            .join("files");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
             .await?;
-        Ok(SqliteStore { pool, writer })
+        Ok(SqliteStore {
+            pool,
+            writer,
+            files_dir,
+        })
     }
 
     /// Hands the writes to the commit thread (see `sqlite_commit`).

@@ -10,6 +10,7 @@ mod backend;
 mod baseline;
 mod citizens;
 mod error;
+mod files;
 mod halls;
 mod model;
 mod postgres_commit;
@@ -22,6 +23,7 @@ pub use backend::{PostgresStore, SqliteStore};
 pub use baseline::BaselineShape;
 pub use citizens::CitizenSession;
 pub use error::StoreError;
+pub use files::sha256_hex;
 pub use halls::{Hall, HallKind, HallWindow};
 pub use model::{
     AuditFinding, AuditReport, CaseFilter, CaseSummary, CaseWrite, ClockColumns, EventRecord,

@@ -171,6 +171,8 @@ impl CaseSummary {
 pub struct AuditReport {
     pub cases: u64,
     pub events: u64,
+    /// Files recorded by events, each checked against its hash.
+    pub files: u64,
     /// Identity reads whose chain was checked, and those from before it was chained.
     pub identity_reads: u64,
     pub unchained_identity_reads: u64,

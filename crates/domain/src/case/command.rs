@@ -47,6 +47,16 @@ pub enum ActorRole {
     Applicant,
 }
 
+/// A file handed in for a material: its SHA-256 (the file itself is kept
+/// content-addressed beside the cases), its size and its type as read from its content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Attachment {
+    pub material: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub media_type: String,
+}
+
 /// An application as it arrives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Submission {
@@ -59,6 +69,9 @@ pub struct Submission {
     pub handling_region: RegionCode,
     /// Material ids handed in with the application.
     pub materials: Vec<String>,
+    /// Files handed in online for those materials.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
 }
 
 /// How the result reached the applicant.
@@ -76,6 +89,9 @@ pub enum CommandKind {
     /// The applicant supplies materials (补正), or a provisionally accepted one arrives.
     Supplement {
         materials: Vec<String>,
+        /// Files handed in online for those materials.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
     },
     /// 受理, possibly with materials accepted provisionally (容缺, non-key only) or
     /// replaced by a signed commitment (告知承诺, where the guide allows).

@@ -60,6 +60,9 @@ pub enum EventBody {
         materials: Vec<String>,
         /// The acceptance-review clock restarted, where the item says so.
         acceptance: Option<Clock>,
+        /// Files handed in online, by hash.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<super::command::Attachment>,
     },
     Accepted {
         statutory: Option<Clock>,

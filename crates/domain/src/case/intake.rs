@@ -3,7 +3,7 @@
 //! where it may be taken in), the materials (each once, each of the guide) and sizes.
 //! Everything here goes into the permanent trail, so it is checked before it is kept.
 
-use super::command::{Applicant, CommandKind, Submission};
+use super::command::{Applicant, Attachment, CommandKind, Submission};
 use super::rules::CaseError;
 use crate::catalog::{Applicant as Serves, Guide};
 
@@ -42,7 +42,8 @@ pub fn check_submission(submission: &Submission, guide: &Guide) -> Result<(), Ca
             handling: handling.to_string(),
         });
     }
-    check_materials(&submission.materials, guide)
+    check_materials(&submission.materials, guide)?;
+    check_attachments(&submission.attachments, &submission.materials)
 }
 
 /// Each material once, and only materials the guide names.
@@ -57,6 +58,54 @@ pub fn check_materials(materials: &[String], guide: &Guide) -> Result<(), CaseEr
             return Err(CaseError::DuplicateMaterial {
                 material: material.clone(),
             });
+        }
+    }
+    Ok(())
+}
+
+/// File types accepted for materials, as read from the files' content.
+pub const ATTACHMENT_TYPES: &[&str] = &["application/pdf", "image/jpeg", "image/png"];
+/// Most files one request may hand in.
+pub const MAX_ATTACHMENTS: usize = 30;
+
+/// Each attachment is for a material the request hands in, names its SHA-256 in hex,
+/// has content, and is of an accepted type.
+pub fn check_attachments(
+    attachments: &[Attachment],
+    materials: &[String],
+) -> Result<(), CaseError> {
+    if attachments.len() > MAX_ATTACHMENTS {
+        return Err(CaseError::BadAttachment {
+            index: MAX_ATTACHMENTS + 1,
+            problem: format!("at most {MAX_ATTACHMENTS} files per request"),
+        });
+    }
+    for (index, a) in attachments.iter().enumerate() {
+        let problem = if !materials.contains(&a.material) {
+            Some(format!(
+                "{} is not among the materials handed in",
+                cut(&a.material)
+            ))
+        } else if a.sha256.len() != 64
+            || !a
+                .sha256
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
+            Some("sha256 must be 64 lower-case hex digits".to_owned())
+        } else if a.bytes == 0 {
+            Some("the file is empty".to_owned())
+        } else if !ATTACHMENT_TYPES.contains(&a.media_type.as_str()) {
+            Some(format!(
+                "{} is not one of {}",
+                cut(&a.media_type),
+                ATTACHMENT_TYPES.join(", ")
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(CaseError::BadAttachment { index, problem });
         }
     }
     Ok(())

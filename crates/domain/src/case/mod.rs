@@ -7,13 +7,15 @@ mod access;
 mod clock;
 mod command;
 mod event;
-mod intake;
+pub mod intake;
 mod rules;
 mod state;
 
 pub use access::{AccessError, Staff, role_name};
 pub use clock::{Clock, WarningLevel, WarningPolicy};
-pub use command::{Actor, ActorRole, Applicant, Command, CommandKind, Delivery, Submission};
+pub use command::{
+    Actor, ActorRole, Applicant, Attachment, Command, CommandKind, Delivery, Submission,
+};
 pub use event::{CaseEvent, DeadlineChange, DocumentIssued, DocumentKind, EventBody, chain_hash};
 pub use intake::MAX_TEXT;
 pub use rules::{APPEAL_ROUTES, CaseError, Context, allowed_commands, decide, submit};

@@ -57,6 +57,8 @@ pub enum CaseError {
     NoticeAlreadyIssued { missing: Vec<String> },
     #[error("{material} is no material of this item's guide")]
     UnknownMaterial { material: String },
+    #[error("attachment {index}: {problem}")]
+    BadAttachment { index: usize, problem: String },
     #[error("{material} is listed twice")]
     DuplicateMaterial { material: String },
     #[error("this item is not offered through {channel}; it is offered through {}", .offered.join("、"))]
@@ -115,6 +117,7 @@ impl CaseError {
             CaseError::NoticeAlreadyIssued { .. } => "notice_already_issued",
             CaseError::UnknownMaterial { .. } => "unknown_material",
             CaseError::DuplicateMaterial { .. } => "duplicate_material",
+            CaseError::BadAttachment { .. } => "bad_attachment",
             CaseError::ChannelNotOffered { .. } => "channel_not_offered",
             CaseError::ApplicantNotServed { .. } => "applicant_not_served",
             CaseError::NotTheApplicant => "not_the_applicant",
@@ -274,8 +277,13 @@ pub fn decide(case: &Case, command: &Command, ctx: Context<'_>) -> Result<CaseEv
         return Err(CaseError::NotTheApplicant);
     }
     super::intake::check_texts(&command.kind)?;
-    if let CommandKind::Supplement { materials } = &command.kind {
+    if let CommandKind::Supplement {
+        materials,
+        attachments,
+    } = &command.kind
+    {
         super::intake::check_materials(materials, &case.guide.guide)?;
+        super::intake::check_attachments(attachments, materials)?;
     }
     let (to, documents, body) = outcome(case, &command.kind, ctx)?;
     Ok(CaseEvent {
@@ -336,7 +344,10 @@ fn outcome(case: &Case, kind: &CommandKind, ctx: Context<'_>) -> Result<Outcome,
                 },
             ))
         }
-        CommandKind::Supplement { materials } => {
+        CommandKind::Supplement {
+            materials,
+            attachments,
+        } => {
             if materials.is_empty() {
                 return Err(CaseError::Empty { field: "materials" });
             }
@@ -365,6 +376,7 @@ fn outcome(case: &Case, kind: &CommandKind, ctx: Context<'_>) -> Result<Outcome,
                 EventBody::Supplemented {
                     materials: materials.clone(),
                     acceptance,
+                    attachments: attachments.clone(),
                 },
             ))
         }

@@ -230,6 +230,7 @@ impl Case {
             EventBody::Supplemented {
                 materials,
                 acceptance,
+                ..
             } => {
                 for m in materials {
                     if !self.provided.contains(m) {

@@ -105,6 +105,7 @@ pub async fn submit(
         accepting_region: parse_region(&ctx, &input.accepting_region)?,
         handling_region: parse_region(&ctx, &input.handling_region)?,
         materials: input.materials,
+        attachments: Vec::new(),
     };
     let request = Request::Submit {
         item: input.item,

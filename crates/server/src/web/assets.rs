@@ -1,20 +1,35 @@
-//! The stylesheets, compiled into the binary: nothing is fetched at run time.
+//! Stylesheets and the kiosk script, compiled into the binary: nothing is fetched at
+//! run time.
 
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-/// (name, text): the site's pages and the printed case documents.
-const STYLESHEETS: &[(&str, &str)] = &[
-    ("site.css", include_str!("../../assets/site.css")),
-    ("document.css", include_str!("../../assets/document.css")),
+/// (name, type, text): the site's pages, the printed case documents, and the one
+/// script (kiosk mode's return to the start).
+const ASSETS: &[(&str, &str, &str)] = &[
+    (
+        "site.css",
+        "text/css; charset=utf-8",
+        include_str!("../../assets/site.css"),
+    ),
+    (
+        "document.css",
+        "text/css; charset=utf-8",
+        include_str!("../../assets/document.css"),
+    ),
+    (
+        "kiosk.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/kiosk.js"),
+    ),
 ];
 
-pub(crate) async fn stylesheet(Path(name): Path<String>) -> Response {
-    match STYLESHEETS.iter().find(|(n, _)| *n == name) {
-        Some((_, text)) => (
+pub(crate) async fn asset(Path(name): Path<String>) -> Response {
+    match ASSETS.iter().find(|(n, _, _)| *n == name) {
+        Some((_, kind, text)) => (
             [
-                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                (header::CONTENT_TYPE, *kind),
                 (header::CACHE_CONTROL, "public, max-age=3600"),
             ],
             *text,

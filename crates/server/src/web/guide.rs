@@ -12,7 +12,7 @@ use serde::Deserialize;
 use yichuang_domain::RegionCode;
 use yichuang_domain::calendar::Calendar;
 use yichuang_domain::catalog::{
-    Applicant, Guide, ItemKind, LimitUnit, Material, MaterialForm, Origin, StatutoryLimit,
+    Applicant, Channel, Guide, ItemKind, LimitUnit, Material, MaterialForm, Origin, StatutoryLimit,
     StepKind, TimeLimit,
 };
 
@@ -47,6 +47,8 @@ pub(crate) struct HallView {
 /// Everything the guide page shows, already in the reader's words.
 pub(crate) struct GuideView {
     pub item: String,
+    /// The guide offers an online channel (web, phone or kiosk).
+    pub online: bool,
     pub name: String,
     pub region_note: String,
     pub illustrative: bool,
@@ -176,6 +178,10 @@ fn describe(
     };
     GuideView {
         item: guide.item.clone(),
+        online: guide
+            .channels
+            .iter()
+            .any(|c| matches!(c, Channel::Online | Channel::Mobile | Channel::Kiosk)),
         name: guide.name.clone(),
         region_note: ui.t("guide-national-note"),
         illustrative: guide.provenance.is_illustrative(),
@@ -258,6 +264,23 @@ fn describe(
 }
 
 fn material(ui: &Ui, m: &Material, local: bool) -> MaterialView {
+    let form = ui.t(match m.form {
+        MaterialForm::Original => "material-form-original",
+        MaterialForm::Copy => "material-form-copy",
+        MaterialForm::OriginalAndCopy => "material-form-original-and-copy",
+        MaterialForm::Electronic => "material-form-electronic",
+    });
+    MaterialView {
+        name: m.name.clone(),
+        amount: format!("{} · {form}", ui.t1("material-count", "count", m.count)),
+        tags: material_tags(ui, m, local),
+        issuer: ui.t1("material-issuer", "issuer", &m.issuer),
+    }
+}
+
+/// What a material's marks say: key, may follow later (容缺), may be replaced by a
+/// commitment (告知承诺), fetched by the office, added by the region.
+pub(crate) fn material_tags(ui: &Ui, m: &Material, local: bool) -> Vec<Tag> {
     let tag = |key: &str, is_key: bool| Tag {
         text: ui.t(key),
         key: is_key,
@@ -279,18 +302,7 @@ fn material(ui: &Ui, m: &Material, local: bool) -> MaterialView {
     if local {
         tags.push(tag("material-origin-local", false));
     }
-    let form = ui.t(match m.form {
-        MaterialForm::Original => "material-form-original",
-        MaterialForm::Copy => "material-form-copy",
-        MaterialForm::OriginalAndCopy => "material-form-original-and-copy",
-        MaterialForm::Electronic => "material-form-electronic",
-    });
-    MaterialView {
-        name: m.name.clone(),
-        amount: format!("{} · {form}", ui.t1("material-count", "count", m.count)),
-        tags,
-        issuer: ui.t1("material-issuer", "issuer", &m.issuer),
-    }
+    tags
 }
 
 fn limits(

@@ -3,12 +3,14 @@
 //! is drawn inside the same layout with a `<main>`, the language and senior-mode
 //! switches and the chosen region.
 
+mod apply;
 mod assets;
 mod citizen;
 mod dates;
 mod guide;
 mod home;
 mod i18n;
+mod kiosk;
 mod my_cases;
 mod prefs;
 mod progress;
@@ -16,10 +18,12 @@ mod region;
 mod search;
 mod staff;
 mod ui;
+mod uploads;
 mod words;
 
 use askama::Template;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -48,6 +52,19 @@ pub(crate) fn public_pages() -> Router<AppState> {
         .route("/my/cases/{id}", get(my_cases::my_case))
         .route("/my/cases/{id}/withdraw", post(my_cases::withdraw))
         .route("/my/cases/{id}/documents/{seq}", get(my_cases::my_document))
+        .route(
+            "/my/cases/{id}/supplement",
+            post(my_cases::supplement).layer(DefaultBodyLimit::max(uploads::MAX_FORM_BYTES)),
+        )
+        .route(
+            "/apply/{item}",
+            get(apply::form)
+                .post(apply::submit)
+                .layer(DefaultBodyLimit::max(uploads::MAX_FORM_BYTES)),
+        )
+        .route("/kiosk", get(kiosk::start))
+        .route("/kiosk/reset", get(kiosk::reset))
+        .route("/kiosk/leave", post(kiosk::leave))
 }
 
 /// The staff's pages: sign in, workbench, sign out (sign-in has its own throttles).
@@ -60,7 +77,7 @@ pub(crate) fn staff_pages() -> Router<AppState> {
 
 /// Files every page uses; cacheable, outside the per-client limit.
 pub(crate) fn asset_routes() -> Router<AppState> {
-    Router::new().route("/assets/{name}", get(assets::stylesheet))
+    Router::new().route("/assets/{name}", get(assets::asset))
 }
 
 /// Renders a page, or a plain apology if the template fails (it never should: the
@@ -101,6 +118,7 @@ pub(crate) fn too_many(lang: Lang, retry: RetryAfter) -> Response {
     let ui = Ui {
         lang,
         senior: false,
+        kiosk: false,
         region: None,
         here: "/".to_owned(),
     };

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -16,6 +16,7 @@ use yichuang_store::EventRecord;
 use super::citizen::{Citizen, current, to_sign_in};
 use super::dates::written;
 use super::progress::{deadline_text, timeline};
+use super::uploads::{self, FILE_PREFIX, FileField};
 use super::words::{channel_key, document_key, state_key};
 use super::{Ui, message, render};
 use crate::state::AppState;
@@ -101,9 +102,12 @@ pub(crate) struct CaseView {
     pub handled_by: String,
     pub channel: String,
     pub missing: Vec<String>,
+    /// The ids of the missing materials, for the files that supply them.
+    pub missing_ids: Vec<String>,
     pub steps: Vec<String>,
     pub documents: Vec<DocumentLink>,
     pub may_withdraw: bool,
+    pub state_allows_supplement: bool,
 }
 
 #[derive(Template)]
@@ -111,6 +115,8 @@ pub(crate) struct CaseView {
 struct MyCasePage {
     ui: Ui,
     view: CaseView,
+    /// A file input per missing material, while the case takes a supplement.
+    supplement: Vec<FileField>,
     csrf: String,
     request_id: String,
     reason: String,
@@ -143,19 +149,20 @@ fn describe(state: &AppState, ui: &Ui, case: &Case, events: &[EventRecord]) -> C
             .find(|m| &m.id == id)
             .map_or_else(|| id.clone(), |m| m.name.clone())
     };
-    let missing = if case.state == CaseState::AwaitingSupplement {
+    let missing_ids: Vec<String> = if case.state == CaseState::AwaitingSupplement {
         case.noticed_gaps
             .last()
             .map(|gap| {
                 gap.iter()
                     .filter(|m| !case.provided.contains(m))
-                    .map(name_of)
+                    .cloned()
                     .collect()
             })
             .unwrap_or_default()
     } else {
-        case.pending.iter().map(|p| name_of(&p.material)).collect()
+        case.pending.iter().map(|p| p.material.clone()).collect()
     };
+    let missing = missing_ids.iter().map(name_of).collect();
     CaseView {
         id: case.id.clone(),
         version: case.version,
@@ -165,6 +172,7 @@ fn describe(state: &AppState, ui: &Ui, case: &Case, events: &[EventRecord]) -> C
         handled_by: case.handling_region.full_name(),
         channel: ui.t(channel_key(case.channel)),
         missing,
+        missing_ids,
         steps: timeline(ui, events),
         documents: events
             .iter()
@@ -178,13 +186,31 @@ fn describe(state: &AppState, ui: &Ui, case: &Case, events: &[EventRecord]) -> C
             })
             .collect(),
         may_withdraw: yichuang_domain::case::allowed_commands(case.state).contains(&"withdraw"),
+        state_allows_supplement: yichuang_domain::case::allowed_commands(case.state)
+            .contains(&"supplement"),
     }
 }
 
 fn case_page(ui: Ui, view: CaseView, csrf: String) -> MyCasePage {
+    let may_supplement = view.state_allows_supplement;
+    let supplement = if may_supplement {
+        view.missing_ids
+            .iter()
+            .zip(&view.missing)
+            .map(|(id, name)| FileField {
+                input: format!("{FILE_PREFIX}{id}"),
+                name: name.clone(),
+                tags: Vec::new(),
+                problem: None,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     MyCasePage {
         ui,
         view,
+        supplement,
         csrf,
         request_id: uuid::Uuid::now_v7().to_string(),
         reason: String::new(),
@@ -298,28 +324,106 @@ pub(crate) async fn withdraw(
     match state.engine.execute(&request_id, request).await {
         Ok(_) => Redirect::to(&format!("/my/cases/{id}")).into_response(),
         Err(e) => {
-            let (status, key) = match &e {
-                EngineError::Case(CaseError::Conflict { .. }) => {
-                    (StatusCode::CONFLICT, "case-changed")
-                }
-                EngineError::Case(CaseError::NotAllowed { .. }) => {
-                    (StatusCode::CONFLICT, "case-not-allowed")
-                }
-                EngineError::Case(CaseError::TextTooLong { .. }) => {
-                    (StatusCode::UNPROCESSABLE_ENTITY, "case-rule")
-                }
-                EngineError::Case(_)
-                | EngineError::RequestIdReused { .. }
-                | EngineError::RequestIdTooLong { .. } => {
-                    (StatusCode::UNPROCESSABLE_ENTITY, "case-rule")
-                }
-                _ => {
-                    tracing::error!(error = %e, "a withdrawal failed");
-                    (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
-                }
-            };
+            let (status, key) = refusal(&e);
             let text = ui.t(key);
             refuse(ui, status, None, Some(text))
+        }
+    }
+}
+
+/// Hands in the missing materials' files through the engine (补正), as the applicant.
+pub(crate) async fn supplement(
+    State(state): State<AppState>,
+    ui: Ui,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    multipart: Multipart,
+) -> Response {
+    let Some(citizen) = current(&state, &headers).await else {
+        return to_sign_in(&format!("/my/cases/{id}"));
+    };
+    let Some((case, events)) = own_case(&state, &citizen, &id).await else {
+        return message(ui, StatusCode::NOT_FOUND, "error-not-found");
+    };
+    let view = describe(&state, &ui, &case, &events);
+    let form = uploads::read(multipart, &view.missing_ids).await;
+    if form.field("csrf").is_empty() || form.field("csrf") != citizen.session.csrf {
+        return message(ui, StatusCode::FORBIDDEN, "error-form-expired");
+    }
+    let mut problems = form.problems.clone();
+    if problems.is_empty() && form.files.is_empty() {
+        problems.push(uploads::FieldProblem {
+            field: "form".to_owned(),
+            key: "case-supplement-empty",
+        });
+    }
+    if !problems.is_empty() {
+        let problem = problems
+            .iter()
+            .find(|p| p.field == "form")
+            .map(|p| ui.t(p.key));
+        let mut page = case_page(ui, view, citizen.session.csrf.clone());
+        for field in &mut page.supplement {
+            field.problem = problems
+                .iter()
+                .find(|p| p.field == field.input)
+                .map(|p| page.ui.t(p.key));
+        }
+        page.problem = problem;
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let version: u64 = form.field("version").parse().unwrap_or(0);
+    let request_id = match form.field("request_id") {
+        "" => uuid::Uuid::now_v7().to_string(),
+        given => given.to_owned(),
+    };
+    let materials = form.files.iter().map(|f| f.material.clone()).collect();
+    let attachments = match uploads::keep(&state, form.files).await {
+        Ok(kept) => kept,
+        Err(e) => {
+            tracing::error!(error = %e, "supplied files could not be kept");
+            return message(ui, StatusCode::INTERNAL_SERVER_ERROR, "error-internal");
+        }
+    };
+    let request = Request::Command {
+        case_id: id.clone(),
+        command: Command {
+            expected_version: version,
+            actor: Actor {
+                id: citizen.party().to_owned(),
+                role: ActorRole::Applicant,
+            },
+            kind: CommandKind::Supplement {
+                materials,
+                attachments,
+            },
+        },
+    };
+    match state.engine.execute(&request_id, request).await {
+        Ok(_) => Redirect::to(&format!("/my/cases/{id}")).into_response(),
+        Err(e) => {
+            let (status, key) = refusal(&e);
+            let text = ui.t(key);
+            let mut page = case_page(ui, view, citizen.session.csrf.clone());
+            page.problem = Some(text);
+            render(status, &page)
+        }
+    }
+}
+
+/// How a refused command is told to the applicant.
+fn refusal(e: &EngineError) -> (StatusCode, &'static str) {
+    match e {
+        EngineError::Case(CaseError::Conflict { .. }) => (StatusCode::CONFLICT, "case-changed"),
+        EngineError::Case(CaseError::NotAllowed { .. }) => {
+            (StatusCode::CONFLICT, "case-not-allowed")
+        }
+        EngineError::Case(_)
+        | EngineError::RequestIdReused { .. }
+        | EngineError::RequestIdTooLong { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "case-rule"),
+        _ => {
+            tracing::error!(error = %e, "an applicant's command failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
         }
     }
 }

@@ -14,11 +14,15 @@ use crate::state::AppState;
 pub(crate) const LANG_COOKIE: &str = "yc_lang";
 pub(crate) const SENIOR_COOKIE: &str = "yc_senior";
 pub(crate) const REGION_COOKIE: &str = "yc_region";
+pub(crate) const KIOSK_COOKIE: &str = "yc_kiosk";
 
 #[derive(Debug, Clone)]
 pub(crate) struct Ui {
     pub lang: Lang,
     pub senior: bool,
+    /// A self-service terminal (自助终端): large targets, and back to the start after
+    /// two minutes without a touch.
+    pub kiosk: bool,
     pub region: Option<RegionCode>,
     /// This page's path and query, for the switches to return to.
     pub here: String,
@@ -67,7 +71,9 @@ impl FromRequestParts<AppState> for Ui {
             Some("zh-CN") => Lang::Zh,
             _ => Lang::from_headers(&parts.headers),
         };
-        let senior = cookies::read(&parts.headers, SENIOR_COOKIE, https).as_deref() == Some("on");
+        let kiosk = cookies::read(&parts.headers, KIOSK_COOKIE, https).as_deref() == Some("on");
+        let senior =
+            kiosk || cookies::read(&parts.headers, SENIOR_COOKIE, https).as_deref() == Some("on");
         let region = cookies::read(&parts.headers, REGION_COOKIE, https)
             .and_then(|code| RegionCode::parse(&code).ok());
         let here = parts
@@ -78,6 +84,7 @@ impl FromRequestParts<AppState> for Ui {
         Ok(Ui {
             lang,
             senior,
+            kiosk,
             region,
             here: local_path(&here).to_owned(),
         })
