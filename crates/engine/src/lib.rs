@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 use yichuang_domain::Calendar;
 use yichuang_domain::case::{
-    Actor, Case, Command, DocumentIssued, Staff, Submission, WarningPolicy,
+    Actor, Case, CaseError, Command, CommandKind, DocumentIssued, Staff, Submission, WarningPolicy,
 };
 use yichuang_domain::catalog::Catalog;
 use yichuang_store::{CaseFilter, CaseSummary, EventRecord, Store};
@@ -276,6 +276,7 @@ impl Engine {
             (None, Request::Submit { actor, .. }) => actor.id.clone(),
             (None, Request::Command { command, .. }) => command.actor.id.clone(),
         };
+        self.check_files_kept(&request).await?;
         let fingerprint = fingerprint(&request)?;
         let shard = shard_of(&case_id, self.writers.len());
         let (reply, answer) = oneshot::channel();
@@ -302,6 +303,27 @@ impl Engine {
         media_type: &str,
     ) -> Result<String, EngineError> {
         Ok(self.store.put_file(bytes, media_type).await?)
+    }
+
+    /// Every file a request names must have been handed in first (kept by its hash):
+    /// an event never records a file that is not there.
+    async fn check_files_kept(&self, request: &Request) -> Result<(), EngineError> {
+        let attachments = match request {
+            Request::Submit { submission, .. } => &submission.attachments,
+            Request::Command { command, .. } => match &command.kind {
+                CommandKind::Supplement { attachments, .. } => attachments,
+                _ => return Ok(()),
+            },
+        };
+        for (index, attachment) in attachments.iter().enumerate() {
+            if !self.store.has_file(&attachment.sha256).await? {
+                return Err(EngineError::Case(CaseError::BadAttachment {
+                    index,
+                    problem: format!("no file with SHA-256 {} was handed in", attachment.sha256),
+                }));
+            }
+        }
+        Ok(())
     }
 
     /// A file by its SHA-256, if kept.

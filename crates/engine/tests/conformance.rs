@@ -1040,6 +1040,96 @@ async fn warnings_list_cheaply_by_level_and_deadline(w: &World) {
     assert!(red >= 1);
 }
 
+/// Files handed in are kept once by their SHA-256, read back byte for byte, recorded in
+/// the submission's event, and the audit finds a file that was edited or removed.
+async fn files_are_kept_by_hash_and_checked_by_the_audit(w: &World, url: &str) {
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-a-small-test-picture".to_vec();
+    let hash = w.engine.store_file(png.clone(), "image/png").await.unwrap();
+    assert_eq!(hash, yichuang_store::sha256_hex(&png));
+    assert_eq!(
+        w.engine.store_file(png.clone(), "image/png").await.unwrap(),
+        hash,
+        "stored once"
+    );
+    assert_eq!(w.engine.file(&hash).await.unwrap(), Some(png.clone()));
+    assert_eq!(w.engine.file(&"0".repeat(64)).await.unwrap(), None);
+    assert_eq!(
+        w.engine.file("../../etc/passwd").await.unwrap(),
+        None,
+        "not a hash"
+    );
+
+    let mut request = submission(
+        "unemployment-benefit-claim",
+        ("330211", "330211"),
+        Channel::Online,
+        &["id-card"],
+    );
+    let Request::Submit { submission, .. } = &mut request else {
+        unreachable!()
+    };
+    submission.attachments = vec![yichuang_domain::case::Attachment {
+        material: "id-card".to_owned(),
+        sha256: hash.clone(),
+        bytes: png.len() as u64,
+        media_type: "image/png".to_owned(),
+    }];
+    // An attachment for a material not handed in, or of a type not taken, is refused.
+    let mut stray = request.clone();
+    if let Request::Submit { submission, .. } = &mut stray {
+        submission.attachments[0].material = "termination-proof".to_owned();
+    }
+    let refused = w.engine.execute(&w.request_id(), stray).await;
+    assert!(matches!(
+        case_error(refused),
+        CaseError::BadAttachment { .. }
+    ));
+    let case = w.engine.execute(&w.request_id(), request).await.unwrap();
+    let events = w.engine.events(&case.case_id).await.unwrap();
+    assert!(
+        events[0].json.contains(&hash),
+        "the event records the file's hash"
+    );
+    let report = w.engine.store().verify_audit().await.unwrap();
+    assert_eq!(report.first_broken, None, "{report:?}");
+    assert!(report.files >= 1);
+
+    // Someone edits the stored file.
+    overwrite_file(url, &hash, b"forged".to_vec()).await;
+    let report = w.engine.store().verify_audit().await.unwrap();
+    let (subject, problem) = report.first_broken.expect("the edited file is found");
+    assert!(
+        subject.contains(&hash) && subject.contains(&case.case_id),
+        "{subject}"
+    );
+    assert!(problem.contains("does not match its hash"), "{problem}");
+    // Put it back, so the rest of the suite starts from a clean audit.
+    overwrite_file(url, &hash, png).await;
+}
+
+/// Replaces a stored file's bytes behind the store's back.
+async fn overwrite_file(url: &str, hash: &str, bytes: Vec<u8>) {
+    if url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        sqlx::query("UPDATE files SET content = $1 WHERE sha256 = $2")
+            .bind(bytes)
+            .bind(hash)
+            .execute(&pool)
+            .await
+            .unwrap();
+    } else {
+        let db = url.trim_start_matches("sqlite://");
+        let db = db.split('?').next().unwrap();
+        let path = std::path::Path::new(db)
+            .parent()
+            .unwrap()
+            .join("files")
+            .join(&hash[..2])
+            .join(&hash[2..]);
+        std::fs::write(&path, bytes).unwrap();
+    }
+}
+
 async fn the_audit_verifies_and_names_the_first_tampered_case(w: &World, url: &str) {
     let report = w.engine.store().verify_audit().await.unwrap();
     assert_eq!(report.first_broken, None, "{report:?}");
@@ -1417,6 +1507,7 @@ async fn suite(url: Option<String>) {
         url.unwrap_or_else(|| Store::sqlite_url(&w._dir.as_ref().unwrap().path().join("cases.db")));
     a_second_writer_never_loses_a_step(&w, &url).await;
     deadlines_across_the_new_year_are_provisional_then_recomputed(&w, &url).await;
+    files_are_kept_by_hash_and_checked_by_the_audit(&w, &url).await;
     the_audit_verifies_and_names_the_first_tampered_case(&w, &url).await;
 }
 

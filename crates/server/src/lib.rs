@@ -23,7 +23,7 @@ mod web;
 pub use demo::DemoError;
 
 pub use auth::{hash_password, hash_token, issue_token, new_secret};
-pub use demo::{DemoCredentials, seed_demo};
+pub use demo::{DemoCredentials, DemoParties, demo_parties, seed_demo};
 pub use listen::{ListenOptions, TlsError, TlsFiles};
 pub use openapi::document as openapi_document;
 pub use protection::ProtectionConfig;

@@ -72,6 +72,23 @@ impl Store {
         Ok(sha256)
     }
 
+    /// Whether a file is stored under `sha256`.
+    pub async fn has_file(&self, sha256: &str) -> Result<bool, StoreError> {
+        if !is_hash(sha256) {
+            return Ok(false);
+        }
+        match self {
+            Store::Sqlite(s) => Ok(tokio::fs::try_exists(path_of(&s.files_dir, sha256))
+                .await
+                .map_err(io)?),
+            Store::Postgres(s) => Ok(sqlx::query("SELECT 1 FROM files WHERE sha256 = $1")
+                .bind(sha256)
+                .fetch_optional(&s.pool)
+                .await?
+                .is_some()),
+        }
+    }
+
     /// The bytes stored under `sha256`, if any.
     pub async fn file(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
         if !is_hash(sha256) {

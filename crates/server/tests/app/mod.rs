@@ -103,6 +103,20 @@ pub async fn spawn_app_with(
     protection: ProtectionConfig,
     options: ListenOptions,
 ) -> App {
+    spawn_app_configured(url, protection, options, false).await
+}
+
+/// The server as `serve --demo` runs it: the demo sign-in for the public pages.
+pub async fn spawn_demo_app() -> App {
+    spawn_app_configured(None, test_protection(), ListenOptions::default(), true).await
+}
+
+async fn spawn_app_configured(
+    url: Option<String>,
+    protection: ProtectionConfig,
+    options: ListenOptions,
+    demo_sign_in: bool,
+) -> App {
     let dir = tempfile::tempdir().unwrap();
     let url = url.unwrap_or_else(|| Store::sqlite_url(&dir.path().join("api.db")));
     let store = Store::open(&url).await.unwrap();
@@ -131,14 +145,15 @@ pub async fn spawn_app_with(
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let options_tls = options.tls.is_some();
-    tokio::spawn(yichuang_server::serve(
-        listener,
-        AppState::with_protection(engine, loaded, protection),
-        options,
-        async {
-            let _ = rx.await;
-        },
-    ));
+    let state = AppState::with_protection(engine, loaded, protection);
+    let state = if demo_sign_in {
+        state.with_demo_sign_in()
+    } else {
+        state
+    };
+    tokio::spawn(yichuang_server::serve(listener, state, options, async {
+        let _ = rx.await;
+    }));
     let client = Client::new();
     // Over TLS the plain client cannot fetch the spec; such tests read raw answers.
     let tls = options_tls;

@@ -1,0 +1,325 @@
+//! A citizen on the public pages, through HTTP with a browser's cookie jar: sign in
+//! (the demo sign-in), apply online with files, follow the case, hand in what a
+//! one-time notice asked for, withdraw; and every bad form gets a clear answer and
+//! changes nothing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod app;
+mod contract;
+
+use app::{spawn_app, spawn_demo_app};
+use reqwest::StatusCode;
+use reqwest::header::LOCATION;
+use serde_json::json;
+
+const ITEM: &str = "unemployment-benefit-claim";
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR a small picture";
+
+/// A browser: keeps cookies, does not follow redirects (the tests look at them).
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in {html}"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+async fn text(client: &reqwest::Client, url: String) -> (StatusCode, String) {
+    let response = client.get(url).send().await.unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+/// Signs in as the demo person at `index` and chooses Zhenhai as the region.
+async fn signed_in(app: &app::App, index: usize) -> reqwest::Client {
+    let client = browser();
+    let (status, page) = text(&client, format!("{}/signin", app.base)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("演示登录"), "the demo sign-in is labelled");
+    let response = client
+        .post(format!("{}/signin/demo", app.base))
+        .form(&[
+            ("csrf", hidden(&page, "csrf").as_str()),
+            ("party", &format!("person:{index}")),
+            ("back", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], "/my");
+    client
+        .post(format!("{}/preferences", app.base))
+        .form(&[("region", "330211"), ("back", "/")])
+        .send()
+        .await
+        .unwrap();
+    client
+}
+
+fn files_form(page: &str, files: &[(&str, &[u8])]) -> reqwest::multipart::Form {
+    let mut form = reqwest::multipart::Form::new()
+        .text("csrf", hidden(page, "csrf"))
+        .text("request_id", hidden(page, "request_id"));
+    if page.contains("name=\"channel\"") {
+        form = form.text("channel", hidden(page, "channel"));
+    }
+    if page.contains("name=\"version\"") {
+        form = form.text("version", hidden(page, "version"));
+    }
+    for (field, bytes) in files {
+        // The name says PDF; the content decides.
+        let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("scan.pdf");
+        form = form.part((*field).to_owned(), part);
+    }
+    form
+}
+
+async fn post_form(
+    client: &reqwest::Client,
+    url: String,
+    form: reqwest::multipart::Form,
+) -> (StatusCode, String, String) {
+    let response = client.post(url).multipart(form).send().await.unwrap();
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, location, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn without_the_demo_there_is_no_demo_sign_in() {
+    let app = spawn_app().await;
+    let client = browser();
+    let (status, page) = text(&client, format!("{}/signin", app.base)).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(page.contains("尚未配置"), "{page}");
+    let response = client
+        .post(format!("{}/signin/demo", app.base))
+        .form(&[("csrf", "x"), ("party", "person:0")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    // Pages that need a signed-in person send one to sign in, and back after.
+    let response = client.get(format!("{}/my", app.base)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], "/signin?back=%2Fmy");
+}
+
+#[tokio::test]
+async fn a_person_applies_online_follows_supplements_and_withdraws() {
+    let app = spawn_demo_app().await;
+    let client = signed_in(&app, 3).await;
+    let apply = format!("{}/apply/{ITEM}", app.base);
+    let (status, page) = text(&client, apply.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("name=\"file-id-card\"") && page.contains("name=\"file-termination-proof\"")
+    );
+
+    // Bad files are named next to their field, and no case is made.
+    let fake = b"MZ\x90\0 an executable named scan.pdf";
+    let (status, _, answer) = post_form(
+        &client,
+        apply.clone(),
+        files_form(&page, &[("file-id-card", fake)]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        answer.contains("id=\"file-id-card-error\"") && answer.contains("文件类型不对"),
+        "{answer}"
+    );
+    let big = [PNG, &vec![0u8; 10 * 1024 * 1024]].concat();
+    let (status, _, answer) = post_form(
+        &client,
+        apply.clone(),
+        files_form(&page, &[("file-termination-proof", &big)]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer.contains("文件太大"), "{answer}");
+    // A tampered hidden field: a channel the page never offers.
+    let form = files_form(&page, &[("file-id-card", PNG)]).text("channel", "window");
+    let (status, _, _) = post_form(&client, apply.clone(), form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A form from elsewhere (no CSRF token of this session).
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", "forged")
+        .text("channel", "online");
+    let (status, _, _) = post_form(&client, apply.clone(), form).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, mine) = text(&client, format!("{}/my", app.base)).await;
+    assert!(mine.contains("您还没有办件"), "nothing was made: {mine}");
+
+    // A good form makes one case; sent twice (a double click), still one.
+    let (status, first, _) = post_form(
+        &client,
+        apply.clone(),
+        files_form(&page, &[("file-id-card", PNG)]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, again, _) = post_form(
+        &client,
+        apply.clone(),
+        files_form(&page, &[("file-id-card", PNG)]),
+    )
+    .await;
+    assert_eq!(
+        first, again,
+        "the same request id answers with the same case"
+    );
+    let case_id = first.trim_start_matches("/my/cases/").to_owned();
+    let (_, mine) = text(&client, format!("{}/my", app.base)).await;
+    assert_eq!(mine.matches("href=\"/my/cases/").count(), 1, "{mine}");
+    let (_, case_page) = text(&client, format!("{}{first}", app.base)).await;
+    assert!(
+        case_page.contains("已提交，等待受理") && case_page.contains("网上办理"),
+        "{case_page}"
+    );
+
+    // Staff see the file's hash in the case's events, and the channel.
+    let (_, detail) = app
+        .get(&format!("/api/v1/cases/{case_id}"), Some("clerk-zh"))
+        .await;
+    assert_eq!(detail["case"]["channel"], "online");
+    let submitted = &detail["events"][0]["event"]["body"]["submission"]["attachments"][0];
+    assert_eq!(submitted["sha256"], yichuang_store::sha256_hex(PNG));
+    assert_eq!(submitted["media_type"], "image/png");
+
+    // The clerk asks once for what is missing; the applicant sees it and hands it in.
+    let (status, _) = app
+        .command(
+            "clerk-zh",
+            &case_id,
+            1,
+            json!({ "command": "issue_notice" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, case_page) = text(&client, format!("{}{first}", app.base)).await;
+    assert!(
+        case_page.contains("还缺的材料") && case_page.contains("终止或者解除劳动关系的证明"),
+        "{case_page}"
+    );
+    assert!(
+        case_page.contains("一次性告知书"),
+        "the notice is among the documents"
+    );
+    let notice = format!("{}{first}/documents/2", app.base);
+    let (status, document) = text(&client, notice.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(document.contains("一次性告知书") && document.contains("终止或者解除劳动关系的证明"));
+    let supplement = format!("{}{first}/supplement", app.base);
+    let (status, _, answer) =
+        post_form(&client, supplement.clone(), files_form(&case_page, &[])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer.contains("请至少选择一个要补交的文件"), "{answer}");
+    let (status, back, _) = post_form(
+        &client,
+        supplement,
+        files_form(
+            &case_page,
+            &[("file-termination-proof", b"%PDF-1.4\n%a letter\n")],
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{back}");
+    let (_, case_page) = text(&client, format!("{}{first}", app.base)).await;
+    assert!(
+        case_page.contains("已补交材料") && case_page.contains("已提交，等待受理"),
+        "{case_page}"
+    );
+    let report = app.store.verify_audit().await.unwrap();
+    assert_eq!(report.first_broken, None);
+    assert_eq!(report.files, 2, "both files recorded and checked");
+
+    // Another person never sees it.
+    let stranger = signed_in(&app, 4).await;
+    let (status, _) = text(&stranger, format!("{}{first}", app.base)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = text(&stranger, notice).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Withdrawing needs a reason; with one, the case is withdrawn.
+    let withdraw = format!("{}{first}/withdraw", app.base);
+    let form = |reason: &str| {
+        vec![
+            ("csrf".to_owned(), hidden(&case_page, "csrf")),
+            ("version".to_owned(), hidden(&case_page, "version")),
+            ("request_id".to_owned(), hidden(&case_page, "request_id")),
+            ("reason".to_owned(), reason.to_owned()),
+        ]
+    };
+    let response = client
+        .post(withdraw.clone())
+        .form(&form("  "))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await.unwrap().contains("请写明撤回原因"));
+    let response = client
+        .post(withdraw)
+        .form(&form("已在别处办理"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, case_page) = text(&client, format!("{}{first}", app.base)).await;
+    assert!(
+        case_page.contains("已撤回") && !case_page.contains("撤回原因"),
+        "{case_page}"
+    );
+}
+
+#[tokio::test]
+async fn a_kiosk_starts_again_with_nothing_of_the_last_person() {
+    let app = spawn_demo_app().await;
+    let client = signed_in(&app, 0).await;
+    let response = client
+        .get(format!("{}/kiosk", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, home) = text(&client, format!("{}/", app.base)).await;
+    assert!(
+        home.contains("class=\"senior kiosk\"") && home.contains("/assets/kiosk.js"),
+        "{home}"
+    );
+    assert!(home.contains("当前地区：浙江省 宁波市 镇海区"));
+    let response = client
+        .get(format!("{}/kiosk/reset", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, home) = text(&client, format!("{}/", app.base)).await;
+    assert!(
+        home.contains("尚未选择地区") && home.contains("kiosk"),
+        "still a kiosk, nothing chosen"
+    );
+    let response = client.get(format!("{}/my", app.base)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "signed out");
+    let script = client
+        .get(format!("{}/assets/kiosk.js", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(script.text().await.unwrap().contains("/kiosk/reset"));
+}
