@@ -176,7 +176,82 @@ try {
     }
   }
 
-  // 7. English: the switch changes the language of the whole page.
+  // 7. A citizen's whole journey: guide → sign in → apply with files → the clerk's
+  // one-time notice → supplement online → accepted, decided → open the decision.
+  if (process.env.REVIEWER_TOKEN) {
+    const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const PDF = Buffer.from('%PDF-1.4\n%a termination letter\n');
+    const api = async (token, caseId, version, command) => {
+      const r = await fetch(`${base}/api/v1/cases/${caseId}/commands`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ request_id: `page-check-${caseId}-${version}`, expected_version: version, command }),
+      });
+      check(r.ok, `api ${command.command}: ${r.status} ${await r.text()}`);
+    };
+    const person = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const p = await person.newPage();
+    await p.goto(base + '/region?code=330211&back=/guides/unemployment-benefit-claim');
+    await Promise.all([p.waitForURL(/\/guides\//), p.getByRole('button', { name: /就选/ }).click()]);
+    await Promise.all([p.waitForURL(/\/signin/), p.getByRole('link', { name: '在线申请' }).click()]);
+    await axe(p, 'signin');
+    await shot(p, 'signin');
+    await Promise.all([p.waitForURL(/\/apply\//), p.locator('form[action="/signin/demo"] button').first().click()]);
+    await axe(p, 'apply');
+    await shot(p, 'apply');
+    await p.setInputFiles('#file-id-card', { name: 'id.png', mimeType: 'image/png', buffer: PNG });
+    await Promise.all([p.waitForURL(/\/my\/cases\//), p.getByRole('button', { name: '提交申请' }).click()]);
+    const caseId = p.url().split('/my/cases/')[1];
+    check(await p.locator('text=已提交，等待受理').count() > 0, 'journey: submitted');
+    await api(process.env.STAFF_TOKEN, caseId, 1, { command: 'issue_notice' });
+    await p.reload();
+    check(await p.locator('text=还缺的材料').count() > 0, 'journey: the notice is shown');
+    await axe(p, 'my-case-notice');
+    await shot(p, 'my-case-notice');
+    await p.setInputFiles('#file-termination-proof', { name: 'letter.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await Promise.all([p.waitForLoadState('load'), p.getByRole('button', { name: '补交材料' }).click()]);
+    await p.waitForSelector('text=已补交材料');
+    await api(process.env.STAFF_TOKEN, caseId, 3, { command: 'accept' });
+    await api(process.env.REVIEWER_TOKEN, caseId, 4, { command: 'start_review' });
+    await api(process.env.REVIEWER_TOKEN, caseId, 5, { command: 'decide', grant: true, reason: '符合条件' });
+    await p.reload();
+    check(await p.locator('text=已作出决定').count() > 0, 'journey: decided');
+    await axe(p, 'my-case-decided');
+    await shot(p, 'my-case-decided');
+    await Promise.all([p.waitForURL(/\/documents\//), p.getByRole('link', { name: '决定书' }).click()]);
+    check(await p.locator('h1').textContent() === '决定书', 'journey: the decision opens');
+    await axe(p, 'my-decision');
+    await p.goto(base + '/my');
+    await axe(p, 'my-cases');
+    await p.setViewportSize({ width: 360, height: 740 });
+    for (const path of ['/my', `/my/cases/${caseId}`, '/apply/unemployment-benefit-claim']) {
+      await p.goto(base + path);
+      await noSideScroll(p, `360 ${path}`);
+    }
+    await person.close();
+
+    // A kiosk: after two minutes without a touch it starts again, signed out.
+    const kioskContext = await browser.newContext({ bypassCSP: true, viewport: { width: 1080, height: 1920 }, locale: 'zh-CN', hasTouch: true });
+    const kiosk = await kioskContext.newPage();
+    await kiosk.clock.install();
+    await kiosk.goto(base + '/kiosk');
+    check(await kiosk.evaluate(() => document.documentElement.classList.contains('kiosk')), 'kiosk: kiosk mode');
+    const small = await kiosk.evaluate(() => [...document.querySelectorAll('a, button, input')]
+      .filter((e) => e.offsetParent !== null && !e.classList.contains('skip'))
+      .filter((e) => { const r = e.getBoundingClientRect(); return r.height < 60 || r.width < 60; })
+      .map((e) => (e.textContent || e.name || '').trim().slice(0, 20)));
+    check(small.length === 0, `kiosk: targets under 60 × 60: ${JSON.stringify(small.slice(0, 5))}`);
+    await axe(kiosk, 'kiosk-home');
+    await shot(kiosk, 'kiosk-home');
+    await kiosk.goto(base + '/region?code=330211&back=/');
+    await Promise.all([kiosk.waitForURL(base + '/'), kiosk.getByRole('button', { name: /就选/ }).click()]);
+    check(await kiosk.locator('text=镇海区').count() > 0, 'kiosk: region chosen');
+    await kiosk.clock.fastForward(121000);
+    await kiosk.waitForFunction(() => document.body.textContent.includes('尚未选择地区'));
+    await kioskContext.close();
+  }
+
+  // 8. English: the switch changes the language of the whole page.
   const english = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const en = await english.newPage();
   await en.goto(base + '/');

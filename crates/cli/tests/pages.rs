@@ -15,7 +15,7 @@ use std::process::Command;
 use serde_json::{Value, json};
 
 mod common;
-use common::{find_program, serve_demo};
+use common::{find_program, serve_demo_accounts};
 
 fn scripts() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/browser")
@@ -31,9 +31,9 @@ struct DemoCase {
     document_seq: Option<u64>,
 }
 
-async fn a_demo_case(base: &str, id: &str, password: &str) -> DemoCase {
-    let http = reqwest::Client::new();
-    let session: Value = http
+/// An API token for a demo staff account.
+async fn token(base: &str, id: &str, password: &str) -> String {
+    let session: Value = reqwest::Client::new()
         .post(format!("{base}/api/v1/sessions"))
         .json(&json!({ "staff_id": id, "password": password }))
         .send()
@@ -42,7 +42,12 @@ async fn a_demo_case(base: &str, id: &str, password: &str) -> DemoCase {
         .json()
         .await
         .unwrap();
-    let token = session["token"].as_str().unwrap().to_owned();
+    session["token"].as_str().unwrap().to_owned()
+}
+
+async fn a_demo_case(base: &str, id: &str, password: &str) -> DemoCase {
+    let http = reqwest::Client::new();
+    let token = token(base, id, password).await;
     let get = |path: String| {
         let request = http.get(format!("{base}{path}")).bearer_auth(&token);
         async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
@@ -86,8 +91,12 @@ async fn a_person_finds_a_guide_and_a_case_on_every_device_and_in_senior_mode() 
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let (_server, base, id, password) = serve_demo(dir.path(), "clerk");
+    let (_server, base, accounts) = serve_demo_accounts(dir.path());
+    let account = |role: &str| accounts.iter().find(|a| a.role == role).cloned().unwrap();
+    let (clerk, reviewer) = (account("clerk"), account("reviewer"));
+    let (id, password) = (clerk.id.clone(), clerk.password.clone());
     let case = a_demo_case(&base, &id, &password).await;
+    let reviewer_token = token(&base, &reviewer.id, &reviewer.password).await;
     assert!(
         case.document_seq.is_some(),
         "the demo case issued a document"
@@ -103,6 +112,7 @@ async fn a_person_finds_a_guide_and_a_case_on_every_device_and_in_senior_mode() 
         .env("STAFF_ID", &id)
         .env("STAFF_PASSWORD", &password)
         .env("STAFF_TOKEN", &case.token)
+        .env("REVIEWER_TOKEN", &reviewer_token)
         .env(
             "DOCUMENT_SEQ",
             case.document_seq.map(|s| s.to_string()).unwrap_or_default(),

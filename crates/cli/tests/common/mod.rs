@@ -38,8 +38,26 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// A demo staff account as `serve --demo` prints it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: String,
+    pub role: String,
+    pub password: String,
+}
+
 /// Starts `serve --demo` and returns its address and one demo account of `role`.
 pub fn serve_demo(data_dir: &std::path::Path, role: &str) -> (Killed, String, String, String) {
+    let (server, base, accounts) = serve_demo_accounts(data_dir);
+    let account = accounts
+        .into_iter()
+        .find(|a| a.role == role)
+        .expect("the demo prints an account of the role");
+    (server, base, account.id, account.password)
+}
+
+/// Starts `serve --demo` and returns its address and every demo account it printed.
+pub fn serve_demo_accounts(data_dir: &std::path::Path) -> (Killed, String, Vec<Account>) {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("yichuang"))
         .env("YICHUANG_DATA_DIR", data_dir)
         .env_remove("YICHUANG_DATABASE_URL")
@@ -51,24 +69,25 @@ pub fn serve_demo(data_dir: &std::path::Path, role: &str) -> (Killed, String, St
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let server = Killed(child);
-    let mut account: Option<(String, String)> = None;
-    let mut pending_id: Option<String> = None;
+    let mut accounts = Vec::new();
+    let mut pending: Option<(String, String)> = None;
     for line in BufReader::new(stdout).lines().map_while(Result::ok) {
         // "  ID  ROLE  REGION  NAME" then "      password SECRET".
         let words: Vec<&str> = line.split_whitespace().collect();
-        if account.is_none() {
-            if let Some(password) = line.trim().strip_prefix("password ") {
-                if let Some(id) = pending_id.take() {
-                    account = Some((id, password.trim().to_owned()));
-                }
-            } else if words.get(1) == Some(&role) {
-                pending_id = Some(words[0].to_owned());
+        if let Some(password) = line.trim().strip_prefix("password ") {
+            if let Some((id, role)) = pending.take() {
+                accounts.push(Account {
+                    id,
+                    role,
+                    password: password.trim().to_owned(),
+                });
             }
+        } else if words.len() >= 4 && line.starts_with("  ") && !line.starts_with("      ") {
+            pending = Some((words[0].to_owned(), words[1].to_owned()));
         }
         if let Some(rest) = line.split("serving on http://").nth(1) {
             let address = rest.split_whitespace().next().unwrap().to_owned();
-            let (id, password) = account.expect("the demo prints an account of the role");
-            return (server, format!("http://{address}"), id, password);
+            return (server, format!("http://{address}"), accounts);
         }
     }
     panic!("the server stopped before saying where it listens");
