@@ -251,7 +251,29 @@ try {
     await kioskContext.close();
   }
 
-  // 8. English: the switch changes the language of the whole page.
+  // 8. Sign-in through the real OpenID provider: a person, then an employer's agent.
+  if (process.env.OIDC) {
+    for (const [login, expect] of [['zhang.san', '当前登录：张三'], ['agent.li', '当前登录：李四（代办）']]) {
+      const ctx = await browser.newContext({ bypassCSP: true, locale: 'zh-CN' });
+      const o = await ctx.newPage();
+      await o.goto(base + '/signin?back=/my');
+      await o.getByRole('link', { name: '通过统一身份认证平台登录' }).click();
+      await o.waitForSelector('input[name=login]');
+      await o.fill('input[name=login]', login);
+      await o.fill('input[name=password]', 'any password: the provider is a test one');
+      await Promise.all([o.waitForLoadState('load'), o.locator('button[type=submit]').first().click()]);
+      // The provider asks for consent once.
+      if (!o.url().startsWith(base)) {
+        await Promise.all([o.waitForURL((u) => u.toString().startsWith(base)), o.locator('button[type=submit]').first().click()]);
+      }
+      await o.waitForURL(base + '/my');
+      check(await o.locator(`text=${expect}`).count() > 0, `oidc ${login}: signed in as ${await o.locator('main').textContent()}`);
+      await axe(o, `oidc-${login}`);
+      await ctx.close();
+    }
+  }
+
+  // 9. English: the switch changes the language of the whole page.
   const english = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const en = await english.newPage();
   await en.goto(base + '/');

@@ -44,7 +44,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the platform: HTTP API on the embedded SQLite default (or --db).
-    Serve(serve_cmd::ServeArgs),
+    Serve(Box<serve_cmd::ServeArgs>),
     /// Staff accounts and API tokens.
     #[command(subcommand)]
     Admin(admin_cmd::AdminCommand),
@@ -87,7 +87,7 @@ fn main() -> ExitCode {
         Command::Catalog(args) => catalog_cmd::run(args),
         Command::Search(args) => search_cmd::run(args),
         Command::Serve(args) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
-            .and_then(|url| serve_cmd::run(args, &url, &cli.data_dir)),
+            .and_then(|url| serve_cmd::run(*args, &url, &cli.data_dir)),
         Command::Admin(command) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
             .and_then(|url| admin_cmd::run(command, &url)),
         Command::Migrate => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)

@@ -73,6 +73,32 @@ pub(crate) struct ServeArgs {
     /// Days an API token lives.
     #[arg(long, env = "YICHUANG_TOKEN_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=366))]
     token_days: u32,
+    /// OpenID Connect issuer that signs citizens in (the unified identity platform).
+    #[arg(long, env = "YICHUANG_OIDC_ISSUER", requires_all = ["oidc_client_id", "oidc_client_secret", "oidc_redirect_url"])]
+    oidc_issuer: Option<String>,
+    /// This server's client id at the issuer.
+    #[arg(long, env = "YICHUANG_OIDC_CLIENT_ID")]
+    oidc_client_id: Option<String>,
+    /// This server's client secret at the issuer.
+    #[arg(long, env = "YICHUANG_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    oidc_client_secret: Option<String>,
+    /// The public address of this server's `/signin/callback`, as registered at the issuer.
+    #[arg(long, env = "YICHUANG_OIDC_REDIRECT_URL")]
+    oidc_redirect_url: Option<String>,
+    /// The claim that carries the resident identity number.
+    #[arg(long, env = "YICHUANG_OIDC_ID_CLAIM", default_value = "id_number")]
+    oidc_id_claim: String,
+    /// The claim that carries the employer's credit code when an agent signs in for one.
+    #[arg(long, env = "YICHUANG_OIDC_USCC_CLAIM", default_value = "uscc")]
+    oidc_uscc_claim: String,
+    /// Scopes to ask for besides `openid` (comma-separated).
+    #[arg(
+        long,
+        env = "YICHUANG_OIDC_SCOPES",
+        value_delimiter = ',',
+        default_value = "profile"
+    )]
+    oidc_scopes: Vec<String>,
 }
 
 fn parse_net(text: &str) -> Result<IpNet, String> {
@@ -83,6 +109,23 @@ fn parse_net(text: &str) -> Result<IpNet, String> {
 }
 
 impl ServeArgs {
+    fn oidc(&self) -> Option<yichuang_server::OidcConfig> {
+        Some(yichuang_server::OidcConfig {
+            issuer: self.oidc_issuer.clone()?,
+            client_id: self.oidc_client_id.clone()?,
+            client_secret: self.oidc_client_secret.clone()?,
+            redirect_url: self.oidc_redirect_url.clone()?,
+            id_claim: self.oidc_id_claim.clone(),
+            uscc_claim: self.oidc_uscc_claim.clone(),
+            scopes: self
+                .oidc_scopes
+                .iter()
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .collect(),
+        })
+    }
+
     fn listen_options(&self) -> ListenOptions {
         ListenOptions {
             max_connections: self.max_connections,
@@ -147,6 +190,10 @@ pub(crate) fn run(args: ServeArgs, url: &str, data_dir: &Path) -> anyhow::Result
         let state = AppState::with_protection(engine, loaded, args.protection());
         // The demo sign-in (pick a demo person or employer) exists only with --demo.
         let state = if demo { state.with_demo_sign_in() } else { state };
+        let state = match args.oidc() {
+            Some(config) => state.with_oidc(config).map_err(anyhow::Error::msg)?,
+            None => state,
+        };
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
         let local = listener.local_addr()?;
         let options = args.listen_options();

@@ -15,7 +15,7 @@ use std::process::Command;
 use serde_json::{Value, json};
 
 mod common;
-use common::{find_program, serve_demo_accounts};
+use common::{Killed, find_program, free_port, serve_demo_with};
 
 fn scripts() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/browser")
@@ -75,6 +75,17 @@ async fn a_demo_case(base: &str, id: &str, password: &str) -> DemoCase {
     }
 }
 
+fn wait_for_port(port: u16) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nothing listens on {port}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_finds_a_guide_and_a_case_on_every_device_and_in_senior_mode() {
     let required = std::env::var("YICHUANG_BROWSER_TESTS").is_ok_and(|v| v == "required");
@@ -91,7 +102,37 @@ async fn a_person_finds_a_guide_and_a_case_on_every_device_and_in_senior_mode() 
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let (_server, base, accounts) = serve_demo_accounts(dir.path());
+    // A real OpenID provider (npm oidc-provider) for the citizens' sign-in; the
+    // server's port is chosen first so the provider knows where to send people back.
+    let port = free_port();
+    let provider_port = free_port();
+    let callback = format!("http://127.0.0.1:{port}/signin/callback");
+    let _provider = Killed(
+        Command::new("node")
+            .current_dir(scripts())
+            .arg("oidc-provider.mjs")
+            .arg(provider_port.to_string())
+            .arg(&callback)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for_port(provider_port);
+    let oidc = [
+        "--oidc-issuer".to_owned(),
+        format!("http://127.0.0.1:{provider_port}"),
+        "--oidc-client-id".to_owned(),
+        "yichuang".to_owned(),
+        "--oidc-client-secret".to_owned(),
+        "yichuang-test-secret".to_owned(),
+        "--oidc-redirect-url".to_owned(),
+        callback,
+        "--oidc-scopes".to_owned(),
+        "profile,identity".to_owned(),
+    ];
+    let (_server, base, accounts) =
+        serve_demo_with(dir.path(), &format!("127.0.0.1:{port}"), &oidc);
     let account = |role: &str| accounts.iter().find(|a| a.role == role).cloned().unwrap();
     let (clerk, reviewer) = (account("clerk"), account("reviewer"));
     let (id, password) = (clerk.id.clone(), clerk.password.clone());
@@ -113,6 +154,7 @@ async fn a_person_finds_a_guide_and_a_case_on_every_device_and_in_senior_mode() 
         .env("STAFF_PASSWORD", &password)
         .env("STAFF_TOKEN", &case.token)
         .env("REVIEWER_TOKEN", &reviewer_token)
+        .env("OIDC", "1")
         .env(
             "DOCUMENT_SEQ",
             case.document_seq.map(|s| s.to_string()).unwrap_or_default(),

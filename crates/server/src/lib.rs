@@ -28,6 +28,7 @@ pub use listen::{ListenOptions, TlsError, TlsFiles};
 pub use openapi::document as openapi_document;
 pub use protection::ProtectionConfig;
 pub use state::AppState;
+pub use web::OidcConfig;
 
 /// Serves until `shutdown` completes; in-flight requests finish first (the engine
 /// answers a command only after it is durable, so nothing acknowledged is lost).

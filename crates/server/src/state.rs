@@ -64,6 +64,8 @@ pub(crate) struct SignInOptions {
     /// `serve --demo` only: pick one of the demo's people or employers, clearly
     /// labelled as a demo.
     pub demo: Option<Arc<crate::demo::DemoParties>>,
+    /// OpenID Connect against the operator's identity platform.
+    pub oidc: Option<Arc<crate::web::Oidc>>,
 }
 
 fn capacity(n: usize) -> NonZeroUsize {
@@ -91,6 +93,14 @@ impl AppState {
             search_indexes: Arc::new(Mutex::new(LruCache::new(capacity(INDEXES_CACHED)))),
             sign_in: SignInOptions::default(),
         }))
+    }
+
+    /// The same server signing citizens in through an OpenID Connect issuer.
+    pub fn with_oidc(self, config: crate::web::OidcConfig) -> Result<AppState, String> {
+        let oidc = crate::web::Oidc::new(config)?;
+        let mut shared = Arc::try_unwrap(self.0).unwrap_or_else(|shared| (*shared).clone());
+        shared.sign_in.oidc = Some(Arc::new(oidc));
+        Ok(AppState(Arc::new(shared)))
     }
 
     /// The same server offering the demo sign-in (for `serve --demo` only).

@@ -8,7 +8,7 @@
 mod app;
 mod contract;
 
-use app::{spawn_app, spawn_demo_app};
+use app::{spawn_app, spawn_app_shaped, spawn_demo_app};
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 use serde_json::json;
@@ -322,4 +322,53 @@ async fn a_kiosk_starts_again_with_nothing_of_the_last_person() {
         .await
         .unwrap();
     assert!(script.text().await.unwrap().contains("/kiosk/reset"));
+}
+
+#[tokio::test]
+async fn an_unreachable_or_tricked_sign_in_is_refused_in_words() {
+    // An issuer nobody answers at (the real provider is in crates/cli/tests/pages.rs).
+    let app = spawn_app_shaped(|state| {
+        state
+            .with_oidc(yichuang_server::OidcConfig {
+                issuer: "http://127.0.0.1:9".to_owned(),
+                client_id: "yichuang".to_owned(),
+                client_secret: "secret".to_owned(),
+                redirect_url: "http://127.0.0.1/signin/callback".to_owned(),
+                id_claim: "id_number".to_owned(),
+                uscc_claim: "uscc".to_owned(),
+                scopes: vec!["profile".to_owned()],
+            })
+            .unwrap()
+    })
+    .await;
+    let client = browser();
+    let (status, page) = text(&client, format!("{}/signin", app.base)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("通过统一身份认证平台登录") && !page.contains("演示登录"),
+        "{page}"
+    );
+    let (status, page) = text(&client, format!("{}/signin/oidc?back=/my", app.base)).await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY);
+    assert!(page.contains("暂时连不上统一身份认证平台"), "{page}");
+    // A callback with a state this server never issued, or an error from the issuer.
+    let (status, page) = text(
+        &client,
+        format!("{}/signin/callback?code=c&state=forged", app.base),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("登录已过期或来源不明"), "{page}");
+    let (status, _) = text(
+        &client,
+        format!("{}/signin/callback?error=access_denied&state=x", app.base),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let response = client.get(format!("{}/my", app.base)).send().await.unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "nobody was signed in"
+    );
 }

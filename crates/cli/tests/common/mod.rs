@@ -58,11 +58,21 @@ pub fn serve_demo(data_dir: &std::path::Path, role: &str) -> (Killed, String, St
 
 /// Starts `serve --demo` and returns its address and every demo account it printed.
 pub fn serve_demo_accounts(data_dir: &std::path::Path) -> (Killed, String, Vec<Account>) {
+    serve_demo_with(data_dir, "127.0.0.1:0", &[])
+}
+
+/// `serve --demo` on `addr` with more arguments.
+pub fn serve_demo_with(
+    data_dir: &std::path::Path,
+    addr: &str,
+    extra: &[String],
+) -> (Killed, String, Vec<Account>) {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("yichuang"))
         .env("YICHUANG_DATA_DIR", data_dir)
         .env_remove("YICHUANG_DATABASE_URL")
         .env("RUST_LOG", "warn")
-        .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
+        .args(["serve", "--demo", "--addr", addr])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

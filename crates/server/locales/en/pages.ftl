@@ -276,3 +276,9 @@ upload-wrong-type = Wrong file type: only PDF, JPEG or PNG (judged by the conten
 case-supplement-button = Hand in the documents
 case-supplement-empty = Choose at least one file to hand in.
 kiosk-leave = Leave kiosk mode
+
+signin-oidc = Sign in with the unified identity platform
+signin-issuer-unreachable = The identity platform cannot be reached right now. Please try again later.
+signin-refused = Signing in did not succeed. Please sign in again.
+signin-expired = This sign-in has expired or came from elsewhere. Please sign in again.
+signin-no-identity = The identity platform gave no valid identity number, so you cannot be signed in.

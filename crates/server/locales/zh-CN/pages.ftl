@@ -276,3 +276,9 @@ upload-wrong-type = 文件类型不对：只接受 PDF、JPEG 或 PNG（按文�
 case-supplement-button = 补交材料
 case-supplement-empty = 请至少选择一个要补交的文件。
 kiosk-leave = 退出自助终端模式
+
+signin-oidc = 通过统一身份认证平台登录
+signin-issuer-unreachable = 暂时连不上统一身份认证平台，请稍后再试。
+signin-refused = 登录没有成功，请重新登录。
+signin-expired = 登录已过期或来源不明，请重新登录。
+signin-no-identity = 身份认证平台没有提供有效的身份证号码，无法登录。

@@ -64,6 +64,8 @@ pub(crate) struct DemoChoice {
 #[template(path = "public/signin.html")]
 struct SignInPage {
     ui: Ui,
+    /// Where the identity platform's sign-in starts, when one is configured.
+    oidc_href: Option<String>,
     back: String,
     csrf: String,
     demo_people: Vec<DemoChoice>,
@@ -81,9 +83,17 @@ pub(crate) async fn sign_in_page(
     ui: Ui,
     Query(query): Query<BackQuery>,
 ) -> Response {
-    let Some(demo) = state.sign_in.demo.clone() else {
+    let oidc = state.sign_in.oidc.is_some();
+    let demo = state.sign_in.demo.clone();
+    if !oidc && demo.is_none() {
         return message(ui, StatusCode::SERVICE_UNAVAILABLE, "signin-not-configured");
-    };
+    }
+    let demo = demo.unwrap_or_else(|| {
+        std::sync::Arc::new(crate::demo::DemoParties {
+            people: Vec::new(),
+            employers: Vec::new(),
+        })
+    });
     let csrf = new_secret();
     let demo_people = demo
         .people
@@ -109,8 +119,15 @@ pub(crate) async fn sign_in_page(
             label: ui.t1("signin-demo-employer", "code", code),
         })
         .collect();
+    let back = local_path(&query.back).to_owned();
     let page = SignInPage {
-        back: local_path(&query.back).to_owned(),
+        oidc_href: oidc.then(|| {
+            format!(
+                "/signin/oidc?{}",
+                serde_urlencoded::to_string([("back", back.as_str())]).unwrap_or_default()
+            )
+        }),
+        back,
         csrf: csrf.clone(),
         demo_people,
         demo_employers,

@@ -12,6 +12,7 @@ mod home;
 mod i18n;
 mod kiosk;
 mod my_cases;
+mod oidc;
 mod prefs;
 mod progress;
 mod region;
@@ -28,6 +29,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 
+pub(crate) use oidc::Oidc;
+pub use oidc::OidcConfig;
 pub(crate) use ui::Ui;
 
 use crate::error::Lang;
@@ -47,6 +50,8 @@ pub(crate) fn public_pages() -> Router<AppState> {
         .route("/progress", get(progress::progress))
         .route("/signin", get(citizen::sign_in_page))
         .route("/signin/demo", post(citizen::demo_sign_in))
+        .route("/signin/oidc", get(oidc::start))
+        .route("/signin/callback", get(oidc::callback))
         .route("/signout", post(citizen::sign_out))
         .route("/my", get(my_cases::my_cases))
         .route("/my/cases/{id}", get(my_cases::my_case))

@@ -103,19 +103,24 @@ pub async fn spawn_app_with(
     protection: ProtectionConfig,
     options: ListenOptions,
 ) -> App {
-    spawn_app_configured(url, protection, options, false).await
+    spawn_app_configured(url, protection, options, |state| state).await
 }
 
 /// The server as `serve --demo` runs it: the demo sign-in for the public pages.
 pub async fn spawn_demo_app() -> App {
-    spawn_app_configured(None, test_protection(), ListenOptions::default(), true).await
+    spawn_app_shaped(AppState::with_demo_sign_in).await
+}
+
+/// The server with its state shaped by `shape` (sign-in options, for example).
+pub async fn spawn_app_shaped(shape: impl FnOnce(AppState) -> AppState) -> App {
+    spawn_app_configured(None, test_protection(), ListenOptions::default(), shape).await
 }
 
 async fn spawn_app_configured(
     url: Option<String>,
     protection: ProtectionConfig,
     options: ListenOptions,
-    demo_sign_in: bool,
+    shape: impl FnOnce(AppState) -> AppState,
 ) -> App {
     let dir = tempfile::tempdir().unwrap();
     let url = url.unwrap_or_else(|| Store::sqlite_url(&dir.path().join("api.db")));
@@ -146,11 +151,7 @@ async fn spawn_app_configured(
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let options_tls = options.tls.is_some();
     let state = AppState::with_protection(engine, loaded, protection);
-    let state = if demo_sign_in {
-        state.with_demo_sign_in()
-    } else {
-        state
-    };
+    let state = shape(state);
     tokio::spawn(yichuang_server::serve(listener, state, options, async {
         let _ = rx.await;
     }));
