@@ -1487,6 +1487,73 @@ async fn a_party_lists_its_cases_and_public_sessions_expire(w: &World) {
     assert!(store.purge_expired(later).await.unwrap() >= 1);
 }
 
+/// Every case gets a human-readable number: its handling region, its day and a
+/// sequence that counts up per region and day, never twice, found again by number.
+async fn cases_are_numbered_per_region_and_day(w: &World) {
+    w.set_today(date(2026, 2, 10));
+    let first = w
+        .submit(
+            "unemployment-benefit-claim",
+            "330211",
+            "330211",
+            &["id-card"],
+        )
+        .await;
+    let second = w
+        .submit(
+            "unemployment-benefit-claim",
+            "330211",
+            "330211",
+            &["id-card"],
+        )
+        .await;
+    let other = w
+        .submit(
+            "unemployment-benefit-claim",
+            "510107",
+            "510107",
+            &["id-card"],
+        )
+        .await;
+    let store = w.engine.store();
+    let number = |id: String| async move { store.case_number(&id).await.unwrap().unwrap() };
+    let (a, b, c) = (
+        number(first.case_id.clone()).await,
+        number(second.case_id.clone()).await,
+        number(other.case_id.clone()).await,
+    );
+    assert!(
+        a.starts_with("330211-20260210-") && c.starts_with("510107-20260210-"),
+        "{a} {c}"
+    );
+    let sequence = |n: &str| n.rsplit('-').next().unwrap().parse::<u64>().unwrap();
+    assert_eq!(sequence(&b), sequence(&a) + 1, "{a} then {b}");
+    assert_eq!(
+        store.case_id_by_number(&b).await.unwrap(),
+        Some(second.case_id.clone())
+    );
+    assert_eq!(
+        store
+            .case_id_by_number("330211-20260210-99999")
+            .await
+            .unwrap(),
+        None
+    );
+    // Listed with their numbers, and no number twice across everything stored.
+    let all = store
+        .list_cases(&CaseFilter {
+            limit: 10_000,
+            ..CaseFilter::default()
+        })
+        .await
+        .unwrap();
+    let mut numbers: Vec<&String> = all.iter().filter_map(|c| c.number.as_ref()).collect();
+    assert_eq!(numbers.len(), all.len(), "every case has a number");
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), all.len(), "no number twice");
+}
+
 async fn suite(url: Option<String>) {
     let w = World::new(url.clone()).await;
     full_lifecycle_with_one_time_notice(&w).await;
@@ -1503,6 +1570,7 @@ async fn suite(url: Option<String>) {
     warnings_list_cheaply_by_level_and_deadline(&w).await;
     a_party_lists_its_cases_and_public_sessions_expire(&w).await;
     a_crowd_of_clients_gets_every_step_once(&w).await;
+    cases_are_numbered_per_region_and_day(&w).await;
     let url =
         url.unwrap_or_else(|| Store::sqlite_url(&w._dir.as_ref().unwrap().path().join("cases.db")));
     a_second_writer_never_loses_a_step(&w, &url).await;

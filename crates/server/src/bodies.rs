@@ -74,6 +74,8 @@ pub struct HallList {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Progress {
     pub case: String,
+    /// The human-readable case number (`330211-20261130-00001`).
+    pub number: Option<String>,
     /// The item's name.
     pub item: String,
     pub state: CaseState,

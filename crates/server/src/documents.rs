@@ -40,7 +40,8 @@ fn material_names(case: &Case, ids: &[String]) -> Vec<String> {
 }
 
 /// The HTML of the document an event issued, if it issued one.
-pub fn render(case: &Case, event: &CaseEvent) -> Option<String> {
+/// `number` is the case's human-readable number, printed in place of its internal id.
+pub fn render(case: &Case, event: &CaseEvent, number: Option<&str>) -> Option<String> {
     let document = event.documents.first()?;
     let guide = &case.guide.guide;
     let name = &guide.name;
@@ -162,7 +163,7 @@ pub fn render(case: &Case, event: &CaseEvent) -> Option<String> {
     };
     let page = DocumentPage {
         title,
-        case_id: case.id.clone(),
+        case_id: number.map_or_else(|| case.id.clone(), str::to_owned),
         applicant: case.applicant.masked(),
         item: guide.name.clone(),
         item_id: guide.item.clone(),

@@ -66,6 +66,16 @@ pub(crate) async fn search(
     .map_err(|_| LookupError::Task)?
 }
 
+/// `330211-20261130-00001`: six digits, eight digits, five or more digits.
+pub(crate) fn is_case_number(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    parts.len() == 3
+        && parts[0].len() == 6
+        && parts[1].len() == 8
+        && parts[2].len() >= 5
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Why a progress lookup found nothing to show.
 #[derive(Debug)]
 pub(crate) enum ProgressRefused {
@@ -80,9 +90,22 @@ pub(crate) enum ProgressRefused {
 /// number. A wrong answer counts against the case's daily budget.
 pub(crate) async fn progress(
     state: &AppState,
-    case_id: &str,
+    case_ref: &str,
     last4: &str,
 ) -> Result<(Case, Vec<EventRecord>), ProgressRefused> {
+    // A case is looked up by its human-readable number or by its id.
+    let case_ref = case_ref.trim();
+    let resolved = if is_case_number(case_ref) {
+        state
+            .store
+            .case_id_by_number(case_ref)
+            .await
+            .map_err(|e| ProgressRefused::Failed(LookupError::Engine(e.into())))?
+            .ok_or(ProgressRefused::NotFound)?
+    } else {
+        case_ref.to_owned()
+    };
+    let case_id = resolved.as_str();
     state
         .protection
         .progress_locked(case_id)

@@ -243,6 +243,21 @@ async fn the_progress_page_answers_in_words_and_locks_after_wrong_guesses() {
     assert!(html.contains("还剩 5 个工作日"), "{html}");
     assert!(!html.contains("accepted"), "no code names");
 
+    // The human-readable number finds the same case (it is what documents print).
+    let (_, list) = app.get("/api/v1/cases?limit=1000", Some("clerk-zh")).await;
+    let number = list["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["case"]["id"] == id.as_str())
+        .and_then(|c| c["case"]["number"].as_str())
+        .unwrap()
+        .to_owned();
+    assert!(number.starts_with("330211-20260302-"), "{number}");
+    let (status, html) = page(&app, &format!("/progress?case={number}&last4=002X"), None).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(&number) && html.contains("失业保险金申领"));
+
     // A malformed answer is named next to its field and costs nothing.
     let (status, html) = page(&app, &format!("/progress?case={id}&last4=12"), None).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

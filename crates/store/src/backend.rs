@@ -24,7 +24,7 @@ const SELECT_EVENTS: &str =
     "SELECT event, prev_hash, hash FROM case_events WHERE case_id = $1 ORDER BY seq";
 const SELECT_REQUEST: &str =
     "SELECT case_id, caller, fingerprint, response FROM requests WHERE request_id = $1";
-const LIST_CASES: &str = "SELECT id, item, state, version, accepting_region, handling_region, channel, deadline, yellow_from, \
+const LIST_CASES: &str = "SELECT id, number, item, state, version, accepting_region, handling_region, channel, deadline, yellow_from, \
      statutory_deadline, running FROM cases \
      WHERE ($1 IS NULL OR state = $1) \
        AND ($2 IS NULL OR handling_region LIKE $2 OR accepting_region LIKE $2) \
@@ -219,6 +219,7 @@ macro_rules! backend {
             ) -> Result<CaseSummary, StoreError> {
                 Ok(CaseSummary {
                     id: row.try_get("id")?,
+                    number: row.try_get("number")?,
                     item: row.try_get("item")?,
                     state: row.try_get("state")?,
                     version: u64::try_from(row.try_get::<i64, _>("version")?).unwrap_or(0),

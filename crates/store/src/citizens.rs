@@ -74,13 +74,23 @@ macro_rules! citizen_functions {
                 Ok(())
             }
 
+            pub(super) async fn number_of(pool: &$pool, id: &str) -> Result<Option<String>, StoreError> {
+                let row = sqlx::query("SELECT number FROM cases WHERE id = $1").bind(id).fetch_optional(pool).await?;
+                Ok(row.map(|r| r.try_get::<Option<String>, _>("number")).transpose()?.flatten())
+            }
+
+            pub(super) async fn id_of(pool: &$pool, number: &str) -> Result<Option<String>, StoreError> {
+                let row = sqlx::query("SELECT id FROM cases WHERE number = $1").bind(number).fetch_optional(pool).await?;
+                Ok(row.map(|r| r.try_get("id")).transpose()?)
+            }
+
             pub(super) async fn purge(pool: &$pool, now: &str) -> Result<u64, StoreError> {
                 let done = sqlx::query("DELETE FROM citizen_sessions WHERE expires_at <= $1").bind(now).execute(pool).await?;
                 Ok(done.rows_affected())
             }
 
             pub(super) async fn cases_of(pool: &$pool, party: &str, limit: i64) -> Result<Vec<CaseSummary>, StoreError> {
-                let rows = sqlx::query("SELECT id, item, state, version, accepting_region, handling_region, channel, deadline, yellow_from, \
+                let rows = sqlx::query("SELECT id, number, item, state, version, accepting_region, handling_region, channel, deadline, yellow_from, \
                         statutory_deadline, running FROM cases WHERE applicant = $1 OR agent = $1 \
                         ORDER BY submitted_on DESC, id DESC LIMIT $2")
                     .bind(party)
@@ -134,6 +144,16 @@ impl Store {
     pub async fn purge_citizen_sessions(&self, now: jiff::Timestamp) -> Result<u64, StoreError> {
         let now = now.to_string();
         on_backend!(self, purge(&now))
+    }
+
+    /// A case's human-readable number.
+    pub async fn case_number(&self, id: &str) -> Result<Option<String>, StoreError> {
+        on_backend!(self, number_of(id))
+    }
+
+    /// The case with this human-readable number.
+    pub async fn case_id_by_number(&self, number: &str) -> Result<Option<String>, StoreError> {
+        on_backend!(self, id_of(number))
     }
 
     /// Cases whose applicant or agent is `party` (identity number or credit code),

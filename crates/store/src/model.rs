@@ -144,6 +144,8 @@ pub struct CaseFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CaseSummary {
     pub id: String,
+    /// The human-readable number (`330211-20261130-00001`).
+    pub number: Option<String>,
     pub item: String,
     pub state: String,
     pub version: u64,

@@ -6,10 +6,11 @@ use crate::StoreError;
 use crate::backend::PostgresStore;
 use crate::model::CaseWrite;
 use crate::rows::{
-    CommitRows, INSERT_CASES, INSERT_EVENTS, INSERT_GUIDES, INSERT_REQUESTS, batch_conflict,
+    CommitRows, INSERT_CASES, INSERT_EVENTS, INSERT_GUIDES, INSERT_REQUESTS, RESERVE_NUMBERS,
+    assign_numbers, batch_conflict, number_groups,
 };
 
-/// Rows per multi-row INSERT: 19 columns × 500 stays far below the parameter limit.
+/// Rows per multi-row INSERT: 20 columns × 500 stays far below the parameter limit.
 const ROWS_PER_STATEMENT: usize = 500;
 /// `VALUES` columns are `column1 …` (id, state, version, head_hash, running, deadline,
 /// yellow_from, statutory_deadline, updated_at, snapshot, expected).
@@ -20,7 +21,7 @@ const UPDATE_CASES_TAIL: &str = ") AS v WHERE cases.id = v.column1 AND cases.ver
 
 impl PostgresStore {
     pub async fn commit(&self, writes: &[CaseWrite]) -> Result<(), StoreError> {
-        let rows = CommitRows::of(writes)?;
+        let mut rows = CommitRows::of(writes)?;
         let conflict = || batch_conflict(writes);
         // A duplicate key means another writer got there first (a case event or a
         // request id): the caller redoes the batch request by request.
@@ -59,6 +60,15 @@ impl PostgresStore {
             });
             q.build().execute(&mut *tx).await.map_err(conflict_of)?;
         }
+        for (key, members) in number_groups(&rows) {
+            let last: i64 = sqlx::query_scalar(RESERVE_NUMBERS)
+                .bind(&key.0)
+                .bind(&key.1)
+                .bind(members.len() as i64)
+                .fetch_one(&mut *tx)
+                .await?;
+            assign_numbers(&mut rows, &key, &members, last);
+        }
         for chunk in rows.new_cases.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Postgres>::new(INSERT_CASES);
             q.push_values(chunk, |mut row, c| {
@@ -81,7 +91,8 @@ impl PostgresStore {
                     .push_bind(&rows.updated_at)
                     .push_bind(p.snapshot)
                     .push_bind(c.applicant)
-                    .push_bind(c.agent);
+                    .push_bind(c.agent)
+                    .push_bind(&c.number);
             });
             q.build().execute(&mut *tx).await.map_err(conflict_of)?;
         }

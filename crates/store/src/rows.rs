@@ -11,7 +11,10 @@ use crate::model::CaseWrite;
 pub(crate) const INSERT_EVENTS: &str = "INSERT INTO case_events (case_id, seq, at, kind, actor, from_state, to_state, event, prev_hash, hash) ";
 pub(crate) const INSERT_CASES: &str = "INSERT INTO cases (id, item, state, version, head_hash, accepting_region, handling_region, channel, \
      guide_version, guide_hash, running, deadline, yellow_from, statutory_deadline, submitted_on, updated_at, snapshot, \
-     applicant, agent) ";
+     applicant, agent, number) ";
+/// Reserves `$3` numbers for a region and day; the last of them comes back.
+pub(crate) const RESERVE_NUMBERS: &str = "INSERT INTO case_numbers (region, day, last) VALUES ($1, $2, $3) \
+     ON CONFLICT (region, day) DO UPDATE SET last = case_numbers.last + excluded.last RETURNING last";
 pub(crate) const INSERT_GUIDES: &str = "INSERT INTO guides (hash, guide) ";
 pub(crate) const INSERT_REQUESTS: &str =
     "INSERT INTO requests (request_id, case_id, response, caller, fingerprint) ";
@@ -84,6 +87,8 @@ pub(crate) struct NewCaseRow<'a> {
     /// Whose case it is (identity number or credit code), and who acts for them.
     pub applicant: &'a str,
     pub agent: Option<&'a str>,
+    /// The human-readable number, reserved inside the commit's transaction.
+    pub number: String,
 }
 
 pub(crate) struct RequestRow<'a> {
@@ -136,6 +141,7 @@ impl<'a> CommitRows<'a> {
                     submitted_on: case.submitted_on.to_string(),
                     applicant: case.applicant.id(),
                     agent: case.agent.as_ref().map(Applicant::id),
+                    number: String::new(),
                 });
             } else if !write.events.is_empty() {
                 rows.updates.push(projection(write)?);
@@ -167,6 +173,38 @@ impl<'a> CommitRows<'a> {
         }
         Ok(rows)
     }
+}
+
+/// The new cases grouped by (handling region, day of submission), in that order, so
+/// that concurrent commits take the counters' row locks in the same order.
+pub(crate) fn number_groups(rows: &CommitRows<'_>) -> Vec<((String, String), Vec<usize>)> {
+    let mut groups: std::collections::BTreeMap<(String, String), Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for (index, c) in rows.new_cases.iter().enumerate() {
+        groups
+            .entry((c.handling_region.clone(), c.submitted_on.clone()))
+            .or_default()
+            .push(index);
+    }
+    groups.into_iter().collect()
+}
+
+/// Gives the cases of one group the numbers up to `last`, in order.
+pub(crate) fn assign_numbers(
+    rows: &mut CommitRows<'_>,
+    (region, day): &(String, String),
+    members: &[usize],
+    last: i64,
+) {
+    let first = last - members.len() as i64 + 1;
+    for (offset, index) in members.iter().enumerate() {
+        rows.new_cases[*index].number = case_number(region, day, first + offset as i64);
+    }
+}
+
+/// `330211-20261130-00001`: region, day, sequence.
+pub(crate) fn case_number(region: &str, day: &str, sequence: i64) -> String {
+    format!("{region}-{}-{sequence:05}", day.replace('-', ""))
 }
 
 fn projection(write: &CaseWrite) -> Result<ProjectionRow<'_>, StoreError> {

@@ -13,7 +13,8 @@ use tokio::sync::oneshot;
 use crate::StoreError;
 use crate::model::CaseWrite;
 use crate::rows::{
-    CommitRows, INSERT_CASES, INSERT_EVENTS, INSERT_GUIDES, INSERT_REQUESTS, batch_conflict,
+    CommitRows, INSERT_CASES, INSERT_EVENTS, INSERT_GUIDES, INSERT_REQUESTS, RESERVE_NUMBERS,
+    assign_numbers, batch_conflict, number_groups,
 };
 
 const UPDATE_CASE: &str = "UPDATE cases SET state = ?2, version = ?3, head_hash = ?4, running = ?5, deadline = ?6, \
@@ -99,7 +100,7 @@ impl WriteConnection {
 
 /// Writes every row in one transaction: durable when it returns.
 fn commit(connection: &mut Connection, writes: &[CaseWrite]) -> Result<(), StoreError> {
-    let rows = CommitRows::of(writes)?;
+    let mut rows = CommitRows::of(writes)?;
     let conflict = || batch_conflict(writes);
     // A duplicate key means another writer got there first (a case event or a
     // request id): the caller redoes the batch request by request.
@@ -137,8 +138,16 @@ fn commit(connection: &mut Connection, writes: &[CaseWrite]) -> Result<(), Store
                 ])
                 .map_err(conflict_of)?;
         }
+        for (key, members) in number_groups(&rows) {
+            let last: i64 = tx
+                .prepare_cached(RESERVE_NUMBERS)?
+                .query_row(params![key.0, key.1, members.len() as i64], |row| {
+                    row.get(0)
+                })?;
+            assign_numbers(&mut rows, &key, &members, last);
+        }
         let mut insert = tx.prepare_cached(&format!(
-                "{INSERT_CASES} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
+                "{INSERT_CASES} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
             ))?;
         for c in &rows.new_cases {
             let p = &c.projection;
@@ -162,7 +171,8 @@ fn commit(connection: &mut Connection, writes: &[CaseWrite]) -> Result<(), Store
                     rows.updated_at,
                     p.snapshot,
                     c.applicant,
-                    c.agent
+                    c.agent,
+                    c.number
                 ])
                 .map_err(conflict_of)?;
         }

@@ -121,6 +121,7 @@ step-complete = Delivery of the result
 progress-title = Check a case
 progress-lead = No sign-in needed. Enter the case number and the last four characters of the applicant's identity number.
 progress-case = Case number
+progress-case-hint = Printed on the acceptance receipt and other documents, for example 330211-20261130-00001
 progress-last4 = Last four characters of the identity number
 progress-submit = Check
 progress-item = Service

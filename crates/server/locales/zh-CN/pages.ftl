@@ -121,6 +121,7 @@ step-complete = 办结送达
 progress-title = 办件进度查询
 progress-lead = 不用登录。请输入办件编号和申请人身份证号码的后四位。
 progress-case = 办件编号
+progress-case-hint = 印在受理通知书等文书上，例如 330211-20261130-00001
 progress-last4 = 身份证号码后四位
 progress-submit = 查询
 progress-item = 事项

@@ -356,7 +356,8 @@ pub async fn document(
             "case {case_id} has no event {seq}"
         )))
     })?;
-    let html = documents::render(&case, &record.event).ok_or_else(|| {
+    let number = state.store.case_number(&case_id).await.ok().flatten();
+    let html = documents::render(&case, &record.event, number.as_deref()).ok_or_else(|| {
         ctx.error(ApiError::not_found(format!(
             "event {seq} issued no document"
         )))

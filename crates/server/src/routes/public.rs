@@ -238,7 +238,9 @@ pub async fn progress(
         })
         .collect();
     let clock = case.driving_clock();
+    let number = state.store.case_number(&case.id).await.ok().flatten();
     let body = Json(Progress {
+        number,
         item: case.guide.guide.name.clone(),
         deadline: clock.map(|c| c.deadline),
         deadline_provisional: clock.is_some_and(|c| c.provisional),

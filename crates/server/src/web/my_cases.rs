@@ -23,6 +23,7 @@ use crate::state::AppState;
 
 pub(crate) struct CaseLine {
     pub id: String,
+    pub number: String,
     pub item: String,
     pub state: String,
     pub deadline: String,
@@ -75,6 +76,7 @@ pub(crate) async fn my_cases(
                 .map(|d| format!("{} {}", ui.t("progress-deadline"), written(ui.lang, d)))
                 .unwrap_or_default(),
             channel: channel_named(&c.channel).map_or_else(String::new, |ch| ui.t(channel_key(ch))),
+            number: c.number.unwrap_or_else(|| c.id.clone()),
             id: c.id,
         })
         .collect();
@@ -95,6 +97,7 @@ pub(crate) struct DocumentLink {
 
 pub(crate) struct CaseView {
     pub id: String,
+    pub number: String,
     pub version: u64,
     pub item: String,
     pub state: String,
@@ -140,6 +143,17 @@ async fn own_case(
     Some((case, events))
 }
 
+/// The case's human-readable number, or its id where it has none.
+async fn number_of(state: &AppState, id: &str) -> String {
+    state
+        .store
+        .case_number(id)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| id.to_owned())
+}
+
 fn describe(state: &AppState, ui: &Ui, case: &Case, events: &[EventRecord]) -> CaseView {
     let guide = &case.guide.guide;
     let name_of = |id: &String| {
@@ -165,6 +179,7 @@ fn describe(state: &AppState, ui: &Ui, case: &Case, events: &[EventRecord]) -> C
     let missing = missing_ids.iter().map(name_of).collect();
     CaseView {
         id: case.id.clone(),
+        number: case.id.clone(),
         version: case.version,
         item: guide.name.clone(),
         state: ui.t(state_key(case.state)),
@@ -232,7 +247,8 @@ pub(crate) async fn my_case(
     let Some((case, events)) = own_case(&state, &citizen, &id).await else {
         return message(ui, StatusCode::NOT_FOUND, "error-not-found");
     };
-    let view = describe(&state, &ui, &case, &events);
+    let mut view = describe(&state, &ui, &case, &events);
+    view.number = number_of(&state, &id).await;
     let page = case_page(ui, view, citizen.session.csrf.clone());
     render(StatusCode::OK, &page)
 }
@@ -249,10 +265,11 @@ pub(crate) async fn my_document(
     let Some((case, events)) = own_case(&state, &citizen, &id).await else {
         return message(ui, StatusCode::NOT_FOUND, "error-not-found");
     };
+    let number = state.store.case_number(&id).await.ok().flatten();
     let html = events
         .iter()
         .find(|e| e.event.seq == seq)
-        .and_then(|e| crate::documents::render(&case, &e.event));
+        .and_then(|e| crate::documents::render(&case, &e.event, number.as_deref()));
     match html {
         Some(html) => Html(html).into_response(),
         None => message(ui, StatusCode::NOT_FOUND, "error-not-found"),
@@ -290,9 +307,11 @@ pub(crate) async fn withdraw(
         return message(ui, StatusCode::NOT_FOUND, "error-not-found");
     };
     let reason = form.reason.trim().to_owned();
+    let number = number_of(&state, &id).await;
     let refuse =
         |ui: Ui, status: StatusCode, reason_error: Option<String>, problem: Option<String>| {
-            let view = describe(&state, &ui, &case, &events);
+            let mut view = describe(&state, &ui, &case, &events);
+            view.number = number.clone();
             let mut page = case_page(ui, view, citizen.session.csrf.clone());
             page.reason = reason.clone();
             page.reason_error = reason_error;
@@ -345,7 +364,8 @@ pub(crate) async fn supplement(
     let Some((case, events)) = own_case(&state, &citizen, &id).await else {
         return message(ui, StatusCode::NOT_FOUND, "error-not-found");
     };
-    let view = describe(&state, &ui, &case, &events);
+    let mut view = describe(&state, &ui, &case, &events);
+    view.number = number_of(&state, &id).await;
     let form = uploads::read(multipart, &view.missing_ids).await;
     if form.field("csrf").is_empty() || form.field("csrf") != citizen.session.csrf {
         return message(ui, StatusCode::FORBIDDEN, "error-form-expired");

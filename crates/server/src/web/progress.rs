@@ -17,6 +17,7 @@ use crate::lookups::ProgressRefused;
 use crate::state::AppState;
 
 pub(crate) struct Found {
+    pub number: String,
     pub item: String,
     pub state: String,
     pub deadline: Option<String>,
@@ -140,6 +141,13 @@ pub(crate) async fn progress(
             let deadline = deadline_text(&state, ui, &case);
             let steps = timeline(ui, &events);
             page.found = Some(Found {
+                number: state
+                    .store
+                    .case_number(&case.id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .unwrap_or_else(|| case.id.clone()),
                 item: case.guide.guide.name.clone(),
                 state: ui.t(state_key(case.state)),
                 deadline,

@@ -236,7 +236,7 @@ async fn warning_rows(state: &AppState, ui: &Ui, staff: &Staff) -> Vec<WarningRo
                 item,
                 state: case_state,
                 deadline,
-                case_id: case.id,
+                case_id: case.number.unwrap_or(case.id),
             });
         }
     }
