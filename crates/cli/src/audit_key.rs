@@ -72,3 +72,15 @@ pub(crate) fn load_or_create(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     );
     Ok(key)
 }
+
+/// A key for another purpose, made from the audit key (HMAC-SHA256 over the purpose).
+pub fn derive(key: &[u8], purpose: &[u8]) -> Vec<u8> {
+    use hmac::{Hmac, Mac};
+    match <Hmac<sha2::Sha256> as Mac>::new_from_slice(key) {
+        Ok(mut mac) => {
+            mac.update(purpose);
+            mac.finalize().into_bytes().to_vec()
+        }
+        Err(_) => key.to_vec(),
+    }
+}

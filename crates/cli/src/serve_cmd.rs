@@ -91,6 +91,14 @@ pub(crate) struct ServeArgs {
     /// The claim that carries the employer's credit code when an agent signs in for one.
     #[arg(long, env = "YICHUANG_OIDC_USCC_CLAIM", default_value = "uscc")]
     oidc_uscc_claim: String,
+    /// The SMS gateway's webhook: each message to an applicant is POSTed there as JSON
+    /// (with an `Idempotency-Key`); without one, messages wait in the outbox.
+    #[arg(long, env = "YICHUANG_MESSAGE_WEBHOOK")]
+    message_webhook: Option<String>,
+    /// The address people reach this server at, for the links in messages
+    /// (default: http(s)://ADDR).
+    #[arg(long, env = "YICHUANG_PUBLIC_URL")]
+    public_url: Option<String>,
     /// Scopes to ask for besides `openid` (comma-separated).
     #[arg(
         long,
@@ -190,6 +198,17 @@ pub(crate) fn run(args: ServeArgs, url: &str, data_dir: &Path) -> anyhow::Result
         let state = AppState::with_protection(engine, loaded, args.protection());
         // The demo sign-in (pick a demo person or employer) exists only with --demo.
         let state = if demo { state.with_demo_sign_in() } else { state };
+        let scheme = if args.tls_cert.is_some() || args.behind_https { "https" } else { "http" };
+        let public_url = args.public_url.clone().unwrap_or_else(|| format!("{scheme}://{addr}"));
+        let state = state.with_messages(yichuang_server::MessageOptions {
+            webhook: args.message_webhook.clone().filter(|w| !w.is_empty()),
+            public_url,
+            // Links in messages are signed with a key made from the audit key, so
+            // they survive restarts and differ from every other use of it.
+            link_key: Arc::new(crate::audit_key::derive(&audit_key, b"message links")),
+            link_days: 30,
+            first_retry: Duration::from_secs(10),
+        });
         let state = match args.oidc() {
             Some(config) => state.with_oidc(config).map_err(anyhow::Error::msg)?,
             None => state,

@@ -1554,6 +1554,88 @@ async fn cases_are_numbered_per_region_and_day(w: &World) {
     assert_eq!(numbers.len(), all.len(), "no number twice");
 }
 
+/// Each event the applicant should know about leaves one message in the outbox, in the
+/// same commit; a retried request leaves none more; delivery is recorded.
+async fn events_leave_messages_in_the_outbox(w: &World) {
+    let case = w
+        .submit(
+            "unemployment-benefit-claim",
+            "330211",
+            "330211",
+            &["id-card"],
+        )
+        .await;
+    w.run(&case, CLERK, CommandKind::IssueNotice).await.unwrap();
+    w.run(
+        &case,
+        ActorRole::Applicant,
+        CommandKind::Supplement {
+            materials: vec!["termination-proof".to_owned()],
+            attachments: Vec::new(),
+        },
+    )
+    .await
+    .unwrap();
+    w.run(&case, CLERK, accept()).await.unwrap();
+    let store = w.engine.store();
+    let mine: Vec<_> = store
+        .messages_to("11010519491231002X", 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.case_id == case.case_id)
+        .collect();
+    let kinds: Vec<&str> = mine.iter().rev().map(|m| m.message.kind.name()).collect();
+    assert_eq!(
+        kinds,
+        ["received", "one_time_notice", "accepted"],
+        "a supplement sends none"
+    );
+    let accepted = &mine[0];
+    assert!(
+        accepted.message.deadline.is_some(),
+        "the deadline is in the message"
+    );
+    assert_eq!(
+        mine[1].message.missing,
+        vec!["termination-proof".to_owned()]
+    );
+    // Delivery: failed once (with the next try), then sent; sent ones are no longer due.
+    let later = Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_secs(3600))
+        .unwrap();
+    store
+        .message_failed(accepted.id, "gateway down", later)
+        .await
+        .unwrap();
+    let due: Vec<i64> = store
+        .due_messages(Timestamp::now(), 1000)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    assert!(!due.contains(&accepted.id), "waits for its next try");
+    assert!(due.contains(&mine[1].id));
+    store
+        .message_sent(mine[1].id, Timestamp::now())
+        .await
+        .unwrap();
+    let again = store.messages_to("11010519491231002X", 1000).await.unwrap();
+    let notice = again.iter().find(|m| m.id == mine[1].id).unwrap();
+    assert!(notice.sent_at.is_some() && notice.attempts == 1);
+    let failed = again.iter().find(|m| m.id == accepted.id).unwrap();
+    assert_eq!(failed.last_error.as_deref(), Some("gateway down"));
+    assert!(
+        !store
+            .due_messages(later, 1000)
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.id == mine[1].id)
+    );
+}
+
 async fn suite(url: Option<String>) {
     let w = World::new(url.clone()).await;
     full_lifecycle_with_one_time_notice(&w).await;
@@ -1571,6 +1653,7 @@ async fn suite(url: Option<String>) {
     a_party_lists_its_cases_and_public_sessions_expire(&w).await;
     a_crowd_of_clients_gets_every_step_once(&w).await;
     cases_are_numbered_per_region_and_day(&w).await;
+    events_leave_messages_in_the_outbox(&w).await;
     let url =
         url.unwrap_or_else(|| Store::sqlite_url(&w._dir.as_ref().unwrap().path().join("cases.db")));
     a_second_writer_never_loses_a_step(&w, &url).await;

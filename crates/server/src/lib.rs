@@ -14,6 +14,7 @@ mod listen;
 mod lookups;
 mod metrics;
 mod openapi;
+mod outbox;
 mod passwords;
 mod protection;
 mod routes;
@@ -26,6 +27,7 @@ pub use auth::{hash_password, hash_token, issue_token, new_secret};
 pub use demo::{DemoCredentials, DemoParties, demo_parties, seed_demo};
 pub use listen::{ListenOptions, TlsError, TlsFiles};
 pub use openapi::document as openapi_document;
+pub use outbox::MessageOptions;
 pub use protection::ProtectionConfig;
 pub use state::AppState;
 pub use web::OidcConfig;
@@ -42,8 +44,10 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let tls = options.tls.as_ref().map(listen::tls_acceptor).transpose()?;
     let purge = tokio::spawn(purge_expired(state.store.clone()));
+    let sender = tokio::spawn(outbox::deliver(state.clone()));
     let result = listen::run(listener, routes::router(state), &options, tls, shutdown).await;
     purge.abort();
+    sender.abort();
     Ok(result?)
 }
 

@@ -56,6 +56,8 @@ pub struct Shared {
     pub(crate) search_indexes: Arc<SearchIndexes>,
     /// How citizens and employers may sign in on the public pages.
     pub(crate) sign_in: SignInOptions,
+    /// How messages to applicants leave, and the key their links are signed with.
+    pub(crate) messages: crate::outbox::MessageOptions,
 }
 
 /// The ways to sign in the public pages offer.
@@ -92,6 +94,7 @@ impl AppState {
             guide_cache: Arc::new(Mutex::new(LruCache::new(capacity(GUIDES_CACHED)))),
             search_indexes: Arc::new(Mutex::new(LruCache::new(capacity(INDEXES_CACHED)))),
             sign_in: SignInOptions::default(),
+            messages: crate::outbox::MessageOptions::default(),
         }))
     }
 
@@ -101,6 +104,13 @@ impl AppState {
         let mut shared = Arc::try_unwrap(self.0).unwrap_or_else(|shared| (*shared).clone());
         shared.sign_in.oidc = Some(Arc::new(oidc));
         Ok(AppState(Arc::new(shared)))
+    }
+
+    /// The same server delivering messages as `options` say.
+    pub fn with_messages(self, options: crate::outbox::MessageOptions) -> AppState {
+        let mut shared = Arc::try_unwrap(self.0).unwrap_or_else(|shared| (*shared).clone());
+        shared.messages = options;
+        AppState(Arc::new(shared))
     }
 
     /// The same server offering the demo sign-in (for `serve --demo` only).

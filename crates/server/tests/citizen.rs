@@ -192,6 +192,13 @@ async fn a_person_applies_online_follows_supplements_and_withdraws() {
         "{case_page}"
     );
 
+    // The message that says it arrived waits in the inbox (the demo has no SMS gateway).
+    let (_, inbox) = text(&client, format!("{}/my/inbox", app.base)).await;
+    assert!(
+        inbox.contains("已收到") && inbox.contains("未发送：本平台没有配置短信网关"),
+        "{inbox}"
+    );
+
     // Staff see the file's hash in the case's events, and the channel.
     let (_, detail) = app
         .get(&format!("/api/v1/cases/{case_id}"), Some("clerk-zh"))

@@ -12,6 +12,7 @@ mod citizens;
 mod error;
 mod files;
 mod halls;
+mod messages;
 mod model;
 mod postgres_commit;
 mod rows;
@@ -25,6 +26,7 @@ pub use citizens::CitizenSession;
 pub use error::StoreError;
 pub use files::sha256_hex;
 pub use halls::{Hall, HallKind, HallWindow};
+pub use messages::OutboxMessage;
 pub use model::{
     AuditFinding, AuditReport, CaseFilter, CaseSummary, CaseWrite, ClockColumns, EventRecord,
     RequestWrite, StoredCase, StoredRequest,

@@ -6,8 +6,8 @@ use crate::StoreError;
 use crate::backend::PostgresStore;
 use crate::model::CaseWrite;
 use crate::rows::{
-    CommitRows, INSERT_CASES, INSERT_EVENTS, INSERT_GUIDES, INSERT_REQUESTS, RESERVE_NUMBERS,
-    assign_numbers, batch_conflict, number_groups,
+    CommitRows, INSERT_CASES, INSERT_EVENTS, INSERT_GUIDES, INSERT_MESSAGES, INSERT_REQUESTS,
+    RESERVE_NUMBERS, assign_numbers, batch_conflict, number_groups,
 };
 
 /// Rows per multi-row INSERT: 20 columns × 500 stays far below the parameter limit.
@@ -43,6 +43,19 @@ impl PostgresStore {
             });
             q.push(" ON CONFLICT (hash) DO NOTHING");
             q.build().execute(&mut *tx).await?;
+        }
+        for chunk in rows.messages.chunks(ROWS_PER_STATEMENT) {
+            let mut q = QueryBuilder::<Postgres>::new(INSERT_MESSAGES);
+            q.push_values(chunk, |mut row, m| {
+                row.push_bind(m.case_id)
+                    .push_bind(m.seq)
+                    .push_bind(m.recipient)
+                    .push_bind(m.kind)
+                    .push_bind(&m.message)
+                    .push_bind(&rows.updated_at)
+                    .push_bind(&rows.updated_at);
+            });
+            q.build().execute(&mut *tx).await.map_err(conflict_of)?;
         }
         for chunk in rows.events.chunks(ROWS_PER_STATEMENT) {
             let mut q = QueryBuilder::<Postgres>::new(INSERT_EVENTS);

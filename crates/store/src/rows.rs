@@ -1,7 +1,7 @@
 //! The rows one commit writes, derived once from the case writes and bound by each
 //! backend's own statements (multi-row on PostgreSQL, cached single-row on SQLite).
 
-use yichuang_domain::case::{Applicant, Case, CaseState};
+use yichuang_domain::case::{Applicant, Case, CaseState, message_for};
 
 use crate::model::ClockColumns;
 
@@ -15,6 +15,8 @@ pub(crate) const INSERT_CASES: &str = "INSERT INTO cases (id, item, state, versi
 /// Reserves `$3` numbers for a region and day; the last of them comes back.
 pub(crate) const RESERVE_NUMBERS: &str = "INSERT INTO case_numbers (region, day, last) VALUES ($1, $2, $3) \
      ON CONFLICT (region, day) DO UPDATE SET last = case_numbers.last + excluded.last RETURNING last";
+pub(crate) const INSERT_MESSAGES: &str =
+    "INSERT INTO messages (case_id, seq, recipient, kind, message, created_at, next_attempt_at) ";
 pub(crate) const INSERT_GUIDES: &str = "INSERT INTO guides (hash, guide) ";
 pub(crate) const INSERT_REQUESTS: &str =
     "INSERT INTO requests (request_id, case_id, response, caller, fingerprint) ";
@@ -91,6 +93,15 @@ pub(crate) struct NewCaseRow<'a> {
     pub number: String,
 }
 
+/// A message to the applicant about one event (the outbox).
+pub(crate) struct MessageRow<'a> {
+    pub case_id: &'a str,
+    pub seq: i64,
+    pub recipient: &'a str,
+    pub kind: &'static str,
+    pub message: String,
+}
+
 pub(crate) struct RequestRow<'a> {
     pub request_id: &'a str,
     pub case_id: &'a str,
@@ -106,6 +117,7 @@ pub(crate) struct CommitRows<'a> {
     pub new_cases: Vec<NewCaseRow<'a>>,
     pub updates: Vec<ProjectionRow<'a>>,
     pub requests: Vec<RequestRow<'a>>,
+    pub messages: Vec<MessageRow<'a>>,
     /// When the projection rows were written.
     pub updated_at: String,
 }
@@ -118,6 +130,7 @@ impl<'a> CommitRows<'a> {
             new_cases: Vec::new(),
             updates: Vec::new(),
             requests: Vec::new(),
+            messages: Vec::new(),
             updated_at: jiff::Timestamp::now().to_string(),
         };
         for write in writes {
@@ -160,6 +173,15 @@ impl<'a> CommitRows<'a> {
                     prev_hash: &record.prev_hash,
                     hash: &record.hash,
                 });
+                if let Some(message) = message_for(e) {
+                    rows.messages.push(MessageRow {
+                        case_id: &e.case_id,
+                        seq: as_i64(e.seq),
+                        recipient: case.applicant.id(),
+                        kind: message.kind.name(),
+                        message: json(&message)?,
+                    });
+                }
             }
             for request in &write.requests {
                 rows.requests.push(RequestRow {

@@ -13,8 +13,8 @@ use tokio::sync::oneshot;
 use crate::StoreError;
 use crate::model::CaseWrite;
 use crate::rows::{
-    CommitRows, INSERT_CASES, INSERT_EVENTS, INSERT_GUIDES, INSERT_REQUESTS, RESERVE_NUMBERS,
-    assign_numbers, batch_conflict, number_groups,
+    CommitRows, INSERT_CASES, INSERT_EVENTS, INSERT_GUIDES, INSERT_MESSAGES, INSERT_REQUESTS,
+    RESERVE_NUMBERS, assign_numbers, batch_conflict, number_groups,
 };
 
 const UPDATE_CASE: &str = "UPDATE cases SET state = ?2, version = ?3, head_hash = ?4, running = ?5, deadline = ?6, \
@@ -118,6 +118,21 @@ fn commit(connection: &mut Connection, writes: &[CaseWrite]) -> Result<(), Store
         ))?;
         for g in &rows.guides {
             insert.execute(params![g.hash, g.guide])?;
+        }
+        let mut insert = tx.prepare_cached(&format!(
+            "{INSERT_MESSAGES} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"
+        ))?;
+        for m in &rows.messages {
+            insert
+                .execute(params![
+                    m.case_id,
+                    m.seq,
+                    m.recipient,
+                    m.kind,
+                    m.message,
+                    rows.updated_at
+                ])
+                .map_err(conflict_of)?;
         }
         let mut insert = tx.prepare_cached(&format!(
             "{INSERT_EVENTS} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"

@@ -8,6 +8,7 @@ mod clock;
 mod command;
 mod event;
 pub mod intake;
+mod message;
 mod rules;
 mod state;
 
@@ -18,5 +19,6 @@ pub use command::{
 };
 pub use event::{CaseEvent, DeadlineChange, DocumentIssued, DocumentKind, EventBody, chain_hash};
 pub use intake::MAX_TEXT;
+pub use message::{Message, MessageKind, message_for};
 pub use rules::{APPEAL_ROUTES, CaseError, Context, allowed_commands, decide, submit};
 pub use state::{Case, CaseState, GuideRef, GuideSnapshot, PendingMaterial};

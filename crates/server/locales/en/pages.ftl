@@ -283,3 +283,12 @@ signin-issuer-unreachable = The identity platform cannot be reached right now. P
 signin-refused = Signing in did not succeed. Please sign in again.
 signin-expired = This sign-in has expired or came from elsewhere. Please sign in again.
 signin-no-identity = The identity platform gave no valid identity number, so you cannot be signed in.
+
+inbox-title = My messages
+inbox-lead = When your case moves on, we tell you by text message; these are all the messages sent to you.
+inbox-none = No messages yet.
+inbox-sent = Sent
+inbox-waiting = Waiting to be sent
+inbox-retrying = Not delivered yet after { $attempts } tries; will try again
+inbox-no-gateway = Not sent: this platform has no SMS gateway configured (demo)
+inbox-link-invalid = This link is not valid or has expired. Sign in and look under "My cases", or check progress with the case number.

@@ -283,3 +283,12 @@ signin-issuer-unreachable = 暂时连不上统一身份认证平台，请稍后�
 signin-refused = 登录没有成功，请重新登录。
 signin-expired = 登录已过期或来源不明，请重新登录。
 signin-no-identity = 身份认证平台没有提供有效的身份证号码，无法登录。
+
+inbox-title = 我的消息
+inbox-lead = 办件有了进展，我们会发短信告诉您；这里是发给您的全部消息。
+inbox-none = 还没有消息。
+inbox-sent = 已发送
+inbox-waiting = 等待发送
+inbox-retrying = 发送未成功，已试 { $attempts } 次，稍后重试
+inbox-no-gateway = 未发送：本平台没有配置短信网关（演示环境）
+inbox-link-invalid = 这个链接无效或已过期。请登录后在“我的办件”中查看，或用办件编号查询进度。

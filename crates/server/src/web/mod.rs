@@ -10,6 +10,7 @@ mod dates;
 mod guide;
 mod home;
 mod i18n;
+mod inbox;
 mod kiosk;
 mod my_cases;
 mod oidc;
@@ -37,6 +38,11 @@ use crate::error::Lang;
 use crate::protection::RetryAfter;
 use crate::state::AppState;
 
+/// A date as a Chinese message writes it (2026年12月7日).
+pub(crate) fn dates_written(date: jiff::civil::Date) -> String {
+    dates::written(Lang::Zh, date)
+}
+
 /// The public pages; the caller puts them behind the per-client limit.
 pub(crate) fn public_pages() -> Router<AppState> {
     Router::new()
@@ -54,6 +60,8 @@ pub(crate) fn public_pages() -> Router<AppState> {
         .route("/signin/callback", get(oidc::callback))
         .route("/signout", post(citizen::sign_out))
         .route("/my", get(my_cases::my_cases))
+        .route("/my/inbox", get(inbox::inbox))
+        .route("/m/{case}/{expires}/{signature}", get(inbox::link))
         .route("/my/cases/{id}", get(my_cases::my_case))
         .route("/my/cases/{id}/withdraw", post(my_cases::withdraw))
         .route("/my/cases/{id}/documents/{seq}", get(my_cases::my_document))

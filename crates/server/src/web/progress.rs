@@ -93,6 +93,44 @@ pub(crate) fn timeline(ui: &Ui, events: &[EventRecord]) -> Vec<String> {
         .collect()
 }
 
+/// A case's progress as the lookup shows it.
+async fn found(state: &AppState, ui: &Ui, case: &Case, events: &[EventRecord]) -> Found {
+    Found {
+        number: state
+            .store
+            .case_number(&case.id)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| case.id.clone()),
+        item: case.guide.guide.name.clone(),
+        state: ui.t(state_key(case.state)),
+        deadline: deadline_text(state, ui, case),
+        steps: timeline(ui, events),
+    }
+}
+
+/// The progress page showing one case, without the lookup's questions: for a signed
+/// link from a message.
+pub(crate) async fn shown(
+    state: &AppState,
+    ui: Ui,
+    case: &Case,
+    events: &[EventRecord],
+) -> Response {
+    let found = found(state, &ui, case, events).await;
+    let page = ProgressPage {
+        case_field: found.number.clone(),
+        last4_field: String::new(),
+        case_error: None,
+        last4_error: None,
+        problem: None,
+        found: Some(found),
+        ui,
+    };
+    render(StatusCode::OK, &page)
+}
+
 pub(crate) async fn progress(
     State(state): State<AppState>,
     ui: Ui,
@@ -138,21 +176,7 @@ pub(crate) async fn progress(
     let ui = &page.ui;
     match crate::lookups::progress(&state, &page.case_field, &last4).await {
         Ok((case, events)) => {
-            let deadline = deadline_text(&state, ui, &case);
-            let steps = timeline(ui, &events);
-            page.found = Some(Found {
-                number: state
-                    .store
-                    .case_number(&case.id)
-                    .await
-                    .ok()
-                    .flatten()
-                    .unwrap_or_else(|| case.id.clone()),
-                item: case.guide.guide.name.clone(),
-                state: ui.t(state_key(case.state)),
-                deadline,
-                steps,
-            });
+            page.found = Some(found(&state, ui, &case, &events).await);
             render(StatusCode::OK, &page)
         }
         Err(ProgressRefused::NotFound) => {
