@@ -215,10 +215,12 @@ fn search(region: RegionCode, rounds: u32) -> anyhow::Result<Outcome> {
         resolved.len()
     );
     println!(
-        "relevance: {}/{} queries return the expected item in the top 3 (hit rate {:.2})",
+        "relevance: {}/{} queries return the expected item in the top 3 (hit rate {:.2}), {} first ({:.2})",
         report.hits,
         report.total,
-        report.hit_rate()
+        report.hit_rate(),
+        report.first,
+        report.first_rate()
     );
     for (query, expect, got) in &report.misses {
         println!("  miss: {query:?} expected {expect}, got {got:?}");

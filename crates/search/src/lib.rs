@@ -9,7 +9,7 @@
 mod relevance;
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
@@ -20,6 +20,10 @@ use yichuang_domain::catalog::Guide;
 pub use relevance::{RelevanceCase, RelevanceReport, relevance_cases};
 
 const TOKENIZER: &str = "jieba";
+/// How much a word's other fields add to its best one.
+const TIE_BREAKER: f32 = 0.2;
+/// How many candidates are re-ranked by word coverage.
+const RERANK_POOL: usize = 20;
 
 /// Words that carry no meaning for finding an item.
 const STOP_WORDS: &[&str] = &[
@@ -88,6 +92,9 @@ pub struct SearchIndex {
     analyzer: TextAnalyzer,
     /// (everyday word, catalog word), longest everyday word first.
     synonyms: Vec<(String, String)>,
+    /// The words of each item's name and keywords, to favour items that match more of
+    /// a question's words (BM25 alone lets one frequent word outweigh several).
+    title_words: std::collections::HashMap<String, std::collections::HashSet<String>>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -120,7 +127,17 @@ impl SearchIndex {
         let analyzer = TextAnalyzer::from(tantivy_jieba::JiebaTokenizer::new());
         index.tokenizers().register(TOKENIZER, analyzer.clone());
         let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
+        let mut title_words = std::collections::HashMap::new();
         for guide in guides {
+            let mut words = std::collections::HashSet::new();
+            for text in std::iter::once(&guide.name).chain(&guide.keywords) {
+                let mut analyzer = analyzer.clone();
+                let mut stream = analyzer.token_stream(text);
+                while let Some(token) = stream.next() {
+                    words.insert(token.text.to_lowercase());
+                }
+            }
+            title_words.insert(guide.item.clone(), words);
             let mut doc = TantivyDocument::default();
             doc.add_text(fields.item, &guide.item);
             doc.add_text(fields.name, &guide.name);
@@ -149,6 +166,7 @@ impl SearchIndex {
             fields,
             analyzer,
             synonyms,
+            title_words,
         })
     }
 
@@ -191,25 +209,37 @@ impl SearchIndex {
             (self.fields.keywords, 2.5),
             (self.fields.body, 1.0),
         ];
+        // Per word, the best of its fields (with a little of the others): an item
+        // whose name, keywords and text all repeat one common word must not outrank
+        // an item that carries the question's rarer, deciding word.
         let clauses: Vec<(Occur, Box<dyn Query>)> = terms
             .iter()
-            .flat_map(|term| {
-                weighted.iter().map(move |(field, boost)| {
-                    let query = TermQuery::new(
-                        Term::from_field_text(*field, term),
-                        IndexRecordOption::WithFreqs,
-                    );
-                    (
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(query), *boost)) as Box<dyn Query>,
-                    )
-                })
+            .map(|term| {
+                let per_field: Vec<Box<dyn Query>> = weighted
+                    .iter()
+                    .map(|(field, boost)| {
+                        let query = TermQuery::new(
+                            Term::from_field_text(*field, term),
+                            IndexRecordOption::WithFreqs,
+                        );
+                        Box::new(BoostQuery::new(Box::new(query), *boost)) as Box<dyn Query>
+                    })
+                    .collect();
+                (
+                    Occur::Should,
+                    Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                        per_field,
+                        TIE_BREAKER,
+                    )) as Box<dyn Query>,
+                )
             })
             .collect();
         let searcher = self.reader.searcher();
+        // A wider pool than asked for, re-ranked by how many of the question's words
+        // each item's name and keywords carry, then cut to `limit`.
         let top = searcher.search(
             &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(limit).order_by_score(),
+            &TopDocs::with_limit(limit.max(RERANK_POOL)).order_by_score(),
         )?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
@@ -220,12 +250,19 @@ impl SearchIndex {
                     .unwrap_or_default()
                     .to_owned()
             };
+            let item = text(self.fields.item);
+            let covered = self.title_words.get(&item).map_or(0, |words| {
+                terms.iter().filter(|t| words.contains(*t)).count()
+            });
+            let coverage = covered as f32 / terms.len() as f32;
             hits.push(Hit {
-                item: text(self.fields.item),
                 name: text(self.fields.name),
-                score,
+                item,
+                score: score * (1.0 + coverage).powi(2),
             });
         }
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+        hits.truncate(limit);
         Ok(hits)
     }
 }

@@ -25,9 +25,14 @@ pub fn relevance_cases() -> Result<Vec<RelevanceCase>, toml::de::Error> {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RelevanceReport {
     pub total: usize,
+    /// The expected item in the top 3.
     pub hits: usize,
+    /// The expected item first.
+    pub first: usize,
     /// (query, expected item, what came back in the top 3)
     pub misses: Vec<(String, String, Vec<String>)>,
+    /// Found in the top 3 but not first: (query, expected item, the top 3).
+    pub not_first: Vec<(String, String, Vec<String>)>,
 }
 
 impl RelevanceReport {
@@ -38,6 +43,15 @@ impl RelevanceReport {
             self.hits as f64 / self.total as f64
         }
     }
+
+    /// The share of queries whose expected item comes first.
+    pub fn first_rate(&self) -> f64 {
+        if self.total == 0 {
+            0.0
+        } else {
+            self.first as f64 / self.total as f64
+        }
+    }
 }
 
 impl SearchIndex {
@@ -46,7 +60,9 @@ impl SearchIndex {
         let mut report = RelevanceReport {
             total: cases.len(),
             hits: 0,
+            first: 0,
             misses: Vec::new(),
+            not_first: Vec::new(),
         };
         for case in cases {
             let top: Vec<String> = self
@@ -54,7 +70,15 @@ impl SearchIndex {
                 .into_iter()
                 .map(|h| h.item)
                 .collect();
+            if top.first() == Some(&case.expect) {
+                report.first += 1;
+            }
             if top.contains(&case.expect) {
+                if top.first() != Some(&case.expect) {
+                    report
+                        .not_first
+                        .push((case.query.clone(), case.expect.clone(), top.clone()));
+                }
                 report.hits += 1;
             } else {
                 report
