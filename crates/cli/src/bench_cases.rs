@@ -102,7 +102,7 @@ fn median_by<T>(items: &mut [T], key: impl Fn(&T) -> f64) -> usize {
 }
 
 /// CPU seconds this process has used (user + system), from /proc on Linux.
-fn cpu_seconds() -> Option<f64> {
+pub(crate) fn cpu_seconds() -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     let after_name = stat.rsplit_once(')')?.1;
     let fields: Vec<&str> = after_name.split_whitespace().collect();

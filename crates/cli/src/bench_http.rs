@@ -10,7 +10,7 @@ use serde_json::json;
 use yichuang_domain::case::Staff;
 use yichuang_domain::catalog::Role;
 use yichuang_server::{AppState, ListenOptions, ProtectionConfig, hash_password, hash_token};
-use yichuang_store::Store;
+use yichuang_store::{CitizenSession, Store};
 
 use crate::Outcome;
 use crate::bench::percentile_ms;
@@ -21,6 +21,8 @@ struct Run {
     done: usize,
     elapsed: Duration,
     latencies: Vec<Duration>,
+    /// CPU seconds of the whole process (server and load generator) during the run.
+    cpu: Option<f64>,
 }
 
 impl Run {
@@ -28,14 +30,21 @@ impl Run {
         self.done as f64 / self.elapsed.as_secs_f64()
     }
 
+    /// CPU microseconds per request (whole process).
+    fn cpu_per_request(&self) -> Option<f64> {
+        self.cpu.map(|cpu| cpu / self.done.max(1) as f64 * 1e6)
+    }
+
     fn print(&self) {
         let p = |q: f64| percentile_ms(&self.latencies, q);
         println!(
-            "{:<22} {:>9.0} req/s  p50 {:.2} ms  p99 {:.2} ms  ({} requests)",
+            "{:<34} {:>9.0} req/s  p50 {:.2} ms  p99 {:.2} ms  {} ({} requests)",
             self.name,
             self.rate(),
             p(0.5),
             p(0.99),
+            self.cpu_per_request()
+                .map_or_else(String::new, |c| format!("{c:.0} µs CPU/request")),
             self.done
         );
     }
@@ -53,6 +62,7 @@ where
     Fut: std::future::Future<Output = anyhow::Result<()>> + Send,
 {
     let start = Instant::now();
+    let cpu_before = crate::bench_cases::cpu_seconds();
     let tasks: Vec<_> = (0..connections)
         .map(|c| {
             let make = make.clone();
@@ -70,11 +80,15 @@ where
         })
         .collect();
     let (latencies, elapsed) = crate::bench::sorted_latencies(tasks, start).await?;
+    let cpu = cpu_before
+        .zip(crate::bench_cases::cpu_seconds())
+        .map(|(a, b)| b - a);
     Ok(Run {
         name,
         done: latencies.len(),
         elapsed,
         latencies,
+        cpu,
     })
 }
 
@@ -87,6 +101,17 @@ pub(crate) fn run(connections: usize, seconds: u64) -> anyhow::Result<Outcome> {
         let token = "bench-token";
         store.add_token(&hash_token(token), "bench", jiff::Timestamp::MAX).await?;
         let loaded = Arc::new(yichuang_catalog::builtin()?);
+        // A signed-in citizen for the online applications (as the demo sign-in makes one).
+        let citizen_token = "bench-citizen";
+        let session = CitizenSession {
+            party_kind: "person".to_owned(),
+            party: "11010519491231002X".to_owned(),
+            agent: None,
+            name: "bench".to_owned(),
+            method: "demo".to_owned(),
+            csrf: "bench-csrf".to_owned(),
+        };
+        store.create_citizen_session(&hash_token(citizen_token), &session, jiff::Timestamp::MAX).await?;
         let engine = crate::bench_cases::fixed_day_engine(store, Arc::new(loaded.catalog.clone()))?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
@@ -107,7 +132,8 @@ pub(crate) fn run(connections: usize, seconds: u64) -> anyhow::Result<Outcome> {
                 let client = client.clone();
                 let url = url.clone();
                 async move {
-                    let response = client.get(&url).send().await?;
+                    // The chosen region, as a browser sends it to the pages.
+                    let response = client.get(&url).header("cookie", "yc_region=330211").send().await?;
                     anyhow::ensure!(response.status().is_success(), "{url}: {}", response.status());
                     response.bytes().await?;
                     Ok(())
@@ -116,6 +142,7 @@ pub(crate) fn run(connections: usize, seconds: u64) -> anyhow::Result<Outcome> {
         };
         let trivial = load("trivial route /healthz", connections, duration, get("/healthz".to_owned())).await?;
         let guides = load("guide lookups", connections, duration, get("/api/v1/regions/330211/guides/unemployment-benefit-claim".to_owned())).await?;
+        let pages = load("guide pages (rendered HTML)", connections, duration, get("/guides/unemployment-benefit-claim".to_owned())).await?;
         let trivial_again = load("trivial route (again)", connections, duration, get("/healthz".to_owned())).await?;
         let submit_client = client.clone();
         let submit_url = format!("{base}/api/v1/cases");
@@ -140,14 +167,60 @@ pub(crate) fn run(connections: usize, seconds: u64) -> anyhow::Result<Outcome> {
             }
         })
         .await?;
+        // Online applications as the page sends them: three files of 1 MB (new bytes
+        // each time, so every file is hashed and written), multipart, through the
+        // engine. Not following the redirect to the case page.
+        let upload_client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(connections)
+            .build()
+            .context("building the HTTP client")?;
+        let apply_url = format!("{base}/apply/unemployment-benefit-claim");
+        let uploads = load("online applications, 3 × 1 MB", connections, duration, move |c, n| {
+            let client = upload_client.clone();
+            let url = apply_url.clone();
+            async move {
+                let file = |k: u8| {
+                    let mut bytes = b"%PDF-1.4\n".to_vec();
+                    bytes.extend(format!("{c}-{n}-{k}\n").as_bytes());
+                    bytes.resize(1024 * 1024, k);
+                    reqwest::multipart::Part::bytes(bytes).file_name("scan.pdf")
+                };
+                let form = reqwest::multipart::Form::new()
+                    .text("csrf", "bench-csrf")
+                    .text("request_id", uuid::Uuid::now_v7().to_string())
+                    .text("channel", "online")
+                    .part("file-id-card", file(1))
+                    .part("file-termination-proof", file(2))
+                    .part("file-bank-account", file(3));
+                let response = client
+                    .post(&url)
+                    .header("cookie", format!("yc_region=330211; yc_citizen={citizen_token}"))
+                    .multipart(form)
+                    .send()
+                    .await?;
+                anyhow::ensure!(response.status() == reqwest::StatusCode::SEE_OTHER, "apply: {}", response.status());
+                response.bytes().await?;
+                Ok(())
+            }
+        })
+        .await?;
         let _ = stop.send(());
         println!("loopback, {connections} connections, {seconds} s per run, load generator in the same process (2 cores shared)");
-        for run in [&trivial, &guides, &trivial_again, &commands] {
+        for run in [&trivial, &guides, &pages, &trivial_again, &commands, &uploads] {
             run.print();
         }
         let baseline = (trivial.rate() + trivial_again.rate()) / 2.0;
         println!("ratio guide lookups/trivial route: {:.2}", guides.rate() / baseline);
+        println!("ratio guide pages/trivial route: {:.2} (p99 {:.2} ms)", pages.rate() / baseline, percentile_ms(&pages.latencies, 0.99));
         println!("ratio durable case commands/trivial route: {:.2}", commands.rate() / baseline);
+        if let (Some(upload), Some(api)) = (uploads.cpu_per_request(), commands.cpu_per_request()) {
+            println!(
+                "online application with 3 × 1 MB: {:.1}/s, {upload:.0} µs CPU each, {:.1} × an API submission's {api:.0} µs",
+                uploads.rate(),
+                upload / api
+            );
+        }
         Ok(Outcome::Done)
     })
 }
