@@ -8,7 +8,7 @@ use serde_json::json;
 use yichuang_domain::case::CaseError;
 use yichuang_engine::EngineError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     Zh,
     En,

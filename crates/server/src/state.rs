@@ -19,11 +19,17 @@ use crate::protection::{Guards, ProtectionConfig};
 /// (item, region, date) of a guide answer.
 pub(crate) type GuideKey = (String, RegionCode, Date);
 pub(crate) type GuideCache = Mutex<LruCache<GuideKey, Bytes>>;
+/// Rendered guide page bodies by (item, region, day, language): the title, the body
+/// and when it was made (halls can change, so an entry lives a minute).
+pub(crate) type PageKey = (String, Option<RegionCode>, Date, crate::error::Lang);
+pub(crate) type PageCache = Mutex<LruCache<PageKey, (std::time::Instant, Arc<str>, Arc<str>)>>;
 /// By region (none: the national guides) and day.
 pub(crate) type SearchIndexes = Mutex<LruCache<(Option<RegionCode>, Date), Arc<SearchIndex>>>;
 
 /// Serialized guides kept (a few KB each: about 40 MB at most).
 const GUIDES_CACHED: usize = 10_000;
+/// Rendered guide pages kept (about 15 KB each: 30 MB at most).
+const PAGES_CACHED: usize = 2_000;
 /// Search indexes kept (about 0.6 MB each).
 const INDEXES_CACHED: usize = 64;
 
@@ -54,6 +60,7 @@ pub struct Shared {
     pub(crate) guide_cache: Arc<GuideCache>,
     /// Search indexes by region and day (the catalog is fixed for the process).
     pub(crate) search_indexes: Arc<SearchIndexes>,
+    pub(crate) guide_pages: Arc<PageCache>,
     /// How citizens and employers may sign in on the public pages.
     pub(crate) sign_in: SignInOptions,
     /// How messages to applicants leave, and the key their links are signed with.
@@ -93,6 +100,7 @@ impl AppState {
             protection: Arc::new(Guards::new(protection)),
             guide_cache: Arc::new(Mutex::new(LruCache::new(capacity(GUIDES_CACHED)))),
             search_indexes: Arc::new(Mutex::new(LruCache::new(capacity(INDEXES_CACHED)))),
+            guide_pages: Arc::new(Mutex::new(LruCache::new(capacity(PAGES_CACHED)))),
             sign_in: SignInOptions::default(),
             messages: crate::outbox::MessageOptions::default(),
         }))

@@ -3,6 +3,8 @@
 //! on if the case were accepted today, and the halls that handle it. `?print=1` is the
 //! same page laid out for A4.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -74,13 +76,26 @@ pub(crate) struct GuideView {
     pub complaint: String,
 }
 
+/// The guide's content, the same for everyone reading it in one language.
+#[derive(Template)]
+#[template(path = "public/guide_body.html")]
+struct GuideBody<'a> {
+    ui: &'a Ui,
+    guide: &'a GuideView,
+}
+
+/// The guide's content inside the page's frame, which differs per reader.
 #[derive(Template)]
 #[template(path = "public/guide.html")]
 struct GuidePage {
     ui: Ui,
     print: bool,
-    guide: GuideView,
+    title: Arc<str>,
+    body: Arc<str>,
 }
+
+/// How long a rendered guide body is reused (its halls come from the store).
+const PAGE_FRESH: std::time::Duration = std::time::Duration::from_secs(60);
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct GuideQuery {
@@ -93,56 +108,84 @@ pub(crate) async fn guide(
     Path(item): Path<String>,
     Query(query): Query<GuideQuery>,
 ) -> Response {
-    let catalog = &state.catalog.catalog;
     let today = state.engine.today();
-    let view = match ui.region {
-        Some(region) => match catalog.resolve(&item, region, today) {
-            Ok(resolved) => {
-                let local_materials: Vec<bool> = resolved
-                    .materials
-                    .iter()
-                    .map(|m| m.origin != Origin::National)
-                    .collect();
-                let mut view = describe(
-                    &ui,
-                    &resolved.guide,
-                    &local_materials,
-                    state.engine.calendar(),
-                    Some(region),
-                    today,
-                );
-                view.region_note = ui.t1("guide-region-note", "region", region.full_name());
-                view.illustrative = resolved.is_illustrative();
-                view.dropped = resolved
-                    .dropped
-                    .iter()
-                    .map(|d| {
-                        super::i18n::text_with(
-                            ui.lang,
-                            "guide-local-dropped",
-                            &[("name", d.name.clone()), ("reason", d.reason.clone())],
-                        )
-                    })
-                    .collect();
-                view.halls.extend(registered_halls(&state, region).await);
-                view
+    let key = (item.clone(), ui.region, today, ui.lang);
+    let cached = state.guide_pages.lock().ok().and_then(|mut cache| {
+        cache
+            .get(&key)
+            .filter(|(made, _, _)| made.elapsed() < PAGE_FRESH)
+            .map(|(_, title, body)| (title.clone(), body.clone()))
+    });
+    let (title, body) = match cached {
+        Some(found) => found,
+        None => {
+            let Some(view) = view_of(&state, &ui, &item, today).await else {
+                return message(ui, StatusCode::NOT_FOUND, "error-item-not-found");
+            };
+            let rendered = match (GuideBody { ui: &ui, guide: &view }).render() {
+                Ok(html) => html,
+                Err(e) => {
+                    tracing::error!(error = %e, "a guide failed to render");
+                    return message(ui, StatusCode::INTERNAL_SERVER_ERROR, "error-internal");
+                }
+            };
+            let made: (Arc<str>, Arc<str>) = (view.name.into(), rendered.into());
+            if let Ok(mut cache) = state.guide_pages.lock() {
+                cache.put(key, (std::time::Instant::now(), made.0.clone(), made.1.clone()));
             }
-            Err(_) => return message(ui, StatusCode::NOT_FOUND, "error-item-not-found"),
-        },
-        None => match catalog.guide_at(&item, today) {
-            Ok(guide) => {
-                let national = vec![false; guide.materials.len()];
-                describe(&ui, guide, &national, state.engine.calendar(), None, today)
-            }
-            Err(_) => return message(ui, StatusCode::NOT_FOUND, "error-item-not-found"),
-        },
+            made
+        }
     };
     let page = GuidePage {
         ui,
         print: query.print.is_some(),
-        guide: view,
+        title,
+        body,
     };
     render(StatusCode::OK, &page)
+}
+
+/// The guide of `item` for the reader's region (or the national one), in their words.
+async fn view_of(state: &AppState, ui: &Ui, item: &str, today: Date) -> Option<GuideView> {
+    let catalog = &state.catalog.catalog;
+    match ui.region {
+        Some(region) => {
+            let resolved = catalog.resolve(item, region, today).ok()?;
+            let local_materials: Vec<bool> = resolved
+                .materials
+                .iter()
+                .map(|m| m.origin != Origin::National)
+                .collect();
+            let mut view = describe(
+                ui,
+                &resolved.guide,
+                &local_materials,
+                state.engine.calendar(),
+                Some(region),
+                today,
+            );
+            view.region_note = ui.t1("guide-region-note", "region", region.full_name());
+            view.illustrative = resolved.is_illustrative();
+            view.dropped = resolved
+                .dropped
+                .iter()
+                .map(|d| {
+                    super::i18n::text_with(
+                        ui.lang,
+                        "guide-local-dropped",
+                        &[("name", d.name.clone()), ("reason", d.reason.clone())],
+                    )
+                })
+                .collect();
+            view.halls.extend(registered_halls(state, region).await);
+            Some(view)
+        }
+        None => {
+            let guide = catalog.guide_at(item, today).ok()?;
+            let national = vec![false; guide.materials.len()];
+            Some(describe(ui, guide, &national, state.engine.calendar(), None, today))
+        }
+    }
 }
 
 /// Halls registered in the store for the region and below, with their addresses.
