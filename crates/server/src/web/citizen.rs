@@ -201,19 +201,32 @@ pub(crate) async fn demo_sign_in(
         method: "demo".to_owned(),
         csrf: new_secret(),
     };
+    let mut response = start_session(&state, ui, &session, &form.back).await;
+    cookies::set(&mut response, SIGN_IN_CSRF, "", 0, https);
+    response
+}
+
+/// Stores a new session for `session`'s party and sends them on to `back` (or to
+/// their cases), signed in.
+pub(crate) async fn start_session(
+    state: &AppState,
+    ui: Ui,
+    session: &CitizenSession,
+    back: &str,
+) -> Response {
     let token = new_secret();
     let expires = Timestamp::now()
         .checked_add(SESSION_HOURS.hours())
         .unwrap_or(Timestamp::MAX);
     if let Err(e) = state
         .store
-        .create_citizen_session(&hash_token(&token), &session, expires)
+        .create_citizen_session(&hash_token(&token), session, expires)
         .await
     {
         tracing::error!(error = %e, "a public session could not be stored");
         return message(ui, StatusCode::INTERNAL_SERVER_ERROR, "error-internal");
     }
-    let back = match local_path(&form.back) {
+    let back = match local_path(back) {
         "/" => "/my",
         other => other,
     };
@@ -223,9 +236,8 @@ pub(crate) async fn demo_sign_in(
         SESSION_COOKIE,
         &token,
         SESSION_HOURS * 3600,
-        https,
+        state.protection.config.https,
     );
-    cookies::set(&mut response, SIGN_IN_CSRF, "", 0, https);
     response
 }
 

@@ -122,7 +122,12 @@ pub(crate) async fn guide(
             let Some(view) = view_of(&state, &ui, &item, today).await else {
                 return message(ui, StatusCode::NOT_FOUND, "error-item-not-found");
             };
-            let rendered = match (GuideBody { ui: &ui, guide: &view }).render() {
+            let rendered = match (GuideBody {
+                ui: &ui,
+                guide: &view,
+            })
+            .render()
+            {
                 Ok(html) => html,
                 Err(e) => {
                     tracing::error!(error = %e, "a guide failed to render");
@@ -131,7 +136,10 @@ pub(crate) async fn guide(
             };
             let made: (Arc<str>, Arc<str>) = (view.name.into(), rendered.into());
             if let Ok(mut cache) = state.guide_pages.lock() {
-                cache.put(key, (std::time::Instant::now(), made.0.clone(), made.1.clone()));
+                cache.put(
+                    key,
+                    (std::time::Instant::now(), made.0.clone(), made.1.clone()),
+                );
             }
             made
         }
@@ -183,7 +191,14 @@ async fn view_of(state: &AppState, ui: &Ui, item: &str, today: Date) -> Option<G
         None => {
             let guide = catalog.guide_at(item, today).ok()?;
             let national = vec![false; guide.materials.len()];
-            Some(describe(ui, guide, &national, state.engine.calendar(), None, today))
+            Some(describe(
+                ui,
+                guide,
+                &national,
+                state.engine.calendar(),
+                None,
+                today,
+            ))
         }
     }
 }

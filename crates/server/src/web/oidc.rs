@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use jiff::{Timestamp, ToSpan};
 use lru::LruCache;
 use openidconnect::core::{CoreClient, CoreGenderClaim, CoreProviderMetadata, CoreResponseType};
 use openidconnect::{
@@ -25,11 +24,9 @@ use serde::Deserialize;
 use yichuang_domain::{ResidentId, Uscc};
 use yichuang_store::CitizenSession;
 
-use super::citizen::SESSION_COOKIE;
 use super::ui::local_path;
 use super::{Ui, message};
-use crate::auth::{hash_token, new_secret};
-use crate::cookies;
+use crate::auth::new_secret;
 use crate::state::AppState;
 
 /// What the operator configures (`serve --oidc-*`).
@@ -50,7 +47,6 @@ pub struct OidcConfig {
 
 const PENDING_FOR: Duration = Duration::from_secs(600);
 const PENDING_KEPT: usize = 10_000;
-const SESSION_HOURS: i64 = 8;
 
 struct Pending {
     verifier: String,
@@ -257,31 +253,7 @@ pub(crate) async fn callback(
             return message(ui, StatusCode::UNAUTHORIZED, "signin-refused");
         }
     };
-    let token = new_secret();
-    let expires = Timestamp::now()
-        .checked_add(SESSION_HOURS.hours())
-        .unwrap_or(Timestamp::MAX);
-    if let Err(e) = state
-        .store
-        .create_citizen_session(&hash_token(&token), &session, expires)
-        .await
-    {
-        tracing::error!(error = %e, "a public session could not be stored");
-        return message(ui, StatusCode::INTERNAL_SERVER_ERROR, "error-internal");
-    }
-    let back = match pending.back.as_str() {
-        "/" => "/my",
-        other => other,
-    };
-    let mut response = Redirect::to(back).into_response();
-    cookies::set_lax(
-        &mut response,
-        SESSION_COOKIE,
-        &token,
-        SESSION_HOURS * 3600,
-        state.protection.config.https,
-    );
-    response
+    super::citizen::start_session(&state, ui, &session, &pending.back).await
 }
 
 async fn signed_in_party(
