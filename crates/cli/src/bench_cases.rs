@@ -172,6 +172,7 @@ impl Client {
                     handling_region: region,
                     materials: vec!["id-card".to_owned(), "termination-proof".to_owned()],
                     attachments: Vec::new(),
+                    commitments: Vec::new(),
                 },
                 actor: staff(Role::Clerk),
             };

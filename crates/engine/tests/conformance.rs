@@ -128,6 +128,7 @@ fn submission(
             handling_region: RegionCode::parse(handling).unwrap(),
             materials: materials.iter().map(|m| (*m).to_owned()).collect(),
             attachments: Vec::new(),
+            commitments: Vec::new(),
         },
         actor: clerk(),
     }
@@ -1636,6 +1637,68 @@ async fn events_leave_messages_in_the_outbox(w: &World) {
     );
 }
 
+/// A commitment the applicant signs when applying (告知承诺) stands in for its
+/// material: no one-time notice asks for it, and acceptance counts it.
+async fn a_commitment_signed_when_applying_stands_in_for_its_material(w: &World) {
+    let with_commitment = |commitments: &[&str], materials: &[&str]| {
+        let mut request = submission(
+            "survivor-benefit-claim",
+            ("330211", "330211"),
+            Channel::Online,
+            materials,
+        );
+        if let Request::Submit { submission, .. } = &mut request {
+            submission.commitments = commitments.iter().map(|c| (*c).to_owned()).collect();
+        }
+        request
+    };
+    let refused = w
+        .engine
+        .execute(
+            &w.request_id(),
+            with_commitment(&["id-card"], &["death-proof"]),
+        )
+        .await;
+    assert!(matches!(
+        case_error(refused),
+        CaseError::CommitmentNotAllowed { .. }
+    ));
+    let twice = w
+        .engine
+        .execute(
+            &w.request_id(),
+            with_commitment(&["kinship-proof"], &["id-card", "kinship-proof"]),
+        )
+        .await;
+    assert!(matches!(
+        case_error(twice),
+        CaseError::DuplicateMaterial { .. }
+    ));
+    let case = w
+        .engine
+        .execute(
+            &w.request_id(),
+            with_commitment(&["kinship-proof"], &["id-card", "death-proof"]),
+        )
+        .await
+        .unwrap();
+    let stored = w.engine.case(&case.case_id).await.unwrap().unwrap();
+    assert_eq!(stored.commitments, vec!["kinship-proof".to_owned()]);
+    assert!(
+        stored.missing_materials().is_empty(),
+        "{:?}",
+        stored.missing_materials()
+    );
+    let accepted = w.run(&case, CLERK, accept()).await.unwrap();
+    assert_eq!(accepted.state, "accepted");
+    let accepted = w.engine.case(&case.case_id).await.unwrap().unwrap();
+    assert_eq!(
+        accepted.unverified_commitments,
+        vec!["kinship-proof".to_owned()],
+        "to be verified"
+    );
+}
+
 async fn suite(url: Option<String>) {
     let w = World::new(url.clone()).await;
     full_lifecycle_with_one_time_notice(&w).await;
@@ -1654,6 +1717,7 @@ async fn suite(url: Option<String>) {
     a_crowd_of_clients_gets_every_step_once(&w).await;
     cases_are_numbered_per_region_and_day(&w).await;
     events_leave_messages_in_the_outbox(&w).await;
+    a_commitment_signed_when_applying_stands_in_for_its_material(&w).await;
     let url =
         url.unwrap_or_else(|| Store::sqlite_url(&w._dir.as_ref().unwrap().path().join("cases.db")));
     a_second_writer_never_loses_a_step(&w, &url).await;

@@ -143,6 +143,7 @@ proptest! {
                 ms
             },
             attachments: Vec::new(),
+            commitments: Vec::new(),
         };
         let actor = Actor { id: "a".to_owned(), role: ActorRole::Staff(Role::Clerk) };
         let first = submit("case-1", submission, guide, actor, context(day)).unwrap();

@@ -283,6 +283,7 @@ pub async fn seed_demo(
             handling_region: zhenhai,
             materials: materials.iter().map(|m| (*m).to_owned()).collect(),
             attachments: Vec::new(),
+            commitments: Vec::new(),
         };
         let submitted = engine
             .execute(

@@ -379,3 +379,42 @@ async fn an_unreachable_or_tricked_sign_in_is_refused_in_words() {
         "nobody was signed in"
     );
 }
+
+#[tokio::test]
+async fn a_commitment_ticked_online_stands_in_for_its_document() {
+    let app = spawn_demo_app().await;
+    let client = signed_in(&app, 5).await;
+    let apply = format!("{}/apply/survivor-benefit-claim", app.base);
+    let (status, page) = text(&client, apply.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("name=\"commit-kinship-proof\""),
+        "the guide allows a commitment here"
+    );
+    assert!(
+        !page.contains("name=\"commit-id-card\""),
+        "and not for the identity card"
+    );
+    // A file and a commitment for the same document: choose one.
+    let form =
+        files_form(&page, &[("file-kinship-proof", PNG)]).text("commit-kinship-proof", "yes");
+    let (status, _, answer) = post_form(&client, apply.clone(), form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer.contains("请只选一种"), "{answer}");
+    // A commitment for a document the guide does not allow it for is not taken.
+    let form = files_form(&page, &[("file-death-proof", PNG)])
+        .text("commit-kinship-proof", "yes")
+        .text("commit-id-card", "yes");
+    let (status, location, _) = post_form(&client, apply, form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let case_id = location.trim_start_matches("/my/cases/");
+    let (_, detail) = app
+        .get(&format!("/api/v1/cases/{case_id}"), Some("clerk-zh"))
+        .await;
+    let submission = &detail["events"][0]["event"]["body"]["submission"];
+    assert_eq!(
+        submission["commitments"],
+        json!(["kinship-proof"]),
+        "{submission}"
+    );
+}

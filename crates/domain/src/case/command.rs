@@ -72,6 +72,10 @@ pub struct Submission {
     /// Files handed in online for those materials.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Attachment>,
+    /// Materials the applicant signed a commitment for instead of proving them
+    /// (告知承诺), where the guide allows it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub commitments: Vec<String>,
 }
 
 /// How the result reached the applicant.

@@ -43,7 +43,33 @@ pub fn check_submission(submission: &Submission, guide: &Guide) -> Result<(), Ca
         });
     }
     check_materials(&submission.materials, guide)?;
-    check_attachments(&submission.attachments, &submission.materials)
+    check_attachments(&submission.attachments, &submission.materials)?;
+    check_commitments(&submission.commitments, &submission.materials, guide)
+}
+
+/// Each commitment once, for a material the guide lets a commitment replace, and not
+/// for one that is also handed in.
+pub fn check_commitments(
+    commitments: &[String],
+    materials: &[String],
+    guide: &Guide,
+) -> Result<(), CaseError> {
+    for (n, id) in commitments.iter().enumerate() {
+        let Some(material) = guide.materials.iter().find(|m| &m.id == id) else {
+            return Err(CaseError::UnknownMaterial { material: cut(id) });
+        };
+        if !material.commitment_allowed {
+            return Err(CaseError::CommitmentNotAllowed {
+                material: id.clone(),
+            });
+        }
+        if commitments[..n].contains(id) || materials.contains(id) {
+            return Err(CaseError::DuplicateMaterial {
+                material: id.clone(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Each material once, and only materials the guide names.

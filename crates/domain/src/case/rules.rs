@@ -399,6 +399,15 @@ fn outcome(case: &Case, kind: &CommandKind, ctx: Context<'_>) -> Result<Outcome,
                     });
                 }
             }
+            // Commitments the applicant signed when applying count as well as those
+            // taken at the window now.
+            let mut all_commitments = case.commitments.clone();
+            for id in commitments {
+                if !all_commitments.contains(id) {
+                    all_commitments.push(id.clone());
+                }
+            }
+            let commitments = &all_commitments;
             let mut projected = case.clone();
             projected.commitments = commitments.clone();
             projected.pending = provisional

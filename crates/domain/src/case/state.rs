@@ -169,7 +169,7 @@ impl Case {
                 content_hash: guide.content_hash.clone(),
             },
             provided: submission.materials.clone(),
-            commitments: Vec::new(),
+            commitments: submission.commitments.clone(),
             unverified_commitments: Vec::new(),
             pending: Vec::new(),
             noticed_gaps: Vec::new(),

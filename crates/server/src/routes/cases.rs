@@ -106,6 +106,7 @@ pub async fn submit(
         handling_region: parse_region(&ctx, &input.handling_region)?,
         materials: input.materials,
         attachments: Vec::new(),
+        commitments: Vec::new(),
     };
     let request = Request::Submit {
         item: input.item,

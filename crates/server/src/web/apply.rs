@@ -35,6 +35,9 @@ struct ApplyPage {
     problem: Option<String>,
 }
 
+/// A commitment checkbox is named `commit-<material id>`.
+const COMMIT_PREFIX: &str = "commit-";
+
 /// The channel a page was used through: a kiosk, a phone, or the web.
 fn channel_of(ui: &Ui, headers: &HeaderMap) -> Channel {
     let mobile = headers
@@ -105,6 +108,9 @@ fn page(
         .map(|m| {
             let input = format!("{FILE_PREFIX}{}", m.id);
             FileField {
+                commitment: m
+                    .commitment_allowed
+                    .then(|| format!("{COMMIT_PREFIX}{}", m.id)),
                 problem: problems
                     .iter()
                     .find(|p| p.field == input)
@@ -214,6 +220,29 @@ pub(crate) async fn submit(
         );
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
+    // A ticked commitment (告知承诺) stands in for a material the guide lets it replace.
+    let commitments: Vec<String> = resolved
+        .guide
+        .materials
+        .iter()
+        .filter(|m| {
+            m.commitment_allowed && form.field(&format!("{COMMIT_PREFIX}{}", m.id)) == "yes"
+        })
+        .map(|m| m.id.clone())
+        .collect();
+    if let Some(both) = commitments
+        .iter()
+        .find(|id| form.files.iter().any(|f| &f.material == *id))
+    {
+        let problems = [FieldProblem {
+            field: format!("{FILE_PREFIX}{both}"),
+            key: "apply-file-and-commitment",
+        }];
+        let page = page(
+            ui, &citizen, region, &resolved, channel, request_id, &problems,
+        );
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
     let materials = form.files.iter().map(|f| f.material.clone()).collect();
     let attachments = match uploads::keep(&state, form.files).await {
         Ok(kept) => kept,
@@ -233,6 +262,7 @@ pub(crate) async fn submit(
             handling_region: region,
             materials,
             attachments,
+            commitments,
         },
         actor: Actor {
             id: citizen.party().to_owned(),

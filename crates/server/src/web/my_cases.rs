@@ -217,6 +217,7 @@ fn case_page(ui: Ui, view: CaseView, csrf: String) -> MyCasePage {
                 name: name.clone(),
                 tags: Vec::new(),
                 problem: None,
+                commitment: None,
             })
             .collect()
     } else {

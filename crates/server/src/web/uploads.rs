@@ -25,6 +25,9 @@ pub(crate) struct FileField {
     pub name: String,
     pub tags: Vec<super::guide::Tag>,
     pub problem: Option<String>,
+    /// The name of the checkbox that signs a commitment instead (告知承诺), where the
+    /// guide allows one.
+    pub commitment: Option<String>,
 }
 
 /// A file that passed the checks, not yet kept.
