@@ -326,6 +326,38 @@ impl Engine {
         Ok(())
     }
 
+    /// Keeps an online application's draft (its files must have been kept first).
+    pub async fn save_draft(
+        &self,
+        party: &str,
+        item: &str,
+        draft: &yichuang_store::Draft,
+    ) -> Result<(), EngineError> {
+        for attachment in &draft.attachments {
+            if !self.store.has_file(&attachment.sha256).await? {
+                return Err(EngineError::Case(CaseError::BadAttachment {
+                    index: 0,
+                    problem: format!("no file with SHA-256 {} was handed in", attachment.sha256),
+                }));
+            }
+        }
+        Ok(self.store.save_draft(party, item, draft).await?)
+    }
+
+    /// A party's draft for an item.
+    pub async fn draft(
+        &self,
+        party: &str,
+        item: &str,
+    ) -> Result<Option<yichuang_store::Draft>, EngineError> {
+        Ok(self.store.draft(party, item).await?)
+    }
+
+    /// Forgets a draft once its application is sent.
+    pub async fn discard_draft(&self, party: &str, item: &str) -> Result<(), EngineError> {
+        Ok(self.store.delete_draft(party, item).await?)
+    }
+
     /// A file by its SHA-256, if kept.
     pub async fn file(&self, sha256: &str) -> Result<Option<Vec<u8>>, EngineError> {
         Ok(self.store.file(sha256).await?)

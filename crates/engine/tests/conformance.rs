@@ -1486,6 +1486,67 @@ async fn a_party_lists_its_cases_and_public_sessions_expire(w: &World) {
         "ended"
     );
     assert!(store.purge_expired(later).await.unwrap() >= 1);
+
+    // Drafts: one per party and item, replaced, then discarded.
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR draft".to_vec();
+    let hash = w.engine.store_file(png.clone(), "image/png").await.unwrap();
+    let draft = yichuang_store::Draft {
+        attachments: vec![yichuang_domain::case::Attachment {
+            material: "id-card".to_owned(),
+            sha256: hash,
+            bytes: png.len() as u64,
+            media_type: "image/png".to_owned(),
+        }],
+        commitments: Vec::new(),
+    };
+    let party = "330211198001010018";
+    w.engine
+        .save_draft(party, "unemployment-benefit-claim", &draft)
+        .await
+        .unwrap();
+    assert_eq!(
+        w.engine
+            .draft(party, "unemployment-benefit-claim")
+            .await
+            .unwrap(),
+        Some(draft.clone())
+    );
+    let emptied = yichuang_store::Draft::default();
+    w.engine
+        .save_draft(party, "unemployment-benefit-claim", &emptied)
+        .await
+        .unwrap();
+    assert_eq!(
+        w.engine
+            .draft(party, "unemployment-benefit-claim")
+            .await
+            .unwrap(),
+        Some(emptied)
+    );
+    assert_eq!(
+        w.engine.draft(party, "pension-transfer").await.unwrap(),
+        None
+    );
+    let mut unknown = draft;
+    unknown.attachments[0].sha256 = "cd".repeat(32);
+    assert!(
+        w.engine
+            .save_draft(party, "pension-transfer", &unknown)
+            .await
+            .is_err(),
+        "files first"
+    );
+    w.engine
+        .discard_draft(party, "unemployment-benefit-claim")
+        .await
+        .unwrap();
+    assert_eq!(
+        w.engine
+            .draft(party, "unemployment-benefit-claim")
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 /// Every case gets a human-readable number: its handling region, its day and a

@@ -418,3 +418,41 @@ async fn a_commitment_ticked_online_stands_in_for_its_document() {
         "{submission}"
     );
 }
+
+#[tokio::test]
+async fn a_draft_is_saved_resumed_and_sent_with_its_files() {
+    let app = spawn_demo_app().await;
+    let client = signed_in(&app, 2).await;
+    let apply = format!("{}/apply/unemployment-benefit-claim", app.base);
+    let (_, page) = text(&client, apply.clone()).await;
+    let form = files_form(&page, &[("file-id-card", PNG)]).text("action", "draft");
+    let (status, location, _) = post_form(&client, apply.clone(), form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, "/apply/unemployment-benefit-claim?saved=1");
+    let (_, mine) = text(&client, format!("{}/my", app.base)).await;
+    assert!(mine.contains("您还没有办件"), "a draft is no case");
+
+    // Back later: the page says what the draft holds.
+    let (_, page) = text(&client, format!("{}{location}", app.base)).await;
+    assert!(
+        page.contains("草稿已保存") && page.contains("草稿中已有文件：PNG 1 KB"),
+        "{page}"
+    );
+    // Sent with one more file: both go into the case, and the draft is gone.
+    let form = files_form(&page, &[("file-termination-proof", b"%PDF-1.4\n%letter\n")]);
+    let (status, location, _) = post_form(&client, apply.clone(), form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let case_id = location.trim_start_matches("/my/cases/");
+    let (_, detail) = app
+        .get(&format!("/api/v1/cases/{case_id}"), Some("clerk-zh"))
+        .await;
+    let submission = &detail["events"][0]["event"]["body"]["submission"];
+    assert_eq!(
+        submission["materials"],
+        json!(["termination-proof", "id-card"]),
+        "{submission}"
+    );
+    assert_eq!(submission["attachments"].as_array().unwrap().len(), 2);
+    let (_, page) = text(&client, apply).await;
+    assert!(!page.contains("草稿中已有文件"), "the draft was discarded");
+}

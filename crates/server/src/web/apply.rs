@@ -18,6 +18,7 @@ use super::uploads::{self, FILE_PREFIX, FieldProblem, FileField};
 use super::words::channel_key;
 use super::{Ui, message, render};
 use crate::state::AppState;
+use yichuang_store::Draft;
 
 #[derive(Template)]
 #[template(path = "public/apply.html")]
@@ -33,6 +34,8 @@ struct ApplyPage {
     request_id: String,
     files: Vec<FileField>,
     problem: Option<String>,
+    /// The draft was just saved.
+    saved: bool,
 }
 
 /// A commitment checkbox is named `commit-<material id>`.
@@ -118,6 +121,8 @@ fn page(
                 input,
                 name: m.name.clone(),
                 tags: material_tags(&ui, m, false),
+                saved: None,
+                committed: false,
             }
         })
         .collect();
@@ -136,7 +141,29 @@ fn page(
             .iter()
             .find(|p| p.field == "form")
             .map(|p| ui.t(p.key)),
+        saved: false,
         ui,
+    }
+}
+
+/// Shows what a draft already holds next to each material.
+fn show_draft(page: &mut ApplyPage, draft: &Draft) {
+    for field in &mut page.files {
+        let material = field.input.trim_start_matches(FILE_PREFIX);
+        if let Some(file) = draft.attachments.iter().find(|a| a.material == material) {
+            let kind = file
+                .media_type
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_uppercase();
+            field.saved = Some(page.ui.t1(
+                "apply-draft-file",
+                "file",
+                format!("{kind} {} KB", file.bytes.div_ceil(1024)),
+            ));
+        }
+        field.committed = draft.commitments.iter().any(|c| c == material);
     }
 }
 
@@ -145,6 +172,7 @@ pub(crate) async fn form(
     ui: Ui,
     headers: HeaderMap,
     Path(item): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<FormQuery>,
 ) -> Response {
     let Some(citizen) = current(&state, &headers).await else {
         return to_sign_in(&ui.here);
@@ -155,8 +183,18 @@ pub(crate) async fn form(
         Err(key) => return message(ui, StatusCode::UNPROCESSABLE_ENTITY, key),
     };
     let request_id = uuid::Uuid::now_v7().to_string();
-    let page = page(ui, &citizen, region, &resolved, channel, request_id, &[]);
+    let saved = query.saved.is_some();
+    let mut page = page(ui, &citizen, region, &resolved, channel, request_id, &[]);
+    page.saved = saved;
+    if let Ok(Some(draft)) = state.engine.draft(citizen.party(), &item).await {
+        show_draft(&mut page, &draft);
+    }
     render(StatusCode::OK, &page)
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct FormQuery {
+    saved: Option<String>,
 }
 
 pub(crate) async fn submit(
@@ -243,14 +281,48 @@ pub(crate) async fn submit(
         );
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    let materials = form.files.iter().map(|f| f.material.clone()).collect();
-    let attachments = match uploads::keep(&state, form.files).await {
+    let draft = state
+        .engine
+        .draft(citizen.party(), &item)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let as_draft = form.field("action") == "draft";
+    let mut attachments = match uploads::keep(&state, form.files).await {
         Ok(kept) => kept,
         Err(e) => {
             tracing::error!(error = %e, "uploaded files could not be kept");
             return message(ui, StatusCode::INTERNAL_SERVER_ERROR, "error-internal");
         }
     };
+    // A file saved in the draft counts unless a new one replaces it or a commitment
+    // is ticked instead.
+    for saved in draft.attachments {
+        if !attachments.iter().any(|a| a.material == saved.material)
+            && !commitments.contains(&saved.material)
+        {
+            attachments.push(saved);
+        }
+    }
+    if as_draft {
+        let draft = Draft {
+            attachments,
+            commitments,
+        };
+        return match state
+            .engine
+            .save_draft(citizen.party(), &item, &draft)
+            .await
+        {
+            Ok(()) => Redirect::to(&format!("/apply/{item}?saved=1")).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "a draft could not be saved");
+                message(ui, StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+            }
+        };
+    }
+    let materials = attachments.iter().map(|a| a.material.clone()).collect();
     let (applicant, agent) = applicant_of(&citizen);
     let request = Request::Submit {
         item: item.clone(),
@@ -270,7 +342,11 @@ pub(crate) async fn submit(
         },
     };
     match state.engine.execute(&request_id, request).await {
-        Ok(answer) => Redirect::to(&format!("/my/cases/{}", answer.case_id)).into_response(),
+        Ok(answer) => {
+            // Sent: the draft has done its job.
+            let _ = state.engine.discard_draft(citizen.party(), &item).await;
+            Redirect::to(&format!("/my/cases/{}", answer.case_id)).into_response()
+        }
         Err(e) => {
             let key = match &e {
                 EngineError::Case(CaseError::ChannelNotOffered { .. }) => {

@@ -218,6 +218,8 @@ fn case_page(ui: Ui, view: CaseView, csrf: String) -> MyCasePage {
                 tags: Vec::new(),
                 problem: None,
                 commitment: None,
+                saved: None,
+                committed: false,
             })
             .collect()
     } else {

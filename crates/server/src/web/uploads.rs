@@ -28,6 +28,10 @@ pub(crate) struct FileField {
     /// The name of the checkbox that signs a commitment instead (告知承诺), where the
     /// guide allows one.
     pub commitment: Option<String>,
+    /// A file kept in the draft for this material, described.
+    pub saved: Option<String>,
+    /// The commitment was ticked in the draft.
+    pub committed: bool,
 }
 
 /// A file that passed the checks, not yet kept.
