@@ -436,9 +436,14 @@ fn bench_http_prints_rates_and_ratios() {
     let (code, stdout, stderr) = run(&["bench", "http", "--connections", "4", "--seconds", "1"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("guide lookups"), "{stdout}");
+    assert!(stdout.contains("guide pages (rendered HTML)"), "{stdout}");
+    assert!(
+        stdout.contains("online application with 3 × 1 MB"),
+        "{stdout}"
+    );
     assert_eq!(
         stdout.lines().filter(|l| l.contains("ratio")).count(),
-        2,
+        3,
         "{stdout}"
     );
 }
