@@ -176,7 +176,8 @@ try {
     }
   }
 
-  // 7. A citizen's whole journey: guide → sign in → apply with files → the clerk's
+  // 7. A citizen's whole journey: guide → sign in (the OpenID provider when there is
+  // one) → apply with files → the clerk's
   // one-time notice → supplement online → accepted, decided → open the decision.
   if (process.env.REVIEWER_TOKEN) {
     const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
@@ -196,7 +197,20 @@ try {
     await Promise.all([p.waitForURL(/\/signin/), p.getByRole('link', { name: '在线申请' }).click()]);
     await axe(p, 'signin');
     await shot(p, 'signin');
-    await Promise.all([p.waitForURL(/\/apply\//), p.locator('form[action="/signin/demo"] button').first().click()]);
+    if (process.env.OIDC) {
+      // Through the real OpenID provider, as a deployment signs people in.
+      await p.getByRole('link', { name: '通过统一身份认证平台登录' }).click();
+      await p.waitForSelector('input[name=login]');
+      await p.fill('input[name=login]', 'zhang.san');
+      await p.fill('input[name=password]', 'any password: the provider is a test one');
+      await Promise.all([p.waitForLoadState('load'), p.locator('button[type=submit]').first().click()]);
+      if (!p.url().startsWith(base)) {
+        await Promise.all([p.waitForURL((u) => u.toString().startsWith(base)), p.locator('button[type=submit]').first().click()]);
+      }
+      await p.waitForURL(/\/apply\//);
+    } else {
+      await Promise.all([p.waitForURL(/\/apply\//), p.locator('form[action="/signin/demo"] button').first().click()]);
+    }
     await axe(p, 'apply');
     await shot(p, 'apply');
     await p.setInputFiles('#file-id-card', { name: 'id.png', mimeType: 'image/png', buffer: PNG });
