@@ -126,7 +126,9 @@ async fn a_message_is_retried_until_the_gateway_takes_it_and_its_link_opens_the_
         html.contains("失业保险金申领") && html.contains("已提交，等待受理"),
         "{html}"
     );
-    let forged = format!("{}{}0", app.base, &path[..path.len() - 1]);
+    // The signature with its last digit changed (to another digit, whatever it was).
+    let changed = if path.ends_with('0') { '1' } else { '0' };
+    let forged = format!("{}{}{changed}", app.base, &path[..path.len() - 1]);
     let page = app.client.get(forged).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::NOT_FOUND);
     let expired = format!(
