@@ -13,6 +13,7 @@ mod clock;
 mod output;
 mod search_cmd;
 mod serve_cmd;
+mod simulate_cmd;
 mod store_cmd;
 mod validate;
 
@@ -66,6 +67,9 @@ enum Command {
     /// Benchmarks that print a ratio against a baseline measured in the same run.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Simulations with the server's own rules (a hall's queue).
+    #[command(subcommand)]
+    Simulate(simulate_cmd::SimulateCommand),
 }
 
 /// How a command ended when it did not fail outright.
@@ -86,6 +90,7 @@ fn main() -> ExitCode {
         Command::Calendar(command) => calendar_cmd::run(command, &cli.data_dir),
         Command::Catalog(args) => catalog_cmd::run(args),
         Command::Search(args) => search_cmd::run(args),
+        Command::Simulate(command) => simulate_cmd::run(command),
         Command::Serve(args) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
             .and_then(|url| serve_cmd::run(*args, &url, &cli.data_dir)),
         Command::Admin(command) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)

@@ -447,3 +447,73 @@ fn bench_http_prints_rates_and_ratios() {
         "{stdout}"
     );
 }
+
+/// The hall simulation, on long runs, matches what Erlang C predicts within 5%
+/// (POLICY-FACTS.md: λ = 60/h, h = 10 min: 6.82 min at 11 windows, 2.25 at 12).
+#[test]
+fn simulate_hall_matches_erlang_c_on_long_runs() {
+    for (windows, expected) in [("11", 6.82), ("12", 2.25)] {
+        let (code, stdout, stderr) = run(&[
+            "simulate",
+            "hall",
+            "--arrivals-per-hour",
+            "60",
+            "--service-minutes",
+            "10",
+            "--windows",
+            windows,
+            "--hours",
+            "20000",
+            "--seed",
+            "11",
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let mean = report["mean_wait_minutes"].as_f64().unwrap();
+        assert!(
+            (mean - expected).abs() / expected < 0.05,
+            "{windows} windows: simulated {mean:.3}, Erlang C {expected}"
+        );
+        for field in ["p90_wait_minutes", "served_within_15_min", "utilisation"] {
+            assert!(report[field].is_number(), "{field}: {stdout}");
+        }
+        let utilisation = report["utilisation"].as_f64().unwrap();
+        assert!((utilisation - 10.0 / windows.parse::<f64>().unwrap()).abs() < 0.01);
+    }
+    // The same seed gives the same day.
+    let args = [
+        "simulate",
+        "hall",
+        "--arrivals-per-hour",
+        "30",
+        "--service-minutes",
+        "12",
+        "--windows",
+        "7",
+        "--hours",
+        "8",
+        "--seed",
+        "3",
+        "--json",
+    ];
+    assert_eq!(run(&args).1, run(&args).1);
+    // Bad input says which value is wrong.
+    let (code, _, stderr) = run(&[
+        "simulate",
+        "hall",
+        "--arrivals-per-hour",
+        "-3",
+        "--service-minutes",
+        "10",
+        "--windows",
+        "2",
+        "--hours",
+        "1",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("arrivals-per-hour") || stderr.contains("-3"),
+        "{stderr}"
+    );
+}
