@@ -14,6 +14,7 @@ mod output;
 mod search_cmd;
 mod serve_cmd;
 mod simulate_cmd;
+mod simulate_scenario;
 mod store_cmd;
 mod validate;
 

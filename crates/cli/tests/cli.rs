@@ -517,3 +517,58 @@ fn simulate_hall_matches_erlang_c_on_long_runs() {
         "{stderr}"
     );
 }
+
+/// The scenario form runs the same people through any-window routing and through each
+/// department's own windows; with one window 精 in work injury, the old model drowns
+/// that department while any-window routing shares the load.
+#[test]
+fn simulate_hall_scenario_compares_any_window_with_own_windows() {
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/scenarios/county-hall.toml"
+    );
+    let (code, stdout, stderr) = run(&["simulate", "hall", "--scenario", scenario, "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let any = report["any_window"]["mean_wait_minutes"].as_f64().unwrap();
+    let own = report["own_windows"]["mean_wait_minutes"].as_f64().unwrap();
+    assert!(any < own, "any window {any} min, own windows {own} min");
+    for key in ["pension", "unemployment", "injury", "card"] {
+        assert!(
+            report["any_window_by_item"][key]["served"]
+                .as_u64()
+                .unwrap()
+                > 0,
+            "{key}"
+        );
+    }
+    for key in ["green_lane", "appointment", "walk_in"] {
+        assert!(
+            report["any_window_by_priority"][key]["mean_wait_minutes"].is_number(),
+            "{key}"
+        );
+    }
+    // Green-lane tickets wait less than walk-ins.
+    let green = report["any_window_by_priority"]["green_lane"]["mean_wait_minutes"]
+        .as_f64()
+        .unwrap();
+    let walk_in = report["any_window_by_priority"]["walk_in"]["mean_wait_minutes"]
+        .as_f64()
+        .unwrap();
+    assert!(green < walk_in, "green lane {green}, walk-in {walk_in}");
+
+    // A window skilled in an item the scenario does not have is named.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "arrivals_per_hour = [10]\n[[item]]\nid = \"a\"\nshare = 1\nservice_minutes = 5\n[[window]]\nskills = { b = \"jing\" }\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run(&["simulate", "hall", "--scenario", bad.to_str().unwrap()]);
+    assert_ne!(code, 0);
+    assert!(
+        stderr.contains("window 1") && stderr.contains("\"b\""),
+        "{stderr}"
+    );
+}
