@@ -175,9 +175,34 @@ pub(crate) async fn deliver(state: AppState) {
     }
 }
 
+/// What a message names its case by: the item and the human-readable number.
+pub(crate) struct CaseLabel {
+    pub item: String,
+    pub number: String,
+}
+
+/// Reads a case's label (once per case: an inbox of many messages reuses it).
+pub(crate) async fn label(state: &AppState, case_id: &str) -> CaseLabel {
+    let number = state
+        .store
+        .case_number(case_id)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| case_id.to_owned());
+    let item = match state.engine.case(case_id).await {
+        Ok(Some(case)) => case.guide.guide.name.clone(),
+        _ => String::new(),
+    };
+    CaseLabel { item, number }
+}
+
 /// The full link and text of a message.
-pub(crate) async fn render(state: &AppState, message: &OutboxMessage) -> (String, String) {
-    let options = &state.messages;
+pub(crate) fn compose(
+    options: &MessageOptions,
+    message: &OutboxMessage,
+    label: &CaseLabel,
+) -> (String, String) {
     // Counted from when the message was written, so every try sends the same text.
     let written: Timestamp = message
         .created_at
@@ -192,18 +217,7 @@ pub(crate) async fn render(state: &AppState, message: &OutboxMessage) -> (String
         options.public_url.trim_end_matches('/'),
         link_path(options, &message.case_id, expires)
     );
-    let number = state
-        .store
-        .case_number(&message.case_id)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| message.case_id.clone());
-    let item = match state.engine.case(&message.case_id).await {
-        Ok(Some(case)) => case.guide.guide.name.clone(),
-        _ => String::new(),
-    };
-    let text = text(&message.message, &item, &number, &link);
+    let text = text(&message.message, &label.item, &label.number, &link);
     (link, text)
 }
 
@@ -213,19 +227,13 @@ async fn send_one(
     webhook: &str,
     message: OutboxMessage,
 ) {
-    let (link, text) = render(state, &message).await;
-    let number = state
-        .store
-        .case_number(&message.case_id)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+    let label = label(state, &message.case_id).await;
+    let (link, text) = compose(&state.messages, &message, &label);
     let delivery = Delivery {
         id: message.id,
         to: &message.recipient,
         case: &message.case_id,
-        number: &number,
+        number: &label.number,
         kind: message.message.kind.name(),
         text,
         link,

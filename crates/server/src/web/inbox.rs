@@ -9,7 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::citizen::{current, to_sign_in};
 use super::{Ui, message, render};
-use crate::outbox::{link_is_valid, render as message_text};
+use std::collections::HashMap;
+
+use crate::outbox::{CaseLabel, compose, label, link_is_valid};
 use crate::state::AppState;
 
 pub(crate) struct Line {
@@ -37,8 +39,15 @@ pub(crate) async fn inbox(State(state): State<AppState>, ui: Ui, headers: Header
         }
     };
     let mut lines = Vec::with_capacity(messages.len());
+    let mut labels: HashMap<&str, CaseLabel> = HashMap::new();
     for m in &messages {
-        let (_, text) = message_text(&state, m).await;
+        if !labels.contains_key(m.case_id.as_str()) {
+            labels.insert(&m.case_id, label(&state, &m.case_id).await);
+        }
+        let Some(case_label) = labels.get(m.case_id.as_str()) else {
+            continue;
+        };
+        let (_, text) = compose(&state.messages, m, case_label);
         let status = match (&m.sent_at, &m.last_error, state.messages.webhook.is_some()) {
             (Some(_), _, _) => ui.t("inbox-sent"),
             (None, _, false) => ui.t("inbox-no-gateway"),

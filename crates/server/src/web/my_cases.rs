@@ -17,7 +17,7 @@ use super::citizen::{Citizen, current, to_sign_in};
 use super::dates::written;
 use super::progress::{deadline_text, timeline};
 use super::uploads::{self, FILE_PREFIX, FileField};
-use super::words::{channel_key, document_key, state_key};
+use super::words::{channel_key, document_key, state_key, state_key_named};
 use super::{Ui, message, render};
 use crate::state::AppState;
 
@@ -66,10 +66,7 @@ pub(crate) async fn my_cases(
             item: catalog
                 .guide_at(&c.item, today)
                 .map_or_else(|_| c.item.clone(), |g| g.name.clone()),
-            state: CaseState::ALL
-                .iter()
-                .find(|s| s.name() == c.state)
-                .map_or_else(String::new, |s| ui.t(state_key(*s))),
+            state: state_key_named(&c.state).map_or_else(String::new, |key| ui.t(key)),
             deadline: c
                 .deadline
                 .filter(|_| c.running)

@@ -9,10 +9,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::{Timestamp, ToSpan};
 use serde::Deserialize;
-use yichuang_domain::case::{CaseState, EventBody, Staff, WarningLevel};
+use yichuang_domain::case::{EventBody, Staff, WarningLevel};
 use yichuang_store::CaseFilter;
 
-use super::words::{role_key, state_key};
+use super::words::{role_key, state_key_named};
 use super::{MessagePage, Ui, render};
 use crate::auth::{SignInRefused, hash_token, new_secret, sign_in};
 use crate::client::Client;
@@ -215,10 +215,8 @@ async fn warning_rows(state: &AppState, ui: &Ui, staff: &Staff) -> Vec<WarningRo
             let item = catalog
                 .guide_at(&case.item, today)
                 .map_or_else(|_| case.item.clone(), |g| g.name.clone());
-            let case_state = CaseState::ALL
-                .iter()
-                .find(|s| s.name() == case.state)
-                .map_or_else(|| case.state.clone(), |s| ui.t(state_key(*s)));
+            let case_state =
+                state_key_named(&case.state).map_or_else(|| case.state.clone(), |key| ui.t(key));
             let deadline = case
                 .deadline
                 .map(|d| {

@@ -19,6 +19,14 @@ pub(crate) fn state_key(state: CaseState) -> &'static str {
     }
 }
 
+/// The Fluent key of a state as the store names it (`in_review`), if it is one.
+pub(crate) fn state_key_named(name: &str) -> Option<&'static str> {
+    CaseState::ALL
+        .iter()
+        .find(|s| s.name() == name)
+        .map(|s| state_key(*s))
+}
+
 pub(crate) fn channel_key(channel: Channel) -> &'static str {
     match channel {
         Channel::Window => "channel-window",
