@@ -1,9 +1,26 @@
-//! The hall (大厅): how the next ticket is chosen at a window, and what queueing theory
-//! predicts for a hall's waits. Pure: the server's queue and `yichuang simulate hall`
-//! call the same code.
+//! The hall (大厅): the day's windows and tickets as an aggregate with pure rules, how
+//! the next ticket is chosen at a window, the wait a ticket can expect, and what
+//! queueing theory predicts for a hall's waits. The server's queue and `yichuang
+//! simulate hall` call the same routing code.
 
+mod command;
+mod day;
 mod erlang;
+mod error;
+mod estimate;
 mod routing;
+mod rules;
+mod skills;
+mod ticket;
 
+pub use command::{HallCommand, HallCommandKind};
+pub use day::{HallDay, HallEvent, HallEventBody, WindowSession};
 pub use erlang::{ErlangC, erlang_c};
+pub use error::HallError;
+pub use estimate::{DEFAULT_HANDLING_SECONDS, WaitEstimate};
 pub use routing::{Aging, Priority, Waiting, next_ticket};
+pub use rules::{
+    GreenLanePolicy, HallContext, MAX_CALLS, RECALL_LOCK_SECONDS, callable, decide, may_serve,
+};
+pub use skills::{SkillLevel, Skills};
+pub use ticket::{GreenReason, Purpose, Ticket, TicketChannel, TicketStatus};

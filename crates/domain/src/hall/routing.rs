@@ -5,7 +5,20 @@
 //! appointments keep arriving (the problem ZMS left open, PR #1309).
 
 /// Priority classes, most urgent first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Priority {
     /// 绿色通道: elderly, disabled, military, pregnancy (criteria per region).
     GreenLane = 1,
