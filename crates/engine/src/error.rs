@@ -14,6 +14,13 @@ pub enum EngineError {
     Forbidden(#[from] AccessError),
     #[error("no case {id}")]
     NoSuchCase { id: String },
+    #[error(transparent)]
+    Hall(#[from] yichuang_domain::hall::HallError),
+    #[error("no hall {id}")]
+    NoSuchHall { id: String },
+    /// A case request sent where a hall request was expected, or the reverse.
+    #[error("this request does not belong here")]
+    WrongAggregate,
     #[error("a request id is required, so that a retry is never applied twice")]
     MissingRequestId,
     #[error("the request id is {length} characters long; at most {max} are kept")]

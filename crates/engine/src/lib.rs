@@ -4,6 +4,7 @@
 //! Every request carries a client request id: a retry returns the first response.
 
 mod error;
+mod hall;
 mod writer;
 
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use yichuang_domain::catalog::Catalog;
 use yichuang_store::{CaseFilter, CaseSummary, EventRecord, Store};
 
 pub use error::EngineError;
+pub use hall::{HALL_DAY, HallResponse};
 
 /// What a request asks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +37,19 @@ pub enum Request {
         case_id: String,
         command: Command,
     },
+    /// A command to a hall's day (tickets and windows).
+    Hall {
+        hall: String,
+        day: Date,
+        command: yichuang_domain::hall::HallCommand,
+    },
+}
+
+/// What the writer answers: a case's response or a hall's.
+#[derive(Debug, Clone)]
+pub(crate) enum Answer {
+    Case(Response),
+    Hall(HallResponse),
 }
 
 /// The answer to an applied request, stored for retries.
@@ -150,7 +165,7 @@ struct Job {
     /// channel: role and jurisdiction are checked against the case.
     staff: Option<Staff>,
     request: Request,
-    reply: oneshot::Sender<Result<Response, EngineError>>,
+    reply: oneshot::Sender<Result<Answer, EngineError>>,
 }
 
 /// A handle to the engine; cheap to clone, shared by every channel.
@@ -161,6 +176,8 @@ pub struct Engine {
     store: Store,
     calendar: Arc<Calendar>,
     config: EngineConfig,
+    /// Every hall day as a committed command leaves it: the call displays listen.
+    hall_updates: tokio::sync::broadcast::Sender<Arc<yichuang_domain::hall::HallDay>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -199,6 +216,8 @@ impl Engine {
                     config: config.clone(),
                     cache: std::collections::HashMap::new(),
                     guides: std::collections::HashMap::new(),
+                    hall_cache: std::collections::HashMap::new(),
+                    hall_configs: std::collections::HashMap::new(),
                 };
                 spawn_writer(&store, writer.run(receiver));
                 jobs
@@ -209,6 +228,7 @@ impl Engine {
             store,
             calendar,
             config,
+            hall_updates: tokio::sync::broadcast::channel(1024).0,
         }
     }
 
@@ -236,9 +256,15 @@ impl Engine {
                 case_id,
                 command: Command { actor, ..command },
             },
+            Request::Hall { .. } => return Err(EngineError::WrongAggregate),
         };
-        self.dispatch(request_id, request, Some(staff.clone()))
-            .await
+        match self
+            .dispatch(request_id, request, Some(staff.clone()))
+            .await?
+        {
+            Answer::Case(response) => Ok(response),
+            Answer::Hall(_) => Err(EngineError::WrongAggregate),
+        }
     }
 
     /// Applies a request durably, or returns why not. The same `request_id` always
@@ -248,7 +274,10 @@ impl Engine {
         request_id: &str,
         request: Request,
     ) -> Result<Response, EngineError> {
-        self.dispatch(request_id, request, None).await
+        match self.dispatch(request_id, request, None).await? {
+            Answer::Case(response) => Ok(response),
+            Answer::Hall(_) => Err(EngineError::WrongAggregate),
+        }
     }
 
     async fn dispatch(
@@ -256,7 +285,7 @@ impl Engine {
         request_id: &str,
         request: Request,
         staff: Option<Staff>,
-    ) -> Result<Response, EngineError> {
+    ) -> Result<Answer, EngineError> {
         if request_id.trim().is_empty() {
             return Err(EngineError::MissingRequestId);
         }
@@ -270,11 +299,15 @@ impl Engine {
         let case_id = match &request {
             Request::Submit { .. } => uuid::Uuid::now_v7().to_string(),
             Request::Command { case_id, .. } => case_id.clone(),
+            Request::Hall { hall, day, .. } => {
+                yichuang_domain::hall::HallDay::stream_id(hall, *day)
+            }
         };
         let caller = match (&staff, &request) {
             (Some(staff), _) => staff.id.clone(),
             (None, Request::Submit { actor, .. }) => actor.id.clone(),
             (None, Request::Command { command, .. }) => command.actor.id.clone(),
+            (None, Request::Hall { command, .. }) => command.actor.clone(),
         };
         self.check_files_kept(&request).await?;
         let fingerprint = fingerprint(&request)?;
@@ -293,6 +326,107 @@ impl Engine {
             .await
             .map_err(|_| EngineError::Closed)?;
         answer.await.map_err(|_| EngineError::Closed)?
+    }
+
+    /// A staff member's command to a hall's day (today's): the hall must be inside
+    /// their jurisdiction; signing on takes their name and skills from their record.
+    pub async fn execute_hall_as(
+        &self,
+        staff: &Staff,
+        request_id: &str,
+        hall: &str,
+        kind: yichuang_domain::hall::HallCommandKind,
+    ) -> Result<HallResponse, EngineError> {
+        use yichuang_domain::hall::HallCommandKind;
+        let record = self
+            .store
+            .hall(hall)
+            .await?
+            .ok_or_else(|| EngineError::NoSuchHall {
+                id: hall.to_owned(),
+            })?;
+        let region = yichuang_domain::RegionCode::parse(&record.region)
+            .map_err(|e| EngineError::Store(yichuang_store::StoreError::Corrupt(e.to_string())))?;
+        staff.may_work_in(region)?;
+        let kind = match kind {
+            HallCommandKind::OpenWindow { window, .. } => HallCommandKind::OpenWindow {
+                window,
+                clerk_name: staff.name.clone(),
+                skills: self.store.skills_map(&staff.id).await?,
+            },
+            other => other,
+        };
+        let command = yichuang_domain::hall::HallCommand {
+            actor: staff.id.clone(),
+            kind,
+        };
+        self.hall_dispatch(request_id, hall, command, Some(staff.clone()))
+            .await
+    }
+
+    /// A command to a hall's day from a trusted channel (the kiosk, a person online):
+    /// only taking a ticket, with the actor as given.
+    pub async fn execute_hall(
+        &self,
+        request_id: &str,
+        hall: &str,
+        command: yichuang_domain::hall::HallCommand,
+    ) -> Result<HallResponse, EngineError> {
+        if !matches!(
+            command.kind,
+            yichuang_domain::hall::HallCommandKind::TakeTicket { .. }
+                | yichuang_domain::hall::HallCommandKind::Return { .. }
+        ) {
+            return Err(EngineError::WrongAggregate);
+        }
+        self.hall_dispatch(request_id, hall, command, None).await
+    }
+
+    async fn hall_dispatch(
+        &self,
+        request_id: &str,
+        hall: &str,
+        command: yichuang_domain::hall::HallCommand,
+        staff: Option<Staff>,
+    ) -> Result<HallResponse, EngineError> {
+        let request = Request::Hall {
+            hall: hall.to_owned(),
+            day: self.today(),
+            command,
+        };
+        match self.dispatch(request_id, request, staff).await? {
+            Answer::Hall(response) => {
+                if let Some(state) = &response.state {
+                    // Nobody listening is fine.
+                    let _ = self.hall_updates.send(state.clone());
+                }
+                Ok(response)
+            }
+            Answer::Case(_) => Err(EngineError::WrongAggregate),
+        }
+    }
+
+    /// Every hall day as committed commands leave it (for call displays). A slow
+    /// listener misses intermediate days, never the latest.
+    pub fn subscribe_halls(
+        &self,
+    ) -> tokio::sync::broadcast::Receiver<Arc<yichuang_domain::hall::HallDay>> {
+        self.hall_updates.subscribe()
+    }
+
+    /// A hall's day as stored (an empty day if nothing happened yet).
+    pub async fn hall_day(
+        &self,
+        hall: &str,
+        day: Date,
+    ) -> Result<yichuang_domain::hall::HallDay, EngineError> {
+        let id = yichuang_domain::hall::HallDay::stream_id(hall, day);
+        match self.store.load_stream(&id).await? {
+            Some(stored) => serde_json::from_str(&stored.snapshot).map_err(|e| {
+                EngineError::Store(yichuang_store::StoreError::Corrupt(e.to_string()))
+            }),
+            None => Ok(yichuang_domain::hall::HallDay::new(hall, day)),
+        }
     }
 
     /// Keeps a file handed in for a material, content-addressed; its SHA-256 goes into
@@ -314,6 +448,7 @@ impl Engine {
                 CommandKind::Supplement { attachments, .. } => attachments,
                 _ => return Ok(()),
             },
+            Request::Hall { .. } => return Ok(()),
         };
         for (index, attachment) in attachments.iter().enumerate() {
             if !self.store.has_file(&attachment.sha256).await? {

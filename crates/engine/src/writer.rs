@@ -13,7 +13,8 @@ use yichuang_store::{
     CaseWrite, ClockColumns, EventRecord, PendingCommit, RequestWrite, Store, StoreError,
 };
 
-use crate::{EngineConfig, EngineError, Job, Request, Response, china_date};
+use crate::hall::{HallConfig, HallWorking};
+use crate::{Answer, EngineConfig, EngineError, Job, Request, Response, china_date};
 
 pub(crate) struct Writer {
     pub(crate) store: Store,
@@ -27,6 +28,10 @@ pub(crate) struct Writer {
     /// Resolved guides by item, region and day: resolving and hashing a guide costs
     /// more than the rest of a submission.
     pub(crate) guides: HashMap<(String, RegionCode, Date), Arc<case::GuideSnapshot>>,
+    /// Hall days as last committed by this writer, with their head hash.
+    pub(crate) hall_cache: HashMap<String, (yichuang_domain::hall::HallDay, String)>,
+    /// Halls' windows, read once.
+    pub(crate) hall_configs: HashMap<String, Arc<HallConfig>>,
 }
 
 /// Cached cases at most; beyond it the cache starts afresh.
@@ -56,7 +61,7 @@ struct Working {
 struct Answered {
     caller: String,
     fingerprint: String,
-    response: Response,
+    response: Answer,
 }
 
 impl Job {
@@ -76,7 +81,7 @@ impl Job {
 /// A batch whose commit is under way; its requests are answered when it is durable.
 struct InFlight {
     jobs: Vec<Job>,
-    results: Vec<Result<Response, EngineError>>,
+    results: Vec<Result<Answer, EngineError>>,
     commit: PendingCommit,
 }
 
@@ -86,14 +91,17 @@ struct InFlight {
 struct Draft {
     working: HashMap<String, Working>,
     order: Vec<String>,
+    halls: HashMap<String, HallWorking>,
+    hall_order: Vec<String>,
     answered: HashMap<String, Answered>,
-    results: Vec<Result<Response, EngineError>>,
+    results: Vec<Result<Answer, EngineError>>,
 }
 
 /// A batch run through the rules: an answer per job and the writes to commit.
 struct Built {
-    results: Vec<Result<Response, EngineError>>,
+    results: Vec<Result<Answer, EngineError>>,
     writes: Vec<CaseWrite>,
+    streams: Vec<yichuang_store::StreamWrite>,
 }
 
 enum Next {
@@ -189,18 +197,21 @@ impl Writer {
         built: Result<Built, EngineError>,
     ) -> Option<InFlight> {
         match built {
-            Ok(built) if built.writes.is_empty() => {
+            Ok(built) if built.writes.is_empty() && built.streams.is_empty() => {
                 answer(jobs, built.results);
                 None
             }
             Ok(built) => Some(InFlight {
                 jobs,
                 results: built.results,
-                commit: self.store.begin_commit(built.writes),
+                commit: self.store.begin_commit(yichuang_store::Batch {
+                    cases: built.writes,
+                    streams: built.streams,
+                }),
             }),
             // Reading the store failed while building: each request alone.
             Err(_) => {
-                self.cache.clear();
+                self.forget();
                 self.redo_alone(jobs).await;
                 None
             }
@@ -218,7 +229,7 @@ impl Writer {
             // The batch failed as a whole (another process moved a case, or the
             // database refused): redo each request alone so only the culprit fails.
             Err(_) => {
-                self.cache.clear();
+                self.forget();
                 self.redo_alone(flight.jobs).await;
                 false
             }
@@ -248,12 +259,16 @@ impl Writer {
         &mut self,
         jobs: &[Job],
         lookup: Lookup,
-    ) -> Result<Vec<Result<Response, EngineError>>, EngineError> {
+    ) -> Result<Vec<Result<Answer, EngineError>>, EngineError> {
         let built = self.build(jobs, lookup).await?;
-        if !built.writes.is_empty()
-            && let Err(e) = self.store.commit(built.writes).await
+        let batch = yichuang_store::Batch {
+            cases: built.writes,
+            streams: built.streams,
+        };
+        if !batch.is_empty()
+            && let Err(e) = self.store.commit(batch).await
         {
-            self.cache.clear();
+            self.forget();
             return Err(e.into());
         }
         Ok(built.results)
@@ -299,9 +314,23 @@ impl Writer {
             draft.results.push(replayed);
             return Ok(());
         }
-        let mut result = self
-            .run_job(job, &mut draft.working, &mut draft.order)
-            .await;
+        let mut result = match &job.request {
+            Request::Hall { hall, day, command } => self
+                .run_hall_job(
+                    job,
+                    hall,
+                    *day,
+                    command,
+                    &mut draft.halls,
+                    &mut draft.hall_order,
+                )
+                .await
+                .map(Answer::Hall),
+            _ => self
+                .run_job(job, &mut draft.working, &mut draft.order)
+                .await
+                .map(Answer::Case),
+        };
         // A refused request may be a retry of one already applied: answer as before.
         if result.is_err()
             && lookup == Lookup::Optimistic
@@ -329,11 +358,14 @@ impl Writer {
         let Draft {
             mut working,
             order,
+            halls,
+            hall_order,
             results,
             ..
         } = draft;
+        let streams = self.finish_halls(halls, &hall_order)?;
         if self.cache.len() > CACHE_LIMIT {
-            self.cache.clear();
+            self.forget();
         }
         let mut writes: Vec<CaseWrite> = Vec::with_capacity(order.len());
         for w in order.iter().filter_map(|id| working.remove(id)) {
@@ -356,7 +388,11 @@ impl Writer {
                 w.stored_clock,
             )?);
         }
-        Ok(Built { results, writes })
+        Ok(Built {
+            results,
+            writes,
+            streams,
+        })
     }
 
     fn guide(
@@ -385,19 +421,27 @@ impl Writer {
     /// The stored answer to an earlier request with this id: the answer again if the
     /// same caller sent the same request, else the id is spent (`RequestIdReused`).
     /// The outer error is a failed read, which fails the batch.
-    async fn replay(
-        &self,
-        job: &Job,
-    ) -> Result<Option<Result<Response, EngineError>>, EngineError> {
+    async fn replay(&self, job: &Job) -> Result<Option<Result<Answer, EngineError>>, EngineError> {
         let Some(stored) = self.store.find_request(&job.request_id).await? else {
             return Ok(None);
         };
         if let Err(spent) = job.replay(&stored.caller, &stored.fingerprint) {
             return Ok(Some(Err(spent)));
         }
-        serde_json::from_value(stored.response)
+        let answer = match job.request {
+            Request::Hall { .. } => serde_json::from_value(stored.response).map(Answer::Hall),
+            _ => serde_json::from_value(stored.response).map(Answer::Case),
+        };
+        answer
             .map(|response| Some(Ok(response)))
             .map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string())))
+    }
+
+    /// Forgets every cached state: after a failed commit nothing cached can be trusted.
+    fn forget(&mut self) {
+        self.cache.clear();
+        self.hall_cache.clear();
+        self.hall_configs.clear();
     }
 
     async fn run_job(
@@ -478,6 +522,7 @@ impl Writer {
                 w.case.apply(&event);
                 (case_id.clone(), event)
             }
+            Request::Hall { .. } => return Err(EngineError::WrongAggregate),
         };
         let w = working.get_mut(&case_id).ok_or(EngineError::Closed)?;
         let response = response_of(&w.case, &event);
@@ -506,7 +551,7 @@ fn response_of(case: &Case, event: &CaseEvent) -> Response {
     }
 }
 
-fn answer(jobs: Vec<Job>, results: Vec<Result<Response, EngineError>>) {
+fn answer(jobs: Vec<Job>, results: Vec<Result<Answer, EngineError>>) {
     for (job, result) in jobs.into_iter().zip(results) {
         let _ = job.reply.send(result);
     }

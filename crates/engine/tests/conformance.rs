@@ -18,6 +18,26 @@ use yichuang_domain::{Calendar, RegionCode};
 use yichuang_engine::{Engine, EngineConfig, EngineError, Request, Response};
 use yichuang_store::{CaseFilter, Store, StoreError};
 
+#[path = "conformance/hall.rs"]
+mod hall;
+
+/// Runs a statement as someone with database access might (tampering tests).
+async fn execute_sql(url: &str, sql: &str) {
+    if url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&pool)
+            .await
+            .unwrap();
+    } else {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+}
+
 /// A test world: an engine on a fresh database with a clock the test moves.
 struct World {
     engine: Engine,
@@ -1149,19 +1169,7 @@ async fn the_audit_verifies_and_names_the_first_tampered_case(w: &World, url: &s
         "UPDATE case_events SET event = REPLACE(event, 'termination-proof', 'forged-proof') WHERE case_id = '{}' AND seq = 1",
         case.case_id
     );
-    if url.starts_with("postgres") {
-        let pool = sqlx::PgPool::connect(url).await.unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(tamper))
-            .execute(&pool)
-            .await
-            .unwrap();
-    } else {
-        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(tamper))
-            .execute(&pool)
-            .await
-            .unwrap();
-    }
+    execute_sql(url, &tamper).await;
     let report = w.engine.store().verify_audit().await.unwrap();
     let (id, problem) = report.first_broken.expect("tampering must be found");
     assert_eq!(id, case.case_id);
@@ -1779,11 +1787,14 @@ async fn suite(url: Option<String>) {
     cases_are_numbered_per_region_and_day(&w).await;
     events_leave_messages_in_the_outbox(&w).await;
     a_commitment_signed_when_applying_stands_in_for_its_material(&w).await;
+    hall::tickets_are_called_once_and_by_skill(&w).await;
+    hall::the_recall_lock_and_aging_hold(&w).await;
     let url =
         url.unwrap_or_else(|| Store::sqlite_url(&w._dir.as_ref().unwrap().path().join("cases.db")));
     a_second_writer_never_loses_a_step(&w, &url).await;
     deadlines_across_the_new_year_are_provisional_then_recomputed(&w, &url).await;
     files_are_kept_by_hash_and_checked_by_the_audit(&w, &url).await;
+    hall::hall_requests_are_idempotent_and_audited(&w, &url).await;
     the_audit_verifies_and_names_the_first_tampered_case(&w, &url).await;
 }
 

@@ -184,7 +184,25 @@ impl From<EngineError> for ApiError {
                 "Rejected by the case rules",
                 detail,
             ),
-            EngineError::Guide(_) | EngineError::NoSuchCase { .. } => ApiError::not_found(detail),
+            EngineError::Hall(h) if h.is_not_found() => ApiError::not_found(detail),
+            // The code names what the hall's state did not allow (`nothing_to_call`).
+            EngineError::Hall(h) => ApiError::new(
+                StatusCode::CONFLICT,
+                h.code(),
+                "大厅当前状态不允许此操作",
+                "Not allowed in the hall's present state",
+                detail,
+            ),
+            EngineError::WrongAggregate => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "wrong-aggregate",
+                "此渠道不能发出该请求",
+                "This channel cannot send that request",
+                detail,
+            ),
+            EngineError::Guide(_)
+            | EngineError::NoSuchCase { .. }
+            | EngineError::NoSuchHall { .. } => ApiError::not_found(detail),
             EngineError::MissingRequestId | EngineError::RequestIdTooLong { .. } => {
                 ApiError::bad_input("request_id", detail)
             }

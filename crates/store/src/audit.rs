@@ -169,6 +169,10 @@ impl Store {
             Store::Sqlite(s) => s.verify_cases(&mut report).await?,
             Store::Postgres(s) => s.verify_cases(&mut report).await?,
         }
+        match self {
+            Store::Sqlite(s) => s.verify_streams(&mut report).await?,
+            Store::Postgres(s) => s.verify_streams(&mut report).await?,
+        }
         self.verify_files(&mut report).await?;
         let reads = self.verify_identity_reads(&mut report).await?;
         let stored = self.verify_checkpoint_chain(key, &mut report).await?;

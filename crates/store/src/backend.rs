@@ -14,9 +14,7 @@ use sqlx::sqlite::{
 use yichuang_domain::case::{Case, CaseEvent, CaseState, GuideSnapshot, WarningLevel, chain_hash};
 
 use crate::error::StoreError;
-use crate::model::{
-    AuditReport, CaseFilter, CaseSummary, CaseWrite, EventRecord, StoredCase, StoredRequest,
-};
+use crate::model::{AuditReport, CaseFilter, CaseSummary, EventRecord, StoredCase, StoredRequest};
 use crate::sqlite_commit::WriteConnection;
 
 const SELECT_CASE: &str = "SELECT c.snapshot, c.head_hash, g.guide FROM cases c JOIN guides g ON g.hash = c.guide_hash WHERE c.id = $1";
@@ -480,7 +478,7 @@ impl SqliteStore {
     /// Hands the writes to the commit thread (see `sqlite_commit`).
     pub(crate) fn begin_commit(
         &self,
-        writes: Vec<CaseWrite>,
+        writes: crate::model::Batch,
     ) -> tokio::sync::oneshot::Receiver<Result<(), StoreError>> {
         self.writer.begin(writes)
     }

@@ -104,6 +104,12 @@ impl Store {
         }
     }
 
+    /// One hall by id.
+    pub async fn hall(&self, id: &str) -> Result<Option<Hall>, StoreError> {
+        // Halls are few; a region-wide read filtered here keeps one query per backend.
+        Ok(self.halls("").await?.into_iter().find(|h| h.id == id))
+    }
+
     /// Halls whose region code starts with `prefix` (a region's subtree).
     pub async fn halls(&self, prefix: &str) -> Result<Vec<Hall>, StoreError> {
         match self {

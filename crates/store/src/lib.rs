@@ -17,8 +17,10 @@ mod messages;
 mod model;
 mod postgres_commit;
 mod rows;
+mod skills;
 mod sqlite_commit;
 mod staff;
+mod streams;
 
 pub use audit::{AuditState, CaseHead, Checkpoint, LogHead};
 pub use backend::{PostgresStore, SqliteStore};
@@ -30,10 +32,12 @@ pub use files::sha256_hex;
 pub use halls::{Hall, HallKind, HallWindow};
 pub use messages::OutboxMessage;
 pub use model::{
-    AuditFinding, AuditReport, CaseFilter, CaseSummary, CaseWrite, ClockColumns, EventRecord,
-    RequestWrite, StoredCase, StoredRequest,
+    AuditFinding, AuditReport, Batch, CaseFilter, CaseSummary, CaseWrite, ClockColumns,
+    EventRecord, RequestWrite, StoredCase, StoredRequest,
 };
+pub use skills::StaffSkill;
 pub use staff::{IdentityRead, IdentityReadFilter};
+pub use streams::{StoredStream, StreamEventRecord, StreamWrite};
 
 use jiff::civil::Date;
 
@@ -106,13 +110,13 @@ impl Store {
 
     /// Appends every write in one transaction; all or nothing. A write whose case moved
     /// past its expected version fails the whole batch with `Conflict`.
-    pub async fn commit(&self, writes: Vec<CaseWrite>) -> Result<(), StoreError> {
-        self.begin_commit(writes).await
+    pub async fn commit(&self, writes: impl Into<Batch>) -> Result<(), StoreError> {
+        self.begin_commit(writes.into()).await
     }
 
     /// Starts committing now and returns the outcome to await later, so the caller can
     /// prepare the next batch meanwhile. Dropping it does not cancel the commit.
-    pub fn begin_commit(&self, writes: Vec<CaseWrite>) -> PendingCommit {
+    pub fn begin_commit(&self, writes: Batch) -> PendingCommit {
         let outcome = match self {
             Store::Sqlite(s) => s.begin_commit(writes),
             Store::Postgres(s) => {
@@ -125,6 +129,16 @@ impl Store {
             }
         };
         PendingCommit { outcome }
+    }
+
+    /// A stream's projection (a hall's day), if it has any event.
+    pub async fn load_stream(&self, id: &str) -> Result<Option<StoredStream>, StoreError> {
+        dispatch!(self, s => s.load_stream(id).await)
+    }
+
+    /// A stream's events in order.
+    pub async fn stream_events(&self, id: &str) -> Result<Vec<StreamEventRecord>, StoreError> {
+        dispatch!(self, s => s.stream_events(id).await)
     }
 
     pub async fn load_case(&self, id: &str) -> Result<Option<StoredCase>, StoreError> {

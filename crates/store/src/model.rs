@@ -119,6 +119,28 @@ impl CaseWrite {
     }
 }
 
+/// What one commit writes: case writes and stream writes, all or nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    pub cases: Vec<CaseWrite>,
+    pub streams: Vec<crate::streams::StreamWrite>,
+}
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.cases.is_empty() && self.streams.is_empty()
+    }
+}
+
+impl From<Vec<CaseWrite>> for Batch {
+    fn from(cases: Vec<CaseWrite>) -> Batch {
+        Batch {
+            cases,
+            streams: Vec::new(),
+        }
+    }
+}
+
 /// A case as stored: its projection and the hash at the head of its chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredCase {
@@ -172,6 +194,8 @@ impl CaseSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AuditReport {
     pub cases: u64,
+    /// Aggregates beside the case (a hall's day), each checked like a case.
+    pub streams: u64,
     pub events: u64,
     /// Files recorded by events, each checked against its hash.
     pub files: u64,

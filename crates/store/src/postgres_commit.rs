@@ -4,7 +4,7 @@ use sqlx::{Postgres, QueryBuilder};
 
 use crate::StoreError;
 use crate::backend::PostgresStore;
-use crate::model::CaseWrite;
+use crate::model::Batch;
 use crate::rows::{
     CommitRows, INSERT_CASES, INSERT_EVENTS, INSERT_GUIDES, INSERT_MESSAGES, INSERT_REQUESTS,
     RESERVE_NUMBERS, assign_numbers, batch_conflict, number_groups,
@@ -20,7 +20,8 @@ const UPDATE_CASES_HEAD: &str = "UPDATE cases SET state = v.column2, version = v
 const UPDATE_CASES_TAIL: &str = ") AS v WHERE cases.id = v.column1 AND cases.version = v.column11";
 
 impl PostgresStore {
-    pub async fn commit(&self, writes: &[CaseWrite]) -> Result<(), StoreError> {
+    pub async fn commit(&self, batch: &Batch) -> Result<(), StoreError> {
+        let writes = &batch.cases;
         let mut rows = CommitRows::of(writes)?;
         let conflict = || batch_conflict(writes);
         // A duplicate key means another writer got there first (a case event or a
@@ -143,6 +144,7 @@ impl PostgresStore {
             });
             q.build().execute(&mut *tx).await.map_err(conflict_of)?;
         }
+        crate::streams::commit_postgres(&mut tx, &batch.streams, &rows.updated_at).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -11,7 +11,7 @@ use rusqlite::{Connection, ErrorCode, params};
 use tokio::sync::oneshot;
 
 use crate::StoreError;
-use crate::model::CaseWrite;
+use crate::model::Batch;
 use crate::rows::{
     CommitRows, INSERT_CASES, INSERT_EVENTS, INSERT_GUIDES, INSERT_MESSAGES, INSERT_REQUESTS,
     RESERVE_NUMBERS, assign_numbers, batch_conflict, number_groups,
@@ -25,14 +25,14 @@ const UPDATE_CASE_STATE: &str = "UPDATE cases SET state = ?2, version = ?3, head
      updated_at = ?5, snapshot = ?6 WHERE id = ?1 AND version = ?7";
 
 /// A commit waiting for its thread: the writes and where to send the outcome.
-type Batch = (Vec<CaseWrite>, oneshot::Sender<Result<(), StoreError>>);
+type Queued = (Batch, oneshot::Sender<Result<(), StoreError>>);
 
 /// The commit thread's queue, started on first use (after the migrations ran on the
 /// pool). The thread owns its connection and ends when the store is dropped.
 #[derive(Debug, Clone)]
 pub(crate) struct WriteConnection {
     path: PathBuf,
-    queue: Arc<Mutex<Option<mpsc::Sender<Batch>>>>,
+    queue: Arc<Mutex<Option<mpsc::Sender<Queued>>>>,
 }
 
 impl WriteConnection {
@@ -49,10 +49,7 @@ impl WriteConnection {
 
     /// Hands the writes to the commit thread; the receiver gets the outcome once the
     /// transaction is durable (WAL, synchronous=FULL) or has failed.
-    pub(crate) fn begin(
-        &self,
-        writes: Vec<CaseWrite>,
-    ) -> oneshot::Receiver<Result<(), StoreError>> {
+    pub(crate) fn begin(&self, writes: Batch) -> oneshot::Receiver<Result<(), StoreError>> {
         let (reply, outcome) = oneshot::channel();
         let Ok(mut queue) = self.queue.lock() else {
             let _ = reply.send(Err(StoreError::WriterStopped));
@@ -83,9 +80,9 @@ impl WriteConnection {
         outcome
     }
 
-    fn start(&self) -> Result<mpsc::Sender<Batch>, StoreError> {
+    fn start(&self) -> Result<mpsc::Sender<Queued>, StoreError> {
         let mut connection = open(&self.path)?;
-        let (sender, receiver) = mpsc::channel::<Batch>();
+        let (sender, receiver) = mpsc::channel::<Queued>();
         std::thread::Builder::new()
             .name("yichuang-commit".to_owned())
             .spawn(move || {
@@ -99,7 +96,8 @@ impl WriteConnection {
 }
 
 /// Writes every row in one transaction: durable when it returns.
-fn commit(connection: &mut Connection, writes: &[CaseWrite]) -> Result<(), StoreError> {
+fn commit(connection: &mut Connection, batch: &Batch) -> Result<(), StoreError> {
+    let writes = &batch.cases;
     let mut rows = CommitRows::of(writes)?;
     let conflict = || batch_conflict(writes);
     // A duplicate key means another writer got there first (a case event or a
@@ -238,6 +236,7 @@ fn commit(connection: &mut Connection, writes: &[CaseWrite]) -> Result<(), Store
                 ])
                 .map_err(conflict_of)?;
         }
+        crate::streams::commit_sqlite(&tx, &batch.streams, &rows.updated_at)?;
     }
     tx.commit()?;
     Ok(())

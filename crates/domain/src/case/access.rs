@@ -72,6 +72,24 @@ impl Staff {
         }
     }
 
+    /// Working a hall's windows and queue: clerks and supervisors, in a hall of their
+    /// own jurisdiction.
+    pub fn may_work_in(&self, hall_region: RegionCode) -> Result<(), AccessError> {
+        if !matches!(self.role, Role::Clerk | Role::Supervisor) {
+            return Err(AccessError::RoleNotAllowed {
+                role: role_name(self.role),
+                action: "work a hall's windows",
+            });
+        }
+        if !hall_region.is_within(self.jurisdiction) {
+            return Err(AccessError::OutsideJurisdiction {
+                region: hall_region,
+                jurisdiction: self.jurisdiction,
+            });
+        }
+        Ok(())
+    }
+
     /// Taking in an application: at a window of one's own jurisdiction.
     pub fn may_submit(&self, accepting: RegionCode) -> Result<(), AccessError> {
         if !matches!(self.role, Role::Clerk | Role::Supervisor) {

@@ -1,0 +1,308 @@
+//! The hall's day through the engine, on both backends: tickets, windows, the routing,
+//! the recall lock, aging, request ids and the audit chain.
+
+use jiff::ToSpan;
+use yichuang_domain::catalog::Role;
+use yichuang_domain::hall::{
+    HallCommand, HallCommandKind, HallError, Purpose, SkillLevel, TicketChannel, TicketStatus,
+};
+use yichuang_engine::{EngineError, HallResponse};
+use yichuang_store::{Hall, HallKind, HallWindow, StaffSkill};
+
+use super::{World, staff};
+
+const HALL: &str = "hall-conformance";
+
+async fn set_up(w: &World) {
+    let store = w.engine.store();
+    if store.hall(HALL).await.unwrap().is_some() {
+        return;
+    }
+    store
+        .add_hall(&Hall {
+            id: HALL.to_owned(),
+            region: "330211".to_owned(),
+            name: "镇海区人社服务大厅".to_owned(),
+            kind: HallKind::Hall,
+            address: "illustrative".to_owned(),
+            windows: (1..=3)
+                .map(|number| HallWindow {
+                    number,
+                    label: format!("{number}号窗口"),
+                })
+                .collect(),
+        })
+        .await
+        .unwrap();
+    for (clerk, level) in [
+        ("hall-clerk-1", SkillLevel::Master),
+        ("hall-clerk-2", SkillLevel::Proficient),
+        ("hall-clerk-3", SkillLevel::Aware),
+    ] {
+        store
+            .set_staff_skill(
+                clerk,
+                &StaffSkill {
+                    project: "unemployment-insurance".to_owned(),
+                    level,
+                    since: "2026-01-05".to_owned(),
+                    source: "illustrative training".to_owned(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+}
+
+async fn take(w: &World, item: Option<&str>, person: Option<&str>) -> HallResponse {
+    w.engine
+        .execute_hall(
+            &w.request_id(),
+            HALL,
+            HallCommand {
+                actor: "kiosk".to_owned(),
+                kind: HallCommandKind::TakeTicket {
+                    item: item.map(str::to_owned),
+                    purpose: Purpose::Handle,
+                    channel: TicketChannel::Kiosk,
+                    person: person.map(str::to_owned),
+                    green: None,
+                },
+            },
+        )
+        .await
+        .unwrap()
+}
+
+async fn at_window(
+    w: &World,
+    clerk: &str,
+    kind: HallCommandKind,
+) -> Result<HallResponse, EngineError> {
+    w.engine
+        .execute_hall_as(
+            &staff(clerk, Role::Clerk, "330211"),
+            &w.request_id(),
+            HALL,
+            kind,
+        )
+        .await
+}
+
+fn hall_error(result: Result<HallResponse, EngineError>) -> HallError {
+    match result {
+        Err(EngineError::Hall(e)) => e,
+        other => panic!("expected a hall error, got {other:?}"),
+    }
+}
+
+fn advance(w: &World, minutes: i64) {
+    let mut now = w.now.lock().unwrap();
+    *now = now.checked_add(minutes.minutes()).unwrap();
+}
+
+fn number(r: &HallResponse) -> String {
+    r.ticket.as_ref().unwrap().number.clone()
+}
+
+const ITEM: &str = "unemployment-benefit-claim";
+
+/// Take, call, finish; two windows calling at once never get the same ticket; a
+/// clerk who only knows the project is not given it.
+pub async fn tickets_are_called_once_and_by_skill(w: &World) {
+    set_up(w).await;
+    for (clerk, window) in [
+        ("hall-clerk-1", 1),
+        ("hall-clerk-2", 2),
+        ("hall-clerk-3", 3),
+    ] {
+        let opened = at_window(
+            w,
+            clerk,
+            HallCommandKind::OpenWindow {
+                window,
+                clerk_name: String::new(),
+                skills: Default::default(),
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(opened.event, "window_opened");
+    }
+    let signed_on = w.engine.hall_day(HALL, w.engine.today()).await.unwrap();
+    assert_eq!(
+        signed_on.windows[&3].skills.get("unemployment-insurance"),
+        Some(&SkillLevel::Aware),
+        "the window takes the clerk's skills from the record"
+    );
+    let ticket = take(w, Some(ITEM), None).await;
+    let ticket_number = number(&ticket);
+    assert_eq!(
+        ticket.ticket.as_ref().unwrap().status,
+        TicketStatus::Waiting
+    );
+    assert_eq!(
+        hall_error(at_window(w, "hall-clerk-3", HallCommandKind::CallNext { window: 3 }).await),
+        HallError::NothingToCall { window: 3 }
+    );
+    let (first, second) = tokio::join!(
+        at_window(w, "hall-clerk-1", HallCommandKind::CallNext { window: 1 }),
+        at_window(w, "hall-clerk-2", HallCommandKind::CallNext { window: 2 }),
+    );
+    let called: Vec<&HallResponse> = [&first, &second].into_iter().flatten().collect();
+    assert_eq!(
+        called.len(),
+        1,
+        "one ticket is called once: {first:?} {second:?}"
+    );
+    let window = called[0].ticket.as_ref().unwrap().window.unwrap();
+    assert_eq!(number(called[0]), ticket_number);
+    let clerk = format!("hall-clerk-{window}");
+    let finished = at_window(
+        w,
+        &clerk,
+        HallCommandKind::Finish {
+            window,
+            case_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(finished.ticket.unwrap().status, TicketStatus::Finished);
+    assert_eq!(
+        hall_error(
+            at_window(
+                w,
+                &clerk,
+                HallCommandKind::Finish {
+                    window,
+                    case_id: None
+                }
+            )
+            .await
+        ),
+        HallError::NotServing { window }
+    );
+}
+
+/// A ticket not seen goes back with a five-minute lock; after the last call it is
+/// missed. A walk-in past the aging bound goes before a newer green-lane ticket.
+pub async fn the_recall_lock_and_aging_hold(w: &World) {
+    set_up(w).await;
+    let walk_in = number(&take(w, Some(ITEM), None).await);
+    at_window(w, "hall-clerk-1", HallCommandKind::CallNext { window: 1 })
+        .await
+        .unwrap();
+    let back = at_window(w, "hall-clerk-1", HallCommandKind::NoShow { window: 1 })
+        .await
+        .unwrap();
+    assert_eq!(back.event, "ticket_requeued");
+    assert_eq!(
+        hall_error(at_window(w, "hall-clerk-2", HallCommandKind::CallNext { window: 2 }).await),
+        HallError::NothingToCall { window: 2 },
+        "locked for five minutes after its call"
+    );
+    // 31 minutes on, an older person arrives; the walk-in has waited past the bound.
+    advance(w, 31);
+    let green = take(w, Some(ITEM), Some("11010519491231002X")).await;
+    assert!(number(&green).starts_with('G'));
+    let next = at_window(w, "hall-clerk-2", HallCommandKind::CallNext { window: 2 })
+        .await
+        .unwrap();
+    assert_eq!(number(&next), walk_in, "aging: the walk-in waited longest");
+    assert_eq!(next.ticket.as_ref().unwrap().calls, 2);
+    at_window(w, "hall-clerk-2", HallCommandKind::Recall { window: 2 })
+        .await
+        .unwrap();
+    assert_eq!(
+        hall_error(at_window(w, "hall-clerk-2", HallCommandKind::Recall { window: 2 }).await),
+        HallError::CallsUsed {
+            number: walk_in.clone(),
+            max: 3
+        }
+    );
+    let missed = at_window(w, "hall-clerk-2", HallCommandKind::NoShow { window: 2 })
+        .await
+        .unwrap();
+    assert_eq!(missed.ticket.unwrap().status, TicketStatus::Missed);
+    let green_called = at_window(w, "hall-clerk-1", HallCommandKind::CallNext { window: 1 })
+        .await
+        .unwrap();
+    assert_eq!(number(&green_called), number(&green));
+    at_window(
+        w,
+        "hall-clerk-1",
+        HallCommandKind::Finish {
+            window: 1,
+            case_id: None,
+        },
+    )
+    .await
+    .unwrap();
+}
+
+/// A retry gets the first ticket again; the same id for another request is refused;
+/// the day's chain verifies, and an edited event is named.
+pub async fn hall_requests_are_idempotent_and_audited(w: &World, url: &str) {
+    set_up(w).await;
+    let command = HallCommand {
+        actor: "kiosk".to_owned(),
+        kind: HallCommandKind::TakeTicket {
+            item: None,
+            purpose: Purpose::Consult,
+            channel: TicketChannel::FrontDesk,
+            person: None,
+            green: None,
+        },
+    };
+    let id = w.request_id();
+    let first = w
+        .engine
+        .execute_hall(&id, HALL, command.clone())
+        .await
+        .unwrap();
+    let again = w
+        .engine
+        .execute_hall(&id, HALL, command.clone())
+        .await
+        .unwrap();
+    assert_eq!(number(&first), number(&again));
+    assert_eq!(first.version, again.version);
+    let mut other = command.clone();
+    other.kind = HallCommandKind::Return {
+        number: number(&first),
+    };
+    assert!(matches!(
+        w.engine.execute_hall(&id, HALL, other).await,
+        Err(EngineError::RequestIdReused { .. })
+    ));
+    let day = w.engine.hall_day(HALL, w.engine.today()).await.unwrap();
+    assert_eq!(
+        day.tickets
+            .iter()
+            .filter(|t| t.number == number(&first))
+            .count(),
+        1,
+        "the retry took no second ticket"
+    );
+    let report = w.engine.store().verify_audit().await.unwrap();
+    assert_eq!(report.first_broken, None, "{report:?}");
+    assert!(report.streams >= 1);
+    let stream = yichuang_domain::hall::HallDay::stream_id(HALL, w.engine.today());
+    let tamper = format!(
+        "UPDATE stream_events SET event = REPLACE(event, '\"kiosk\"', '\"someone\"') WHERE stream_id = '{stream}' AND seq = 4"
+    );
+    super::execute_sql(url, &tamper).await;
+    let report = w.engine.store().verify_audit().await.unwrap();
+    let (subject, problem) = report.first_broken.expect("tampering must be found");
+    assert_eq!(subject, stream);
+    assert!(problem.contains("event 4 was edited"), "{problem}");
+    // Put it back, so the suite's later audit checks start clean.
+    super::execute_sql(
+        url,
+        &tamper.replace("'\"kiosk\"', '\"someone\"'", "'\"someone\"', '\"kiosk\"'"),
+    )
+    .await;
+    let report = w.engine.store().verify_audit().await.unwrap();
+    assert_eq!(report.first_broken, None, "{report:?}");
+}
