@@ -287,6 +287,67 @@ try {
     }
   }
 
+  // 10. The hall: a ticket taken at the front desk, a clerk signing on with the
+  // keyboard and calling it, the hall's screen updating live (server-sent events).
+  if (process.env.STAFF_ID) {
+    const tv = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
+    const screen = await tv.newPage();
+    await visit(screen, '/halls/zhenhai-center/display', 'hall-display');
+    await screen.waitForFunction(() => document.getElementById('content').hasAttribute('data-version'), null, { timeout: 10000 })
+      .catch(() => fail('hall-display: the live feed never arrived'));
+
+    const desk = await browser.newContext({ bypassCSP: true, viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
+    const front = await desk.newPage();
+    await visit(front, '/halls/zhenhai-center/ticket', 'hall-ticket-form');
+    await noSideScroll(front, 'hall-ticket-form 360');
+    await front.selectOption('#item', 'unemployment-benefit-claim');
+    await Promise.all([front.waitForURL(/\/tickets\//), front.getByRole('button', { name: '取号' }).click()]);
+    await axe(front, 'hall-ticket');
+    await shot(front, 'hall-ticket');
+    await noSideScroll(front, 'hall-ticket 360');
+    const number = (await front.locator('.ticket-number').textContent()).trim();
+    check(/^A\d{3}$/.test(number), `hall-ticket: a walk-in number, got ${number}`);
+    check((await front.locator('main').textContent()).includes('前面还有'), 'hall-ticket: people ahead shown');
+
+    const staff = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const clerk = await staff.newPage();
+    await clerk.goto(base + '/staff/login');
+    await clerk.fill('#staff_id', process.env.STAFF_ID);
+    await clerk.fill('#password', process.env.STAFF_PASSWORD);
+    await Promise.all([clerk.waitForURL(/\/staff$/), clerk.keyboard.press('Enter')]);
+    await visit(clerk, '/staff/window', 'window-sign-on');
+    if (await tabTo(clerk, 'button[value=open]', 'window-sign-on')) {
+      await Promise.all([clerk.waitForLoadState('load'), clerk.keyboard.press('Enter')]);
+    }
+    await clerk.waitForSelector('button[value=call]');
+    await axe(clerk, 'window-free');
+    check((await clerk.locator('main').textContent()).includes('精'), 'window: the clerk sees their own skills');
+    const before = Number(await screen.locator('#content').getAttribute('data-version'));
+    if (await tabTo(clerk, 'button[value=call]', 'window-call')) {
+      await Promise.all([clerk.waitForLoadState('load'), clerk.keyboard.press('Enter')]);
+    }
+    await clerk.waitForSelector('button[value=finish]');
+    await axe(clerk, 'window-serving');
+    await shot(clerk, 'window-serving');
+    const called = (await clerk.locator('.ticket-number').first().textContent()).trim();
+    await screen.waitForFunction(([n, v]) => {
+      const first = document.querySelector('#called tr');
+      return Number(document.getElementById('content').getAttribute('data-version')) > v && first && first.textContent.includes(n);
+    }, [called, before], { timeout: 10000 }).catch(() => fail(`hall-display: ${called} never appeared live`));
+    check((await screen.locator('#called tr').first().textContent()).includes('1'), 'hall-display: the window is shown');
+    await shot(screen, 'hall-display-live');
+    await clerk.setViewportSize({ width: 360, height: 740 });
+    await noSideScroll(clerk, 'window-serving 360');
+    await clerk.goto(base + '/staff/window');
+    await Promise.all([clerk.waitForLoadState('load'), clerk.getByRole('button', { name: '办结' }).click()]);
+    await clerk.waitForSelector('button[value=call]');
+    check(!/\b(ticket_|nothing_to_call|walk_in)\b/.test(await clerk.locator('main').textContent()), 'window: no code names');
+    await Promise.all([clerk.waitForLoadState('load'), clerk.getByRole('button', { name: '下岗' }).click()]);
+    await tv.close();
+    await desk.close();
+    await staff.close();
+  }
+
   // 9. English: the switch changes the language of the whole page.
   const english = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const en = await english.newPage();

@@ -89,6 +89,7 @@ pub async fn seed_demo(
     let accounts = [
         ("admin", "管理员", Role::Administrator, region("330000")?),
         ("clerk-zh", "镇海综合柜员", Role::Clerk, zhenhai),
+        ("clerk-zh2", "镇海综合柜员（养老）", Role::Clerk, zhenhai),
         ("reviewer-zh", "镇海审核员", Role::Reviewer, zhenhai),
         (
             "supervisor-zj",
@@ -403,5 +404,19 @@ pub async fn seed_demo(
         }
         credentials.cases += 1;
     }
+    crate::demo_hall::seed_skills(store, today).await?;
+    let clerk = |id: &str, name: &str, jurisdiction| Staff {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        role: Role::Clerk,
+        jurisdiction,
+    };
+    crate::demo_hall::seed_day(
+        &engine,
+        &now,
+        &clerk("clerk-zh2", "镇海综合柜员（养老）", zhenhai),
+        &clerk("clerk-wh", "武侯银行网点柜员", wuhou),
+    )
+    .await?;
     Ok(Some(credentials))
 }

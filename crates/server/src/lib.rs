@@ -7,6 +7,7 @@ mod bodies;
 mod client;
 mod cookies;
 mod demo;
+mod demo_hall;
 mod documents;
 mod error;
 mod headers;

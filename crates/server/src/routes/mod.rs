@@ -150,6 +150,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::web::staff_pages())
         .merge(public_routes(&state))
         .merge(crate::web::asset_routes())
+        .merge(crate::web::display_feeds())
         .route("/api/v1/sessions", post(cases::login).delete(cases::logout))
         .route("/api/v1/cases", post(cases::submit).get(cases::list))
         .route("/api/v1/cases/{case_id}", get(cases::one))

@@ -19,6 +19,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../assets/document.css"),
     ),
     (
+        "display.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/display.js"),
+    ),
+    (
         "kiosk.js",
         "text/javascript; charset=utf-8",
         include_str!("../../assets/kiosk.js"),

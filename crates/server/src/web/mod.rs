@@ -8,6 +8,7 @@ mod assets;
 mod citizen;
 mod dates;
 mod guide;
+mod hall;
 mod home;
 mod i18n;
 mod inbox;
@@ -21,6 +22,7 @@ mod search;
 mod staff;
 mod ui;
 mod uploads;
+mod window;
 mod words;
 
 use askama::Template;
@@ -75,6 +77,12 @@ pub(crate) fn public_pages() -> Router<AppState> {
                 .post(apply::submit)
                 .layer(DefaultBodyLimit::max(uploads::MAX_FORM_BYTES)),
         )
+        .route(
+            "/halls/{hall}/ticket",
+            get(hall::ticket_form).post(hall::take_ticket),
+        )
+        .route("/halls/{hall}/tickets/{number}", get(hall::ticket_page))
+        .route("/halls/{hall}/display", get(hall::display))
         .route("/kiosk", get(kiosk::start))
         .route("/kiosk/reset", get(kiosk::reset))
         .route("/kiosk/leave", post(kiosk::leave))
@@ -86,6 +94,13 @@ pub(crate) fn staff_pages() -> Router<AppState> {
         .route("/staff/login", get(staff::login_page).post(staff::login))
         .route("/staff/logout", post(staff::logout))
         .route("/staff", get(staff::home))
+        .route("/staff/window", get(window::page).post(window::act))
+}
+
+/// The call displays' live feeds: long-lived, so outside the per-client limit (a
+/// reconnect every few seconds would spend it); one per screen.
+pub(crate) fn display_feeds() -> Router<AppState> {
+    Router::new().route("/halls/{hall}/display/events", get(hall::display_events))
 }
 
 /// Files every page uses; cacheable, outside the per-client limit.

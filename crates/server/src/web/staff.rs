@@ -23,7 +23,10 @@ use crate::state::AppState;
 const SESSION: &str = "yc_session";
 const LOGIN_CSRF: &str = "yc_csrf";
 
-async fn signed_in(state: &AppState, headers: &HeaderMap) -> Option<(Staff, String, String)> {
+pub(crate) async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Option<(Staff, String, String)> {
     let token = cookies::read(headers, SESSION, state.protection.config.https)?;
     let hash = hash_token(&token);
     let (staff, csrf) = state.store.session(&hash, Timestamp::now()).await.ok()??;
@@ -59,7 +62,7 @@ pub(crate) struct LoginForm {
 }
 
 /// A refusal in words, with the way back to the sign-in page.
-fn refused(ui: Ui, status: StatusCode, key: &str) -> Response {
+pub(crate) fn refused(ui: Ui, status: StatusCode, key: &str) -> Response {
     let page = MessagePage {
         heading: ui.t("error-title"),
         message: ui.t(key),

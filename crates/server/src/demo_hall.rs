@@ -1,0 +1,145 @@
+//! The demo's hall day: clerks' skill levels, a clerk signed on in each hall, and
+//! tickets in every state (served, missed, on hold, being served, waiting, one in the
+//! green lane), all through the engine as a real day would be.
+
+use std::sync::{Arc, Mutex};
+
+use jiff::{SignedDuration, Timestamp};
+use yichuang_domain::case::Staff;
+use yichuang_domain::hall::{HallCommand, HallCommandKind, Purpose, SkillLevel, TicketChannel};
+use yichuang_engine::{Engine, EngineError, china_date};
+use yichuang_store::{StaffSkill, Store};
+
+use crate::demo::DemoError;
+
+/// (staff id, project, level): 一岗精、二岗通、三岗懂 across the demo's clerks.
+const SKILLS: &[(&str, &str, SkillLevel)] = &[
+    ("clerk-zh", "unemployment-insurance", SkillLevel::Master),
+    ("clerk-zh", "employee-pension", SkillLevel::Proficient),
+    ("clerk-zh", "work-injury", SkillLevel::Proficient),
+    ("clerk-zh", "public-employment", SkillLevel::Aware),
+    ("clerk-zh2", "employee-pension", SkillLevel::Master),
+    ("clerk-zh2", "unemployment-insurance", SkillLevel::Aware),
+    ("clerk-wh", "employee-pension", SkillLevel::Proficient),
+];
+
+pub(crate) async fn seed_skills(store: &Store, since: jiff::civil::Date) -> Result<(), DemoError> {
+    for (staff, project, level) in SKILLS {
+        store
+            .set_staff_skill(
+                staff,
+                &StaffSkill {
+                    project: (*project).to_owned(),
+                    level: *level,
+                    since: since.to_string(),
+                    source: "演示数据（illustrative）：岗位练兵".to_owned(),
+                },
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// Today's tickets in both halls. The engine's clock (`now`) is moved a minute per
+/// step from an hour and a half ago, inside today.
+pub(crate) async fn seed_day(
+    engine: &Engine,
+    now: &Arc<Mutex<Timestamp>>,
+    zhenhai_clerk: &Staff,
+    wuhou_clerk: &Staff,
+) -> Result<(), DemoError> {
+    let real = Timestamp::now();
+    let mut at = real - SignedDuration::from_mins(90);
+    if china_date(at) != china_date(real) {
+        at = real;
+    }
+    let mut n = 0u32;
+    let mut step = |minutes: i64| {
+        at += SignedDuration::from_mins(minutes);
+        if let Ok(mut t) = now.lock() {
+            *t = at;
+        }
+        n += 1;
+        format!("demo-hall-{n}")
+    };
+    let take = |item: Option<&str>, purpose: Purpose, person: Option<&str>| HallCommand {
+        actor: "kiosk".to_owned(),
+        kind: HallCommandKind::TakeTicket {
+            item: item.map(str::to_owned),
+            purpose,
+            channel: TicketChannel::Kiosk,
+            person: person.map(str::to_owned),
+            green: None,
+        },
+    };
+    let hall = "zhenhai-center";
+    let clerk = |kind| (zhenhai_clerk, kind);
+    let window = 2;
+    let pension = Some("retirement-pension-claim");
+    let unemployment = Some("unemployment-benefit-claim");
+    let plan: Vec<Result<HallCommand, (&Staff, HallCommandKind)>> = vec![
+        Err(clerk(HallCommandKind::OpenWindow {
+            window,
+            clerk_name: String::new(),
+            skills: Default::default(),
+        })),
+        Ok(take(pension, Purpose::Handle, None)),
+        Err(clerk(HallCommandKind::CallNext { window })),
+        Err(clerk(HallCommandKind::Finish {
+            window,
+            case_id: None,
+        })),
+        Ok(take(pension, Purpose::Handle, None)),
+        Err(clerk(HallCommandKind::CallNext { window })),
+        Err(clerk(HallCommandKind::Recall { window })),
+        Err(clerk(HallCommandKind::Recall { window })),
+        Err(clerk(HallCommandKind::NoShow { window })),
+        Ok(take(pension, Purpose::Handle, None)),
+        Err(clerk(HallCommandKind::CallNext { window })),
+        Err(clerk(HallCommandKind::Park { window })),
+        Ok(take(pension, Purpose::Handle, Some("11010519491231002X"))),
+        Ok(take(unemployment, Purpose::Handle, None)),
+        Ok(take(unemployment, Purpose::Consult, None)),
+        Ok(take(None, Purpose::Handle, None)),
+        Err(clerk(HallCommandKind::CallNext { window })),
+    ];
+    for command in plan {
+        let request_id = step(4);
+        let result = match command {
+            Ok(command) => engine.execute_hall(&request_id, hall, command).await,
+            Err((staff, kind)) => engine.execute_hall_as(staff, &request_id, hall, kind).await,
+        };
+        match result {
+            Ok(_) => {}
+            Err(EngineError::Hall(e)) => tracing::warn!(error = %e, "demo hall step skipped"),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let outlet = "wuhou-bank-outlet";
+    engine
+        .execute_hall_as(
+            wuhou_clerk,
+            &step(1),
+            outlet,
+            HallCommandKind::OpenWindow {
+                window: 2,
+                clerk_name: String::new(),
+                skills: Default::default(),
+            },
+        )
+        .await?;
+    for _ in 0..2 {
+        engine
+            .execute_hall(&step(1), outlet, take(pension, Purpose::Handle, None))
+            .await?;
+    }
+    engine
+        .execute_hall_as(
+            wuhou_clerk,
+            &step(1),
+            outlet,
+            HallCommandKind::CallNext { window: 2 },
+        )
+        .await?;
+    Ok(())
+}
