@@ -338,8 +338,35 @@ try {
     await shot(screen, 'hall-display-live');
     await clerk.setViewportSize({ width: 360, height: 740 });
     await noSideScroll(clerk, 'window-serving 360');
+    // Take in the person's application at the window, notice, supplement, accept.
+    await clerk.setViewportSize({ width: 1280, height: 900 });
     await clerk.goto(base + '/staff/window');
-    await Promise.all([clerk.waitForLoadState('load'), clerk.getByRole('button', { name: '办结' }).click()]);
+    await Promise.all([clerk.waitForURL(/\/staff\/intake/), clerk.getByRole('link', { name: '为此人受理申请' }).click()]);
+    await axe(clerk, 'intake-item');
+    await clerk.selectOption('#item', 'unemployment-benefit-claim');
+    await Promise.all([clerk.waitForURL(/item=/), clerk.getByRole('button', { name: '下一步' }).click()]);
+    await axe(clerk, 'intake-form');
+    await clerk.fill('#applicant-id', '11010519491231002X');
+    await clerk.check('#m-id-card');
+    await Promise.all([clerk.waitForURL(/\/staff\/cases\//), clerk.getByRole('button', { name: '受理登记' }).click()]);
+    await axe(clerk, 'desk-submitted');
+    await shot(clerk, 'desk-submitted');
+    const act = async (name, label) => {
+      await Promise.all([clerk.waitForLoadState('load'), clerk.getByRole('button', { name, exact: true }).click()]);
+      check(await clerk.locator('p.error').count() === 0, `${label}: refused: ${await clerk.locator('p.error').allTextContents()}`);
+    };
+    await act('出具一次性告知书', 'desk notice');
+    check((await clerk.locator('main').textContent()).includes('一次性告知书'), 'desk: the notice is listed to print');
+    await clerk.locator('input[name=handed_in]').evaluateAll((boxes) => boxes.forEach((b) => { b.checked = true; }));
+    await act('登记补交材料', 'desk supplement');
+    await act('受理', 'desk accept');
+    await axe(clerk, 'desk-accepted');
+    await shot(clerk, 'desk-accepted');
+    check(!/\b(issue_notice|awaiting_supplement|accepted|start_review)\b/.test(await clerk.locator('main').textContent()), 'desk: no code names');
+    await clerk.setViewportSize({ width: 360, height: 740 });
+    await noSideScroll(clerk, 'desk-accepted 360');
+    await clerk.setViewportSize({ width: 1280, height: 900 });
+    await Promise.all([clerk.waitForURL(/\/staff\/window/), clerk.getByRole('button', { name: new RegExp(`办结 ${called}`) }).click()]);
     await clerk.waitForSelector('button[value=call]');
     check(!/\b(ticket_|nothing_to_call|walk_in)\b/.test(await clerk.locator('main').textContent()), 'window: no code names');
     await Promise.all([clerk.waitForLoadState('load'), clerk.getByRole('button', { name: '下岗' }).click()]);

@@ -884,8 +884,29 @@ async fn the_demo_seeds_halls_staff_and_cases_in_every_state() {
     .await
     .unwrap()
     .unwrap();
-    assert_eq!(demo.staff.len(), 6);
+    assert_eq!(demo.staff.len(), 7);
     assert!(demo.people >= 200 && demo.employers >= 20 && demo.cases >= 100);
+    // Today's hall day (the real today: the hall runs on the clock) has a ticket in
+    // every state, and the clerks have skill levels.
+    let hall_day = yichuang_domain::hall::HallDay::stream_id(
+        "zhenhai-center",
+        yichuang_engine::china_date(jiff::Timestamp::now()),
+    );
+    let stream = store
+        .load_stream(&hall_day)
+        .await
+        .unwrap()
+        .expect("a hall day");
+    let day: yichuang_domain::hall::HallDay = serde_json::from_str(&stream.snapshot).unwrap();
+    for status in ["waiting", "called", "parked", "missed", "finished"] {
+        assert!(
+            day.tickets.iter().any(|t| t.status.name() == status),
+            "no demo ticket is {status}: {:?}",
+            day.tickets
+        );
+    }
+    assert!(day.tickets.iter().any(|t| t.green.is_some()));
+    assert!(!store.staff_skills("clerk-zh").await.unwrap().is_empty());
     let halls = store.halls("51").await.unwrap();
     assert!(
         halls

@@ -182,6 +182,55 @@ pub fn allowed_commands(state: CaseState) -> Vec<&'static str> {
     }
 }
 
+/// The commands a role may send in a state, in lifecycle order (what a case page
+/// offers as buttons; the rules still decide each one).
+pub fn commands_for(state: CaseState, role: ActorRole) -> Vec<&'static str> {
+    allowed_commands(state)
+        .into_iter()
+        .filter(|name| sample(name).is_some_and(|kind| role_allowed(role, &kind)))
+        .collect()
+}
+
+/// A command of this name with empty arguments, for asking the role table.
+fn sample(name: &str) -> Option<CommandKind> {
+    let text = String::new;
+    Some(match name {
+        "issue_notice" => CommandKind::IssueNotice,
+        "supplement" => CommandKind::Supplement {
+            materials: Vec::new(),
+            attachments: Vec::new(),
+        },
+        "accept" => CommandKind::Accept {
+            provisional: Vec::new(),
+            commitments: Vec::new(),
+            supply_within_days: 0,
+        },
+        "refuse" => CommandKind::Refuse { reason: text() },
+        "start_review" => CommandKind::StartReview,
+        "decide" => CommandKind::Decide {
+            grant: false,
+            reason: text(),
+            legal_basis: Vec::new(),
+        },
+        "complete" => CommandKind::Complete { method: text() },
+        "complete_on_the_spot" => CommandKind::CompleteOnTheSpot { method: text() },
+        "withdraw" => CommandKind::Withdraw { reason: text() },
+        "suspend" => CommandKind::Suspend { reason: text() },
+        "resume" => CommandKind::Resume { reason: text() },
+        "extend" => CommandKind::Extend {
+            days: 0,
+            reason: text(),
+        },
+        "verify_commitment" => CommandKind::VerifyCommitment {
+            material: text(),
+            truthful: false,
+        },
+        "lapse_provisional" => CommandKind::LapseProvisional,
+        "recompute_deadlines" => CommandKind::RecomputeDeadlines,
+        _ => return None,
+    })
+}
+
 fn role_allowed(role: ActorRole, command: &CommandKind) -> bool {
     use CommandKind as C;
     use Role::*;

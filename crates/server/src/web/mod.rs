@@ -7,11 +7,13 @@ mod apply;
 mod assets;
 mod citizen;
 mod dates;
+mod desk;
 mod guide;
 mod hall;
 mod home;
 mod i18n;
 mod inbox;
+mod intake;
 mod kiosk;
 mod my_cases;
 mod oidc;
@@ -95,6 +97,12 @@ pub(crate) fn staff_pages() -> Router<AppState> {
         .route("/staff/logout", post(staff::logout))
         .route("/staff", get(staff::home))
         .route("/staff/window", get(window::page).post(window::act))
+        .route("/staff/intake", get(intake::form).post(intake::submit))
+        .route(
+            "/staff/cases/{id}",
+            get(desk::case_page).post(desk::command),
+        )
+        .route("/staff/cases/{id}/documents/{seq}", get(desk::document))
 }
 
 /// The call displays' live feeds: long-lived, so outside the per-client limit (a

@@ -139,6 +139,8 @@ pub(crate) struct WarningRow {
     pub state: String,
     pub deadline: String,
     pub case_id: String,
+    /// The case page.
+    pub link: String,
 }
 
 pub(crate) struct MovedRow {
@@ -237,6 +239,7 @@ async fn warning_rows(state: &AppState, ui: &Ui, staff: &Staff) -> Vec<WarningRo
                 item,
                 state: case_state,
                 deadline,
+                link: format!("/staff/cases/{}", case.id),
                 case_id: case.number.unwrap_or(case.id),
             });
         }

@@ -54,6 +54,10 @@ struct WindowPage {
     parked: Vec<TicketRow>,
     other_windows: Vec<(u32, String)>,
     items: Vec<ItemChoice>,
+    /// The ticket being served as `hall/window/number`, for the intake and case links.
+    ticket_key: String,
+    /// The served person's cases: (id, item, state).
+    person_cases: Vec<(String, String, String)>,
     /// Not signed on: the free windows of the halls in reach, as (hall id, hall name,
     /// window, label).
     free: Vec<(String, String, u32, String)>,
@@ -144,6 +148,8 @@ pub(crate) async fn page(
         parked: Vec::new(),
         other_windows: Vec::new(),
         items: item_choices(&state),
+        ticket_key: String::new(),
+        person_cases: Vec::new(),
         free: Vec::new(),
         ui: ui.clone(),
     };
@@ -163,9 +169,25 @@ pub(crate) async fn page(
                     })
                     .collect();
             }
-            page.serving = day
-                .serving(mine.window)
-                .map(|t| row(&state, &ui, day, t, now));
+            if let Some(t) = day.serving(mine.window) {
+                page.serving = Some(row(&state, &ui, day, t, now));
+                page.ticket_key = format!("{}/{}/{}", mine.hall.id, mine.window, t.number);
+                if let Some(person) = &t.person {
+                    page.person_cases = state
+                        .store
+                        .cases_of_party(person, 20)
+                        .await
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|c| {
+                            let item = item_name(&state, Some(&c.item), &ui);
+                            let case_state = super::words::state_key_named(&c.state)
+                                .map_or_else(|| c.state.clone(), |k| ui.t(k));
+                            (c.id, item, case_state)
+                        })
+                        .collect();
+                }
+            }
             let mut waiting: Vec<&Ticket> = day.waiting().collect();
             waiting.sort_by_key(|t| {
                 day.estimate(&t.number, now, Aging::default())
@@ -242,6 +264,9 @@ pub(crate) struct ActionForm {
     item: String,
     #[serde(default)]
     to_window: String,
+    /// Finishing a ticket with the case taken in while serving it.
+    #[serde(default)]
+    case_id: String,
 }
 
 /// What the form asks, as a hall command; None for an action the page never sends.
@@ -265,7 +290,9 @@ fn command_of(form: &ActionForm) -> Result<HallCommandKind, &'static str> {
         "park" => HallCommandKind::Park { window: window()? },
         "finish" => HallCommandKind::Finish {
             window: window()?,
-            case_id: None,
+            case_id: Some(form.case_id.trim())
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned),
         },
         "return" => HallCommandKind::Return {
             number: form.number.trim().to_owned(),
