@@ -32,6 +32,12 @@ pub enum HallCommandKind {
         person: Option<String>,
         green: Option<GreenReason>,
     },
+    /// A booking checked in: its ticket goes with priority 2 (appointments).
+    TakeAppointmentTicket {
+        booking: String,
+        item: String,
+        person: String,
+    },
     CallNext {
         window: u32,
     },
@@ -66,6 +72,7 @@ impl HallCommandKind {
             HallCommandKind::OpenWindow { .. } => "open_window",
             HallCommandKind::CloseWindow { .. } => "close_window",
             HallCommandKind::TakeTicket { .. } => "take_ticket",
+            HallCommandKind::TakeAppointmentTicket { .. } => "take_appointment_ticket",
             HallCommandKind::CallNext { .. } => "call_next",
             HallCommandKind::Recall { .. } => "recall",
             HallCommandKind::NoShow { .. } => "no_show",

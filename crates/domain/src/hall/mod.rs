@@ -3,6 +3,7 @@
 //! queueing theory predicts for a hall's waits. The server's queue and `yichuang
 //! simulate hall` call the same routing code.
 
+mod appointments;
 mod command;
 mod day;
 mod erlang;
@@ -13,6 +14,11 @@ mod rules;
 mod skills;
 mod ticket;
 
+pub use appointments::{
+    AppointmentCommand, AppointmentCommandKind, AppointmentContext, AppointmentDay,
+    AppointmentError, AppointmentEvent, AppointmentEventBody, Booking, BookingStatus,
+    CHECK_IN_EARLY_MINUTES, Quota, Schedule, Visit, decide_appointment,
+};
 pub use command::{HallCommand, HallCommandKind};
 pub use day::{HallDay, HallEvent, HallEventBody, WindowSession};
 pub use erlang::{ErlangC, erlang_c};

@@ -111,6 +111,35 @@ pub fn decide(
             *green,
             ctx,
         )?,
+        HallCommandKind::TakeAppointmentTicket {
+            booking,
+            item,
+            person,
+        } => {
+            let mut body = take(
+                day,
+                Some(item),
+                Purpose::Handle,
+                TicketChannel::Appointment,
+                Some(person),
+                None,
+                ctx,
+            )?;
+            if let HallEventBody::TicketTaken { ticket } = &mut body {
+                // An older person keeps the green lane; everyone else booked goes
+                // before walk-ins.
+                if ticket.green.is_none() {
+                    let next = day.counters.get("B").copied().unwrap_or(0) + 1;
+                    if next > 999 {
+                        return Err(HallError::NumbersUsed);
+                    }
+                    ticket.number = format!("B{next:03}");
+                    ticket.priority = Priority::Appointment;
+                }
+                ticket.booking = Some(booking.clone());
+            }
+            body
+        }
         HallCommandKind::CallNext { window } => call_next(day, &command.actor, *window, ctx)?,
         HallCommandKind::Recall { window } => {
             let t = serving(day, &command.actor, *window)?;
@@ -318,6 +347,7 @@ fn take(
             green,
             channel,
             person: person.map(|p| p.as_str().to_owned()),
+            booking: None,
             taken_at: ctx.at,
             queued_at: ctx.at,
             status: TicketStatus::Waiting,

@@ -22,6 +22,8 @@ pub enum TicketChannel {
     FrontDesk,
     /// 线上取号: a remote ticket for today.
     Online,
+    /// An appointment checked in.
+    Appointment,
 }
 
 /// 绿色通道: why a ticket goes first. Which reasons a region admits is its policy.
@@ -77,6 +79,9 @@ pub struct Ticket {
     /// The person's identity number, when given (for the green lane by age and for the
     /// clerk to see their appointments and cases).
     pub person: Option<String>,
+    /// The booking it was checked in for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking: Option<String>,
     pub taken_at: Timestamp,
     /// Its place in the queue: the time it was taken, or returned to the end.
     pub queued_at: Timestamp,
