@@ -115,7 +115,7 @@ fn online_bookings_take_the_public_quota_and_a_cancelled_place_waits_before_it_f
     let mut at: Timestamp = "2026-11-30T02:00:00Z".parse().unwrap();
     let mut state = AppointmentDay::new("hall-1", date(2026, 12, 1));
     let exists = |_: &str| true;
-    let mut run = |state: &mut AppointmentDay, actor: &str, kind, at| {
+    let run = |state: &mut AppointmentDay, actor: &str, kind, at| {
         let ctx = AppointmentContext {
             at,
             today: date(2026, 11, 30),

@@ -16,6 +16,8 @@ pub enum EngineError {
     NoSuchCase { id: String },
     #[error(transparent)]
     Hall(#[from] yichuang_domain::hall::HallError),
+    #[error(transparent)]
+    Appointment(#[from] yichuang_domain::hall::AppointmentError),
     #[error("no hall {id}")]
     NoSuchHall { id: String },
     /// A case request sent where a hall request was expected, or the reverse.

@@ -2,6 +2,7 @@
 //! chain as cases. A day is a stream (`hall/<hall>/<date>`) whose events the domain's
 //! `hall::decide` produces; its projection goes to the store with the batch.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use jiff::civil::Date;
@@ -9,13 +10,39 @@ use serde::{Deserialize, Serialize};
 use yichuang_domain::hall::{
     self, Aging, GreenLanePolicy, HallCommand, HallContext, HallDay, HallEvent, Ticket,
 };
-use yichuang_store::{RequestWrite, StoreError, StreamEventRecord, StreamWrite};
 
+use crate::streams::{StreamState, Working, record, working};
 use crate::writer::Writer;
 use crate::{EngineError, Job};
 
 /// The stream kind the store keeps a hall's day under.
 pub const HALL_DAY: &str = "hall_day";
+
+impl StreamState for HallDay {
+    const KIND: &'static str = HALL_DAY;
+    type Event = HallEvent;
+
+    fn empty(hall: &str, day: Date) -> HallDay {
+        HallDay::new(hall, day)
+    }
+
+    fn version(&self) -> u64 {
+        self.version
+    }
+
+    fn apply(&mut self, event: &HallEvent) {
+        HallDay::apply(self, event);
+    }
+
+    fn describe(event: &HallEvent) -> (u64, String, &'static str, String) {
+        (
+            event.seq,
+            event.at.to_string(),
+            event.body.name(),
+            event.actor.clone(),
+        )
+    }
+}
 
 /// The answer to a hall command, stored for retries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -35,20 +62,13 @@ pub struct HallResponse {
 /// What the writer knows of a hall: its windows (from the hall's record).
 #[derive(Debug, Clone)]
 pub(crate) struct HallConfig {
+    pub region: yichuang_domain::RegionCode,
     pub windows: Vec<u32>,
-}
-
-/// A hall's day while a batch is being built.
-pub(crate) struct HallWorking {
-    pub day: HallDay,
-    pub head: String,
-    pub stored_version: u64,
-    pub events: Vec<StreamEventRecord>,
-    pub requests: Vec<RequestWrite>,
+    pub schedule: yichuang_domain::hall::Schedule,
 }
 
 impl Writer {
-    async fn hall_config(&mut self, hall: &str) -> Result<Arc<HallConfig>, EngineError> {
+    pub(crate) async fn hall_config(&mut self, hall: &str) -> Result<Arc<HallConfig>, EngineError> {
         if let Some(config) = self.hall_configs.get(hall) {
             return Ok(config.clone());
         }
@@ -60,7 +80,11 @@ impl Writer {
                 id: hall.to_owned(),
             })?;
         let config = Arc::new(HallConfig {
+            region: yichuang_domain::RegionCode::parse(&record.region).map_err(|e| {
+                EngineError::Store(yichuang_store::StoreError::Corrupt(e.to_string()))
+            })?,
             windows: record.windows.iter().map(|w| w.number).collect(),
+            schedule: self.store.hall_schedule(hall).await?,
         });
         self.hall_configs.insert(hall.to_owned(), config.clone());
         Ok(config)
@@ -73,38 +97,21 @@ impl Writer {
         hall: &str,
         day: Date,
         command: &HallCommand,
-        halls: &mut std::collections::HashMap<String, HallWorking>,
+        halls: &mut HashMap<String, Working<HallDay>>,
         order: &mut Vec<String>,
     ) -> Result<HallResponse, EngineError> {
         let at = (self.config.clock)();
         let config = self.hall_config(hall).await?;
-        let id = job.case_id.clone();
-        if !halls.contains_key(&id) {
-            let (state, head) = match self.hall_cache.remove(&id) {
-                Some(cached) => cached,
-                None => match self.store.load_stream(&id).await? {
-                    Some(stored) => (
-                        serde_json::from_str::<HallDay>(&stored.snapshot).map_err(|e| {
-                            EngineError::Store(StoreError::Corrupt(format!("{id}: {e}")))
-                        })?,
-                        stored.head_hash,
-                    ),
-                    None => (HallDay::new(hall, day), String::new()),
-                },
-            };
-            halls.insert(
-                id.clone(),
-                HallWorking {
-                    stored_version: state.version,
-                    day: state,
-                    head,
-                    events: Vec::new(),
-                    requests: Vec::new(),
-                },
-            );
-            order.push(id.clone());
-        }
-        let w = halls.get_mut(&id).ok_or(EngineError::Closed)?;
+        let w = working(
+            &self.store,
+            &mut self.hall_cache,
+            halls,
+            order,
+            &job.case_id,
+            hall,
+            day,
+        )
+        .await?;
         let catalog = self.catalog.clone();
         let project_of =
             move |item: &str| catalog.versions(item).first().map(|g| g.project.clone());
@@ -117,69 +124,18 @@ impl Writer {
             aging: Aging::default(),
             project_of: &project_of,
         };
-        let event: HallEvent = hall::decide(&w.day, command, &ctx)?;
-        w.day.apply(&event);
-        let record = StreamEventRecord::chain(
-            event.seq,
-            event.at.to_string(),
+        let event = hall::decide(&w.state, command, &ctx)?;
+        let (name, number) = (
             event.body.name(),
-            &event.actor,
-            &event,
-            &w.head,
-        )?;
-        w.head = record.hash.clone();
-        w.events.push(record);
-        let ticket = event
-            .body
-            .ticket_number()
-            .and_then(|n| w.day.ticket(n))
-            .cloned();
-        let response = HallResponse {
+            event.body.ticket_number().map(str::to_owned),
+        );
+        record(w, job, &event, |state: &HallDay| HallResponse {
             hall: hall.to_owned(),
             day,
-            version: w.day.version,
-            event: event.body.name().to_owned(),
-            ticket,
-            state: Some(Arc::new(w.day.clone())),
-        };
-        let stored = serde_json::to_string(&response)
-            .map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string())))?;
-        w.requests.push(RequestWrite {
-            request_id: job.request_id.clone(),
-            caller: job.caller.clone(),
-            fingerprint: job.fingerprint.clone(),
-            response: stored,
-        });
-        Ok(response)
-    }
-
-    /// The batch's stream writes; the days they leave go into the cache.
-    pub(crate) fn finish_halls(
-        &mut self,
-        mut halls: std::collections::HashMap<String, HallWorking>,
-        order: &[String],
-    ) -> Result<Vec<StreamWrite>, EngineError> {
-        let mut writes = Vec::new();
-        for id in order {
-            let Some(w) = halls.remove(id) else { continue };
-            if w.events.is_empty() {
-                if w.stored_version > 0 {
-                    self.hall_cache.insert(id.clone(), (w.day, w.head));
-                }
-                continue;
-            }
-            let snapshot = serde_json::to_string(&w.day)
-                .map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string())))?;
-            self.hall_cache.insert(id.clone(), (w.day, w.head.clone()));
-            writes.push(StreamWrite {
-                id: id.clone(),
-                kind: HALL_DAY.to_owned(),
-                expected_version: w.stored_version,
-                snapshot,
-                events: w.events,
-                requests: w.requests,
-            });
-        }
-        Ok(writes)
+            version: state.version,
+            event: name.to_owned(),
+            ticket: number.and_then(|n| state.ticket(&n).cloned()),
+            state: Some(Arc::new(state.clone())),
+        })
     }
 }

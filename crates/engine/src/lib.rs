@@ -3,8 +3,10 @@
 //! transaction (group commit); a request is answered only after its batch is durable.
 //! Every request carries a client request id: a retry returns the first response.
 
+mod appointments;
 mod error;
 mod hall;
+mod streams;
 mod writer;
 
 use std::sync::Arc;
@@ -21,6 +23,7 @@ use yichuang_domain::case::{
 use yichuang_domain::catalog::Catalog;
 use yichuang_store::{CaseFilter, CaseSummary, EventRecord, Store};
 
+pub use appointments::AppointmentResponse;
 pub use error::EngineError;
 pub use hall::{HALL_DAY, HallResponse};
 
@@ -43,6 +46,12 @@ pub enum Request {
         day: Date,
         command: yichuang_domain::hall::HallCommand,
     },
+    /// A command to a day's bookings at a hall.
+    Appointment {
+        hall: String,
+        day: Date,
+        command: yichuang_domain::hall::AppointmentCommand,
+    },
 }
 
 /// What the writer answers: a case's response or a hall's.
@@ -50,6 +59,7 @@ pub enum Request {
 pub(crate) enum Answer {
     Case(Response),
     Hall(HallResponse),
+    Appointment(AppointmentResponse),
 }
 
 /// The answer to an applied request, stored for retries.
@@ -217,6 +227,7 @@ impl Engine {
                     cache: std::collections::HashMap::new(),
                     guides: std::collections::HashMap::new(),
                     hall_cache: std::collections::HashMap::new(),
+                    booking_cache: std::collections::HashMap::new(),
                     hall_configs: std::collections::HashMap::new(),
                 };
                 spawn_writer(&store, writer.run(receiver));
@@ -256,14 +267,16 @@ impl Engine {
                 case_id,
                 command: Command { actor, ..command },
             },
-            Request::Hall { .. } => return Err(EngineError::WrongAggregate),
+            Request::Hall { .. } | Request::Appointment { .. } => {
+                return Err(EngineError::WrongAggregate);
+            }
         };
         match self
             .dispatch(request_id, request, Some(staff.clone()))
             .await?
         {
             Answer::Case(response) => Ok(response),
-            Answer::Hall(_) => Err(EngineError::WrongAggregate),
+            Answer::Hall(_) | Answer::Appointment(_) => Err(EngineError::WrongAggregate),
         }
     }
 
@@ -276,7 +289,7 @@ impl Engine {
     ) -> Result<Response, EngineError> {
         match self.dispatch(request_id, request, None).await? {
             Answer::Case(response) => Ok(response),
-            Answer::Hall(_) => Err(EngineError::WrongAggregate),
+            Answer::Hall(_) | Answer::Appointment(_) => Err(EngineError::WrongAggregate),
         }
     }
 
@@ -302,12 +315,16 @@ impl Engine {
             Request::Hall { hall, day, .. } => {
                 yichuang_domain::hall::HallDay::stream_id(hall, *day)
             }
+            Request::Appointment { hall, day, .. } => {
+                yichuang_domain::hall::AppointmentDay::stream_id(hall, *day)
+            }
         };
         let caller = match (&staff, &request) {
             (Some(staff), _) => staff.id.clone(),
             (None, Request::Submit { actor, .. }) => actor.id.clone(),
             (None, Request::Command { command, .. }) => command.actor.id.clone(),
             (None, Request::Hall { command, .. }) => command.actor.clone(),
+            (None, Request::Appointment { command, .. }) => command.actor.clone(),
         };
         self.check_files_kept(&request).await?;
         let fingerprint = fingerprint(&request)?;
@@ -338,16 +355,7 @@ impl Engine {
         kind: yichuang_domain::hall::HallCommandKind,
     ) -> Result<HallResponse, EngineError> {
         use yichuang_domain::hall::HallCommandKind;
-        let record = self
-            .store
-            .hall(hall)
-            .await?
-            .ok_or_else(|| EngineError::NoSuchHall {
-                id: hall.to_owned(),
-            })?;
-        let region = yichuang_domain::RegionCode::parse(&record.region)
-            .map_err(|e| EngineError::Store(yichuang_store::StoreError::Corrupt(e.to_string())))?;
-        staff.may_work_in(region)?;
+        self.may_work_at(staff, hall).await?;
         let kind = match kind {
             HallCommandKind::OpenWindow { window, .. } => HallCommandKind::OpenWindow {
                 window,
@@ -402,7 +410,7 @@ impl Engine {
                 }
                 Ok(response)
             }
-            Answer::Case(_) => Err(EngineError::WrongAggregate),
+            Answer::Case(_) | Answer::Appointment(_) => Err(EngineError::WrongAggregate),
         }
     }
 
@@ -429,6 +437,168 @@ impl Engine {
         }
     }
 
+    /// A command to a day's bookings from a person online (`online:<party>`, who may
+    /// book for themselves and cancel their own) or another trusted channel.
+    pub async fn execute_appointment(
+        &self,
+        request_id: &str,
+        hall: &str,
+        day: Date,
+        command: yichuang_domain::hall::AppointmentCommand,
+    ) -> Result<AppointmentResponse, EngineError> {
+        use yichuang_domain::hall::AppointmentCommandKind as K;
+        if matches!(command.kind, K::CheckIn { .. }) {
+            return Err(EngineError::WrongAggregate);
+        }
+        self.appointment_dispatch(request_id, hall, day, command, None)
+            .await
+    }
+
+    /// A staff member's booking command (for a caller on the phone, at the window, a
+    /// home visit), in a hall of their jurisdiction.
+    pub async fn execute_appointment_as(
+        &self,
+        staff: &Staff,
+        request_id: &str,
+        hall: &str,
+        day: Date,
+        kind: yichuang_domain::hall::AppointmentCommandKind,
+    ) -> Result<AppointmentResponse, EngineError> {
+        self.may_work_at(staff, hall).await?;
+        let command = yichuang_domain::hall::AppointmentCommand {
+            actor: staff.id.clone(),
+            kind,
+        };
+        self.appointment_dispatch(request_id, hall, day, command, Some(staff.clone()))
+            .await
+    }
+
+    async fn appointment_dispatch(
+        &self,
+        request_id: &str,
+        hall: &str,
+        day: Date,
+        command: yichuang_domain::hall::AppointmentCommand,
+        staff: Option<Staff>,
+    ) -> Result<AppointmentResponse, EngineError> {
+        let request = Request::Appointment {
+            hall: hall.to_owned(),
+            day,
+            command,
+        };
+        match self.dispatch(request_id, request, staff).await? {
+            Answer::Appointment(response) => Ok(response),
+            _ => Err(EngineError::WrongAggregate),
+        }
+    }
+
+    /// Checks in today's booking: a ticket with priority 2 in the hall's queue, then the
+    /// booking marked with it. Refused before any ticket is taken when the booking is
+    /// not open or it is outside its check-in time.
+    pub async fn check_in(
+        &self,
+        staff: Option<&Staff>,
+        request_id: &str,
+        hall: &str,
+        code: &str,
+    ) -> Result<HallResponse, EngineError> {
+        use yichuang_domain::hall::{
+            AppointmentCommand, AppointmentCommandKind, AppointmentContext, AppointmentError,
+            HallCommand, HallCommandKind, decide_appointment,
+        };
+        if let Some(staff) = staff {
+            self.may_work_at(staff, hall).await?;
+        }
+        let today = self.today();
+        let day = self.appointment_day(hall, today).await?;
+        let booking =
+            day.booking(code)
+                .cloned()
+                .ok_or_else(|| AppointmentError::NoSuchBooking {
+                    code: code.to_owned(),
+                })?;
+        let actor = staff.map_or_else(|| "kiosk".to_owned(), |s| s.id.clone());
+        let schedule = self.store.hall_schedule(hall).await?;
+        let anything = |_: &str| true;
+        let check = |ticket: String| AppointmentCommand {
+            actor: actor.clone(),
+            kind: AppointmentCommandKind::CheckIn {
+                code: code.to_owned(),
+                ticket,
+            },
+        };
+        decide_appointment(
+            &day,
+            &check(String::new()),
+            &AppointmentContext {
+                at: (self.config.clock)(),
+                today,
+                schedule: &schedule,
+                working_day: true,
+                item_exists: &anything,
+            },
+        )?;
+        let command = HallCommand {
+            actor: actor.clone(),
+            kind: HallCommandKind::TakeAppointmentTicket {
+                booking: code.to_owned(),
+                item: booking.item.clone(),
+                person: booking.person.clone(),
+            },
+        };
+        let taken = self
+            .hall_dispatch(
+                &format!("{request_id}-ticket"),
+                hall,
+                command,
+                staff.cloned(),
+            )
+            .await?;
+        let number = taken
+            .ticket
+            .as_ref()
+            .map(|t| t.number.clone())
+            .unwrap_or_default();
+        self.appointment_dispatch(
+            &format!("{request_id}-check-in"),
+            hall,
+            today,
+            check(number),
+            staff.cloned(),
+        )
+        .await?;
+        Ok(taken)
+    }
+
+    /// A day's bookings at a hall as stored (none yet: an empty day).
+    pub async fn appointment_day(
+        &self,
+        hall: &str,
+        day: Date,
+    ) -> Result<yichuang_domain::hall::AppointmentDay, EngineError> {
+        let id = yichuang_domain::hall::AppointmentDay::stream_id(hall, day);
+        match self.store.load_stream(&id).await? {
+            Some(stored) => serde_json::from_str(&stored.snapshot).map_err(|e| {
+                EngineError::Store(yichuang_store::StoreError::Corrupt(e.to_string()))
+            }),
+            None => Ok(yichuang_domain::hall::AppointmentDay::new(hall, day)),
+        }
+    }
+
+    /// Staff work a hall only inside their jurisdiction, as clerks or supervisors.
+    async fn may_work_at(&self, staff: &Staff, hall: &str) -> Result<(), EngineError> {
+        let record = self
+            .store
+            .hall(hall)
+            .await?
+            .ok_or_else(|| EngineError::NoSuchHall {
+                id: hall.to_owned(),
+            })?;
+        let region = yichuang_domain::RegionCode::parse(&record.region)
+            .map_err(|e| EngineError::Store(yichuang_store::StoreError::Corrupt(e.to_string())))?;
+        Ok(staff.may_work_in(region)?)
+    }
+
     /// Keeps a file handed in for a material, content-addressed; its SHA-256 goes into
     /// the request that hands it in, and so into the case's events.
     pub async fn store_file(
@@ -448,7 +618,7 @@ impl Engine {
                 CommandKind::Supplement { attachments, .. } => attachments,
                 _ => return Ok(()),
             },
-            Request::Hall { .. } => return Ok(()),
+            Request::Hall { .. } | Request::Appointment { .. } => return Ok(()),
         };
         for (index, attachment) in attachments.iter().enumerate() {
             if !self.store.has_file(&attachment.sha256).await? {

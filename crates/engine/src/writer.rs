@@ -13,8 +13,10 @@ use yichuang_store::{
     CaseWrite, ClockColumns, EventRecord, PendingCommit, RequestWrite, Store, StoreError,
 };
 
-use crate::hall::{HallConfig, HallWorking};
+use crate::hall::HallConfig;
+use crate::streams::Working as StreamWorking;
 use crate::{Answer, EngineConfig, EngineError, Job, Request, Response, china_date};
+use yichuang_domain::hall::{AppointmentDay, HallDay};
 
 pub(crate) struct Writer {
     pub(crate) store: Store,
@@ -29,7 +31,9 @@ pub(crate) struct Writer {
     /// more than the rest of a submission.
     pub(crate) guides: HashMap<(String, RegionCode, Date), Arc<case::GuideSnapshot>>,
     /// Hall days as last committed by this writer, with their head hash.
-    pub(crate) hall_cache: HashMap<String, (yichuang_domain::hall::HallDay, String)>,
+    pub(crate) hall_cache: HashMap<String, (HallDay, String)>,
+    /// Days of bookings as last committed by this writer, with their head hash.
+    pub(crate) booking_cache: HashMap<String, (AppointmentDay, String)>,
     /// Halls' windows, read once.
     pub(crate) hall_configs: HashMap<String, Arc<HallConfig>>,
 }
@@ -91,8 +95,10 @@ struct InFlight {
 struct Draft {
     working: HashMap<String, Working>,
     order: Vec<String>,
-    halls: HashMap<String, HallWorking>,
+    halls: HashMap<String, StreamWorking<HallDay>>,
     hall_order: Vec<String>,
+    bookings: HashMap<String, StreamWorking<AppointmentDay>>,
+    booking_order: Vec<String>,
     answered: HashMap<String, Answered>,
     results: Vec<Result<Answer, EngineError>>,
 }
@@ -326,6 +332,17 @@ impl Writer {
                 )
                 .await
                 .map(Answer::Hall),
+            Request::Appointment { hall, day, command } => self
+                .run_appointment_job(
+                    job,
+                    hall,
+                    *day,
+                    command,
+                    &mut draft.bookings,
+                    &mut draft.booking_order,
+                )
+                .await
+                .map(Answer::Appointment),
             _ => self
                 .run_job(job, &mut draft.working, &mut draft.order)
                 .await
@@ -360,10 +377,17 @@ impl Writer {
             order,
             halls,
             hall_order,
+            bookings,
+            booking_order,
             results,
             ..
         } = draft;
-        let streams = self.finish_halls(halls, &hall_order)?;
+        let mut streams = crate::streams::finish(&mut self.hall_cache, halls, &hall_order)?;
+        streams.extend(crate::streams::finish(
+            &mut self.booking_cache,
+            bookings,
+            &booking_order,
+        )?);
         if self.cache.len() > CACHE_LIMIT {
             self.forget();
         }
@@ -430,6 +454,9 @@ impl Writer {
         }
         let answer = match job.request {
             Request::Hall { .. } => serde_json::from_value(stored.response).map(Answer::Hall),
+            Request::Appointment { .. } => {
+                serde_json::from_value(stored.response).map(Answer::Appointment)
+            }
             _ => serde_json::from_value(stored.response).map(Answer::Case),
         };
         answer
@@ -441,6 +468,7 @@ impl Writer {
     fn forget(&mut self) {
         self.cache.clear();
         self.hall_cache.clear();
+        self.booking_cache.clear();
         self.hall_configs.clear();
     }
 
@@ -522,7 +550,9 @@ impl Writer {
                 w.case.apply(&event);
                 (case_id.clone(), event)
             }
-            Request::Hall { .. } => return Err(EngineError::WrongAggregate),
+            Request::Hall { .. } | Request::Appointment { .. } => {
+                return Err(EngineError::WrongAggregate);
+            }
         };
         let w = working.get_mut(&case_id).ok_or(EngineError::Closed)?;
         let response = response_of(&w.case, &event);

@@ -193,6 +193,13 @@ impl From<EngineError> for ApiError {
                 "Not allowed in the hall's present state",
                 detail,
             ),
+            EngineError::Appointment(a) => ApiError::new(
+                StatusCode::CONFLICT,
+                a.code(),
+                "预约规则不允许此操作",
+                "Not allowed by the appointment rules",
+                detail,
+            ),
             EngineError::WrongAggregate => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "wrong-aggregate",

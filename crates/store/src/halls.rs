@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
+use yichuang_domain::hall::Schedule;
+
 use crate::{Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -96,7 +98,56 @@ macro_rules! hall_functions {
 hall_functions!(sqlite_halls, sqlx::SqlitePool);
 hall_functions!(postgres_halls, sqlx::PgPool);
 
+const SELECT_SCHEDULE: &str = "SELECT schedule FROM hall_schedules WHERE hall_id = $1";
+const UPSERT_SCHEDULE: &str = "INSERT INTO hall_schedules (hall_id, schedule) VALUES ($1, $2) \
+     ON CONFLICT (hall_id) DO UPDATE SET schedule = excluded.schedule";
+
 impl Store {
+    /// A hall's appointment rules (the defaults where none were set).
+    pub async fn hall_schedule(&self, id: &str) -> Result<Schedule, StoreError> {
+        let text: Option<String> = match self {
+            Store::Sqlite(s) => {
+                sqlx::query_scalar(SELECT_SCHEDULE)
+                    .bind(id)
+                    .fetch_optional(&s.pool)
+                    .await?
+            }
+            Store::Postgres(s) => {
+                sqlx::query_scalar(SELECT_SCHEDULE)
+                    .bind(id)
+                    .fetch_optional(&s.pool)
+                    .await?
+            }
+        };
+        match text {
+            Some(text) => serde_json::from_str(&text)
+                .map_err(|e| StoreError::Corrupt(format!("schedule of {id}: {e}"))),
+            None => Ok(Schedule::default()),
+        }
+    }
+
+    pub async fn set_hall_schedule(&self, id: &str, schedule: &Schedule) -> Result<(), StoreError> {
+        let text =
+            serde_json::to_string(schedule).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        match self {
+            Store::Sqlite(s) => {
+                sqlx::query(UPSERT_SCHEDULE)
+                    .bind(id)
+                    .bind(&text)
+                    .execute(&s.pool)
+                    .await?;
+            }
+            Store::Postgres(s) => {
+                sqlx::query(UPSERT_SCHEDULE)
+                    .bind(id)
+                    .bind(&text)
+                    .execute(&s.pool)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
     pub async fn add_hall(&self, hall: &Hall) -> Result<(), StoreError> {
         match self {
             Store::Sqlite(s) => sqlite_halls::add(&s.pool, hall).await,

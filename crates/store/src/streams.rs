@@ -315,6 +315,23 @@ fn replay(
                 serde_json::to_value(day).map_err(|e| e.to_string())
             }))
         }
+        "appointment_day" => {
+            use yichuang_domain::hall::{AppointmentDay, AppointmentEvent};
+            let parsed: Result<Vec<AppointmentEvent>, String> = events
+                .iter()
+                .map(|e| {
+                    serde_json::from_str(&e.json)
+                        .map_err(|err| format!("event {} is unreadable: {err}", e.seq))
+                })
+                .collect();
+            Some(parsed.and_then(|events| {
+                let first = events
+                    .first()
+                    .ok_or_else(|| format!("stream {id} has no events"))?;
+                let day = AppointmentDay::replay(&first.hall, first.day, &events);
+                serde_json::to_value(day).map_err(|e| e.to_string())
+            }))
+        }
         _ => None,
     }
 }

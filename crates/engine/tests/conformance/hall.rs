@@ -306,3 +306,112 @@ pub async fn hall_requests_are_idempotent_and_audited(w: &World, url: &str) {
     let report = w.engine.store().verify_audit().await.unwrap();
     assert_eq!(report.first_broken, None, "{report:?}");
 }
+
+fn book(person: &str, slot: jiff::civil::Time) -> yichuang_domain::hall::AppointmentCommandKind {
+    yichuang_domain::hall::AppointmentCommandKind::Book {
+        slot,
+        person: person.to_owned(),
+        item: ITEM.to_owned(),
+        quota: yichuang_domain::hall::Quota::Public,
+        visit: yichuang_domain::hall::Visit::Hall,
+    }
+}
+
+const PEOPLE: [&str; 4] = [
+    "11010519491231002X",
+    "110105200001010016",
+    "110101199003070935",
+    "110101198001010010",
+];
+
+/// Four people book the last public place of one slot at once: one gets it. A
+/// booking checked in takes a priority-2 ticket that goes before a walk-in who came
+/// earlier; the booking names its ticket; the audit replays the bookings.
+pub async fn bookings_never_overfill_and_check_in_queues_first(w: &World) {
+    set_up(w).await;
+    let today = w.engine.today();
+    let slot = jiff::civil::Time::constant(16, 30, 0, 0);
+    let attempts = PEOPLE.iter().map(|person| {
+        let command = yichuang_domain::hall::AppointmentCommand {
+            actor: format!("online:{person}"),
+            kind: book(person, slot),
+        };
+        let id = w.request_id();
+        let engine = w.engine.clone();
+        async move { engine.execute_appointment(&id, HALL, today, command).await }
+    });
+    let results = futures_join_all(attempts).await;
+    let booked: Vec<_> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert_eq!(booked.len(), 1, "one public place: {results:?}");
+    assert!(results.iter().filter(|r| r.is_err()).all(|r| matches!(
+        r,
+        Err(EngineError::Appointment(
+            yichuang_domain::hall::AppointmentError::SlotFull { .. }
+        ))
+    )));
+    let code = booked[0].booking.as_ref().unwrap().code.clone();
+    // Too early to check in.
+    assert!(matches!(
+        w.engine.check_in(None, &w.request_id(), HALL, &code).await,
+        Err(EngineError::Appointment(
+            yichuang_domain::hall::AppointmentError::OutsideCheckIn { .. }
+        ))
+    ));
+    // Just before the slot: a walk-in first, then the booking checked in.
+    let now = *w.now.lock().unwrap();
+    let slot_time = today
+        .at(16, 25, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .unwrap()
+        .timestamp();
+    advance(w, (slot_time.as_second() - now.as_second()) / 60);
+    let walk_in = number(&take(w, Some(ITEM), None).await);
+    let ticket = w
+        .engine
+        .check_in(None, &w.request_id(), HALL, &code)
+        .await
+        .unwrap();
+    let booked_ticket = ticket.ticket.unwrap();
+    assert!(booked_ticket.number.starts_with('B') || booked_ticket.number.starts_with('G'));
+    assert_eq!(booked_ticket.booking.as_deref(), Some(code.as_str()));
+    let called = at_window(w, "hall-clerk-1", HallCommandKind::CallNext { window: 1 })
+        .await
+        .unwrap();
+    assert_eq!(
+        number(&called),
+        booked_ticket.number,
+        "the booking before {walk_in}"
+    );
+    at_window(
+        w,
+        "hall-clerk-1",
+        HallCommandKind::Finish {
+            window: 1,
+            case_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    let day = w.engine.appointment_day(HALL, today).await.unwrap();
+    assert_eq!(
+        day.booking(&code).unwrap().ticket.as_deref(),
+        Some(booked_ticket.number.as_str())
+    );
+    let report = w.engine.store().verify_audit().await.unwrap();
+    assert_eq!(report.first_broken, None, "{report:?}");
+}
+
+/// Runs futures concurrently on the test's runtime (no extra crate for one join).
+async fn futures_join_all<F: std::future::Future + Send + 'static>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output>
+where
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}

@@ -1,0 +1,101 @@
+//! A day's bookings through the engine, like a hall's day: one stream per hall and day
+//! (`appointments/<hall>/<date>`), decided by `hall::decide_appointment` against the
+//! hall's schedule and the legal calendar.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use yichuang_domain::hall::{
+    AppointmentCommand, AppointmentContext, AppointmentDay, AppointmentEvent, Booking,
+    decide_appointment,
+};
+
+use crate::streams::{StreamState, Working, record, working};
+use crate::writer::Writer;
+use crate::{EngineError, Job};
+
+impl StreamState for AppointmentDay {
+    const KIND: &'static str = "appointment_day";
+    type Event = AppointmentEvent;
+
+    fn empty(hall: &str, day: Date) -> AppointmentDay {
+        AppointmentDay::new(hall, day)
+    }
+
+    fn version(&self) -> u64 {
+        self.version
+    }
+
+    fn apply(&mut self, event: &AppointmentEvent) {
+        AppointmentDay::apply(self, event);
+    }
+
+    fn describe(event: &AppointmentEvent) -> (u64, String, &'static str, String) {
+        (
+            event.seq,
+            event.at.to_string(),
+            event.body.name(),
+            event.actor.clone(),
+        )
+    }
+}
+
+/// The answer to a booking command, stored for retries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AppointmentResponse {
+    pub hall: String,
+    pub day: Date,
+    pub version: u64,
+    pub event: String,
+    pub booking: Option<Booking>,
+}
+
+impl Writer {
+    pub(crate) async fn run_appointment_job(
+        &mut self,
+        job: &Job,
+        hall: &str,
+        day: Date,
+        command: &AppointmentCommand,
+        days: &mut HashMap<String, Working<AppointmentDay>>,
+        order: &mut Vec<String>,
+    ) -> Result<AppointmentResponse, EngineError> {
+        let at = (self.config.clock)();
+        let config = self.hall_config(hall).await?;
+        let working_day = self
+            .calendar
+            .is_working_day(day, Some(config.region))
+            .map_err(|e| EngineError::Case(e.into()))?;
+        let w = working(
+            &self.store,
+            &mut self.booking_cache,
+            days,
+            order,
+            &job.case_id,
+            hall,
+            day,
+        )
+        .await?;
+        let catalog = self.catalog.clone();
+        let item_exists = move |item: &str| !catalog.versions(item).is_empty();
+        let ctx = AppointmentContext {
+            at,
+            today: crate::china_date(at),
+            schedule: &config.schedule,
+            working_day,
+            item_exists: &item_exists,
+        };
+        let event = decide_appointment(&w.state, command, &ctx)?;
+        let (name, code) = (event.body.name(), event.body.code().to_owned());
+        record(w, job, &event, |state: &AppointmentDay| {
+            AppointmentResponse {
+                hall: hall.to_owned(),
+                day,
+                version: state.version,
+                event: name.to_owned(),
+                booking: state.booking(&code).cloned(),
+            }
+        })
+    }
+}

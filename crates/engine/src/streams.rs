@@ -1,0 +1,123 @@
+//! What every stream aggregate (a hall's day, a day's bookings) shares in the writer:
+//! loading the state for a batch, chaining an event, remembering the request, and
+//! turning the batch's states into the store's stream writes.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use yichuang_store::{RequestWrite, Store, StoreError, StreamEventRecord, StreamWrite};
+
+use crate::{EngineError, Job};
+
+/// An aggregate kept as a stream of events per hall and day.
+pub(crate) trait StreamState: Serialize + DeserializeOwned + Clone {
+    const KIND: &'static str;
+    type Event: Serialize;
+    fn empty(hall: &str, day: Date) -> Self;
+    fn version(&self) -> u64;
+    fn apply(&mut self, event: &Self::Event);
+    /// (seq, RFC 3339 time, event name, actor).
+    fn describe(event: &Self::Event) -> (u64, String, &'static str, String);
+}
+
+/// A stream's state while a batch is being built.
+pub(crate) struct Working<S> {
+    pub state: S,
+    pub head: String,
+    pub stored_version: u64,
+    pub events: Vec<StreamEventRecord>,
+    pub requests: Vec<RequestWrite>,
+}
+
+fn corrupt(e: impl std::fmt::Display) -> EngineError {
+    EngineError::Store(StoreError::Corrupt(e.to_string()))
+}
+
+/// The working state of stream `id`, from the batch, the writer's cache or the store.
+pub(crate) async fn working<'a, S: StreamState>(
+    store: &Store,
+    cache: &mut HashMap<String, (S, String)>,
+    batch: &'a mut HashMap<String, Working<S>>,
+    order: &mut Vec<String>,
+    id: &str,
+    hall: &str,
+    day: Date,
+) -> Result<&'a mut Working<S>, EngineError> {
+    if !batch.contains_key(id) {
+        let (state, head) = match cache.remove(id) {
+            Some(cached) => cached,
+            None => match store.load_stream(id).await? {
+                Some(stored) => (
+                    serde_json::from_str::<S>(&stored.snapshot).map_err(corrupt)?,
+                    stored.head_hash,
+                ),
+                None => (S::empty(hall, day), String::new()),
+            },
+        };
+        batch.insert(
+            id.to_owned(),
+            Working {
+                stored_version: state.version(),
+                state,
+                head,
+                events: Vec::new(),
+                requests: Vec::new(),
+            },
+        );
+        order.push(id.to_owned());
+    }
+    batch.get_mut(id).ok_or(EngineError::Closed)
+}
+
+/// Applies a decided event, chains it and remembers the job's answer with it.
+pub(crate) fn record<S: StreamState, R: Serialize>(
+    w: &mut Working<S>,
+    job: &Job,
+    event: &S::Event,
+    answer: impl FnOnce(&S) -> R,
+) -> Result<R, EngineError> {
+    w.state.apply(event);
+    let (seq, at, name, actor) = S::describe(event);
+    let record = StreamEventRecord::chain(seq, at, name, &actor, event, &w.head)?;
+    w.head = record.hash.clone();
+    w.events.push(record);
+    let response = answer(&w.state);
+    w.requests.push(RequestWrite {
+        request_id: job.request_id.clone(),
+        caller: job.caller.clone(),
+        fingerprint: job.fingerprint.clone(),
+        response: serde_json::to_string(&response).map_err(corrupt)?,
+    });
+    Ok(response)
+}
+
+/// The batch's writes for one kind of stream; the states they leave go into the cache.
+pub(crate) fn finish<S: StreamState>(
+    cache: &mut HashMap<String, (S, String)>,
+    mut batch: HashMap<String, Working<S>>,
+    order: &[String],
+) -> Result<Vec<StreamWrite>, EngineError> {
+    let mut writes = Vec::new();
+    for id in order {
+        let Some(w) = batch.remove(id) else { continue };
+        if w.events.is_empty() {
+            if w.stored_version > 0 {
+                cache.insert(id.clone(), (w.state, w.head));
+            }
+            continue;
+        }
+        let snapshot = serde_json::to_string(&w.state).map_err(corrupt)?;
+        cache.insert(id.clone(), (w.state, w.head.clone()));
+        writes.push(StreamWrite {
+            id: id.clone(),
+            kind: S::KIND.to_owned(),
+            expected_version: w.stored_version,
+            snapshot,
+            events: w.events,
+            requests: w.requests,
+        });
+    }
+    Ok(writes)
+}
