@@ -301,7 +301,7 @@ try {
     await visit(front, '/halls/zhenhai-center/ticket', 'hall-ticket-form');
     await noSideScroll(front, 'hall-ticket-form 360');
     await front.selectOption('#item', 'unemployment-benefit-claim');
-    await Promise.all([front.waitForURL(/\/tickets\//), front.getByRole('button', { name: '取号' }).click()]);
+    await Promise.all([front.waitForURL(/\/tickets\//), front.getByRole('button', { name: '取号', exact: true }).click()]);
     await axe(front, 'hall-ticket');
     await shot(front, 'hall-ticket');
     await noSideScroll(front, 'hall-ticket 360');
@@ -370,6 +370,35 @@ try {
     await clerk.waitForSelector('button[value=call]');
     check(!/\b(ticket_|nothing_to_call|walk_in)\b/.test(await clerk.locator('main').textContent()), 'window: no code names');
     await Promise.all([clerk.waitForLoadState('load'), clerk.getByRole('button', { name: '下岗' }).click()]);
+
+    // Bookings: the demo's next working day, a booking by phone, then cancelled.
+    await visit(clerk, '/staff/bookings', 'bookings-today');
+    const nextDay = await clerk.evaluate(async () => {
+      const r = await fetch('/halls/zhenhai-center/appointments');
+      const html = await r.text();
+      const m = html.match(/<option value="(\d{4}-\d{2}-\d{2})"/g) || [];
+      return m.map((o) => o.match(/\d{4}-\d{2}-\d{2}/)[0]).find((d) => d > new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10));
+    });
+    check(!!nextDay, 'booking: the hall has a next working day');
+    await visit(clerk, `/staff/bookings?hall=zhenhai-center&day=${nextDay}`, 'bookings-next-day');
+    check((await clerk.locator('main').textContent()).includes('上门服务'), 'bookings: the demo home visit is listed');
+    const rowsBefore = await clerk.locator('tbody tr').count();
+    await clerk.selectOption('#book-slot', '11:00');
+    await clerk.fill('#book-person', '110105200001010016');
+    await Promise.all([clerk.waitForLoadState('load'), clerk.getByRole('button', { name: '预约', exact: true }).click()]);
+    check(await clerk.locator('p.error').count() === 0, `bookings: refused: ${await clerk.locator('p.error').allTextContents()}`);
+    check(await clerk.locator('tbody tr').count() === rowsBefore + 1, 'bookings: the new booking is listed');
+    const cancel = clerk.getByRole('button', { name: /取消预约 Y1100/ });
+    await Promise.all([clerk.waitForLoadState('load'), cancel.first().click()]);
+    check((await clerk.locator('tr', { hasText: 'Y1100' }).textContent()).includes('已取消'), 'bookings: cancelled');
+    await axe(clerk, 'bookings-after');
+    await shot(clerk, 'bookings');
+    await clerk.setViewportSize({ width: 360, height: 740 });
+    await noSideScroll(clerk, 'bookings 360');
+    // The public booking page, at 360 px, not signed in.
+    await visit(front, `/halls/zhenhai-center/appointments?item=retirement-pension-claim&day=${nextDay}`, 'booking-public');
+    await noSideScroll(front, 'booking-public 360');
+    check(await front.locator('input[name=slot][disabled]').count() > 0, 'booking-public: a full time is shown as full');
     await tv.close();
     await desk.close();
     await staff.close();

@@ -141,5 +141,79 @@ pub(crate) async fn seed_day(
             HallCommandKind::CallNext { window: 2 },
         )
         .await?;
+    seed_bookings(engine, zhenhai_clerk, hall, &mut step).await
+}
+
+/// Bookings on the hall's next working day: two online, one by phone, one home visit.
+async fn seed_bookings(
+    engine: &Engine,
+    clerk: &Staff,
+    hall: &str,
+    step: &mut impl FnMut(i64) -> String,
+) -> Result<(), DemoError> {
+    use jiff::civil::Time;
+    use yichuang_domain::hall::{AppointmentCommand, AppointmentCommandKind, Quota, Visit};
+    let region = yichuang_domain::RegionCode::parse("330211").ok();
+    let mut day = engine.today();
+    for _ in 0..15 {
+        day = day
+            .tomorrow()
+            .map_err(|e| DemoError::Other(e.to_string()))?;
+        if engine
+            .calendar()
+            .is_working_day(day, region)
+            .unwrap_or(false)
+        {
+            break;
+        }
+    }
+    let book = |person: &str, at: Time, quota, visit| AppointmentCommandKind::Book {
+        slot: at,
+        person: person.to_owned(),
+        item: "retirement-pension-claim".to_owned(),
+        quota,
+        visit,
+    };
+    let nine = Time::constant(9, 0, 0, 0);
+    let ten = Time::constant(10, 0, 0, 0);
+    for (person, slot) in [("11010519491231002X", nine), ("110105200001010016", ten)] {
+        engine
+            .execute_appointment(
+                &step(0),
+                hall,
+                day,
+                AppointmentCommand {
+                    actor: format!("online:{person}"),
+                    kind: book(person, slot, Quota::Public, Visit::Hall),
+                },
+            )
+            .await?;
+    }
+    engine
+        .execute_appointment_as(
+            clerk,
+            &step(0),
+            hall,
+            day,
+            book("110101199003070935", nine, Quota::Intern, Visit::Hall),
+        )
+        .await?;
+    engine
+        .execute_appointment_as(
+            clerk,
+            &step(0),
+            hall,
+            day,
+            book(
+                "110101198001010010",
+                Time::constant(14, 0, 0, 0),
+                Quota::Intern,
+                Visit::Home {
+                    address: "镇海区某街道某小区（演示数据）".to_owned(),
+                    clerk: clerk.id.clone(),
+                },
+            ),
+        )
+        .await?;
     Ok(())
 }

@@ -5,9 +5,11 @@
 
 mod apply;
 mod assets;
+mod booking;
 mod citizen;
 mod dates;
 mod desk;
+mod desk_bookings;
 mod guide;
 mod hall;
 mod home;
@@ -85,6 +87,13 @@ pub(crate) fn public_pages() -> Router<AppState> {
         )
         .route("/halls/{hall}/tickets/{number}", get(hall::ticket_page))
         .route("/halls/{hall}/display", get(hall::display))
+        .route(
+            "/halls/{hall}/appointments",
+            get(booking::page).post(booking::book),
+        )
+        .route("/halls/{hall}/check-in", post(booking::check_in))
+        .route("/my/appointments", get(booking::mine))
+        .route("/my/appointments/cancel", post(booking::cancel))
         .route("/kiosk", get(kiosk::start))
         .route("/kiosk/reset", get(kiosk::reset))
         .route("/kiosk/leave", post(kiosk::leave))
@@ -98,6 +107,10 @@ pub(crate) fn staff_pages() -> Router<AppState> {
         .route("/staff", get(staff::home))
         .route("/staff/window", get(window::page).post(window::act))
         .route("/staff/intake", get(intake::form).post(intake::submit))
+        .route(
+            "/staff/bookings",
+            get(desk_bookings::page).post(desk_bookings::act),
+        )
         .route(
             "/staff/cases/{id}",
             get(desk::case_page).post(desk::command),
