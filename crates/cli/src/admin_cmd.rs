@@ -1,4 +1,4 @@
-//! `yichuang admin …`: staff accounts and API tokens.
+//! `yichuang admin …`: staff accounts and API tokens (halls and skills: `hall_admin_cmd`).
 
 use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
@@ -87,6 +87,12 @@ pub(crate) enum AdminCommand {
     },
     /// List staff.
     List,
+    /// Halls: add, appointment rules, list.
+    #[command(subcommand)]
+    Hall(crate::hall_admin_cmd::HallAdmin),
+    /// Staff skill levels per project.
+    #[command(subcommand)]
+    Skill(crate::hall_admin_cmd::SkillAdmin),
 }
 
 async fn create(store: &Store, staff: Staff) -> anyhow::Result<()> {
@@ -172,6 +178,8 @@ pub(crate) fn run(command: AdminCommand, url: &str) -> anyhow::Result<Outcome> {
                 let ended = store.revoke_staff(&id).await?;
                 println!("password {password}\n(shown once; ended {ended} tokens and sessions)");
             }
+            AdminCommand::Hall(command) => crate::hall_admin_cmd::hall(&store, command).await?,
+            AdminCommand::Skill(command) => crate::hall_admin_cmd::skill(&store, command).await?,
             AdminCommand::List => {
                 for s in store.list_staff().await? {
                     println!("{:<16} {:<18} {} {}  {}", s.id, role_name(s.role), s.jurisdiction, s.jurisdiction.full_name(), s.name);

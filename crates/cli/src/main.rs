@@ -10,6 +10,7 @@ mod bench_http;
 mod calendar_cmd;
 mod catalog_cmd;
 mod clock;
+mod hall_admin_cmd;
 mod output;
 mod search_cmd;
 mod serve_cmd;
