@@ -43,6 +43,19 @@ pub(crate) enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         seconds: u64,
     },
+    /// Ticket cycles (take, call, finish) at a hall's windows through the engine against
+    /// case lifecycles in the same run; call-to-display latency with many listeners.
+    Hall {
+        /// Windows working at once (each its own client).
+        #[arg(long, default_value_t = 16)]
+        windows: u32,
+        /// Ticket cycles per round (and case lifecycles for the comparison).
+        #[arg(long, default_value_t = 1000)]
+        cycles: usize,
+        /// Displays listening for the latency measurement.
+        #[arg(long, default_value_t = 1000)]
+        listeners: usize,
+    },
     /// Endless lifecycles printing `ack CASE VERSION` for every acknowledged command, for
     /// the crash-safety test (which kills the process with SIGKILL).
     #[command(hide = true)]
@@ -73,6 +86,11 @@ pub(crate) fn run(command: BenchCommand, db: Option<&str>) -> anyhow::Result<Out
             connections,
             seconds,
         } => crate::bench_http::run(connections.max(1), seconds.clamp(1, 60)),
+        BenchCommand::Hall {
+            windows,
+            cycles,
+            listeners,
+        } => crate::bench_hall::run(windows.clamp(1, 200), cycles.max(1), listeners.max(1)),
         BenchCommand::Load { concurrency } => crate::bench_cases::load(concurrency.max(1), db),
         BenchCommand::Ids { count, rounds } => ids(count, rounds.max(1)),
         BenchCommand::Search { region, rounds } => search(region, rounds.max(1)),

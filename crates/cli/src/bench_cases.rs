@@ -17,12 +17,12 @@ use crate::Outcome;
 use crate::bench::percentile_ms;
 use crate::store_cmd::{runtime, shown};
 
-const STEPS: usize = 5;
+pub(crate) const STEPS: usize = 5;
 const ROUNDS: usize = 3;
 
 /// One measured run of our lifecycles.
-struct Round {
-    rate: f64,
+pub(crate) struct Round {
+    pub(crate) rate: f64,
     elapsed: Duration,
     cpu: Option<f64>,
     latencies: Vec<Duration>,
@@ -48,7 +48,7 @@ fn print_ratio(baseline: &str, mut ratios: Vec<f64>) {
 
 /// `concurrency` clients, each with `per_client` whole lifecycles. `first_request`
 /// keeps the first request id any client used, to weigh a stored response by.
-async fn ours_round(
+pub(crate) async fn ours_round(
     engine: &Engine,
     per_client: usize,
     concurrency: usize,

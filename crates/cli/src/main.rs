@@ -6,6 +6,7 @@ mod admin_cmd;
 mod audit_key;
 mod bench;
 mod bench_cases;
+mod bench_hall;
 mod bench_http;
 mod calendar_cmd;
 mod catalog_cmd;

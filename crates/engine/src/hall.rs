@@ -135,7 +135,8 @@ impl Writer {
             version: state.version,
             event: name.to_owned(),
             ticket: number.and_then(|n| state.ticket(&n).cloned()),
-            state: Some(Arc::new(state.clone())),
+            // Attached once per batch (`Writer::attach_days`).
+            state: None,
         })
     }
 }

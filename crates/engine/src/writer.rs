@@ -388,6 +388,8 @@ impl Writer {
             bookings,
             &booking_order,
         )?);
+        let mut results = results;
+        self.attach_days(&mut results, &hall_order);
         if self.cache.len() > CACHE_LIMIT {
             self.forget();
         }
@@ -462,6 +464,24 @@ impl Writer {
         answer
             .map(|response| Some(Ok(response)))
             .map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string())))
+    }
+
+    /// Gives every hall answer of the batch the day as the batch leaves it: one shared
+    /// copy per day (copying a busy day for every command grew with the day's size).
+    fn attach_days(&self, results: &mut [Result<Answer, EngineError>], touched: &[String]) {
+        let days: HashMap<&str, Arc<HallDay>> = touched
+            .iter()
+            .filter_map(|id| {
+                let (day, _) = self.hall_cache.get(id)?;
+                Some((id.as_str(), Arc::new(day.clone())))
+            })
+            .collect();
+        for result in results.iter_mut() {
+            if let Ok(Answer::Hall(response)) = result {
+                let id = HallDay::stream_id(&response.hall, response.day);
+                response.state = days.get(id.as_str()).cloned();
+            }
+        }
     }
 
     /// Forgets every cached state: after a failed commit nothing cached can be trusted.

@@ -41,7 +41,7 @@ pub enum HallError {
     GreenReasonNotAdmitted { reason: GreenReason },
     #[error("say where to transfer the ticket: another item or another window")]
     NowhereToTransfer,
-    #[error("the hall takes no more tickets today (999 per prefix)")]
+    #[error("the hall takes no more tickets today (9,999 per prefix)")]
     NumbersUsed,
 }
 

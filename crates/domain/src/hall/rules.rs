@@ -18,6 +18,9 @@ pub const MAX_CALLS: u8 = 3;
 /// so that the next window does not call the person who is still on the way.
 pub const RECALL_LOCK_SECONDS: i64 = 300;
 
+/// Numbers per prefix and day: three digits, then four for the busiest halls.
+pub const MAX_NUMBER: u32 = 9_999;
+
 /// Who goes through the green lane, per region.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GreenLanePolicy {
@@ -130,7 +133,7 @@ pub fn decide(
                 // before walk-ins.
                 if ticket.green.is_none() {
                     let next = day.counters.get("B").copied().unwrap_or(0) + 1;
-                    if next > 999 {
+                    if next > MAX_NUMBER {
                         return Err(HallError::NumbersUsed);
                     }
                     ticket.number = format!("B{next:03}");
@@ -334,7 +337,7 @@ fn take(
         (None, Purpose::Handle) => ("A", Priority::WalkIn),
     };
     let next = day.counters.get(prefix).copied().unwrap_or(0) + 1;
-    if next > 999 {
+    if next > MAX_NUMBER {
         return Err(HallError::NumbersUsed);
     }
     Ok(HallEventBody::TicketTaken {
