@@ -371,6 +371,10 @@ try {
     check(!/\b(ticket_|nothing_to_call|walk_in)\b/.test(await clerk.locator('main').textContent()), 'window: no code names');
     await Promise.all([clerk.waitForLoadState('load'), clerk.getByRole('button', { name: '下岗' }).click()]);
 
+    // The halls overview: every window with its clerk, followed live.
+    await visit(clerk, '/staff/halls', 'halls-overview');
+    check((await clerk.locator('main').textContent()).includes('镇海综合柜员（养老）'), 'halls: the demo clerk on window 2 is shown');
+
     // Bookings: the demo's next working day, a booking by phone, then cancelled.
     await visit(clerk, '/staff/bookings', 'bookings-today');
     const nextDay = await clerk.evaluate(async () => {

@@ -24,6 +24,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../assets/display.js"),
     ),
     (
+        "halls.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/halls.js"),
+    ),
+    (
         "kiosk.js",
         "text/javascript; charset=utf-8",
         include_str!("../../assets/kiosk.js"),

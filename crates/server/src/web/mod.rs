@@ -12,6 +12,7 @@ mod desk;
 mod desk_bookings;
 mod guide;
 mod hall;
+mod halls_overview;
 mod home;
 mod i18n;
 mod inbox;
@@ -111,6 +112,7 @@ pub(crate) fn staff_pages() -> Router<AppState> {
             "/staff/bookings",
             get(desk_bookings::page).post(desk_bookings::act),
         )
+        .route("/staff/halls", get(halls_overview::page))
         .route(
             "/staff/cases/{id}",
             get(desk::case_page).post(desk::command),
