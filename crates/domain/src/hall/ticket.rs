@@ -69,15 +69,19 @@ pub struct Ticket {
     /// Prefix and three digits, unique in the hall for the day (`A007`).
     pub number: String,
     /// The item asked for; none for a general (综合) ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
     /// The item's project, which decides who may serve it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
     pub purpose: Purpose,
     pub priority: Priority,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub green: Option<GreenReason>,
     pub channel: TicketChannel,
     /// The person's identity number, when given (for the green lane by age and for the
     /// clerk to see their appointments and cases).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person: Option<String>,
     /// The booking it was checked in for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,10 +92,14 @@ pub struct Ticket {
     pub status: TicketStatus,
     /// Calls since it last joined the queue.
     pub calls: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_call: Option<Timestamp>,
     /// The window it is called to, or was transferred to (only that window may call it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<Timestamp>,
     /// The case taken in while serving it, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_id: Option<String>,
 }
