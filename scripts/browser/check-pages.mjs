@@ -408,6 +408,37 @@ try {
     await staff.close();
   }
 
+  // 11. An administrator adds a hall and sets its booking rules; mistakes are named.
+  if (process.env.ADMIN_PASSWORD) {
+    const office = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const a = await office.newPage();
+    await a.goto(base + '/staff/login');
+    await a.fill('#staff_id', 'admin');
+    await a.fill('#password', process.env.ADMIN_PASSWORD);
+    await Promise.all([a.waitForURL(/\/staff$/), a.keyboard.press('Enter')]);
+    await visit(a, '/staff/admin/halls', 'admin-halls');
+    await a.fill('#new-id', 'beilun-center');
+    await a.fill('#new-region', '510107');
+    await a.fill('#new-name', '北仑区人社服务大厅');
+    await a.fill('#new-windows', '4');
+    await Promise.all([a.waitForLoadState('load'), a.getByRole('button', { name: '新增大厅' }).click()]);
+    check(await a.locator('#new-region-error').count() === 1, 'admin: a region outside the jurisdiction is named');
+    await axe(a, 'admin-halls-error');
+    await a.fill('#new-id', 'beilun-center');
+    await a.fill('#new-region', '330206');
+    await a.fill('#new-name', '北仑区人社服务大厅');
+    await a.fill('#new-windows', '4');
+    await Promise.all([a.waitForLoadState('load'), a.getByRole('button', { name: '新增大厅' }).click()]);
+    check((await a.locator('main').textContent()).includes('已新增大厅 beilun-center'), 'admin: the hall is added');
+    await a.fill('#hours-beilun-center', '08:30-12:00,11:00-17:00');
+    await Promise.all([a.waitForLoadState('load'), a.locator('section', { hasText: 'beilun-center' }).getByRole('button', { name: '保存预约规则' }).click()]);
+    check((await a.locator('main').textContent()).includes('interval 2'), 'admin: overlapping hours are named');
+    await shot(a, 'admin-halls');
+    await a.setViewportSize({ width: 360, height: 740 });
+    await noSideScroll(a, 'admin-halls 360');
+    await office.close();
+  }
+
   // 9. English: the switch changes the language of the whole page.
   const english = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const en = await english.newPage();

@@ -89,31 +89,9 @@ pub(crate) enum SkillAdmin {
     },
 }
 
-/// "09:00-12:00,13:30-17:00" → the intervals, in order and not overlapping.
+/// The hours given on the command line, or what is wrong with them.
 pub(crate) fn parse_hours(text: &str) -> anyhow::Result<Vec<(Time, Time)>> {
-    let mut hours: Vec<(Time, Time)> = Vec::new();
-    for (index, part) in text.split(',').enumerate() {
-        let place = || format!("--hours, interval {} ({part:?})", index + 1);
-        let (from, to) = part
-            .trim()
-            .split_once('-')
-            .with_context(|| format!("{}: write it as HH:MM-HH:MM", place()))?;
-        let time = |t: &str| {
-            Time::strptime("%H:%M", t.trim())
-                .with_context(|| format!("{}: {t:?} is not a time HH:MM", place()))
-        };
-        let (from, to) = (time(from)?, time(to)?);
-        if from >= to {
-            anyhow::bail!("{}: it ends before it begins", place());
-        }
-        if let Some((_, last)) = hours.last()
-            && from < *last
-        {
-            anyhow::bail!("{}: it begins before the one before it ends", place());
-        }
-        hours.push((from, to));
-    }
-    Ok(hours)
+    Schedule::parse_hours(text).map_err(|e| anyhow::anyhow!("--hours, {e}"))
 }
 
 fn kind_name(kind: &HallKind) -> &'static str {
@@ -203,14 +181,9 @@ pub(crate) async fn hall(store: &Store, command: HallAdmin) -> anyhow::Result<()
 }
 
 fn describe(schedule: &Schedule) -> String {
-    let hours: Vec<String> = schedule
-        .hours
-        .iter()
-        .map(|(from, to)| format!("{}-{}", from.strftime("%H:%M"), to.strftime("%H:%M")))
-        .collect();
     format!(
         "open {} on working days; {}-minute slots, {} online and {} staff places each; {} bookings a person a day, {} days ahead",
-        hours.join(","),
+        schedule.hours_text(),
         schedule.slot_minutes,
         schedule.public_windows,
         schedule.intern_windows,

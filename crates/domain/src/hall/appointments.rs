@@ -48,7 +48,53 @@ impl Default for Schedule {
     }
 }
 
+/// Why opening hours were not understood: which interval (1-based) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("interval {index} ({text:?}): {problem}")]
+pub struct HoursError {
+    pub index: usize,
+    pub text: String,
+    pub problem: &'static str,
+}
+
 impl Schedule {
+    /// "09:00-12:00,13:30-17:00" → the intervals, in order and not overlapping.
+    pub fn parse_hours(text: &str) -> Result<Vec<(Time, Time)>, HoursError> {
+        let mut hours: Vec<(Time, Time)> = Vec::new();
+        for (index, part) in text.split(',').enumerate() {
+            let error = |problem| HoursError {
+                index: index + 1,
+                text: part.trim().to_owned(),
+                problem,
+            };
+            let (from, to) = part
+                .trim()
+                .split_once('-')
+                .ok_or_else(|| error("write it as HH:MM-HH:MM"))?;
+            let time = |t: &str| {
+                Time::strptime("%H:%M", t.trim()).map_err(|_| error("a time is not HH:MM"))
+            };
+            let (from, to) = (time(from)?, time(to)?);
+            if from >= to {
+                return Err(error("it ends before it begins"));
+            }
+            if hours.last().is_some_and(|(_, last)| from < *last) {
+                return Err(error("it begins before the one before it ends"));
+            }
+            hours.push((from, to));
+        }
+        Ok(hours)
+    }
+
+    /// The hours as they are written.
+    pub fn hours_text(&self) -> String {
+        self.hours
+            .iter()
+            .map(|(from, to)| format!("{}-{}", from.strftime("%H:%M"), to.strftime("%H:%M")))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
     /// Every slot's start in a day, in order.
     pub fn slots(&self) -> Vec<Time> {
         let step = SignedDuration::from_mins(i64::from(self.slot_minutes.max(1)));

@@ -17,7 +17,7 @@ mod ticket;
 pub use appointments::{
     AppointmentCommand, AppointmentCommandKind, AppointmentContext, AppointmentDay,
     AppointmentError, AppointmentEvent, AppointmentEventBody, Booking, BookingStatus,
-    CHECK_IN_EARLY_MINUTES, Quota, Schedule, Visit, decide_appointment,
+    CHECK_IN_EARLY_MINUTES, HoursError, Quota, Schedule, Visit, decide_appointment,
 };
 pub use command::{HallCommand, HallCommandKind};
 pub use day::{HallDay, HallEvent, HallEventBody, WindowSession};

@@ -3,6 +3,7 @@
 //! is drawn inside the same layout with a `<main>`, the language and senior-mode
 //! switches and the chosen region.
 
+mod admin_halls;
 mod apply;
 mod assets;
 mod booking;
@@ -113,6 +114,10 @@ pub(crate) fn staff_pages() -> Router<AppState> {
             get(desk_bookings::page).post(desk_bookings::act),
         )
         .route("/staff/halls", get(halls_overview::page))
+        .route(
+            "/staff/admin/halls",
+            get(admin_halls::page).post(admin_halls::act),
+        )
         .route(
             "/staff/cases/{id}",
             get(desk::case_page).post(desk::command),

@@ -159,6 +159,7 @@ struct Workbench {
     rows: Vec<WarningRow>,
     moved: Vec<MovedRow>,
     csrf: String,
+    is_admin: bool,
 }
 
 pub(crate) async fn home(State(state): State<AppState>, ui: Ui, headers: HeaderMap) -> Response {
@@ -195,6 +196,7 @@ pub(crate) async fn home(State(state): State<AppState>, ui: Ui, headers: HeaderM
             rows,
             moved,
             csrf,
+            is_admin: staff.role == yichuang_domain::catalog::Role::Administrator,
         },
     )
 }
