@@ -432,7 +432,9 @@ try {
     check((await a.locator('main').textContent()).includes('已新增大厅 beilun-center'), 'admin: the hall is added');
     await a.fill('#hours-beilun-center', '08:30-12:00,11:00-17:00');
     await Promise.all([a.waitForLoadState('load'), a.locator('section', { hasText: 'beilun-center' }).getByRole('button', { name: '保存预约规则' }).click()]);
-    check((await a.locator('main').textContent()).includes('interval 2'), 'admin: overlapping hours are named');
+    check((await a.locator('#hours-error-beilun-center').textContent()).includes('第 2 段'), 'admin: overlapping hours are named at the field');
+    check(await a.locator('#hours-beilun-center').inputValue() === '08:30-12:00,11:00-17:00', 'admin: what was typed is kept');
+    await axe(a, 'admin-halls-hours-error');
     await shot(a, 'admin-halls');
     await a.setViewportSize({ width: 360, height: 740 });
     await noSideScroll(a, 'admin-halls 360');

@@ -57,6 +57,23 @@ pub struct HoursError {
     pub problem: &'static str,
 }
 
+impl HoursError {
+    pub const FORMAT: &'static str = "write it as HH:MM-HH:MM";
+    pub const TIME: &'static str = "a time is not HH:MM";
+    pub const ORDER: &'static str = "it ends before it begins";
+    pub const OVERLAP: &'static str = "it begins before the one before it ends";
+
+    /// A stable code for the problem (`format`, `time`, `order`, `overlap`).
+    pub fn code(&self) -> &'static str {
+        match self.problem {
+            HoursError::FORMAT => "format",
+            HoursError::TIME => "time",
+            HoursError::ORDER => "order",
+            _ => "overlap",
+        }
+    }
+}
+
 impl Schedule {
     /// "09:00-12:00,13:30-17:00" → the intervals, in order and not overlapping.
     pub fn parse_hours(text: &str) -> Result<Vec<(Time, Time)>, HoursError> {
@@ -70,16 +87,15 @@ impl Schedule {
             let (from, to) = part
                 .trim()
                 .split_once('-')
-                .ok_or_else(|| error("write it as HH:MM-HH:MM"))?;
-            let time = |t: &str| {
-                Time::strptime("%H:%M", t.trim()).map_err(|_| error("a time is not HH:MM"))
-            };
+                .ok_or_else(|| error(HoursError::FORMAT))?;
+            let time =
+                |t: &str| Time::strptime("%H:%M", t.trim()).map_err(|_| error(HoursError::TIME));
             let (from, to) = (time(from)?, time(to)?);
             if from >= to {
-                return Err(error("it ends before it begins"));
+                return Err(error(HoursError::ORDER));
             }
             if hours.last().is_some_and(|(_, last)| from < *last) {
-                return Err(error("it begins before the one before it ends"));
+                return Err(error(HoursError::OVERLAP));
             }
             hours.push((from, to));
         }

@@ -38,9 +38,18 @@ struct AdminHalls {
     /// What is wrong, by field name.
     problems: Vec<(String, String)>,
     done: Option<String>,
+    /// Hours as last typed for a hall whose rules were refused (kept for correcting).
+    typed: Option<(String, String)>,
 }
 
 impl AdminHalls {
+    fn hours_of<'a>(&'a self, hall: &'a HallLine) -> &'a str {
+        match &self.typed {
+            Some((id, text)) if *id == hall.id => text,
+            _ => &hall.hours,
+        }
+    }
+
     fn problem(&self, field: &str) -> Option<&str> {
         self.problems
             .iter()
@@ -92,6 +101,7 @@ async fn show(
     csrf: String,
     problems: Vec<(String, String)>,
     done: Option<String>,
+    typed: Option<(String, String)>,
 ) -> Response {
     let status = if problems.is_empty() {
         StatusCode::OK
@@ -103,6 +113,7 @@ async fn show(
         csrf,
         problems,
         done,
+        typed,
         ui,
     };
     render(status, &page)
@@ -115,7 +126,7 @@ pub(crate) async fn page(State(state): State<AppState>, ui: Ui, headers: HeaderM
     if !is_admin(&staff) {
         return refused(ui, StatusCode::FORBIDDEN, "admin-only");
     }
-    show(&state, ui, &staff, csrf, Vec::new(), None).await
+    show(&state, ui, &staff, csrf, Vec::new(), None, None).await
 }
 
 pub(crate) async fn act(
@@ -193,7 +204,7 @@ pub(crate) async fn act(
                     return refused(ui, StatusCode::INTERNAL_SERVER_ERROR, "error-internal");
                 }
                 let done = ui.t1("admin-added", "id", &id);
-                return show(&state, ui, &staff, csrf, Vec::new(), Some(done)).await;
+                return show(&state, ui, &staff, csrf, Vec::new(), Some(done), None).await;
             }
         }
         "schedule" => {
@@ -205,7 +216,14 @@ pub(crate) async fn act(
             let mut schedule: Schedule = state.store.hall_schedule(&id).await.unwrap_or_default();
             match Schedule::parse_hours(&field("hours")) {
                 Ok(hours) => schedule.hours = hours,
-                Err(e) => problem("hours", ui.t1("admin-error-hours", "problem", e)),
+                Err(e) => problem(
+                    &format!("hours-{id}"),
+                    super::i18n::text_with(
+                        ui.lang,
+                        &format!("admin-hours-{}", e.code()),
+                        &[("index", e.index.to_string()), ("text", e.text.clone())],
+                    ),
+                ),
             }
             match (
                 number("slot_minutes", 5, 120),
@@ -217,17 +235,18 @@ pub(crate) async fn act(
                     schedule.public_windows = public;
                     schedule.intern_windows = intern;
                 }
-                _ => problem("numbers", ui.t("admin-error-numbers")),
+                _ => problem(&format!("numbers-{id}"), ui.t("admin-error-numbers")),
             }
             if problems.is_empty() {
                 if state.store.set_hall_schedule(&id, &schedule).await.is_err() {
                     return refused(ui, StatusCode::INTERNAL_SERVER_ERROR, "error-internal");
                 }
                 let done = ui.t1("admin-scheduled", "id", &id);
-                return show(&state, ui, &staff, csrf, Vec::new(), Some(done)).await;
+                return show(&state, ui, &staff, csrf, Vec::new(), Some(done), None).await;
             }
         }
         _ => problem("action", ui.t("hall-form-action")),
     }
-    show(&state, ui, &staff, csrf, problems, None).await
+    let typed = (field("action") == "schedule").then(|| (field("hall"), field("hours")));
+    show(&state, ui, &staff, csrf, problems, None, typed).await
 }
