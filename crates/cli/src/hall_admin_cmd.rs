@@ -5,7 +5,7 @@ use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
 use jiff::civil::{Date, Time};
 use yichuang_domain::RegionCode;
-use yichuang_domain::hall::{Schedule, SkillLevel};
+use yichuang_domain::hall::{GreenReason, Schedule, SkillLevel};
 use yichuang_store::{Hall, HallKind, HallWindow, StaffSkill, Store};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -54,6 +54,13 @@ pub(crate) enum HallAdmin {
         per_person: Option<u32>,
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=90))]
         days_ahead: Option<u32>,
+        /// Green lane from this age (from the identity number).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(50..=100))]
+        green_age: Option<u8>,
+        /// Reasons declared at the desk that go first: disability,military,pregnancy
+        /// (comma-separated; "none" for none).
+        #[arg(long)]
+        green_reasons: Option<String>,
     },
     /// List halls, their windows and appointment rules.
     List {
@@ -92,6 +99,22 @@ pub(crate) enum SkillAdmin {
 /// The hours given on the command line, or what is wrong with them.
 pub(crate) fn parse_hours(text: &str) -> anyhow::Result<Vec<(Time, Time)>> {
     Schedule::parse_hours(text).map_err(|e| anyhow::anyhow!("--hours, {e}"))
+}
+
+fn parse_reasons(text: &str) -> anyhow::Result<Vec<GreenReason>> {
+    if text.trim() == "none" {
+        return Ok(Vec::new());
+    }
+    text.split(',')
+        .map(|r| match r.trim() {
+            "disability" => Ok(GreenReason::Disability),
+            "military" => Ok(GreenReason::Military),
+            "pregnancy" => Ok(GreenReason::Pregnancy),
+            other => {
+                anyhow::bail!("--green-reasons: {other:?} is not disability, military or pregnancy")
+            }
+        })
+        .collect()
 }
 
 fn kind_name(kind: &HallKind) -> &'static str {
@@ -145,6 +168,8 @@ pub(crate) async fn hall(store: &Store, command: HallAdmin) -> anyhow::Result<()
             intern,
             per_person,
             days_ahead,
+            green_age,
+            green_reasons,
         } => {
             if store.hall(&id).await?.is_none() {
                 anyhow::bail!("no hall {id:?}");
@@ -158,6 +183,14 @@ pub(crate) async fn hall(store: &Store, command: HallAdmin) -> anyhow::Result<()
             schedule.intern_windows = intern.unwrap_or(schedule.intern_windows);
             schedule.per_person_per_day = per_person.unwrap_or(schedule.per_person_per_day);
             schedule.days_ahead = days_ahead.unwrap_or(schedule.days_ahead);
+            if green_age.is_some() || green_reasons.is_some() {
+                let mut policy = schedule.green_lane.clone().unwrap_or_default();
+                policy.age_at_least = green_age.unwrap_or(policy.age_at_least);
+                if let Some(text) = green_reasons {
+                    policy.reasons = parse_reasons(&text)?;
+                }
+                schedule.green_lane = Some(policy);
+            }
             store.set_hall_schedule(&id, &schedule).await?;
             println!("{id}: {}", describe(&schedule));
         }
@@ -181,14 +214,17 @@ pub(crate) async fn hall(store: &Store, command: HallAdmin) -> anyhow::Result<()
 }
 
 fn describe(schedule: &Schedule) -> String {
+    let green = schedule.green_lane.clone().unwrap_or_default();
     format!(
-        "open {} on working days; {}-minute slots, {} online and {} staff places each; {} bookings a person a day, {} days ahead",
+        "open {} on working days; {}-minute slots, {} online and {} staff places each; {} bookings a person a day, {} days ahead; green lane from {} and for {:?}",
         schedule.hours_text(),
         schedule.slot_minutes,
         schedule.public_windows,
         schedule.intern_windows,
         schedule.per_person_per_day,
-        schedule.days_ahead
+        schedule.days_ahead,
+        green.age_at_least,
+        green.reasons
     )
 }
 

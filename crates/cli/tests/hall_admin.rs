@@ -107,6 +107,32 @@ fn halls_and_skills_are_managed_from_the_command_line() {
             && out.contains("2 online"),
         "{out}"
     );
+    let (ok, out, err) = admin(
+        d,
+        &[
+            "hall",
+            "schedule",
+            "--id",
+            "beilun",
+            "--green-age",
+            "65",
+            "--green-reasons",
+            "disability,military",
+        ],
+    );
+    assert!(ok && out.contains("green lane from 65"), "{out}{err}");
+    let (ok, _, err) = admin(
+        d,
+        &[
+            "hall",
+            "schedule",
+            "--id",
+            "beilun",
+            "--green-reasons",
+            "vip",
+        ],
+    );
+    assert!(!ok && err.contains("--green-reasons"), "{err}");
     let (ok, out, _) = admin(d, &["hall", "list", "--region", "330200"]);
     assert!(
         ok && out.contains("beilun") && out.contains("08:30-12:00"),

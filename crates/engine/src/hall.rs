@@ -7,9 +7,7 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use yichuang_domain::hall::{
-    self, Aging, GreenLanePolicy, HallCommand, HallContext, HallDay, HallEvent, Ticket,
-};
+use yichuang_domain::hall::{self, Aging, HallCommand, HallContext, HallDay, HallEvent, Ticket};
 
 use crate::streams::{StreamState, Working, record, working};
 use crate::writer::Writer;
@@ -59,7 +57,11 @@ pub struct HallResponse {
     pub state: Option<Arc<HallDay>>,
 }
 
-/// What the writer knows of a hall: its windows (from the hall's record).
+/// How long the writer trusts what it read of a hall: an administrator's change of
+/// windows or opening hours (another process, or the admin page) applies within it.
+const HALL_CONFIG_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// What the writer knows of a hall: its region, windows and appointment rules.
 #[derive(Debug, Clone)]
 pub(crate) struct HallConfig {
     pub region: yichuang_domain::RegionCode,
@@ -69,7 +71,9 @@ pub(crate) struct HallConfig {
 
 impl Writer {
     pub(crate) async fn hall_config(&mut self, hall: &str) -> Result<Arc<HallConfig>, EngineError> {
-        if let Some(config) = self.hall_configs.get(hall) {
+        if let Some((read, config)) = self.hall_configs.get(hall)
+            && read.elapsed() < HALL_CONFIG_TTL
+        {
             return Ok(config.clone());
         }
         let record = self
@@ -86,7 +90,8 @@ impl Writer {
             windows: record.windows.iter().map(|w| w.number).collect(),
             schedule: self.store.hall_schedule(hall).await?,
         });
-        self.hall_configs.insert(hall.to_owned(), config.clone());
+        self.hall_configs
+            .insert(hall.to_owned(), (std::time::Instant::now(), config.clone()));
         Ok(config)
     }
 
@@ -115,7 +120,7 @@ impl Writer {
         let catalog = self.catalog.clone();
         let project_of =
             move |item: &str| catalog.versions(item).first().map(|g| g.project.clone());
-        let policy = GreenLanePolicy::default();
+        let policy = config.schedule.green_lane.clone().unwrap_or_default();
         let ctx = HallContext {
             at,
             today: day,

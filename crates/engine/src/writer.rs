@@ -34,8 +34,8 @@ pub(crate) struct Writer {
     pub(crate) hall_cache: HashMap<String, (HallDay, String)>,
     /// Days of bookings as last committed by this writer, with their head hash.
     pub(crate) booking_cache: HashMap<String, (AppointmentDay, String)>,
-    /// Halls' windows, read once.
-    pub(crate) hall_configs: HashMap<String, Arc<HallConfig>>,
+    /// Halls' windows and rules, re-read after a while (`hall::HALL_CONFIG_TTL`).
+    pub(crate) hall_configs: HashMap<String, (std::time::Instant, Arc<HallConfig>)>,
 }
 
 /// Cached cases at most; beyond it the cache starts afresh.

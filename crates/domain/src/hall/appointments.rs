@@ -29,6 +29,9 @@ pub struct Schedule {
     pub release_minutes: i64,
     /// How far ahead a day may be booked.
     pub days_ahead: u32,
+    /// The hall's green-lane rules (the national default when not set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub green_lane: Option<super::rules::GreenLanePolicy>,
 }
 
 impl Default for Schedule {
@@ -44,6 +47,7 @@ impl Default for Schedule {
             per_person_per_day: 2,
             release_minutes: 30,
             days_ahead: 14,
+            green_lane: None,
         }
     }
 }

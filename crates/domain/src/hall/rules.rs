@@ -21,8 +21,11 @@ pub const RECALL_LOCK_SECONDS: i64 = 300;
 /// Numbers per prefix and day: three digits, then four for the busiest halls.
 pub const MAX_NUMBER: u32 = 9_999;
 
-/// Who goes through the green lane, per region.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Who goes through the green lane: set per hall by its administrators (the region's
+/// rules), the national default otherwise.
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct GreenLanePolicy {
     /// Age (from the identity number) from which a ticket goes first.
     pub age_at_least: u8,
