@@ -64,6 +64,20 @@ async fn set_up(store: &Store, windows: u32) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A walk-in's ticket for the benchmark's item, taken at the kiosk.
+fn kiosk_ticket() -> HallCommand {
+    HallCommand {
+        actor: "kiosk".to_owned(),
+        kind: HallCommandKind::TakeTicket {
+            item: Some(ITEM.to_owned()),
+            purpose: Purpose::Handle,
+            channel: TicketChannel::Kiosk,
+            person: None,
+            green: None,
+        },
+    }
+}
+
 /// One window's clerk: take a ticket at the kiosk, call the next, finish it; `cycles`
 /// times. A call that finds nobody (another window took the ticket) takes another.
 async fn window_loop(engine: Engine, window: u32, cycles: usize) -> anyhow::Result<usize> {
@@ -71,22 +85,7 @@ async fn window_loop(engine: Engine, window: u32, cycles: usize) -> anyhow::Resu
     let id = || uuid::Uuid::now_v7().to_string();
     let mut done = 0;
     while done < cycles {
-        engine
-            .execute_hall(
-                &id(),
-                HALL,
-                HallCommand {
-                    actor: "kiosk".to_owned(),
-                    kind: HallCommandKind::TakeTicket {
-                        item: Some(ITEM.to_owned()),
-                        purpose: Purpose::Handle,
-                        channel: TicketChannel::Kiosk,
-                        person: None,
-                        green: None,
-                    },
-                },
-            )
-            .await?;
+        engine.execute_hall(&id(), HALL, kiosk_ticket()).await?;
         match engine
             .execute_hall_as(&staff, &id(), HALL, HallCommandKind::CallNext { window })
             .await
@@ -158,17 +157,7 @@ async fn display_latency(
     let id = || uuid::Uuid::now_v7().to_string();
     let mut latencies = Vec::with_capacity(listeners * calls);
     for _ in 0..calls {
-        let take = HallCommand {
-            actor: "kiosk".to_owned(),
-            kind: HallCommandKind::TakeTicket {
-                item: Some(ITEM.to_owned()),
-                purpose: Purpose::Handle,
-                channel: TicketChannel::Kiosk,
-                person: None,
-                green: None,
-            },
-        };
-        let taken = engine.execute_hall(&id(), HALL, take).await?;
+        let taken = engine.execute_hall(&id(), HALL, kiosk_ticket()).await?;
         if let Ok(mut mark) = sent.lock() {
             *mark = Some((taken.version + 1, Instant::now()));
         }

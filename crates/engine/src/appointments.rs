@@ -11,35 +11,11 @@ use yichuang_domain::hall::{
     decide_appointment,
 };
 
-use crate::streams::{StreamState, Working, record, working};
+use crate::streams::{Working, record, working};
 use crate::writer::Writer;
 use crate::{EngineError, Job};
 
-impl StreamState for AppointmentDay {
-    const KIND: &'static str = "appointment_day";
-    type Event = AppointmentEvent;
-
-    fn empty(hall: &str, day: Date) -> AppointmentDay {
-        AppointmentDay::new(hall, day)
-    }
-
-    fn version(&self) -> u64 {
-        self.version
-    }
-
-    fn apply(&mut self, event: &AppointmentEvent) {
-        AppointmentDay::apply(self, event);
-    }
-
-    fn describe(event: &AppointmentEvent) -> (u64, String, &'static str, String) {
-        (
-            event.seq,
-            event.at.to_string(),
-            event.body.name(),
-            event.actor.clone(),
-        )
-    }
-}
+crate::streams::day_stream!(AppointmentDay, AppointmentEvent, "appointment_day");
 
 /// The answer to a booking command, stored for retries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -9,38 +9,14 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use yichuang_domain::hall::{self, Aging, HallCommand, HallContext, HallDay, HallEvent, Ticket};
 
-use crate::streams::{StreamState, Working, record, working};
+use crate::streams::{Working, record, working};
 use crate::writer::Writer;
 use crate::{EngineError, Job};
 
 /// The stream kind the store keeps a hall's day under.
 pub const HALL_DAY: &str = "hall_day";
 
-impl StreamState for HallDay {
-    const KIND: &'static str = HALL_DAY;
-    type Event = HallEvent;
-
-    fn empty(hall: &str, day: Date) -> HallDay {
-        HallDay::new(hall, day)
-    }
-
-    fn version(&self) -> u64 {
-        self.version
-    }
-
-    fn apply(&mut self, event: &HallEvent) {
-        HallDay::apply(self, event);
-    }
-
-    fn describe(event: &HallEvent) -> (u64, String, &'static str, String) {
-        (
-            event.seq,
-            event.at.to_string(),
-            event.body.name(),
-            event.actor.clone(),
-        )
-    }
-}
+crate::streams::day_stream!(HallDay, HallEvent, HALL_DAY);
 
 /// The answer to a hall command, stored for retries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -22,6 +22,39 @@ pub(crate) trait StreamState: Serialize + DeserializeOwned + Clone {
     fn describe(event: &Self::Event) -> (u64, String, &'static str, String);
 }
 
+/// `StreamState` for a per-hall-and-day aggregate whose events carry `seq`, `at`,
+/// `actor` and a `body` with `name()` (a hall's day, a day's bookings).
+macro_rules! day_stream {
+    ($state:ty, $event:ty, $kind:expr) => {
+        impl crate::streams::StreamState for $state {
+            const KIND: &'static str = $kind;
+            type Event = $event;
+
+            fn empty(hall: &str, day: jiff::civil::Date) -> Self {
+                <$state>::new(hall, day)
+            }
+
+            fn version(&self) -> u64 {
+                self.version
+            }
+
+            fn apply(&mut self, event: &$event) {
+                <$state>::apply(self, event);
+            }
+
+            fn describe(event: &$event) -> (u64, String, &'static str, String) {
+                (
+                    event.seq,
+                    event.at.to_string(),
+                    event.body.name(),
+                    event.actor.clone(),
+                )
+            }
+        }
+    };
+}
+pub(crate) use day_stream;
+
 /// A stream's state while a batch is being built.
 pub(crate) struct Working<S> {
     pub state: S,

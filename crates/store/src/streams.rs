@@ -297,43 +297,33 @@ fn replay(
     id: &str,
     events: &[StreamEventRecord],
 ) -> Option<Result<serde_json::Value, String>> {
-    use yichuang_domain::hall::{HallDay, HallEvent};
+    use yichuang_domain::hall::{AppointmentDay, AppointmentEvent, HallDay, HallEvent};
     match kind {
-        "hall_day" => {
-            let parsed: Result<Vec<HallEvent>, String> = events
-                .iter()
-                .map(|e| {
-                    serde_json::from_str(&e.json)
-                        .map_err(|err| format!("event {} is unreadable: {err}", e.seq))
-                })
-                .collect();
-            Some(parsed.and_then(|events| {
-                let first = events
-                    .first()
-                    .ok_or_else(|| format!("stream {id} has no events"))?;
-                let day = HallDay::replay(&first.hall, first.day, &events);
-                serde_json::to_value(day).map_err(|e| e.to_string())
-            }))
-        }
-        "appointment_day" => {
-            use yichuang_domain::hall::{AppointmentDay, AppointmentEvent};
-            let parsed: Result<Vec<AppointmentEvent>, String> = events
-                .iter()
-                .map(|e| {
-                    serde_json::from_str(&e.json)
-                        .map_err(|err| format!("event {} is unreadable: {err}", e.seq))
-                })
-                .collect();
-            Some(parsed.and_then(|events| {
-                let first = events
-                    .first()
-                    .ok_or_else(|| format!("stream {id} has no events"))?;
-                let day = AppointmentDay::replay(&first.hall, first.day, &events);
-                serde_json::to_value(day).map_err(|e| e.to_string())
-            }))
-        }
+        "hall_day" => Some(replay_as(id, events, |e: &[HallEvent]| {
+            e.first().map(|f| HallDay::replay(&f.hall, f.day, e))
+        })),
+        "appointment_day" => Some(replay_as(id, events, |e: &[AppointmentEvent]| {
+            e.first().map(|f| AppointmentDay::replay(&f.hall, f.day, e))
+        })),
         _ => None,
     }
+}
+
+/// Parses a stream's events as `E` and replays them into its projection (as JSON).
+fn replay_as<E: serde::de::DeserializeOwned, S: Serialize>(
+    id: &str,
+    events: &[StreamEventRecord],
+    replay: impl Fn(&[E]) -> Option<S>,
+) -> Result<serde_json::Value, String> {
+    let parsed: Vec<E> = events
+        .iter()
+        .map(|e| {
+            serde_json::from_str(&e.json)
+                .map_err(|err| format!("event {} is unreadable: {err}", e.seq))
+        })
+        .collect::<Result<_, _>>()?;
+    let state = replay(&parsed).ok_or_else(|| format!("stream {id} has no events"))?;
+    serde_json::to_value(state).map_err(|e| e.to_string())
 }
 
 macro_rules! stream_reads {

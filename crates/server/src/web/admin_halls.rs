@@ -135,21 +135,14 @@ pub(crate) async fn act(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let Some((staff, csrf, _)) = signed_in(&state, &headers).await else {
-        return Redirect::to("/staff/login").into_response();
+    let (staff, csrf, form) = match super::form::staff_post(&state, &ui, &headers, pairs).await {
+        Ok(sent) => sent,
+        Err(answer) => return answer,
     };
     if !is_admin(&staff) {
         return refused(ui, StatusCode::FORBIDDEN, "admin-only");
     }
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or(String::new(), |(_, v)| v.trim().to_owned())
-    };
-    if field("csrf") != csrf {
-        return refused(ui, StatusCode::FORBIDDEN, "staff-csrf");
-    }
+    let field = |name: &str| form.field(name).to_owned();
     let mut problems: Vec<(String, String)> = Vec::new();
     let mut problem = |field: &str, text: String| problems.push((field.to_owned(), text));
     let number = |name: &str, low: u32, high: u32| -> Option<u32> {

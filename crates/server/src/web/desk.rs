@@ -14,10 +14,11 @@ use yichuang_engine::{EngineError, Request};
 use yichuang_store::EventRecord;
 
 use super::dates::written;
-use super::my_cases::DocumentLink;
+use super::form::Pairs;
+use super::my_cases::{DocumentLink, document_links};
 use super::progress::{deadline_text, timeline};
 use super::staff::{refused, signed_in};
-use super::words::{channel_key, document_key, state_key};
+use super::words::{channel_key, state_key};
 use super::{Ui, message, render};
 use crate::state::AppState;
 
@@ -189,17 +190,7 @@ pub(crate) async fn case_page(
         deadline: deadline_text(&state, &ui, &case),
         materials: material_rows(&ui, &case),
         steps: timeline(&ui, &events),
-        documents: events
-            .iter()
-            .filter_map(|e| {
-                let document = e.event.documents.first()?;
-                Some(DocumentLink {
-                    seq: e.event.seq,
-                    title: ui.t(document_key(document.kind)),
-                    on: written(ui.lang, e.event.on),
-                })
-            })
-            .collect(),
+        documents: document_links(&ui, &events),
         commands,
         problem,
         ticket,
@@ -207,27 +198,6 @@ pub(crate) async fn case_page(
         ui,
     };
     render(StatusCode::OK, &page)
-}
-
-/// A command form as sent: repeated fields (materials handed in) and one choice per
-/// missing material (`m-<material>`) do not fit a fixed struct, so the pairs are kept.
-pub(crate) struct CommandForm(Vec<(String, String)>);
-
-impl CommandForm {
-    fn field(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
 }
 
 fn number(text: &str, default: u32) -> Result<u32, &'static str> {
@@ -246,7 +216,7 @@ fn yes_no(text: &str, problem: &'static str) -> Result<bool, &'static str> {
 }
 
 /// The command a form asks for, or the key of what is wrong with it.
-fn command_of(form: &CommandForm) -> Result<CommandKind, &'static str> {
+fn command_of(form: &Pairs) -> Result<CommandKind, &'static str> {
     let reason = || form.field("reason").trim().to_owned();
     let method = || form.field("method").trim().to_owned();
     Ok(match form.field("command") {
@@ -254,10 +224,9 @@ fn command_of(form: &CommandForm) -> Result<CommandKind, &'static str> {
         "accept" => {
             let choice = |kind: &str| -> Vec<String> {
                 let mut chosen: Vec<String> = form
-                    .0
-                    .iter()
-                    .filter(|(k, v)| k.starts_with("m-") && v == kind)
-                    .map(|(k, _)| k[2..].to_owned())
+                    .prefixed("m-")
+                    .filter(|(_, v)| *v == kind)
+                    .map(|(material, _)| material.to_owned())
                     .collect();
                 chosen.sort();
                 chosen
@@ -345,7 +314,7 @@ pub(crate) async fn command(
     Path(key): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let form = CommandForm(pairs);
+    let form = Pairs(pairs);
     let Some((staff, csrf, _)) = signed_in(&state, &headers).await else {
         return Redirect::to("/staff/login").into_response();
     };

@@ -13,7 +13,7 @@ use yichuang_domain::hall::{AppointmentCommandKind, BookingStatus, Quota, Visit}
 use yichuang_store::Hall;
 
 use super::hall::{ItemChoice, item_choices, item_name};
-use super::staff::{refused, signed_in};
+use super::staff::signed_in;
 use super::{Ui, render};
 use crate::state::AppState;
 
@@ -147,18 +147,11 @@ pub(crate) async fn act(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let Some((staff, csrf, _)) = signed_in(&state, &headers).await else {
-        return Redirect::to("/staff/login").into_response();
+    let (staff, _, form) = match super::form::staff_post(&state, &ui, &headers, pairs).await {
+        Ok(sent) => sent,
+        Err(answer) => return answer,
     };
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or(String::new(), |(_, v)| v.trim().to_owned())
-    };
-    if field("csrf") != csrf {
-        return refused(ui, StatusCode::FORBIDDEN, "staff-csrf");
-    }
+    let field = |name: &str| form.field(name).to_owned();
     let (hall, day_text) = (field("hall"), field("day"));
     let back = |problem: Option<String>| {
         let mut query = vec![("hall", hall.clone()), ("day", day_text.clone())];

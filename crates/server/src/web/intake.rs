@@ -16,7 +16,7 @@ use yichuang_engine::Request;
 use yichuang_store::HallKind;
 
 use super::hall::{ItemChoice, item_choices};
-use super::staff::{refused, signed_in};
+use super::staff::signed_in;
 use super::{Ui, render};
 use crate::state::AppState;
 
@@ -135,18 +135,11 @@ pub(crate) async fn submit(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let Some((staff, csrf, _)) = signed_in(&state, &headers).await else {
-        return Redirect::to("/staff/login").into_response();
+    let (staff, csrf, form) = match super::form::staff_post(&state, &ui, &headers, pairs).await {
+        Ok(sent) => sent,
+        Err(answer) => return answer,
     };
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or(String::new(), |(_, v)| v.trim().to_owned())
-    };
-    if field("csrf") != csrf {
-        return refused(ui, StatusCode::FORBIDDEN, "staff-csrf");
-    }
+    let field = |name: &str| form.field(name).to_owned();
     let query = IntakeQuery {
         item: field("item"),
         ticket: field("ticket"),
@@ -179,11 +172,7 @@ pub(crate) async fn submit(
         channel,
         accepting_region: region,
         handling_region: region,
-        materials: pairs
-            .iter()
-            .filter(|(k, _)| k == "handed_in")
-            .map(|(_, v)| v.clone())
-            .collect(),
+        materials: form.all("handed_in"),
         attachments: Vec::new(),
         commitments: Vec::new(),
     };

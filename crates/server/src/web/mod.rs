@@ -11,6 +11,7 @@ mod citizen;
 mod dates;
 mod desk;
 mod desk_bookings;
+mod form;
 mod guide;
 mod hall;
 mod halls_overview;

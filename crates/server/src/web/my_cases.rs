@@ -92,6 +92,21 @@ pub(crate) struct DocumentLink {
     pub on: String,
 }
 
+/// The documents a case's events issued, as links to print them.
+pub(crate) fn document_links(ui: &Ui, events: &[EventRecord]) -> Vec<DocumentLink> {
+    events
+        .iter()
+        .filter_map(|e| {
+            let document = e.event.documents.first()?;
+            Some(DocumentLink {
+                seq: e.event.seq,
+                title: ui.t(document_key(document.kind)),
+                on: written(ui.lang, e.event.on),
+            })
+        })
+        .collect()
+}
+
 pub(crate) struct CaseView {
     pub id: String,
     pub number: String,
@@ -186,17 +201,7 @@ fn describe(state: &AppState, ui: &Ui, case: &Case, events: &[EventRecord]) -> C
         missing,
         missing_ids,
         steps: timeline(ui, events),
-        documents: events
-            .iter()
-            .filter_map(|e| {
-                let document = e.event.documents.first()?;
-                Some(DocumentLink {
-                    seq: e.event.seq,
-                    title: ui.t(document_key(document.kind)),
-                    on: written(ui.lang, e.event.on),
-                })
-            })
-            .collect(),
+        documents: document_links(ui, events),
         may_withdraw: yichuang_domain::case::allowed_commands(case.state).contains(&"withdraw"),
         state_allows_supplement: yichuang_domain::case::allowed_commands(case.state)
             .contains(&"supplement"),
