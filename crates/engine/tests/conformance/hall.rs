@@ -415,3 +415,71 @@ where
     }
     out
 }
+
+/// A hall's own green-lane rules apply: from 90 here, so a 76-year-old queues as a
+/// walk-in, and only disability is admitted as a declared reason.
+pub async fn a_halls_green_lane_rules_apply(w: &World) {
+    let store = w.engine.store();
+    store
+        .add_hall(&Hall {
+            id: "hall-strict".to_owned(),
+            region: "330211".to_owned(),
+            name: "illustrative".to_owned(),
+            kind: HallKind::BankOutlet,
+            address: String::new(),
+            windows: vec![HallWindow {
+                number: 1,
+                label: "1".to_owned(),
+            }],
+        })
+        .await
+        .unwrap();
+    let mut schedule = store.hall_schedule("hall-strict").await.unwrap();
+    schedule.green_lane = Some(yichuang_domain::hall::GreenLanePolicy {
+        age_at_least: 90,
+        reasons: vec![yichuang_domain::hall::GreenReason::Disability],
+    });
+    store
+        .set_hall_schedule("hall-strict", &schedule)
+        .await
+        .unwrap();
+    let take = |green| HallCommand {
+        actor: "kiosk".to_owned(),
+        kind: HallCommandKind::TakeTicket {
+            item: Some(ITEM.to_owned()),
+            purpose: Purpose::Handle,
+            channel: TicketChannel::Kiosk,
+            person: Some(PEOPLE[0].to_owned()),
+            green,
+        },
+    };
+    let older = w
+        .engine
+        .execute_hall(&w.request_id(), "hall-strict", take(None))
+        .await
+        .unwrap();
+    assert!(
+        number(&older).starts_with('A'),
+        "76 is under this hall's 90"
+    );
+    assert!(matches!(
+        w.engine
+            .execute_hall(
+                &w.request_id(),
+                "hall-strict",
+                take(Some(yichuang_domain::hall::GreenReason::Pregnancy))
+            )
+            .await,
+        Err(EngineError::Hall(HallError::GreenReasonNotAdmitted { .. }))
+    ));
+    let declared = w
+        .engine
+        .execute_hall(
+            &w.request_id(),
+            "hall-strict",
+            take(Some(yichuang_domain::hall::GreenReason::Disability)),
+        )
+        .await
+        .unwrap();
+    assert!(number(&declared).starts_with('G'));
+}
