@@ -116,7 +116,7 @@ try {
   // 4. Senior mode: switched on a page, remembered, big type and big targets.
   await page.goto(base + '/');
   await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: /长辈版/ }).click()]);
-  for (const path of ['/', '/search?q=社保卡丢了', '/guides/unemployment-benefit-claim', '/region', '/progress']) {
+  for (const path of ['/', '/search?q=社保卡丢了', '/guides/unemployment-benefit-claim', '/region', '/progress', '/halls/zhenhai-center/ticket', '/halls/zhenhai-center/appointments?item=retirement-pension-claim']) {
     await page.goto(base + path);
     const label = `senior ${path}`;
     check(await page.evaluate(() => document.documentElement.classList.contains('senior')), `${label}: senior mode remembered`);
@@ -142,7 +142,7 @@ try {
       await mobile.goto(base + '/');
       await Promise.all([mobile.waitForLoadState('load'), mobile.getByRole('button', { name: /长辈版/ }).click()]);
     }
-    for (const path of ['/', '/search?q=退休了怎么领养老金', '/guides/retirement-pension-claim', '/life-events/retirement', '/projects/employee-pension', '/region?code=330000', '/progress']) {
+    for (const path of ['/', '/search?q=退休了怎么领养老金', '/guides/retirement-pension-claim', '/life-events/retirement', '/projects/employee-pension', '/region?code=330000', '/progress', '/halls/zhenhai-center/ticket', '/halls/zhenhai-center/appointments', '/halls/zhenhai-center/display']) {
       const label = `360${senior ? ' senior' : ''} ${path}`;
       await mobile.goto(base + path);
       await noSideScroll(mobile, label);
