@@ -41,7 +41,7 @@ fn kind_name(kind: &HallKind) -> &'static str {
 }
 
 macro_rules! hall_functions {
-    ($mod:ident, $pool:ty) => {
+    ($mod:ident, $pool:ty, $db:ty) => {
         mod $mod {
             use super::*;
 
@@ -67,36 +67,48 @@ macro_rules! hall_functions {
                 Ok(())
             }
 
+            async fn with_windows(pool: &$pool, row: &<$db as sqlx::Database>::Row) -> Result<Hall, StoreError> {
+                let id: String = row.try_get("id")?;
+                let kind: String = row.try_get("kind")?;
+                let windows = sqlx::query("SELECT number, label FROM windows WHERE hall_id = $1 ORDER BY number")
+                    .bind(&id)
+                    .fetch_all(pool)
+                    .await?
+                    .into_iter()
+                    .map(|w| Ok(HallWindow { number: u32::try_from(w.try_get::<i64, _>("number")?).unwrap_or(0), label: w.try_get("label")? }))
+                    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+                Ok(Hall {
+                    id,
+                    region: row.try_get("region")?,
+                    name: row.try_get("name")?,
+                    kind: if kind == "bank_outlet" { HallKind::BankOutlet } else { HallKind::Hall },
+                    address: row.try_get("address")?,
+                    windows,
+                })
+            }
+
             pub(super) async fn in_region(pool: &$pool, prefix: &str) -> Result<Vec<Hall>, StoreError> {
                 let rows = sqlx::query("SELECT id, region, name, kind, address FROM halls WHERE region LIKE $1 ORDER BY id").bind(format!("{prefix}%")).fetch_all(pool).await?;
                 let mut halls = Vec::with_capacity(rows.len());
-                for row in rows {
-                    let id: String = row.try_get("id")?;
-                    let kind: String = row.try_get("kind")?;
-                    let windows = sqlx::query("SELECT number, label FROM windows WHERE hall_id = $1 ORDER BY number")
-                        .bind(&id)
-                        .fetch_all(pool)
-                        .await?
-                        .into_iter()
-                        .map(|w| Ok(HallWindow { number: u32::try_from(w.try_get::<i64, _>("number")?).unwrap_or(0), label: w.try_get("label")? }))
-                        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-                    halls.push(Hall {
-                        id,
-                        region: row.try_get("region")?,
-                        name: row.try_get("name")?,
-                        kind: if kind == "bank_outlet" { HallKind::BankOutlet } else { HallKind::Hall },
-                        address: row.try_get("address")?,
-                        windows,
-                    });
+                for row in &rows {
+                    halls.push(with_windows(pool, row).await?);
                 }
                 Ok(halls)
+            }
+
+            pub(super) async fn one(pool: &$pool, id: &str) -> Result<Option<Hall>, StoreError> {
+                let row = sqlx::query("SELECT id, region, name, kind, address FROM halls WHERE id = $1").bind(id).fetch_optional(pool).await?;
+                match row {
+                    Some(row) => Ok(Some(with_windows(pool, &row).await?)),
+                    None => Ok(None),
+                }
             }
         }
     };
 }
 
-hall_functions!(sqlite_halls, sqlx::SqlitePool);
-hall_functions!(postgres_halls, sqlx::PgPool);
+hall_functions!(sqlite_halls, sqlx::SqlitePool, sqlx::Sqlite);
+hall_functions!(postgres_halls, sqlx::PgPool, sqlx::Postgres);
 
 const SELECT_SCHEDULE: &str = "SELECT schedule FROM hall_schedules WHERE hall_id = $1";
 const UPSERT_SCHEDULE: &str = "INSERT INTO hall_schedules (hall_id, schedule) VALUES ($1, $2) \
@@ -157,8 +169,10 @@ impl Store {
 
     /// One hall by id.
     pub async fn hall(&self, id: &str) -> Result<Option<Hall>, StoreError> {
-        // Halls are few; a region-wide read filtered here keeps one query per backend.
-        Ok(self.halls("").await?.into_iter().find(|h| h.id == id))
+        match self {
+            Store::Sqlite(s) => sqlite_halls::one(&s.pool, id).await,
+            Store::Postgres(s) => postgres_halls::one(&s.pool, id).await,
+        }
     }
 
     /// Halls whose region code starts with `prefix` (a region's subtree).

@@ -582,3 +582,5 @@ admin-hours-format = interval { $index } ("{ $text }"): write it as HH:MM-HH:MM.
 admin-hours-time = interval { $index } ("{ $text }"): a time is not HH:MM.
 admin-hours-order = interval { $index } ("{ $text }"): it ends before it begins.
 admin-hours-overlap = interval { $index } ("{ $text }"): it begins before the one before it ends.
+bookings-show-day = Show the day's bookings
+bookings-none-day = No bookings on this day.

@@ -582,3 +582,5 @@ admin-hours-format = 第 { $index } 段（{ $text }）：请写成 HH:MM-HH:MM�
 admin-hours-time = 第 { $index } 段（{ $text }）：时间应为 HH:MM。
 admin-hours-order = 第 { $index } 段（{ $text }）：结束早于开始。
 admin-hours-overlap = 第 { $index } 段（{ $text }）：开始早于上一段结束。
+bookings-show-day = 查看当天预约
+bookings-none-day = 这一天没有预约。

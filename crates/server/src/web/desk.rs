@@ -273,7 +273,7 @@ fn command_of(form: &Pairs) -> Result<CommandKind, &'static str> {
 }
 
 /// The key of a refusal's plain-words text.
-fn problem_key(error: &EngineError) -> String {
+pub(crate) fn problem_key(error: &EngineError) -> String {
     match error {
         EngineError::Case(CaseError::Calendar(_)) | EngineError::Store(_) | EngineError::Closed => {
             "error-internal".to_owned()

@@ -206,14 +206,8 @@ pub(crate) async fn submit(
                 StatusCode::SERVICE_UNAVAILABLE
             };
             let text = match &e {
-                yichuang_engine::EngineError::Case(c) => {
-                    let key = format!("desk-error-{}", c.code().replace('_', "-"));
-                    let text = ui.t(&key);
-                    if text == key { e.to_string() } else { text }
-                }
-                yichuang_engine::EngineError::Forbidden(_) => ui.t("desk-error-forbidden"),
                 yichuang_engine::EngineError::Guide(_) => ui.t("intake-no-item"),
-                _ => ui.t("error-internal"),
+                _ => ui.t(&super::desk::problem_key(&e)),
             };
             render(status, &page(&state, ui, csrf, &query, Some(text)))
         }

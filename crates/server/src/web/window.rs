@@ -269,7 +269,7 @@ pub(crate) struct ActionForm {
     case_id: String,
 }
 
-/// What the form asks, as a hall command; None for an action the page never sends.
+/// What the form asks, as a hall command, or the key of what is wrong with it.
 fn command_of(form: &ActionForm) -> Result<HallCommandKind, &'static str> {
     let window = || {
         form.window
