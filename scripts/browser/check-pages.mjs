@@ -300,7 +300,15 @@ try {
     const front = await desk.newPage();
     await visit(front, '/halls/zhenhai-center/ticket', 'hall-ticket-form');
     await noSideScroll(front, 'hall-ticket-form 360');
+    // A wrong identity number is named, and nothing chosen is lost.
     await front.selectOption('#item', 'unemployment-benefit-claim');
+    await front.fill('#person', '110105194912310021');
+    await Promise.all([front.waitForLoadState('load'), front.getByRole('button', { name: '取号', exact: true }).click()]);
+    check(await front.locator('p.error').count() === 1, 'hall-ticket-form: a wrong identity number is named');
+    check(await front.locator('#item').inputValue() === 'unemployment-benefit-claim', 'hall-ticket-form: the service chosen is kept');
+    check(await front.locator('#person').inputValue() === '110105194912310021', 'hall-ticket-form: the number typed is kept');
+    await axe(front, 'hall-ticket-form-error');
+    await front.fill('#person', '');
     await Promise.all([front.waitForURL(/\/tickets\//), front.getByRole('button', { name: '取号', exact: true }).click()]);
     await axe(front, 'hall-ticket');
     await shot(front, 'hall-ticket');

@@ -83,6 +83,8 @@ struct TicketForm {
     items: Vec<ItemChoice>,
     nonce: String,
     problem: Option<String>,
+    /// What was sent, drawn again after a refusal so nothing has to be typed twice.
+    typed: TicketRequest,
 }
 
 pub(crate) async fn ticket_form(
@@ -97,13 +99,14 @@ pub(crate) async fn ticket_form(
         items: item_choices(&state),
         nonce: uuid::Uuid::now_v7().to_string(),
         problem: None,
+        typed: TicketRequest::default(),
         hall,
         ui,
     };
     render(StatusCode::OK, &page)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub(crate) struct TicketRequest {
     /// One per form drawn: sending the form twice takes one ticket.
     nonce: String,
@@ -187,6 +190,7 @@ pub(crate) async fn take_ticket(
                 problem: Some(hall_problem(&ui, &e)),
                 items: item_choices(&state),
                 nonce: uuid::Uuid::now_v7().to_string(),
+                typed: form,
                 hall,
                 ui,
             };
