@@ -30,6 +30,11 @@ enum Step {
         booking: usize,
         by_owner: bool,
     },
+    Move {
+        booking: usize,
+        slot: usize,
+        by_owner: bool,
+    },
     Wait(i64),
 }
 
@@ -37,6 +42,7 @@ fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         4 => (0..PEOPLE.len(), 0usize..3, any::<bool>()).prop_map(|(person, slot, online)| Step::Book { person, slot, online }),
         1 => (0usize..10, any::<bool>()).prop_map(|(booking, by_owner)| Step::Cancel { booking, by_owner }),
+        1 => (0usize..10, 0usize..3, any::<bool>()).prop_map(|(booking, slot, by_owner)| Step::Move { booking, slot, by_owner }),
         1 => (1i64..20).prop_map(Step::Wait),
     ]
 }
@@ -77,13 +83,20 @@ proptest! {
                         AppointmentCommandKind::Cancel { code: b.code.clone() },
                     )
                 }
+                Step::Move { booking, slot, by_owner } => {
+                    let Some(b) = state.bookings.get(*booking) else { continue };
+                    (
+                        if *by_owner { format!("online:{}", b.person) } else { "online:someone-else".to_owned() },
+                        AppointmentCommandKind::Move { code: b.code.clone(), slot: slots[*slot] },
+                    )
+                }
             };
             let ctx = AppointmentContext { at, today, schedule: &schedule, working_day: true, item_exists: &exists };
             let command = AppointmentCommand { actor: actor.clone(), kind };
             let Ok(event) = decide_appointment(&state, &command, &ctx) else { continue };
-            if let AppointmentEventBody::Cancelled { code } = &event.body {
+            if let AppointmentEventBody::Cancelled { code } | AppointmentEventBody::Moved { code, .. } = &event.body {
                 let owner = state.booking(code).map(|b| format!("online:{}", b.person));
-                prop_assert_eq!(Some(actor.clone()), owner, "only the owner cancels online");
+                prop_assert_eq!(Some(actor.clone()), owner, "only the owner cancels or moves online");
             }
             state.apply(&event);
             events.push(event);
@@ -215,4 +228,94 @@ fn online_bookings_take_the_public_quota_and_a_cancelled_place_waits_before_it_f
         &ctx,
     );
     assert_eq!(refused.map_err(|e| e.code()).unwrap_err(), "closed");
+}
+
+#[test]
+fn a_move_takes_the_new_place_and_keeps_the_old_one_only_for_the_release_delay() {
+    let schedule = Schedule::default();
+    let (nine, ten) = (Time::constant(9, 0, 0, 0), Time::constant(9, 10, 0, 0));
+    let at: Timestamp = "2026-11-30T02:00:00Z".parse().unwrap();
+    let mut state = AppointmentDay::new("hall-1", date(2026, 12, 1));
+    let exists = |_: &str| true;
+    let run = |state: &AppointmentDay, actor: &str, kind, at| {
+        let ctx = AppointmentContext {
+            at,
+            today: date(2026, 11, 30),
+            schedule: &schedule,
+            working_day: true,
+            item_exists: &exists,
+        };
+        let command = AppointmentCommand {
+            actor: actor.to_owned(),
+            kind,
+        };
+        decide_appointment(state, &command, &ctx)
+    };
+    let book = |slot, person: &str| AppointmentCommandKind::Book {
+        slot,
+        person: person.to_owned(),
+        item: "x".to_owned(),
+        quota: Quota::Public,
+        visit: Visit::Hall,
+    };
+    let (mine, theirs) = (PEOPLE[0], PEOPLE[1]);
+    let event = run(&state, &format!("online:{mine}"), book(nine, mine), at).unwrap();
+    state.apply(&event);
+    let event = run(&state, &format!("online:{theirs}"), book(ten, theirs), at).unwrap();
+    state.apply(&event);
+
+    // 09:10 is full: the move is refused and the booking at 09:00 stays as it was.
+    let moving = |slot| AppointmentCommandKind::Move {
+        code: "Y0900-1".to_owned(),
+        slot,
+    };
+    let refused = run(&state, &format!("online:{mine}"), moving(ten), at).unwrap_err();
+    assert_eq!(refused.code(), "slot_full");
+    assert_eq!(
+        state.booking("Y0900-1").unwrap().status,
+        BookingStatus::Booked
+    );
+
+    // Someone else cannot move it.
+    let refused = run(
+        &state,
+        &format!("online:{theirs}"),
+        moving(Time::constant(9, 20, 0, 0)),
+        at,
+    )
+    .unwrap_err();
+    assert_eq!(refused.code(), "not_yours");
+
+    // Moved to 09:20: one event, the new booking and the old one cancelled.
+    let event = run(
+        &state,
+        &format!("online:{mine}"),
+        moving(Time::constant(9, 20, 0, 0)),
+        at,
+    )
+    .unwrap();
+    assert_eq!(event.body.name(), "moved");
+    state.apply(&event);
+    let moved = state.booking("Y0920-1").unwrap();
+    assert_eq!(
+        (moved.person.as_str(), moved.status),
+        (mine, BookingStatus::Booked)
+    );
+    assert_eq!(
+        state.booking("Y0900-1").unwrap().status,
+        BookingStatus::Cancelled
+    );
+    // The 09:00 place is held for the release delay, then free again.
+    assert_eq!(state.free(nine, Quota::Public, &schedule, at), 0);
+    let later = at + SignedDuration::from_mins(schedule.release_minutes);
+    assert_eq!(state.free(nine, Quota::Public, &schedule, later), 1);
+    // A cancelled booking cannot be moved again.
+    let refused = run(
+        &state,
+        &format!("online:{mine}"),
+        moving(Time::constant(9, 30, 0, 0)),
+        later,
+    )
+    .unwrap_err();
+    assert_eq!(refused.code(), "not_open");
 }

@@ -456,3 +456,116 @@ async fn a_draft_is_saved_resumed_and_sent_with_its_files() {
     let (_, page) = text(&client, apply).await;
     assert!(!page.contains("草稿中已有文件"), "the draft was discarded");
 }
+
+/// The `value`s of the enabled time choices on a booking page.
+fn free_slots(page: &str) -> Vec<String> {
+    page.split("name=\"slot\" value=\"")
+        .skip(1)
+        .filter(|rest| !rest.split('>').next().unwrap_or("").contains("disabled"))
+        .map(|rest| rest.split('"').next().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_person_books_moves_to_another_time_and_a_bad_move_changes_nothing() {
+    let app = spawn_demo_app().await;
+    app.store
+        .add_hall(&yichuang_store::Hall {
+            id: "zhenhai-center".to_owned(),
+            region: "330211".to_owned(),
+            name: "镇海区人社服务大厅".to_owned(),
+            kind: yichuang_store::HallKind::Hall,
+            address: String::new(),
+            windows: vec![yichuang_store::HallWindow {
+                number: 1,
+                label: "1".to_owned(),
+            }],
+        })
+        .await
+        .unwrap();
+    let client = signed_in(&app, 0).await;
+    let hall = format!("{}/halls/zhenhai-center/appointments", app.base);
+    let (status, page) = text(&client, format!("{hall}?item=retirement-pension-claim")).await;
+    assert_eq!(status, StatusCode::OK);
+    // The last day offered: far enough ahead that every slot is still to come.
+    let day = page
+        .split("<option value=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_owned())
+        .filter(|v| v.len() == 10 && v.as_bytes()[4] == b'-')
+        .last()
+        .expect("a day to book");
+    let (_, page) = text(
+        &client,
+        format!("{hall}?item=retirement-pension-claim&day={day}"),
+    )
+    .await;
+    let slots = free_slots(&page);
+    assert!(slots.len() >= 2, "{slots:?}");
+    let response = client
+        .post(&hall)
+        .form(&[
+            ("csrf", hidden(&page, "csrf").as_str()),
+            ("nonce", "move-test"),
+            ("item", "retirement-pension-claim"),
+            ("day", &day),
+            ("slot", &slots[0]),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let mine = format!("{}/my/appointments", app.base);
+    let (_, page) = text(&client, mine.clone()).await;
+    let code = format!("Y{}-1", slots[0].replace(':', ""));
+    assert!(page.contains(&code), "{page}");
+    assert!(
+        page.contains("改到当天其他时段"),
+        "an open booking can be moved"
+    );
+
+    let move_to = |slot: &str, page: &str| {
+        vec![
+            ("csrf", hidden(page, "csrf")),
+            ("nonce", format!("move-{slot}")),
+            ("hall", "zhenhai-center".to_owned()),
+            ("day", day.clone()),
+            ("code", code.clone()),
+            ("slot", slot.to_owned()),
+        ]
+    };
+    // A time that is not a time: said in words, the booking as it was.
+    let response = client
+        .post(format!("{mine}/move"))
+        .form(&move_to("25:00", &page))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("请选择日期和时段"), "{body}");
+    assert!(body.contains("已预约"), "{body}");
+    // A time the hall does not have: the engine's refusal, in words.
+    let response = client
+        .post(format!("{mine}/move"))
+        .form(&move_to("03:00", &page))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+
+    let response = client
+        .post(format!("{mine}/move"))
+        .form(&move_to(&slots[1], &page))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, page) = text(&client, mine).await;
+    let moved = format!("Y{}-1", slots[1].replace(':', ""));
+    assert!(page.contains(&moved), "{page}");
+    assert!(
+        page.contains("已取消"),
+        "the old time is shown cancelled: {page}"
+    );
+}

@@ -213,9 +213,22 @@ pub struct AppointmentEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum AppointmentEventBody {
-    Booked { booking: Box<Booking> },
-    Cancelled { code: String },
-    CheckedIn { code: String, ticket: String },
+    Booked {
+        booking: Box<Booking>,
+    },
+    Cancelled {
+        code: String,
+    },
+    CheckedIn {
+        code: String,
+        ticket: String,
+    },
+    /// Another slot the same day, in one step: the new place is taken and the old one
+    /// released (after the release delay, as a cancellation) together.
+    Moved {
+        code: String,
+        booking: Box<Booking>,
+    },
 }
 
 impl AppointmentEventBody {
@@ -224,6 +237,7 @@ impl AppointmentEventBody {
             AppointmentEventBody::Booked { .. } => "booked",
             AppointmentEventBody::Cancelled { .. } => "cancelled",
             AppointmentEventBody::CheckedIn { .. } => "checked_in",
+            AppointmentEventBody::Moved { .. } => "moved",
         }
     }
 
@@ -231,7 +245,8 @@ impl AppointmentEventBody {
         match self {
             AppointmentEventBody::Booked { booking } => &booking.code,
             AppointmentEventBody::Cancelled { code }
-            | AppointmentEventBody::CheckedIn { code, .. } => code,
+            | AppointmentEventBody::CheckedIn { code, .. }
+            | AppointmentEventBody::Moved { code, .. } => code,
         }
     }
 }
@@ -248,6 +263,11 @@ pub enum AppointmentCommandKind {
     },
     Cancel {
         code: String,
+    },
+    /// To another slot of the same day.
+    Move {
+        code: String,
+        slot: Time,
     },
     CheckIn {
         code: String,
@@ -370,6 +390,13 @@ impl AppointmentDay {
         self.bookings.iter().find(|b| b.code == code)
     }
 
+    /// Whether `person` holds a live booking at `slot`.
+    fn holds_slot(&self, person: &str, slot: Time) -> bool {
+        self.bookings
+            .iter()
+            .any(|b| b.person == person && b.slot == slot && b.status != BookingStatus::Cancelled)
+    }
+
     /// Places still free in a slot for a quota at `at`.
     pub fn free(&self, slot: Time, quota: Quota, schedule: &Schedule, at: Timestamp) -> u32 {
         let taken = self
@@ -385,11 +412,10 @@ impl AppointmentDay {
         self.version = event.seq;
         match &event.body {
             AppointmentEventBody::Booked { booking } => self.bookings.push((**booking).clone()),
-            AppointmentEventBody::Cancelled { code } => {
-                if let Some(b) = self.bookings.iter_mut().find(|b| &b.code == code) {
-                    b.status = BookingStatus::Cancelled;
-                    b.cancelled_at = Some(event.at);
-                }
+            AppointmentEventBody::Cancelled { code } => self.cancel(code, event.at),
+            AppointmentEventBody::Moved { code, booking } => {
+                self.cancel(code, event.at);
+                self.bookings.push((**booking).clone());
             }
             AppointmentEventBody::CheckedIn { code, ticket } => {
                 if let Some(b) = self.bookings.iter_mut().find(|b| &b.code == code) {
@@ -398,6 +424,22 @@ impl AppointmentDay {
                 }
             }
         }
+    }
+
+    fn cancel(&mut self, code: &str, at: Timestamp) {
+        if let Some(b) = self.bookings.iter_mut().find(|b| b.code == code) {
+            b.status = BookingStatus::Cancelled;
+            b.cancelled_at = Some(at);
+        }
+    }
+
+    /// The code the next booking of a slot gets: the slot and its place in it.
+    fn next_code(&self, slot: Time) -> String {
+        format!(
+            "Y{}-{}",
+            slot.strftime("%H%M"),
+            self.bookings.iter().filter(|b| b.slot == slot).count() + 1
+        )
     }
 
     pub fn replay<'a>(
@@ -428,29 +470,7 @@ pub fn decide_appointment(
             quota,
             visit,
         } => {
-            if day.day < ctx.today {
-                return Err(AppointmentError::PastDay { day: day.day });
-            }
-            let last = ctx
-                .today
-                .checked_add(jiff::Span::new().days(i64::from(ctx.schedule.days_ahead)))
-                .unwrap_or(ctx.today);
-            if day.day > last {
-                return Err(AppointmentError::TooFarAhead {
-                    day: day.day,
-                    days: ctx.schedule.days_ahead,
-                });
-            }
-            if !ctx.working_day {
-                return Err(AppointmentError::Closed { day: day.day });
-            }
-            if !ctx.schedule.slots().contains(slot) {
-                return Err(AppointmentError::NoSuchSlot { slot: *slot });
-            }
-            let (now_day, now_time) = china_time(ctx.at);
-            if day.day == now_day && *slot <= now_time {
-                return Err(AppointmentError::SlotPassed { slot: *slot });
-            }
+            check_day_and_slot(day, *slot, ctx)?;
             if !(ctx.item_exists)(item) {
                 return Err(AppointmentError::UnknownItem { item: item.clone() });
             }
@@ -463,53 +483,28 @@ pub fn decide_appointment(
                 .to_owned();
             // Online, a person books for themselves and only the public quota.
             let quota = if online { Quota::Public } else { *quota };
-            let mine: Vec<&Booking> = day
+            let held = day
                 .bookings
                 .iter()
                 .filter(|b| b.person == person && b.status != BookingStatus::Cancelled)
-                .collect();
-            if mine.iter().any(|b| b.slot == *slot) {
-                return Err(AppointmentError::AlreadyBooked { slot: *slot });
-            }
-            if mine.len() as u32 >= ctx.schedule.per_person_per_day {
+                .count();
+            if held as u32 >= ctx.schedule.per_person_per_day && !day.holds_slot(&person, *slot) {
                 return Err(AppointmentError::TooManyBookings {
                     limit: ctx.schedule.per_person_per_day,
                 });
             }
-            match visit {
-                Visit::Hall => {
-                    if day.free(*slot, quota, ctx.schedule, ctx.at) == 0 {
-                        return Err(AppointmentError::SlotFull { slot: *slot });
-                    }
+            if let Visit::Home { address, clerk } = visit {
+                if online {
+                    return Err(AppointmentError::HomeVisitNotOnline);
                 }
-                Visit::Home { address, clerk } => {
-                    if online {
-                        return Err(AppointmentError::HomeVisitNotOnline);
-                    }
-                    if address.trim().is_empty() || clerk.trim().is_empty() {
-                        return Err(AppointmentError::HomeVisitIncomplete);
-                    }
-                    let busy = day.bookings.iter().any(|b| {
-                        b.slot == *slot
-                            && b.status != BookingStatus::Cancelled
-                            && matches!(&b.visit, Visit::Home { clerk: c, .. } if c == clerk)
-                    });
-                    if busy {
-                        return Err(AppointmentError::ClerkBusy {
-                            clerk: clerk.clone(),
-                            slot: *slot,
-                        });
-                    }
+                if address.trim().is_empty() || clerk.trim().is_empty() {
+                    return Err(AppointmentError::HomeVisitIncomplete);
                 }
             }
-            let code = format!(
-                "Y{}-{}",
-                slot.strftime("%H%M"),
-                day.bookings.iter().filter(|b| b.slot == *slot).count() + 1
-            );
+            check_place(day, &person, *slot, quota, visit, ctx)?;
             AppointmentEventBody::Booked {
                 booking: Box::new(Booking {
-                    code,
+                    code: day.next_code(*slot),
                     slot: *slot,
                     person,
                     item: item.clone(),
@@ -519,6 +514,33 @@ pub fn decide_appointment(
                     booked_at: ctx.at,
                     cancelled_at: None,
                     ticket: None,
+                }),
+            }
+        }
+        AppointmentCommandKind::Move { code, slot } => {
+            let booking = open_booking(day, code)?;
+            if online && command.actor != format!("online:{}", booking.person) {
+                return Err(AppointmentError::NotYours { code: code.clone() });
+            }
+            check_day_and_slot(day, *slot, ctx)?;
+            check_place(
+                day,
+                &booking.person,
+                *slot,
+                booking.quota,
+                &booking.visit,
+                ctx,
+            )?;
+            AppointmentEventBody::Moved {
+                code: code.clone(),
+                booking: Box::new(Booking {
+                    code: day.next_code(*slot),
+                    slot: *slot,
+                    status: BookingStatus::Booked,
+                    booked_at: ctx.at,
+                    cancelled_at: None,
+                    ticket: None,
+                    ..booking.clone()
                 }),
             }
         }
@@ -559,6 +581,74 @@ pub fn decide_appointment(
         actor: command.actor.clone(),
         body,
     })
+}
+
+/// The day may be booked now and `slot` is one of its slots still to come.
+fn check_day_and_slot(
+    day: &AppointmentDay,
+    slot: Time,
+    ctx: &AppointmentContext<'_>,
+) -> Result<(), AppointmentError> {
+    if day.day < ctx.today {
+        return Err(AppointmentError::PastDay { day: day.day });
+    }
+    let last = ctx
+        .today
+        .checked_add(jiff::Span::new().days(i64::from(ctx.schedule.days_ahead)))
+        .unwrap_or(ctx.today);
+    if day.day > last {
+        return Err(AppointmentError::TooFarAhead {
+            day: day.day,
+            days: ctx.schedule.days_ahead,
+        });
+    }
+    if !ctx.working_day {
+        return Err(AppointmentError::Closed { day: day.day });
+    }
+    if !ctx.schedule.slots().contains(&slot) {
+        return Err(AppointmentError::NoSuchSlot { slot });
+    }
+    let (now_day, now_time) = china_time(ctx.at);
+    if day.day == now_day && slot <= now_time {
+        return Err(AppointmentError::SlotPassed { slot });
+    }
+    Ok(())
+}
+
+/// `person` may take a place at `slot`: not already theirs, a place free in the quota
+/// at the hall, or the named clerk free for a home visit.
+fn check_place(
+    day: &AppointmentDay,
+    person: &str,
+    slot: Time,
+    quota: Quota,
+    visit: &Visit,
+    ctx: &AppointmentContext<'_>,
+) -> Result<(), AppointmentError> {
+    if day.holds_slot(person, slot) {
+        return Err(AppointmentError::AlreadyBooked { slot });
+    }
+    match visit {
+        Visit::Hall => {
+            if day.free(slot, quota, ctx.schedule, ctx.at) == 0 {
+                return Err(AppointmentError::SlotFull { slot });
+            }
+        }
+        Visit::Home { clerk, .. } => {
+            let busy = day.bookings.iter().any(|b| {
+                b.slot == slot
+                    && b.status != BookingStatus::Cancelled
+                    && matches!(&b.visit, Visit::Home { clerk: c, .. } if c == clerk)
+            });
+            if busy {
+                return Err(AppointmentError::ClerkBusy {
+                    clerk: clerk.clone(),
+                    slot,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 fn open_booking<'a>(day: &'a AppointmentDay, code: &str) -> Result<&'a Booking, AppointmentError> {

@@ -12,7 +12,8 @@ use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use serde::Deserialize;
 use yichuang_domain::hall::{
-    AppointmentCommand, AppointmentCommandKind, BookingStatus, Quota, Visit,
+    AppointmentCommand, AppointmentCommandKind, AppointmentDay, BookingStatus, Quota, Schedule,
+    Visit,
 };
 use yichuang_engine::EngineError;
 use yichuang_store::Hall;
@@ -91,6 +92,23 @@ fn china_now() -> (Date, Time) {
     (now.date(), now.time())
 }
 
+/// A day's slots still to come with the online places free in each.
+fn slots_of(schedule: &Schedule, booked: Option<&AppointmentDay>, day: Date) -> Vec<SlotRow> {
+    let (now_day, now_time) = china_now();
+    schedule
+        .slots()
+        .into_iter()
+        .filter(|slot| day != now_day || *slot > now_time)
+        .map(|slot| SlotRow {
+            value: slot.strftime("%H:%M").to_string(),
+            label: slot.strftime("%H:%M").to_string(),
+            free: booked.map_or(schedule.public_windows, |b| {
+                b.free(slot, Quota::Public, schedule, Timestamp::now())
+            }),
+        })
+        .collect()
+}
+
 async fn booking_page(
     state: &AppState,
     ui: Ui,
@@ -114,20 +132,7 @@ async fn booking_page(
     let mut slots = Vec::new();
     if let Some(day) = day {
         let booked = state.engine.appointment_day(&hall.id, day).await.ok();
-        let (now_day, now_time) = china_now();
-        for slot in schedule.slots() {
-            if day == now_day && slot <= now_time {
-                continue;
-            }
-            let free = booked.as_ref().map_or(schedule.public_windows, |b| {
-                b.free(slot, Quota::Public, &schedule, Timestamp::now())
-            });
-            slots.push(SlotRow {
-                value: slot.strftime("%H:%M").to_string(),
-                label: slot.strftime("%H:%M").to_string(),
-                free,
-            });
-        }
+        slots = slots_of(&schedule, booked.as_ref(), day);
     }
     BookingPage {
         items: item_choices(state),
@@ -255,6 +260,8 @@ pub(crate) struct MyBooking {
     pub code: String,
     pub status: String,
     pub open: bool,
+    /// Other times that day with an online place free, to move to.
+    pub moves: Vec<SlotRow>,
 }
 
 #[derive(Template)]
@@ -281,13 +288,25 @@ async fn bookings_of(state: &AppState, ui: &Ui, person: &str) -> Vec<MyBooking> 
             let Ok(booked) = state.engine.appointment_day(&hall.id, day).await else {
                 continue;
             };
+            let free = slots_of(&schedule, Some(&booked), day);
             for b in booked.bookings.iter().filter(|b| b.person == person) {
+                let slot = b.slot.strftime("%H:%M").to_string();
+                let open = b.status == BookingStatus::Booked;
                 found.push(MyBooking {
                     hall_id: hall.id.clone(),
                     hall: hall.name.clone(),
                     day: written(ui.lang, day),
                     day_value: day.to_string(),
-                    slot: b.slot.strftime("%H:%M").to_string(),
+                    moves: free
+                        .iter()
+                        .filter(|s| open && s.free > 0 && s.value != slot)
+                        .map(|s| SlotRow {
+                            value: s.value.clone(),
+                            label: s.label.clone(),
+                            free: s.free,
+                        })
+                        .collect(),
+                    slot,
                     item: item_name(state, Some(&b.item), ui),
                     code: b.code.clone(),
                     status: ui.t(match b.status {
@@ -295,7 +314,7 @@ async fn bookings_of(state: &AppState, ui: &Ui, person: &str) -> Vec<MyBooking> 
                         BookingStatus::Cancelled => "booking-cancelled",
                         BookingStatus::CheckedIn => "booking-checked-in",
                     }),
-                    open: b.status == BookingStatus::Booked,
+                    open,
                 });
             }
         }
@@ -317,20 +336,55 @@ pub(crate) async fn mine(State(state): State<AppState>, ui: Ui, headers: HeaderM
     render(StatusCode::OK, &page)
 }
 
+/// Cancelling or moving one of the person's own bookings.
 #[derive(Debug, Deserialize)]
-pub(crate) struct CancelForm {
+pub(crate) struct ChangeForm {
     csrf: String,
     nonce: String,
     hall: String,
     day: String,
     code: String,
+    /// The new time, when moving.
+    #[serde(default)]
+    slot: String,
 }
 
 pub(crate) async fn cancel(
     State(state): State<AppState>,
     ui: Ui,
     headers: HeaderMap,
-    Form(form): Form<CancelForm>,
+    Form(form): Form<ChangeForm>,
+) -> Response {
+    let kind = AppointmentCommandKind::Cancel {
+        code: form.code.clone(),
+    };
+    change(state, ui, headers, &form, "cancel", Ok(kind)).await
+}
+
+/// Moving a booking to another time of the same day, in one step: the new place is
+/// taken before the old one is given up, so a full slot never loses the person theirs.
+pub(crate) async fn move_booking(
+    State(state): State<AppState>,
+    ui: Ui,
+    headers: HeaderMap,
+    Form(form): Form<ChangeForm>,
+) -> Response {
+    let kind = Time::strptime("%H:%M", form.slot.trim())
+        .map(|slot| AppointmentCommandKind::Move {
+            code: form.code.clone(),
+            slot,
+        })
+        .map_err(|_| "booking-choose");
+    change(state, ui, headers, &form, "move", kind).await
+}
+
+async fn change(
+    state: AppState,
+    ui: Ui,
+    headers: HeaderMap,
+    form: &ChangeForm,
+    verb: &str,
+    kind: Result<AppointmentCommandKind, &'static str>,
 ) -> Response {
     let Some(citizen) = current(&state, &headers).await else {
         return to_sign_in("/my/appointments");
@@ -341,29 +395,34 @@ pub(crate) async fn cancel(
     let Ok(day) = form.day.parse::<Date>() else {
         return message(ui, StatusCode::UNPROCESSABLE_ENTITY, "error-not-found");
     };
-    let command = AppointmentCommand {
-        actor: format!("online:{}", citizen.party()),
-        kind: AppointmentCommandKind::Cancel {
-            code: form.code.clone(),
-        },
+    let outcome = match kind {
+        Ok(kind) => {
+            let command = AppointmentCommand {
+                actor: format!("online:{}", citizen.party()),
+                kind,
+            };
+            let nonce: String = form.nonce.chars().take(64).collect();
+            let request_id = format!("{verb}-{}-{nonce}", citizen.party());
+            state
+                .engine
+                .execute_appointment(&request_id, &form.hall, day, command)
+                .await
+                .map(|_| ())
+                .map_err(|e| (StatusCode::CONFLICT, booking_problem(&ui, &e)))
+        }
+        Err(key) => Err((StatusCode::UNPROCESSABLE_ENTITY, ui.t(key))),
     };
-    let nonce: String = form.nonce.chars().take(64).collect();
-    let request_id = format!("cancel-{}-{nonce}", citizen.party());
-    match state
-        .engine
-        .execute_appointment(&request_id, &form.hall, day, command)
-        .await
-    {
-        Ok(_) => Redirect::to("/my/appointments").into_response(),
-        Err(e) => {
+    match outcome {
+        Ok(()) => Redirect::to("/my/appointments").into_response(),
+        Err((status, problem)) => {
             let page = MyAppointments {
                 bookings: bookings_of(&state, &ui, citizen.party()).await,
                 csrf: citizen.session.csrf.clone(),
                 nonce: uuid::Uuid::now_v7().to_string(),
-                problem: Some(booking_problem(&ui, &e)),
+                problem: Some(problem),
                 ui,
             };
-            render(StatusCode::CONFLICT, &page)
+            render(status, &page)
         }
     }
 }

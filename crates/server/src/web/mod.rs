@@ -97,6 +97,7 @@ pub(crate) fn public_pages() -> Router<AppState> {
         .route("/halls/{hall}/check-in", post(booking::check_in))
         .route("/my/appointments", get(booking::mine))
         .route("/my/appointments/cancel", post(booking::cancel))
+        .route("/my/appointments/move", post(booking::move_booking))
         .route("/kiosk", get(kiosk::start))
         .route("/kiosk/reset", get(kiosk::reset))
         .route("/kiosk/leave", post(kiosk::leave))
