@@ -11,6 +11,11 @@ use yichuang_domain::hall::{
     decide_appointment,
 };
 
+use yichuang_domain::calendar::Calendar;
+use yichuang_domain::case::{AppointmentNote, Message};
+use yichuang_domain::hall::{reminder_changes, reminder_due, reminder_key};
+use yichuang_store::{ScheduledMessage, StoreError};
+
 use crate::streams::{Working, record, working};
 use crate::writer::Writer;
 use crate::{EngineError, Job};
@@ -63,6 +68,34 @@ impl Writer {
             item_exists: &item_exists,
         };
         let event = decide_appointment(&w.state, command, &ctx)?;
+        let (remind, withdrawn) = reminder_changes(hall, day, &event.body);
+        for key in withdrawn {
+            w.withdraw(key);
+        }
+        if let Some(booking) = remind {
+            let day_before = working_day_before(&self.calendar, day, config.region)?;
+            if let Some(due) = reminder_due(day, day_before, at) {
+                let item = self
+                    .catalog
+                    .guide_at(&booking.item, day)
+                    .map_or_else(|_| booking.item.clone(), |g| g.name.clone());
+                let message = Message::reminder(AppointmentNote {
+                    hall: config.name.clone(),
+                    item,
+                    day,
+                    slot: booking.slot.strftime("%H:%M").to_string(),
+                    code: booking.code.clone(),
+                });
+                w.messages.push(ScheduledMessage {
+                    key: reminder_key(hall, day, &booking.code),
+                    recipient: booking.person.clone(),
+                    kind: message.kind.name().to_owned(),
+                    message: serde_json::to_string(&message)
+                        .map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string())))?,
+                    due: due.to_string(),
+                });
+            }
+        }
         let (name, code) = (event.body.name(), event.body.code().to_owned());
         record(w, job, &event, |state: &AppointmentDay| {
             AppointmentResponse {
@@ -74,4 +107,26 @@ impl Writer {
             }
         })
     }
+}
+
+/// The working day before `day` in `region` (a booking is at most weeks ahead, and no
+/// holiday run is longer than a few weeks, so the walk back is short).
+fn working_day_before(
+    calendar: &Calendar,
+    day: Date,
+    region: yichuang_domain::RegionCode,
+) -> Result<Date, EngineError> {
+    let mut before = day;
+    for _ in 0..60 {
+        before = before
+            .yesterday()
+            .map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string())))?;
+        if calendar
+            .is_working_day(before, Some(region))
+            .map_err(|e| EngineError::Case(e.into()))?
+        {
+            return Ok(before);
+        }
+    }
+    Ok(before)
 }

@@ -40,6 +40,7 @@ const HALL_CONFIG_TTL: std::time::Duration = std::time::Duration::from_secs(30);
 /// What the writer knows of a hall: its region, windows and appointment rules.
 #[derive(Debug, Clone)]
 pub(crate) struct HallConfig {
+    pub name: String,
     pub region: yichuang_domain::RegionCode,
     pub windows: Vec<u32>,
     pub schedule: yichuang_domain::hall::Schedule,
@@ -60,6 +61,7 @@ impl Writer {
                 id: hall.to_owned(),
             })?;
         let config = Arc::new(HallConfig {
+            name: record.name.clone(),
             region: yichuang_domain::RegionCode::parse(&record.region).map_err(|e| {
                 EngineError::Store(yichuang_store::StoreError::Corrupt(e.to_string()))
             })?,

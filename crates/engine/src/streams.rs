@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use yichuang_store::{RequestWrite, Store, StoreError, StreamEventRecord, StreamWrite};
+use yichuang_store::{
+    RequestWrite, ScheduledMessage, Store, StoreError, StreamEventRecord, StreamWrite,
+};
 
 use crate::{EngineError, Job};
 
@@ -62,6 +64,20 @@ pub(crate) struct Working<S> {
     pub stored_version: u64,
     pub events: Vec<StreamEventRecord>,
     pub requests: Vec<RequestWrite>,
+    pub withdrawn: Vec<String>,
+    pub messages: Vec<ScheduledMessage>,
+}
+
+impl<S> Working<S> {
+    /// Takes back the unsent message `key`: one scheduled earlier in this batch is
+    /// dropped here, one already stored is deleted with the batch.
+    pub fn withdraw(&mut self, key: String) {
+        let before = self.messages.len();
+        self.messages.retain(|m| m.key != key);
+        if self.messages.len() == before {
+            self.withdrawn.push(key);
+        }
+    }
 }
 
 fn corrupt(e: impl std::fmt::Display) -> EngineError {
@@ -97,6 +113,8 @@ pub(crate) async fn working<'a, S: StreamState>(
                 head,
                 events: Vec::new(),
                 requests: Vec::new(),
+                withdrawn: Vec::new(),
+                messages: Vec::new(),
             },
         );
         order.push(id.to_owned());
@@ -150,6 +168,8 @@ pub(crate) fn finish<S: StreamState>(
             snapshot,
             events: w.events,
             requests: w.requests,
+            withdrawn: w.withdrawn,
+            messages: w.messages,
         });
     }
     Ok(writes)

@@ -1791,6 +1791,7 @@ async fn suite(url: Option<String>) {
     hall::the_recall_lock_and_aging_hold(&w).await;
     hall::bookings_never_overfill_and_check_in_queues_first(&w).await;
     hall::a_halls_green_lane_rules_apply(&w).await;
+    hall::a_booking_is_reminded_the_working_day_before(&w).await;
     let url =
         url.unwrap_or_else(|| Store::sqlite_url(&w._dir.as_ref().unwrap().path().join("cases.db")));
     a_second_writer_never_loses_a_step(&w, &url).await;

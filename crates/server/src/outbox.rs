@@ -123,6 +123,17 @@ pub(crate) fn text(message: &Message, item: &str, number: &str, link: &str) -> S
         MessageKind::Revoked => {
             format!("您申请的“{item}”（{number}）的办理结果已撤销，理由见撤销决定书。")
         }
+        MessageKind::AppointmentReminder => match &message.appointment {
+            Some(a) => format!(
+                "您预约了{}{}在{}办理“{}”（预约码 {}）。请在预约时段前30分钟内到大厅签到取号；不能前来请取消预约。",
+                dates_written(a.day),
+                a.slot,
+                a.hall,
+                a.item,
+                a.code
+            ),
+            None => format!("您预约的“{item}”（{number}）就在下一个工作日。"),
+        },
         MessageKind::DeadlineChanged => format!(
             "您申请的“{item}”（{number}）按正式放假安排重新计算期限，最迟{}{provisional}办结。",
             date(message.deadline)
@@ -181,6 +192,17 @@ pub(crate) struct CaseLabel {
     pub number: String,
 }
 
+/// What a message names: its booking, or its case.
+pub(crate) async fn label_of(state: &AppState, message: &OutboxMessage) -> CaseLabel {
+    match &message.message.appointment {
+        Some(note) => CaseLabel {
+            item: note.item.clone(),
+            number: note.code.clone(),
+        },
+        None => label(state, &message.case_id).await,
+    }
+}
+
 /// Reads a case's label (once per case: an inbox of many messages reuses it).
 pub(crate) async fn label(state: &AppState, case_id: &str) -> CaseLabel {
     let number = state
@@ -212,11 +234,13 @@ pub(crate) fn compose(
         .checked_add((options.link_days * 24).hours())
         .unwrap_or(Timestamp::MAX)
         .as_second();
-    let link = format!(
-        "{}{}",
-        options.public_url.trim_end_matches('/'),
+    // A booking's reminder opens "my appointments" (signed in), not a case.
+    let path = if message.message.appointment.is_some() {
+        "/my/appointments".to_owned()
+    } else {
         link_path(options, &message.case_id, expires)
-    );
+    };
+    let link = format!("{}{path}", options.public_url.trim_end_matches('/'));
     let text = text(&message.message, &label.item, &label.number, &link);
     (link, text)
 }
@@ -227,7 +251,7 @@ async fn send_one(
     webhook: &str,
     message: OutboxMessage,
 ) {
-    let label = label(state, &message.case_id).await;
+    let label = label_of(state, &message).await;
     let (link, text) = compose(&state.messages, &message, &label);
     let delivery = Delivery {
         id: message.id,

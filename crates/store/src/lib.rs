@@ -37,7 +37,7 @@ pub use model::{
 };
 pub use skills::StaffSkill;
 pub use staff::{IdentityRead, IdentityReadFilter};
-pub use streams::{StoredStream, StreamEventRecord, StreamWrite};
+pub use streams::{ScheduledMessage, StoredStream, StreamEventRecord, StreamWrite};
 
 use jiff::civil::Date;
 

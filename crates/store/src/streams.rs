@@ -57,7 +57,31 @@ pub struct StreamWrite {
     pub snapshot: String,
     pub events: Vec<StreamEventRecord>,
     pub requests: Vec<RequestWrite>,
+    /// Unsent messages these events take back (a cancelled booking's reminder), by key;
+    /// removed before `messages` are written.
+    pub withdrawn: Vec<String>,
+    /// Messages these events schedule for later (a booking's reminder).
+    pub messages: Vec<ScheduledMessage>,
 }
+
+/// A message for the outbox that is due at a set time rather than at once, keyed so
+/// that a later event can take it back while it is unsent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduledMessage {
+    /// Unique among messages (the outbox's `case_id` column, with `seq` 0).
+    pub key: String,
+    pub recipient: String,
+    pub kind: String,
+    /// The message as JSON.
+    pub message: String,
+    /// RFC 3339: not sent before.
+    pub due: String,
+}
+
+const WITHDRAW_MESSAGE: &str = "DELETE FROM messages WHERE case_id = $1 AND sent_at IS NULL";
+const SCHEDULE_MESSAGE: &str = "INSERT INTO messages \
+     (case_id, seq, recipient, kind, message, created_at, next_attempt_at) \
+     VALUES ($1, 0, $2, $3, $4, $5, $6) ON CONFLICT (case_id, seq) DO NOTHING";
 
 impl StreamWrite {
     pub fn version(&self) -> u64 {
@@ -174,6 +198,21 @@ pub(crate) fn commit_sqlite(
                 ])
                 .map_err(unique(w))?;
         }
+        for key in &w.withdrawn {
+            tx.prepare_cached(&sqlite(WITHDRAW_MESSAGE))?
+                .execute(params![key])?;
+        }
+        for m in &w.messages {
+            tx.prepare_cached(&sqlite(SCHEDULE_MESSAGE))?
+                .execute(params![
+                    m.key,
+                    m.recipient,
+                    m.kind,
+                    m.message,
+                    updated_at,
+                    m.due
+                ])?;
+        }
     }
     Ok(())
 }
@@ -245,6 +284,23 @@ pub(crate) async fn commit_postgres(
                 .execute(&mut **tx)
                 .await
                 .map_err(unique)?;
+        }
+        for key in &w.withdrawn {
+            sqlx::query(WITHDRAW_MESSAGE)
+                .bind(key)
+                .execute(&mut **tx)
+                .await?;
+        }
+        for m in &w.messages {
+            sqlx::query(SCHEDULE_MESSAGE)
+                .bind(&m.key)
+                .bind(&m.recipient)
+                .bind(&m.kind)
+                .bind(&m.message)
+                .bind(updated_at)
+                .bind(&m.due)
+                .execute(&mut **tx)
+                .await?;
         }
     }
     Ok(())

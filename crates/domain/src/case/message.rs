@@ -22,6 +22,8 @@ pub enum MessageKind {
     Terminated,
     Revoked,
     DeadlineChanged,
+    /// Not about a case: a hall booking tomorrow (the working day before).
+    AppointmentReminder,
 }
 
 impl MessageKind {
@@ -37,6 +39,7 @@ impl MessageKind {
             MessageKind::Terminated => "terminated",
             MessageKind::Revoked => "revoked",
             MessageKind::DeadlineChanged => "deadline_changed",
+            MessageKind::AppointmentReminder => "appointment_reminder",
         }
     }
 }
@@ -60,6 +63,20 @@ pub struct Message {
     /// For a decision: granted or not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub granted: Option<bool>,
+    /// For a booking's reminder: what, where and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<AppointmentNote>,
+}
+
+/// A booking as its reminder names it, in words (names, not ids), fixed when booked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AppointmentNote {
+    pub hall: String,
+    pub item: String,
+    pub day: Date,
+    /// `HH:MM`.
+    pub slot: String,
+    pub code: String,
 }
 
 impl Message {
@@ -71,6 +88,15 @@ impl Message {
             supply_by: None,
             missing: Vec::new(),
             granted: None,
+            appointment: None,
+        }
+    }
+
+    /// The reminder of a booking.
+    pub fn reminder(note: AppointmentNote) -> Message {
+        Message {
+            appointment: Some(note),
+            ..Message::of(MessageKind::AppointmentReminder)
         }
     }
 }

@@ -241,12 +241,13 @@ impl AppointmentEventBody {
         }
     }
 
+    /// The booking the event leaves: for a move, the new one.
     pub fn code(&self) -> &str {
         match self {
-            AppointmentEventBody::Booked { booking } => &booking.code,
+            AppointmentEventBody::Booked { booking }
+            | AppointmentEventBody::Moved { booking, .. } => &booking.code,
             AppointmentEventBody::Cancelled { code }
-            | AppointmentEventBody::CheckedIn { code, .. }
-            | AppointmentEventBody::Moved { code, .. } => code,
+            | AppointmentEventBody::CheckedIn { code, .. } => code,
         }
     }
 }

@@ -9,6 +9,7 @@ mod day;
 mod erlang;
 mod error;
 mod estimate;
+mod reminders;
 mod routing;
 mod rules;
 mod skills;
@@ -24,6 +25,7 @@ pub use day::{HallDay, HallEvent, HallEventBody, WindowSession};
 pub use erlang::{ErlangC, erlang_c};
 pub use error::HallError;
 pub use estimate::{DEFAULT_HANDLING_SECONDS, WaitEstimate};
+pub use reminders::{REMINDER_HOUR, reminder_changes, reminder_due, reminder_key};
 pub use routing::{Aging, Priority, Waiting, next_ticket};
 pub use rules::{
     GreenLanePolicy, HallContext, MAX_CALLS, RECALL_LOCK_SECONDS, callable, decide, may_serve,

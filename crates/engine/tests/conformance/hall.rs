@@ -483,3 +483,91 @@ pub async fn a_halls_green_lane_rules_apply(w: &World) {
         .unwrap();
     assert!(number(&declared).starts_with('G'));
 }
+
+/// A booking leaves a reminder in the outbox for 10:00 (China time) on the working
+/// day before the visit, over weekends and holidays; moving the booking replaces it,
+/// cancelling takes it back, and a sent one is never taken back.
+pub async fn a_booking_is_reminded_the_working_day_before(w: &World) {
+    set_up(w).await;
+    let person = PEOPLE[3];
+    let region = yichuang_domain::RegionCode::parse("330211").ok();
+    let today = w.engine.today();
+    let calendar = w.engine.calendar();
+    let day = calendar.add_working_days(today, 3, region).unwrap();
+    let day_before = calendar.add_working_days(today, 2, region).unwrap();
+    let due = day_before
+        .at(10, 0, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .unwrap()
+        .timestamp();
+    let run = |kind| {
+        let command = yichuang_domain::hall::AppointmentCommand {
+            actor: format!("online:{person}"),
+            kind,
+        };
+        let (engine, id) = (w.engine.clone(), w.request_id());
+        async move { engine.execute_appointment(&id, HALL, day, command).await }
+    };
+    let reminders = || async {
+        w.engine
+            .store()
+            .messages_to(person, 50)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.message.kind.name() == "appointment_reminder")
+            .collect::<Vec<_>>()
+    };
+    let nine = jiff::civil::Time::constant(9, 0, 0, 0);
+    let booked = run(book(person, nine)).await.unwrap();
+    let code = booked.booking.unwrap().code;
+    let found = reminders().await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    let note = found[0].message.appointment.clone().unwrap();
+    assert_eq!(
+        (note.day, note.slot.as_str(), note.code.as_str()),
+        (day, "09:00", code.as_str())
+    );
+    assert_eq!(note.hall, "镇海区人社服务大厅");
+    let store = w.engine.store();
+    let due_ids = |at| async move {
+        store
+            .due_messages(at, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.recipient == person)
+            .count()
+    };
+    assert_eq!(
+        due_ids(due - 1.second()).await,
+        0,
+        "not before 10:00 the day before"
+    );
+    assert_eq!(
+        due_ids(due + 1.second()).await,
+        1,
+        "due at 10:00 the day before"
+    );
+
+    // Moved: the reminder names the new time; the old one is gone.
+    let moved = run(yichuang_domain::hall::AppointmentCommandKind::Move {
+        code: code.clone(),
+        slot: jiff::civil::Time::constant(9, 30, 0, 0),
+    })
+    .await
+    .unwrap();
+    let new_code = moved.booking.unwrap().code;
+    let found = reminders().await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0].message.appointment.as_ref().unwrap().code,
+        new_code
+    );
+
+    // Cancelled: nothing left to send.
+    run(yichuang_domain::hall::AppointmentCommandKind::Cancel { code: new_code })
+        .await
+        .unwrap();
+    assert!(reminders().await.is_empty());
+}

@@ -11,7 +11,7 @@ use super::citizen::{current, to_sign_in};
 use super::{Ui, message, render};
 use std::collections::HashMap;
 
-use crate::outbox::{CaseLabel, compose, label, link_is_valid};
+use crate::outbox::{CaseLabel, compose, label_of, link_is_valid};
 use crate::state::AppState;
 
 pub(crate) struct Line {
@@ -42,7 +42,7 @@ pub(crate) async fn inbox(State(state): State<AppState>, ui: Ui, headers: Header
     let mut labels: HashMap<&str, CaseLabel> = HashMap::new();
     for m in &messages {
         if !labels.contains_key(m.case_id.as_str()) {
-            labels.insert(&m.case_id, label(&state, &m.case_id).await);
+            labels.insert(&m.case_id, label_of(&state, m).await);
         }
         let Some(case_label) = labels.get(m.case_id.as_str()) else {
             continue;
