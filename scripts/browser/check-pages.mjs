@@ -400,9 +400,15 @@ try {
     await Promise.all([clerk.waitForLoadState('load'), clerk.getByRole('button', { name: '预约', exact: true }).click()]);
     check(await clerk.locator('p.error').count() === 0, `bookings: refused: ${await clerk.locator('p.error').allTextContents()}`);
     check(await clerk.locator('tbody tr').count() === rowsBefore + 1, 'bookings: the new booking is listed');
-    const cancel = clerk.getByRole('button', { name: /取消预约 Y1100/ });
-    await Promise.all([clerk.waitForLoadState('load'), cancel.first().click()]);
-    check((await clerk.locator('tr', { hasText: 'Y1100' }).textContent()).includes('已取消'), 'bookings: cancelled');
+    // Moved by phone to 11:30, in one step, then cancelled.
+    const row = clerk.locator('tr', { hasText: 'Y1100' }).last();
+    await row.locator('select[name=slot]').selectOption('11:30');
+    await Promise.all([clerk.waitForLoadState('load'), row.getByRole('button', { name: '改约' }).click()]);
+    check(await clerk.locator('p.error').count() === 0, `bookings: move refused: ${await clerk.locator('p.error').allTextContents()}`);
+    check((await clerk.locator('tr', { hasText: 'Y1130' }).last().textContent()).includes('已预约'), 'bookings: moved to 11:30');
+    const cancel = clerk.getByRole('button', { name: /取消预约 Y1130/ });
+    await Promise.all([clerk.waitForLoadState('load'), cancel.last().click()]);
+    check((await clerk.locator('tr', { hasText: 'Y1130' }).last().textContent()).includes('已取消'), 'bookings: cancelled');
     await axe(clerk, 'bookings-after');
     await shot(clerk, 'bookings');
     await clerk.setViewportSize({ width: 360, height: 740 });

@@ -191,6 +191,25 @@ pub(crate) async fn act(
             )
             .await
             .map(|_| ()),
+        "move" => {
+            let Ok(slot) = Time::strptime("%H:%M", field("slot")) else {
+                return back(Some("booking-error-no-such-slot".to_owned()));
+            };
+            state
+                .engine
+                .execute_appointment_as(
+                    &staff,
+                    &request_id,
+                    &hall,
+                    day,
+                    AppointmentCommandKind::Move {
+                        code: field("code"),
+                        slot,
+                    },
+                )
+                .await
+                .map(|_| ())
+        }
         "book" => {
             let Ok(slot) = Time::strptime("%H:%M", field("slot")) else {
                 return back(Some("booking-error-no-such-slot".to_owned()));
