@@ -9,6 +9,7 @@ pub mod case;
 pub mod catalog;
 pub mod hall;
 pub mod notice;
+pub mod rating;
 pub mod region;
 pub mod resident_id;
 pub mod uscc;

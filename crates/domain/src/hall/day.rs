@@ -263,6 +263,7 @@ impl HallDay {
                     t.status = TicketStatus::Finished;
                     t.finished_at = Some(at);
                     t.case_id = case_id.clone();
+                    t.served_by = Some(event.actor.clone());
                 }
             }
         }

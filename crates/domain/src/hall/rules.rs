@@ -362,6 +362,7 @@ fn take(
             window: None,
             finished_at: None,
             case_id: None,
+            served_by: None,
         }),
     })
 }

@@ -102,4 +102,7 @@ pub struct Ticket {
     /// The case taken in while serving it, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_id: Option<String>,
+    /// The clerk who finished serving it (the one a rating of the visit is about).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub served_by: Option<String>,
 }
