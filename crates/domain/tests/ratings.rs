@@ -2,7 +2,6 @@
 //! follow-up for every poor rating and only for those, deadlines in working days,
 //! no one rates their own work, appeals decided by someone else, replay equal.
 
-
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 use jiff::Timestamp;
 use jiff::civil::{Date, date};

@@ -54,8 +54,7 @@ impl Writer {
             days,
             order,
             &job.case_id,
-            hall,
-            day,
+            || AppointmentDay::new(hall, day),
         )
         .await?;
         let catalog = self.catalog.clone();

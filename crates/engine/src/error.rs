@@ -18,8 +18,13 @@ pub enum EngineError {
     Hall(#[from] yichuang_domain::hall::HallError),
     #[error(transparent)]
     Appointment(#[from] yichuang_domain::hall::AppointmentError),
+    #[error(transparent)]
+    Rating(#[from] yichuang_domain::rating::RatingError),
     #[error("no hall {id}")]
     NoSuchHall { id: String },
+    /// A rating of a ticket that was never finished, or a case that does not exist.
+    #[error("nothing to rate: {what}")]
+    NothingToRate { what: String },
     /// A case request sent where a hall request was expected, or the reverse.
     #[error("this request does not belong here")]
     WrongAggregate,

@@ -91,8 +91,7 @@ impl Writer {
             halls,
             order,
             &job.case_id,
-            hall,
-            day,
+            || HallDay::new(hall, day),
         )
         .await?;
         let catalog = self.catalog.clone();

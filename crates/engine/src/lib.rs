@@ -6,6 +6,7 @@
 mod appointments;
 mod error;
 mod hall;
+mod ratings;
 mod streams;
 mod writer;
 
@@ -26,6 +27,7 @@ use yichuang_store::{CaseFilter, CaseSummary, EventRecord, Store};
 pub use appointments::AppointmentResponse;
 pub use error::EngineError;
 pub use hall::{HALL_DAY, HallResponse};
+pub use ratings::RatingResponse;
 
 /// What a request asks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +54,15 @@ pub enum Request {
         day: Date,
         command: yichuang_domain::hall::AppointmentCommand,
     },
+    /// A command to the ratings of one service. What was served, by whom and when is
+    /// read before the request is sent (and is not part of its fingerprint: a retry
+    /// after the case moved on is the same request).
+    Rating {
+        subject: yichuang_domain::rating::Subject,
+        #[serde(skip)]
+        service: Option<Box<yichuang_domain::rating::RatedService>>,
+        command: yichuang_domain::rating::RatingCommand,
+    },
 }
 
 /// What the writer answers: a case's response or a hall's.
@@ -60,6 +71,7 @@ pub(crate) enum Answer {
     Case(Response),
     Hall(HallResponse),
     Appointment(AppointmentResponse),
+    Rating(RatingResponse),
 }
 
 /// The answer to an applied request, stored for retries.
@@ -228,6 +240,7 @@ impl Engine {
                     guides: std::collections::HashMap::new(),
                     hall_cache: std::collections::HashMap::new(),
                     booking_cache: std::collections::HashMap::new(),
+                    rating_cache: std::collections::HashMap::new(),
                     hall_configs: std::collections::HashMap::new(),
                 };
                 spawn_writer(&store, writer.run(receiver));
@@ -267,7 +280,7 @@ impl Engine {
                 case_id,
                 command: Command { actor, ..command },
             },
-            Request::Hall { .. } | Request::Appointment { .. } => {
+            Request::Hall { .. } | Request::Appointment { .. } | Request::Rating { .. } => {
                 return Err(EngineError::WrongAggregate);
             }
         };
@@ -276,7 +289,9 @@ impl Engine {
             .await?
         {
             Answer::Case(response) => Ok(response),
-            Answer::Hall(_) | Answer::Appointment(_) => Err(EngineError::WrongAggregate),
+            Answer::Hall(_) | Answer::Appointment(_) | Answer::Rating(_) => {
+                Err(EngineError::WrongAggregate)
+            }
         }
     }
 
@@ -289,7 +304,9 @@ impl Engine {
     ) -> Result<Response, EngineError> {
         match self.dispatch(request_id, request, None).await? {
             Answer::Case(response) => Ok(response),
-            Answer::Hall(_) | Answer::Appointment(_) => Err(EngineError::WrongAggregate),
+            Answer::Hall(_) | Answer::Appointment(_) | Answer::Rating(_) => {
+                Err(EngineError::WrongAggregate)
+            }
         }
     }
 
@@ -318,6 +335,7 @@ impl Engine {
             Request::Appointment { hall, day, .. } => {
                 yichuang_domain::hall::AppointmentDay::stream_id(hall, *day)
             }
+            Request::Rating { subject, .. } => subject.stream_id(),
         };
         let caller = match (&staff, &request) {
             (Some(staff), _) => staff.id.clone(),
@@ -325,6 +343,7 @@ impl Engine {
             (None, Request::Command { command, .. }) => command.actor.id.clone(),
             (None, Request::Hall { command, .. }) => command.actor.clone(),
             (None, Request::Appointment { command, .. }) => command.actor.clone(),
+            (None, Request::Rating { command, .. }) => command.actor.clone(),
         };
         self.check_files_kept(&request).await?;
         let fingerprint = fingerprint(&request)?;
@@ -410,7 +429,9 @@ impl Engine {
                 }
                 Ok(response)
             }
-            Answer::Case(_) | Answer::Appointment(_) => Err(EngineError::WrongAggregate),
+            Answer::Case(_) | Answer::Appointment(_) | Answer::Rating(_) => {
+                Err(EngineError::WrongAggregate)
+            }
         }
     }
 
@@ -618,7 +639,9 @@ impl Engine {
                 CommandKind::Supplement { attachments, .. } => attachments,
                 _ => return Ok(()),
             },
-            Request::Hall { .. } | Request::Appointment { .. } => return Ok(()),
+            Request::Hall { .. } | Request::Appointment { .. } | Request::Rating { .. } => {
+                return Ok(());
+            }
         };
         for (index, attachment) in attachments.iter().enumerate() {
             if !self.store.has_file(&attachment.sha256).await? {

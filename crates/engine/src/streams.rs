@@ -4,11 +4,10 @@
 
 use std::collections::HashMap;
 
-use jiff::civil::Date;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use yichuang_store::{
-    RequestWrite, ScheduledMessage, Store, StoreError, StreamEventRecord, StreamWrite,
+    CounterDelta, RequestWrite, ScheduledMessage, Store, StoreError, StreamEventRecord, StreamWrite,
 };
 
 use crate::{EngineError, Job};
@@ -17,7 +16,6 @@ use crate::{EngineError, Job};
 pub(crate) trait StreamState: Serialize + DeserializeOwned + Clone {
     const KIND: &'static str;
     type Event: Serialize;
-    fn empty(hall: &str, day: Date) -> Self;
     fn version(&self) -> u64;
     fn apply(&mut self, event: &Self::Event);
     /// (seq, RFC 3339 time, event name, actor).
@@ -31,10 +29,6 @@ macro_rules! day_stream {
         impl crate::streams::StreamState for $state {
             const KIND: &'static str = $kind;
             type Event = $event;
-
-            fn empty(hall: &str, day: jiff::civil::Date) -> Self {
-                <$state>::new(hall, day)
-            }
 
             fn version(&self) -> u64 {
                 self.version
@@ -66,6 +60,7 @@ pub(crate) struct Working<S> {
     pub requests: Vec<RequestWrite>,
     pub withdrawn: Vec<String>,
     pub messages: Vec<ScheduledMessage>,
+    pub counters: Vec<CounterDelta>,
 }
 
 impl<S> Working<S> {
@@ -91,8 +86,7 @@ pub(crate) async fn working<'a, S: StreamState>(
     batch: &'a mut HashMap<String, Working<S>>,
     order: &mut Vec<String>,
     id: &str,
-    hall: &str,
-    day: Date,
+    empty: impl FnOnce() -> S,
 ) -> Result<&'a mut Working<S>, EngineError> {
     if !batch.contains_key(id) {
         let (state, head) = match cache.remove(id) {
@@ -102,7 +96,7 @@ pub(crate) async fn working<'a, S: StreamState>(
                     serde_json::from_str::<S>(&stored.snapshot).map_err(corrupt)?,
                     stored.head_hash,
                 ),
-                None => (S::empty(hall, day), String::new()),
+                None => (empty(), String::new()),
             },
         };
         batch.insert(
@@ -115,6 +109,7 @@ pub(crate) async fn working<'a, S: StreamState>(
                 requests: Vec::new(),
                 withdrawn: Vec::new(),
                 messages: Vec::new(),
+                counters: Vec::new(),
             },
         );
         order.push(id.to_owned());
@@ -170,6 +165,7 @@ pub(crate) fn finish<S: StreamState>(
             requests: w.requests,
             withdrawn: w.withdrawn,
             messages: w.messages,
+            counters: w.counters,
         });
     }
     Ok(writes)

@@ -17,6 +17,7 @@ use crate::hall::HallConfig;
 use crate::streams::Working as StreamWorking;
 use crate::{Answer, EngineConfig, EngineError, Job, Request, Response, china_date};
 use yichuang_domain::hall::{AppointmentDay, HallDay};
+use yichuang_domain::rating::RatingFile;
 
 pub(crate) struct Writer {
     pub(crate) store: Store,
@@ -34,6 +35,8 @@ pub(crate) struct Writer {
     pub(crate) hall_cache: HashMap<String, (HallDay, String)>,
     /// Days of bookings as last committed by this writer, with their head hash.
     pub(crate) booking_cache: HashMap<String, (AppointmentDay, String)>,
+    /// Rating files as last committed by this writer, with their head hash.
+    pub(crate) rating_cache: HashMap<String, (RatingFile, String)>,
     /// Halls' windows and rules, re-read after a while (`hall::HALL_CONFIG_TTL`).
     pub(crate) hall_configs: HashMap<String, (std::time::Instant, Arc<HallConfig>)>,
 }
@@ -99,6 +102,8 @@ struct Draft {
     hall_order: Vec<String>,
     bookings: HashMap<String, StreamWorking<AppointmentDay>>,
     booking_order: Vec<String>,
+    ratings: HashMap<String, StreamWorking<RatingFile>>,
+    rating_order: Vec<String>,
     answered: HashMap<String, Answered>,
     results: Vec<Result<Answer, EngineError>>,
 }
@@ -343,6 +348,21 @@ impl Writer {
                 )
                 .await
                 .map(Answer::Appointment),
+            Request::Rating {
+                service, command, ..
+            } => match service {
+                Some(service) => self
+                    .run_rating_job(
+                        job,
+                        service,
+                        command,
+                        &mut draft.ratings,
+                        &mut draft.rating_order,
+                    )
+                    .await
+                    .map(Answer::Rating),
+                None => Err(EngineError::WrongAggregate),
+            },
             _ => self
                 .run_job(job, &mut draft.working, &mut draft.order)
                 .await
@@ -379,6 +399,8 @@ impl Writer {
             hall_order,
             bookings,
             booking_order,
+            ratings,
+            rating_order,
             results,
             ..
         } = draft;
@@ -387,6 +409,11 @@ impl Writer {
             &mut self.booking_cache,
             bookings,
             &booking_order,
+        )?);
+        streams.extend(crate::streams::finish(
+            &mut self.rating_cache,
+            ratings,
+            &rating_order,
         )?);
         let mut results = results;
         self.attach_days(&mut results, &hall_order);
@@ -459,6 +486,7 @@ impl Writer {
             Request::Appointment { .. } => {
                 serde_json::from_value(stored.response).map(Answer::Appointment)
             }
+            Request::Rating { .. } => serde_json::from_value(stored.response).map(Answer::Rating),
             _ => serde_json::from_value(stored.response).map(Answer::Case),
         };
         answer
@@ -489,6 +517,7 @@ impl Writer {
         self.cache.clear();
         self.hall_cache.clear();
         self.booking_cache.clear();
+        self.rating_cache.clear();
         self.hall_configs.clear();
     }
 
@@ -570,7 +599,7 @@ impl Writer {
                 w.case.apply(&event);
                 (case_id.clone(), event)
             }
-            Request::Hall { .. } | Request::Appointment { .. } => {
+            Request::Hall { .. } | Request::Appointment { .. } | Request::Rating { .. } => {
                 return Err(EngineError::WrongAggregate);
             }
         };

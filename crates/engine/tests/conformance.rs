@@ -20,6 +20,8 @@ use yichuang_store::{CaseFilter, Store, StoreError};
 
 #[path = "conformance/hall.rs"]
 mod hall;
+#[path = "conformance/ratings.rs"]
+mod ratings;
 
 /// Runs a statement as someone with database access might (tampering tests).
 async fn execute_sql(url: &str, sql: &str) {
@@ -1792,6 +1794,8 @@ async fn suite(url: Option<String>) {
     hall::bookings_never_overfill_and_check_in_queues_first(&w).await;
     hall::a_halls_green_lane_rules_apply(&w).await;
     hall::a_booking_is_reminded_the_working_day_before(&w).await;
+    ratings::a_case_is_rated_once_per_stage_and_a_poor_rating_is_followed_up(&w).await;
+    ratings::a_hall_visit_is_rated_at_the_pad(&w).await;
     let url =
         url.unwrap_or_else(|| Store::sqlite_url(&w._dir.as_ref().unwrap().path().join("cases.db")));
     a_second_writer_never_loses_a_step(&w, &url).await;

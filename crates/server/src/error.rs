@@ -200,6 +200,14 @@ impl From<EngineError> for ApiError {
                 "Not allowed by the appointment rules",
                 detail,
             ),
+            EngineError::Rating(r) => ApiError::new(
+                StatusCode::CONFLICT,
+                r.code(),
+                "评价规则不允许此操作",
+                "Not allowed by the rating rules",
+                detail,
+            ),
+            EngineError::NothingToRate { .. } => ApiError::not_found(detail),
             EngineError::WrongAggregate => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "wrong-aggregate",

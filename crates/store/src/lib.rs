@@ -9,6 +9,7 @@ mod audit;
 mod backend;
 mod baseline;
 mod citizens;
+mod counters;
 mod drafts;
 mod error;
 mod files;
@@ -26,6 +27,7 @@ pub use audit::{AuditState, CaseHead, Checkpoint, LogHead};
 pub use backend::{PostgresStore, SqliteStore};
 pub use baseline::BaselineShape;
 pub use citizens::CitizenSession;
+pub use counters::Counter;
 pub use drafts::Draft;
 pub use error::StoreError;
 pub use files::sha256_hex;
@@ -37,7 +39,7 @@ pub use model::{
 };
 pub use skills::StaffSkill;
 pub use staff::{IdentityRead, IdentityReadFilter};
-pub use streams::{ScheduledMessage, StoredStream, StreamEventRecord, StreamWrite};
+pub use streams::{CounterDelta, ScheduledMessage, StoredStream, StreamEventRecord, StreamWrite};
 
 use jiff::civil::Date;
 

@@ -62,6 +62,16 @@ pub struct StreamWrite {
     pub withdrawn: Vec<String>,
     /// Messages these events schedule for later (a booking's reminder).
     pub messages: Vec<ScheduledMessage>,
+    /// Running totals these events add to (`counters.rs`).
+    pub counters: Vec<CounterDelta>,
+}
+
+/// An amount to add to a running total, created at zero when new.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CounterDelta {
+    pub key: String,
+    pub name: String,
+    pub delta: i64,
 }
 
 /// A message for the outbox that is due at a set time rather than at once, keyed so
@@ -78,6 +88,8 @@ pub struct ScheduledMessage {
     pub due: String,
 }
 
+const ADD_TO_COUNTER: &str = "INSERT INTO counters (key, name, value) VALUES ($1, $2, $3) \
+     ON CONFLICT (key, name) DO UPDATE SET value = counters.value + excluded.value";
 const WITHDRAW_MESSAGE: &str = "DELETE FROM messages WHERE case_id = $1 AND sent_at IS NULL";
 const SCHEDULE_MESSAGE: &str = "INSERT INTO messages \
      (case_id, seq, recipient, kind, message, created_at, next_attempt_at) \
@@ -202,6 +214,10 @@ pub(crate) fn commit_sqlite(
             tx.prepare_cached(&sqlite(WITHDRAW_MESSAGE))?
                 .execute(params![key])?;
         }
+        for c in &w.counters {
+            tx.prepare_cached(&sqlite(ADD_TO_COUNTER))?
+                .execute(params![c.key, c.name, c.delta])?;
+        }
         for m in &w.messages {
             tx.prepare_cached(&sqlite(SCHEDULE_MESSAGE))?
                 .execute(params![
@@ -291,6 +307,14 @@ pub(crate) async fn commit_postgres(
                 .execute(&mut **tx)
                 .await?;
         }
+        for c in &w.counters {
+            sqlx::query(ADD_TO_COUNTER)
+                .bind(&c.key)
+                .bind(&c.name)
+                .bind(c.delta)
+                .execute(&mut **tx)
+                .await?;
+        }
         for m in &w.messages {
             sqlx::query(SCHEDULE_MESSAGE)
                 .bind(&m.key)
@@ -354,12 +378,16 @@ fn replay(
     events: &[StreamEventRecord],
 ) -> Option<Result<serde_json::Value, String>> {
     use yichuang_domain::hall::{AppointmentDay, AppointmentEvent, HallDay, HallEvent};
+    use yichuang_domain::rating::{RatingEvent, RatingFile};
     match kind {
         "hall_day" => Some(replay_as(id, events, |e: &[HallEvent]| {
             e.first().map(|f| HallDay::replay(&f.hall, f.day, e))
         })),
         "appointment_day" => Some(replay_as(id, events, |e: &[AppointmentEvent]| {
             e.first().map(|f| AppointmentDay::replay(&f.hall, f.day, e))
+        })),
+        "rating_file" => Some(replay_as(id, events, |e: &[RatingEvent]| {
+            e.first().map(|f| RatingFile::replay(&f.file, e))
         })),
         _ => None,
     }

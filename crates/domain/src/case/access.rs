@@ -107,6 +107,38 @@ impl Staff {
         Ok(())
     }
 
+    /// Working on ratings of a service in `region`: a clerk records a caller's rating on
+    /// the phone line and appeals one about their own work; following a poor rating up
+    /// and deciding appeals is a supervisor's (the handling office's, or above it).
+    pub fn may_handle_ratings(
+        &self,
+        region: RegionCode,
+        supervise: bool,
+    ) -> Result<(), AccessError> {
+        let allowed = if supervise {
+            matches!(self.role, Role::Supervisor)
+        } else {
+            matches!(self.role, Role::Clerk | Role::Supervisor)
+        };
+        if !allowed {
+            return Err(AccessError::RoleNotAllowed {
+                role: role_name(self.role),
+                action: if supervise {
+                    "follow up ratings and decide appeals"
+                } else {
+                    "record ratings"
+                },
+            });
+        }
+        if !region.is_within(self.jurisdiction) {
+            return Err(AccessError::OutsideJurisdiction {
+                region,
+                jurisdiction: self.jurisdiction,
+            });
+        }
+        Ok(())
+    }
+
     /// Listing cases (the API's list and the staff pages' work lists).
     pub fn may_list_cases(&self) -> Result<(), AccessError> {
         if matches!(self.role, Role::StandardsOfficer) {

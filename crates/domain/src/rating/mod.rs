@@ -13,6 +13,7 @@ mod file;
 mod level;
 mod policy;
 mod rules;
+mod tally;
 
 pub use error::RatingError;
 pub use file::{
@@ -22,3 +23,4 @@ pub use file::{
 pub use level::{Indicator, Level};
 pub use policy::RatingPolicy;
 pub use rules::{RatingCommand, RatingCommandKind, RatingContext, decide_rating};
+pub use tally::{Tally, tally, tally_key};

@@ -1,0 +1,89 @@
+//! What each rating event adds to the published figures (51号: 评价结果及整改情况向社会
+//! 公开), by region, hall, window, item and clerk, in the month of the rating. Kept as
+//! running totals as events are committed, so the figures over millions of ratings
+//! are a read of a few rows.
+
+use super::file::{RatingEvent, RatingEventBody, RatingFile};
+
+/// One amount to add to one total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    pub key: String,
+    pub name: &'static str,
+    pub delta: i64,
+}
+
+/// `ratings|<dimension>|<value>|<YYYY-MM>`: the region's code first, so a province's
+/// totals are every key starting with its two digits.
+pub fn tally_key(dimension: &str, value: &str, month: &str) -> String {
+    format!("ratings|{dimension}|{value}|{month}")
+}
+
+/// What `event` adds, given the file before it.
+pub fn tally(before: &RatingFile, event: &RatingEvent) -> Vec<Tally> {
+    let china = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+    let (stage, names): (_, Vec<&'static str>) = match &event.body {
+        RatingEventBody::Rated { rating, .. } => {
+            let mut names = vec!["rated", rating.level.name()];
+            if rating.level.is_poor() {
+                names.push("poor");
+            }
+            (rating.stage, names)
+        }
+        RatingEventBody::FollowUpClosed { stage, on_time, .. } => {
+            let mut names = vec!["closed"];
+            if *on_time {
+                names.push("closed_on_time");
+            }
+            (*stage, names)
+        }
+        RatingEventBody::AppealDecided {
+            stage,
+            upheld: true,
+            ..
+        } => {
+            let poor = before.rating(*stage).is_some_and(|r| r.level.is_poor());
+            (
+                *stage,
+                if poor {
+                    vec!["excluded", "excluded_poor"]
+                } else {
+                    vec!["excluded"]
+                },
+            )
+        }
+        _ => return Vec::new(),
+    };
+    let (service, rated_at) = match &event.body {
+        RatingEventBody::Rated {
+            service, rating, ..
+        } => (service.as_ref(), rating.at),
+        _ => match (&before.service, before.rating(stage)) {
+            (Some(service), Some(rating)) => (service, rating.at),
+            _ => return Vec::new(),
+        },
+    };
+    let month = rated_at.to_zoned(china).strftime("%Y-%m").to_string();
+    let mut keys = vec![tally_key("region", &service.region, &month)];
+    if let Some(hall) = &service.hall {
+        keys.push(tally_key("hall", hall, &month));
+        if let Some(window) = service.window {
+            keys.push(tally_key("window", &format!("{hall}#{window}"), &month));
+        }
+    }
+    if let Some(item) = &service.item {
+        keys.push(tally_key("item", item, &month));
+    }
+    if let Some(clerk) = &service.served_by {
+        keys.push(tally_key("clerk", clerk, &month));
+    }
+    keys.iter()
+        .flat_map(|key| {
+            names.iter().map(move |name| Tally {
+                key: key.clone(),
+                name,
+                delta: 1,
+            })
+        })
+        .collect()
+}

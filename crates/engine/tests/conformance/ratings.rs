@@ -1,0 +1,312 @@
+//! Ratings through the engine, on both backends: one rating per stage however many
+//! arrive at once, nobody rates their own work, a poor rating's follow-up with its
+//! deadlines in working days and the roles that may work it, appeals, and the running
+//! totals the publication reads.
+
+use std::collections::HashMap;
+
+use yichuang_domain::case::{CommandKind, Staff};
+use yichuang_domain::catalog::Role;
+use yichuang_domain::hall::TicketStatus;
+use yichuang_domain::rating::{
+    AppealGround, Closure, Level, RatingChannel, RatingCommandKind, RatingError, Stage, Subject,
+};
+use yichuang_engine::{EngineError, RatingResponse};
+
+use super::{CLERK, World, staff};
+
+const PERSON: &str = "11010519491231002X";
+
+fn rate(stage: Stage, level: Level, channel: RatingChannel) -> RatingCommandKind {
+    RatingCommandKind::Rate {
+        stage,
+        level,
+        indicators: Vec::new(),
+        text: String::new(),
+        channel,
+    }
+}
+
+fn rating_error(result: Result<RatingResponse, EngineError>) -> RatingError {
+    match result {
+        Err(EngineError::Rating(e)) => e,
+        other => panic!("expected a rating error, got {other:?}"),
+    }
+}
+
+/// The region's totals for this month, by name.
+async fn totals(w: &World) -> HashMap<String, i64> {
+    let mut by_name = HashMap::new();
+    for c in w
+        .engine
+        .store()
+        .counters("ratings|region|330211|")
+        .await
+        .unwrap()
+    {
+        *by_name.entry(c.name).or_insert(0) += c.value;
+    }
+    by_name
+}
+
+pub async fn a_case_is_rated_once_per_stage_and_a_poor_rating_is_followed_up(w: &World) {
+    let case = w
+        .submit("personal-record-query", "330211", "330211", &["id-card"])
+        .await;
+    w.run(
+        &case,
+        CLERK,
+        CommandKind::CompleteOnTheSpot {
+            method: "当场打印".to_owned(),
+        },
+    )
+    .await
+    .unwrap();
+    let subject = Subject::Case {
+        case_id: case.case_id.clone(),
+    };
+    let before = totals(w).await;
+    let engine = &w.engine;
+    // The clerk who completed it may not record a rating of it, even for a caller.
+    let own = staff("staff-1", Role::Clerk, "330211");
+    let refused = engine
+        .execute_rating(
+            &w.request_id(),
+            subject.clone(),
+            rate(
+                Stage::Completion,
+                Level::VerySatisfied,
+                RatingChannel::Phone,
+            ),
+            "",
+            Some(&own),
+        )
+        .await;
+    assert_eq!(rating_error(refused), RatingError::OwnWork);
+    // On the spot: there was no acceptance to rate.
+    let refused = engine
+        .execute_rating(
+            &w.request_id(),
+            subject.clone(),
+            rate(Stage::Acceptance, Level::Satisfied, RatingChannel::Online),
+            &format!("online:{PERSON}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        rating_error(refused),
+        RatingError::NotYet {
+            stage: Stage::Acceptance
+        }
+    );
+    // Eight tries at once, from the case page and a message link: one rating.
+    let tries = (0..8).map(|n| {
+        let (engine, id, subject) = (w.engine.clone(), w.request_id(), subject.clone());
+        let channel = if n % 2 == 0 {
+            RatingChannel::Online
+        } else {
+            RatingChannel::Link
+        };
+        tokio::spawn(async move {
+            engine
+                .execute_rating(
+                    &id,
+                    subject,
+                    rate(Stage::Completion, Level::VeryDissatisfied, channel),
+                    &format!("online:{PERSON}"),
+                    None,
+                )
+                .await
+        })
+    });
+    let mut results = Vec::new();
+    for t in tries {
+        results.push(t.await.unwrap());
+    }
+    let rated: Vec<_> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert_eq!(rated.len(), 1, "{results:?}");
+    assert!(results.iter().filter(|r| r.is_err()).all(|r| matches!(
+        r,
+        Err(EngineError::Rating(RatingError::AlreadyRated { .. }))
+    )));
+    let follow_up = rated[0]
+        .follow_up
+        .clone()
+        .expect("a poor rating is followed up");
+    let region = yichuang_domain::RegionCode::parse("330211").ok();
+    let today = engine.today();
+    assert_eq!(
+        follow_up.contact_by,
+        engine
+            .calendar()
+            .add_working_days(today, 1, region)
+            .unwrap()
+    );
+    assert_eq!(
+        follow_up.close_by,
+        engine
+            .calendar()
+            .add_working_days(today, 5, region)
+            .unwrap()
+    );
+
+    // Following it up: a supervisor of the region, not a clerk, not another region's.
+    let supervisor = staff("supervisor-zh", Role::Supervisor, "330211");
+    let elsewhere = staff("supervisor-wh", Role::Supervisor, "510107");
+    let step = |who: Staff, kind: RatingCommandKind| {
+        let (engine, id, subject) = (w.engine.clone(), w.request_id(), subject.clone());
+        async move {
+            engine
+                .execute_rating(&id, subject, kind, "", Some(&who))
+                .await
+        }
+    };
+    let contact = || RatingCommandKind::Contact {
+        stage: Stage::Completion,
+        note: "电话回访，已核实".to_owned(),
+    };
+    for who in [own.clone(), elsewhere] {
+        assert!(matches!(
+            step(who, contact()).await,
+            Err(EngineError::Forbidden(_))
+        ));
+    }
+    let close = |closure| RatingCommandKind::Close {
+        stage: Stage::Completion,
+        closure,
+    };
+    let fixed = || {
+        close(Closure::FixedAtOnce {
+            text: "已当场重新打印并致歉".to_owned(),
+        })
+    };
+    assert_eq!(
+        rating_error(step(supervisor.clone(), fixed()).await),
+        RatingError::NotContacted
+    );
+    step(supervisor.clone(), contact()).await.unwrap();
+    let yesterday = today.yesterday().unwrap();
+    let refused = step(
+        supervisor.clone(),
+        close(Closure::Ledger {
+            text: "纳入台账".to_owned(),
+            by: yesterday,
+        }),
+    )
+    .await;
+    assert_eq!(rating_error(refused), RatingError::BadRectifyDate);
+    let closed = step(supervisor.clone(), fixed()).await.unwrap();
+    assert_eq!(closed.follow_up.unwrap().on_time, Some(true));
+
+    // The clerk appeals; the supervisor (not the clerk) upholds it.
+    step(
+        own.clone(),
+        RatingCommandKind::Appeal {
+            stage: Stage::Completion,
+            ground: AppealGround::Mistaken,
+            text: "申请人误评".to_owned(),
+        },
+    )
+    .await
+    .unwrap();
+    let decide = || RatingCommandKind::DecideAppeal {
+        stage: Stage::Completion,
+        upheld: true,
+        reason: "经核实为误评".to_owned(),
+    };
+    let own_supervisor = staff("staff-1", Role::Supervisor, "330211");
+    assert_eq!(
+        rating_error(step(own_supervisor, decide()).await),
+        RatingError::OwnAppeal
+    );
+    let decided = step(supervisor, decide()).await.unwrap();
+    assert!(decided.rating.unwrap().excluded);
+
+    // The region's totals moved with each event, counted once each.
+    let after = totals(w).await;
+    let moved =
+        |name: &str| after.get(name).copied().unwrap_or(0) - before.get(name).copied().unwrap_or(0);
+    assert_eq!(
+        (moved("rated"), moved("very_dissatisfied"), moved("poor")),
+        (1, 1, 1)
+    );
+    assert_eq!((moved("closed"), moved("closed_on_time")), (1, 1));
+    assert_eq!((moved("excluded"), moved("excluded_poor")), (1, 1));
+    let file = engine.rating_file(&subject).await.unwrap();
+    assert_eq!(file.ratings.len(), 1);
+    assert_eq!(
+        file.ratings[0].level,
+        Level::VeryDissatisfied,
+        "never changed"
+    );
+}
+
+/// A finished ticket is rated once at the pad; an unfinished one cannot be.
+pub async fn a_hall_visit_is_rated_at_the_pad(w: &World) {
+    let hall = "hall-conformance";
+    let day = w.engine.today();
+    let hall_day = w.engine.hall_day(hall, day).await.unwrap();
+    let finished = hall_day
+        .tickets
+        .iter()
+        .find(|t| t.status == TicketStatus::Finished)
+        .expect("the hall tests finished a ticket");
+    assert!(
+        finished.served_by.is_some(),
+        "a finished ticket names its clerk"
+    );
+    let subject = Subject::Ticket {
+        hall: hall.to_owned(),
+        day,
+        number: finished.number.clone(),
+    };
+    let rated = w
+        .engine
+        .execute_rating(
+            &w.request_id(),
+            subject.clone(),
+            rate(Stage::Visit, Level::Satisfied, RatingChannel::Pad),
+            "pad",
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(rated.follow_up.is_none());
+    let again = w
+        .engine
+        .execute_rating(
+            &w.request_id(),
+            subject,
+            rate(Stage::Visit, Level::Dissatisfied, RatingChannel::Pad),
+            "pad",
+            None,
+        )
+        .await;
+    assert_eq!(
+        rating_error(again),
+        RatingError::AlreadyRated {
+            stage: Stage::Visit
+        }
+    );
+    if let Some(waiting) = hall_day
+        .tickets
+        .iter()
+        .find(|t| t.status != TicketStatus::Finished)
+    {
+        let refused = w
+            .engine
+            .execute_rating(
+                &w.request_id(),
+                Subject::Ticket {
+                    hall: hall.to_owned(),
+                    day,
+                    number: waiting.number.clone(),
+                },
+                rate(Stage::Visit, Level::Satisfied, RatingChannel::Pad),
+                "pad",
+                None,
+            )
+            .await;
+        assert!(matches!(refused, Err(EngineError::NothingToRate { .. })));
+    }
+}
