@@ -11,7 +11,7 @@ use yichuang_domain::rating::{
     FollowUp, RatedService, Rating, RatingCommand, RatingCommandKind, RatingContext, RatingEvent,
     RatingFile, RatingPolicy, Stage, Subject, decide_rating, tally,
 };
-use yichuang_store::{CounterDelta, StoreError};
+use yichuang_store::{CounterDelta, FollowUpRow, StoreError};
 
 use crate::streams::{StreamState, Working, record, working};
 use crate::writer::Writer;
@@ -104,15 +104,44 @@ impl Writer {
                 delta: t.delta,
             }));
         let (name, stage) = (event.body.name(), stage_of(command));
-        record(w, job, &event, |file: &RatingFile| RatingResponse {
+        let response = record(w, job, &event, |file: &RatingFile| RatingResponse {
             file: file.id.clone(),
             version: file.version,
             event: name.to_owned(),
             stage,
             rating: file.rating(stage).cloned(),
             follow_up: file.follow_up(stage).cloned(),
-        })
+        })?;
+        if let Some(row) = follow_up_row(&w.state, stage) {
+            w.follow_ups.push(row);
+        }
+        Ok(response)
     }
+}
+
+/// The listed row of a stage's follow-up, as the file now stands.
+fn follow_up_row(file: &RatingFile, stage: Stage) -> Option<FollowUpRow> {
+    let follow_up = file.follow_up(stage)?;
+    let rating = file.rating(stage)?;
+    let service = file.service.as_ref()?;
+    let appeal = match file.appeal(stage).map(|a| a.upheld) {
+        None => "",
+        Some(None) => "open",
+        Some(Some(true)) => "upheld",
+        Some(Some(false)) => "rejected",
+    };
+    Some(FollowUpRow {
+        file: file.id.clone(),
+        stage: stage.name().to_owned(),
+        region: service.region.clone(),
+        level: rating.level.name().to_owned(),
+        rated_at: rating.at.to_string(),
+        contact_by: follow_up.contact_by.to_string(),
+        close_by: follow_up.close_by.to_string(),
+        contacted: follow_up.contacted_at.is_some(),
+        closed: !follow_up.is_open(),
+        appeal: appeal.to_owned(),
+    })
 }
 
 impl crate::Engine {

@@ -61,6 +61,7 @@ pub(crate) struct Working<S> {
     pub withdrawn: Vec<String>,
     pub messages: Vec<ScheduledMessage>,
     pub counters: Vec<CounterDelta>,
+    pub follow_ups: Vec<yichuang_store::FollowUpRow>,
 }
 
 impl<S> Working<S> {
@@ -110,6 +111,7 @@ pub(crate) async fn working<'a, S: StreamState>(
                 withdrawn: Vec::new(),
                 messages: Vec::new(),
                 counters: Vec::new(),
+                follow_ups: Vec::new(),
             },
         );
         order.push(id.to_owned());
@@ -166,6 +168,7 @@ pub(crate) fn finish<S: StreamState>(
             withdrawn: w.withdrawn,
             messages: w.messages,
             counters: w.counters,
+            follow_ups: w.follow_ups,
         });
     }
     Ok(writes)

@@ -13,6 +13,7 @@ mod counters;
 mod drafts;
 mod error;
 mod files;
+mod follow_ups;
 mod halls;
 mod messages;
 mod model;
@@ -31,6 +32,7 @@ pub use counters::Counter;
 pub use drafts::Draft;
 pub use error::StoreError;
 pub use files::sha256_hex;
+pub use follow_ups::FollowUpRow;
 pub use halls::{Hall, HallKind, HallWindow};
 pub use messages::OutboxMessage;
 pub use model::{

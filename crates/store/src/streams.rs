@@ -64,6 +64,8 @@ pub struct StreamWrite {
     pub messages: Vec<ScheduledMessage>,
     /// Running totals these events add to (`counters.rs`).
     pub counters: Vec<CounterDelta>,
+    /// Follow-ups these events opened or moved on (`follow_ups.rs`).
+    pub follow_ups: Vec<crate::FollowUpRow>,
 }
 
 /// An amount to add to a running total, created at zero when new.
@@ -218,6 +220,21 @@ pub(crate) fn commit_sqlite(
             tx.prepare_cached(&sqlite(ADD_TO_COUNTER))?
                 .execute(params![c.key, c.name, c.delta])?;
         }
+        for f in &w.follow_ups {
+            tx.prepare_cached(&sqlite(crate::follow_ups::UPSERT_FOLLOW_UP))?
+                .execute(params![
+                    f.file,
+                    f.stage,
+                    f.region,
+                    f.level,
+                    f.rated_at,
+                    f.contact_by,
+                    f.close_by,
+                    i64::from(f.contacted),
+                    i64::from(f.closed),
+                    f.appeal
+                ])?;
+        }
         for m in &w.messages {
             tx.prepare_cached(&sqlite(SCHEDULE_MESSAGE))?
                 .execute(params![
@@ -312,6 +329,21 @@ pub(crate) async fn commit_postgres(
                 .bind(&c.key)
                 .bind(&c.name)
                 .bind(c.delta)
+                .execute(&mut **tx)
+                .await?;
+        }
+        for f in &w.follow_ups {
+            sqlx::query(crate::follow_ups::UPSERT_FOLLOW_UP)
+                .bind(&f.file)
+                .bind(&f.stage)
+                .bind(&f.region)
+                .bind(&f.level)
+                .bind(&f.rated_at)
+                .bind(&f.contact_by)
+                .bind(&f.close_by)
+                .bind(i64::from(f.contacted))
+                .bind(i64::from(f.closed))
+                .bind(&f.appeal)
                 .execute(&mut **tx)
                 .await?;
         }

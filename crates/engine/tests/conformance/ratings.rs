@@ -150,6 +150,23 @@ pub async fn a_case_is_rated_once_per_stage_and_a_poor_rating_is_followed_up(w: 
             .unwrap()
     );
 
+    let file_id = format!("ratings/case/{}", case.case_id);
+    let listed = |closed_too| {
+        let file_id = file_id.clone();
+        async move {
+            w.engine
+                .store()
+                .follow_ups("3302", closed_too, 1000)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|f| f.file == file_id)
+        }
+    };
+    let open = listed(false).await.expect("listed as open");
+    assert_eq!((open.contacted, open.closed), (false, false));
+    assert_eq!(open.close_by, follow_up.close_by.to_string());
+
     // Following it up: a supervisor of the region, not a clerk, not another region's.
     let supervisor = staff("supervisor-zh", Role::Supervisor, "330211");
     let elsewhere = staff("supervisor-wh", Role::Supervisor, "510107");
@@ -221,6 +238,15 @@ pub async fn a_case_is_rated_once_per_stage_and_a_poor_rating_is_followed_up(w: 
     );
     let decided = step(supervisor, decide()).await.unwrap();
     assert!(decided.rating.unwrap().excluded);
+
+    assert!(listed(false).await.is_none(), "closed: off the open list");
+    let done = listed(true)
+        .await
+        .expect("still listed with the closed ones");
+    assert_eq!(
+        (done.contacted, done.closed, done.appeal.as_str()),
+        (true, true, "upheld")
+    );
 
     // The region's totals moved with each event, counted once each.
     let after = totals(w).await;
