@@ -569,3 +569,100 @@ async fn a_person_books_moves_to_another_time_and_a_bad_move_changes_nothing() {
         "the old time is shown cancelled: {page}"
     );
 }
+
+#[tokio::test]
+async fn a_person_rates_the_acceptance_once_and_a_poor_rating_promises_a_call_back() {
+    let app = spawn_demo_app().await;
+    let client = signed_in(&app, 0).await;
+    let apply = format!("{}/apply/{ITEM}", app.base);
+    let (_, page) = text(&client, apply.clone()).await;
+    let (status, first, _) = post_form(
+        &client,
+        apply,
+        files_form(
+            &page,
+            &[("file-id-card", PNG), ("file-termination-proof", PNG)],
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let case_id = first.trim_start_matches("/my/cases/").to_owned();
+    let case_page = format!("{}{first}", app.base);
+    let (_, before) = text(&client, case_page.clone()).await;
+    assert!(
+        !before.contains("评价本次服务"),
+        "nothing to rate before acceptance"
+    );
+    let (status, _) = app
+        .command("clerk-zh", &case_id, 1, json!({ "command": "accept" }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, after) = text(&client, case_page).await;
+    assert!(after.contains(&format!("href=\"{first}/rate\"")), "{after}");
+
+    let rate = format!("{}{first}/rate", app.base);
+    let (status, form) = text(&client, rate.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        form.contains("name=\"stage\" value=\"acceptance\""),
+        "{form}"
+    );
+    assert!(
+        form.contains("办事指南准确") && !form.contains("服务态度"),
+        "online indicators"
+    );
+    let csrf = hidden(&form, "csrf");
+    let send = |fields: Vec<(&'static str, String)>| {
+        let client = client.clone();
+        let rate = rate.clone();
+        async move {
+            let response = client.post(rate).form(&fields).send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+    let base = |level: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("nonce", format!("rate-{level}")),
+            ("stage", "acceptance".to_owned()),
+            ("level", level.to_owned()),
+            ("indicator", "efficiency".to_owned()),
+            ("text", "等了很久才受理".to_owned()),
+        ]
+    };
+    // No level chosen: said at the question, the comment kept.
+    let (status, answer) = send(base("")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        answer.contains("请选择满意程度") && answer.contains("等了很久才受理"),
+        "{answer}"
+    );
+    assert!(answer.contains("value=\"efficiency\" checked"), "{answer}");
+    // A hall indicator through the online form: refused in words.
+    let mut wrong = base("satisfied");
+    wrong.push(("indicator", "attitude".to_owned()));
+    let (status, answer) = send(wrong).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(answer.contains("不属于这个渠道"), "{answer}");
+    // Someone else's form (no CSRF token of this session).
+    let mut forged = base("satisfied");
+    forged[0].1 = "forged".to_owned();
+    assert_eq!(send(forged).await.0, StatusCode::FORBIDDEN);
+
+    let (status, answer) = send(base("dissatisfied")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        answer.contains("感谢您的评价") && answer.contains("不满意"),
+        "{answer}"
+    );
+    assert!(
+        answer.contains("我们会在"),
+        "a poor rating promises a call back: {answer}"
+    );
+    let (status, answer) = send(base("very_satisfied")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(answer.contains("已经评价过"), "{answer}");
+    // Rated: the case page no longer asks.
+    let (_, after) = text(&client, format!("{}{first}", app.base)).await;
+    assert!(!after.contains("评价本次服务"), "{after}");
+}

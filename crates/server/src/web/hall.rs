@@ -212,6 +212,8 @@ struct TicketPage {
     ahead: Option<u32>,
     wait: Option<String>,
     green: bool,
+    /// The rating form, once the ticket is served.
+    rate: Option<String>,
 }
 
 pub(crate) fn status_key(status: TicketStatus) -> &'static str {
@@ -252,7 +254,16 @@ pub(crate) async fn ticket_page(
     let called = (ticket.status == TicketStatus::Called)
         .then(|| ticket.window.map(|w| ui.t1("ticket-go-to", "window", w)))
         .flatten();
+    let rate = (ticket.status == TicketStatus::Finished).then(|| {
+        format!(
+            "/rate/visit/{}/{}/{}",
+            hall.id,
+            state.engine.today(),
+            ticket.number
+        )
+    });
     let page = TicketPage {
+        rate,
         item: item_name(&state, ticket.item.as_deref(), &ui),
         status: ui.t(status_key(ticket.status)),
         ahead: estimate.as_ref().map(|e| e.ahead),

@@ -96,5 +96,8 @@ pub(crate) async fn link(
     ) else {
         return message(ui, StatusCode::NOT_FOUND, "error-not-found");
     };
-    super::progress::shown(&state, ui, &case, &events).await
+    let rate = super::rating::case_stage_to_rate(&state, &case_id)
+        .await
+        .map(|_| format!("/m/{case_id}/{expires}/{signature}/rate"));
+    super::progress::shown(&state, ui, &case, &events, rate).await
 }

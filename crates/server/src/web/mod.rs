@@ -24,6 +24,8 @@ mod my_cases;
 mod oidc;
 mod prefs;
 mod progress;
+mod qr;
+mod rating;
 mod region;
 mod search;
 mod staff;
@@ -71,6 +73,18 @@ pub(crate) fn public_pages() -> Router<AppState> {
         .route("/my", get(my_cases::my_cases))
         .route("/my/inbox", get(inbox::inbox))
         .route("/m/{case}/{expires}/{signature}", get(inbox::link))
+        .route(
+            "/m/{case}/{expires}/{signature}/rate",
+            get(rating::link_form).post(rating::link_submit),
+        )
+        .route(
+            "/my/cases/{id}/rate",
+            get(rating::case_form).post(rating::case_submit),
+        )
+        .route(
+            "/rate/visit/{hall}/{day}/{number}",
+            get(rating::visit_form).post(rating::visit_submit),
+        )
         .route("/my/cases/{id}", get(my_cases::my_case))
         .route("/my/cases/{id}/withdraw", post(my_cases::withdraw))
         .route("/my/cases/{id}/documents/{seq}", get(my_cases::my_document))

@@ -138,6 +138,8 @@ struct MyCasePage {
     reason_error: Option<String>,
     problem: Option<String>,
     done: Option<String>,
+    /// The rating form, while a stage reached is still to rate.
+    rate: Option<String>,
 }
 
 /// The case if the signed-in party is its applicant or agent; nobody else learns
@@ -237,6 +239,7 @@ fn case_page(ui: Ui, view: CaseView, csrf: String) -> MyCasePage {
         reason_error: None,
         problem: None,
         done: None,
+        rate: None,
     }
 }
 
@@ -254,7 +257,10 @@ pub(crate) async fn my_case(
     };
     let mut view = describe(&state, &ui, &case, &events);
     view.number = number_of(&state, &id).await;
-    let page = case_page(ui, view, citizen.session.csrf.clone());
+    let mut page = case_page(ui, view, citizen.session.csrf.clone());
+    page.rate = super::rating::case_stage_to_rate(&state, &id)
+        .await
+        .map(|_| format!("/my/cases/{id}/rate"));
     render(StatusCode::OK, &page)
 }
 

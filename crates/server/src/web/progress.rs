@@ -34,6 +34,8 @@ struct ProgressPage {
     last4_error: Option<String>,
     problem: Option<String>,
     found: Option<Found>,
+    /// Where the person may rate the case (opened through a message's link).
+    rate: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,6 +119,7 @@ pub(crate) async fn shown(
     ui: Ui,
     case: &Case,
     events: &[EventRecord],
+    rate: Option<String>,
 ) -> Response {
     let found = found(state, &ui, case, events).await;
     let page = ProgressPage {
@@ -126,6 +129,7 @@ pub(crate) async fn shown(
         last4_error: None,
         problem: None,
         found: Some(found),
+        rate,
         ui,
     };
     render(StatusCode::OK, &page)
@@ -157,6 +161,7 @@ pub(crate) async fn progress(
         last4_error: None,
         problem: None,
         found: None,
+        rate: None,
         ui,
     };
     // The empty form, on first arrival.

@@ -61,6 +61,9 @@ struct WindowPage {
     /// Not signed on: the free windows of the halls in reach, as (hall id, hall name,
     /// window, label).
     free: Vec<(String, String, u32, String)>,
+    /// The ticket this clerk last finished here, while still to rate: (number, the
+    /// rating form's address, its QR code as SVG).
+    rate_last: Option<(String, String, String)>,
 }
 
 fn clock_text(at: Timestamp) -> String {
@@ -151,6 +154,7 @@ pub(crate) async fn page(
         ticket_key: String::new(),
         person_cases: Vec::new(),
         free: Vec::new(),
+        rate_last: None,
         ui: ui.clone(),
     };
     match my_window(&state, &staff, &halls).await {
@@ -210,6 +214,7 @@ pub(crate) async fn page(
                 .filter(|w| w.number != mine.window)
                 .map(|w| (w.number, w.label.clone()))
                 .collect();
+            page.rate_last = rate_last(&state, &staff.id, &mine.hall.id, day, mine.window).await;
             page.window = mine.window;
             page.hall = Some(mine.hall);
         }
@@ -349,4 +354,37 @@ pub(crate) async fn act(
 fn back_with(problem: &str) -> Response {
     let query = serde_urlencoded::to_string([("problem", problem)]).unwrap_or_default();
     Redirect::to(&format!("/staff/window?{query}")).into_response()
+}
+
+/// The last ticket `clerk` finished at `window` today, if the person has not rated the
+/// visit yet: the pad (or the person's phone, by the QR code) opens the form.
+async fn rate_last(
+    state: &AppState,
+    clerk: &str,
+    hall: &str,
+    day: &HallDay,
+    window: u32,
+) -> Option<(String, String, String)> {
+    let last = day
+        .tickets
+        .iter()
+        .filter(|t| {
+            t.status == TicketStatus::Finished
+                && t.window == Some(window)
+                && t.served_by.as_deref() == Some(clerk)
+        })
+        .max_by_key(|t| t.finished_at)?;
+    let subject = yichuang_domain::rating::Subject::Ticket {
+        hall: hall.to_owned(),
+        day: day.day,
+        number: last.number.clone(),
+    };
+    let file = state.engine.rating_file(&subject).await.ok()?;
+    if file.rating(yichuang_domain::rating::Stage::Visit).is_some() {
+        return None;
+    }
+    let path = format!("/rate/visit/{hall}/{}/{}", day.day, last.number);
+    let url = format!("{}{path}", state.messages.public_url.trim_end_matches('/'));
+    let svg = super::qr::qr_svg(&url)?;
+    Some((last.number.clone(), path, svg))
 }
