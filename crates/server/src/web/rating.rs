@@ -69,11 +69,21 @@ fn level_key(level: Level) -> String {
     format!("rating-level-{}", level.name().replace('_', "-"))
 }
 
-fn rate_page(
-    ui: Ui,
+/// What the form rates (in words), where it posts, and the session's CSRF token (none
+/// for the pad, the kiosk and a signed link).
+struct FormTarget {
     about: String,
     action: String,
     csrf: String,
+}
+
+fn rate_page(
+    ui: Ui,
+    FormTarget {
+        about,
+        action,
+        csrf,
+    }: FormTarget,
     stage: Stage,
     channel: RatingChannel,
     typed: &Typed,
@@ -170,13 +180,13 @@ async fn submit(
     channel: RatingChannel,
     actor: &str,
     form: &Pairs,
-    (about, action, csrf): (String, String, String),
+    target: FormTarget,
     back: Option<String>,
 ) -> Response {
     let (typed, parsed) = read_form(form);
     let Some((level, indicators)) = parsed else {
         let problem = Some(ui.t("rating-choose-level"));
-        let page = rate_page(ui, about, action, csrf, stage, channel, &typed, problem);
+        let page = rate_page(ui, target, stage, channel, &typed, problem);
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let nonce: String = form.field("nonce").chars().take(64).collect();
@@ -201,7 +211,7 @@ async fn submit(
                 StatusCode::SERVICE_UNAVAILABLE
             };
             let problem = Some(problem_of(&ui, &e));
-            let page = rate_page(ui, about, action, csrf, stage, channel, &typed, problem);
+            let page = rate_page(ui, target, stage, channel, &typed, problem);
             render(status, &page)
         }
     }
@@ -293,9 +303,11 @@ pub(crate) async fn visit_form(
     let action = format!("/rate/visit/{hall}/{day}/{number}?via={}", via.via);
     let page = rate_page(
         ui,
-        about,
-        action,
-        String::new(),
+        FormTarget {
+            about,
+            action,
+            csrf: String::new(),
+        },
         Stage::Visit,
         via.channel(),
         &Typed::default(),
@@ -330,7 +342,11 @@ pub(crate) async fn visit_submit(
         channel,
         actor,
         &Pairs(pairs),
-        (about, action, String::new()),
+        FormTarget {
+            about,
+            action,
+            csrf: String::new(),
+        },
         None,
     )
     .await
@@ -383,9 +399,11 @@ pub(crate) async fn case_form(
     };
     let page = rate_page(
         ui,
-        about,
-        format!("/my/cases/{id}/rate"),
-        citizen.session.csrf.clone(),
+        FormTarget {
+            about,
+            action: format!("/my/cases/{id}/rate"),
+            csrf: citizen.session.csrf.clone(),
+        },
         stage,
         RatingChannel::Online,
         &Typed::default(),
@@ -424,11 +442,11 @@ pub(crate) async fn case_submit(
         RatingChannel::Online,
         &format!("online:{}", citizen.party()),
         &form,
-        (
+        FormTarget {
             about,
-            format!("/my/cases/{id}/rate"),
-            citizen.session.csrf.clone(),
-        ),
+            action: format!("/my/cases/{id}/rate"),
+            csrf: citizen.session.csrf.clone(),
+        },
         Some(format!("/my/cases/{id}")),
     )
     .await
@@ -458,9 +476,11 @@ pub(crate) async fn link_form(
     };
     let page = rate_page(
         ui,
-        about,
-        format!("/m/{case_id}/{expires}/{signature}/rate"),
-        String::new(),
+        FormTarget {
+            about,
+            action: format!("/m/{case_id}/{expires}/{signature}/rate"),
+            csrf: String::new(),
+        },
         stage,
         RatingChannel::Link,
         &Typed::default(),
@@ -502,7 +522,11 @@ pub(crate) async fn link_submit(
         RatingChannel::Link,
         &format!("online:{applicant}"),
         &form,
-        (about, format!("{path}/rate"), String::new()),
+        FormTarget {
+            about,
+            action: format!("{path}/rate"),
+            csrf: String::new(),
+        },
         Some(path),
     )
     .await
