@@ -665,4 +665,125 @@ async fn a_person_rates_the_acceptance_once_and_a_poor_rating_promises_a_call_ba
     // Rated: the case page no longer asks.
     let (_, after) = text(&client, format!("{}{first}", app.base)).await;
     assert!(!after.contains("评价本次服务"), "{after}");
+
+    // The province's supervisor follows it up from the desk.
+    let supervisor = staff_browser(&app, "supervisor-zj").await;
+    let (status, list) = text(&supervisor, format!("{}/staff/ratings", app.base)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains("不满意") && list.contains("待回访"), "{list}");
+    let href = list
+        .split("href=\"/staff/ratings/file?")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to the rating")
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
+    let file_url = format!("{}/staff/ratings/file?{href}", app.base);
+    let (_, detail) = text(&supervisor, file_url.clone()).await;
+    assert!(
+        detail.contains("等了很久才受理") && detail.contains("记录回访"),
+        "{detail}"
+    );
+    assert!(
+        !detail.contains("办结整改"),
+        "closing waits for the contact"
+    );
+    let step = |fields: Vec<(&'static str, String)>| {
+        let supervisor = supervisor.clone();
+        let url = format!("{}/staff/ratings", app.base);
+        async move {
+            let response = supervisor.post(url).form(&fields).send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+    let form = |detail: &str, action: &str| {
+        vec![
+            ("csrf", hidden(detail, "csrf")),
+            ("nonce", format!("{action}-{}", uuid_like())),
+            ("id", hidden(detail, "id")),
+            ("stage", "acceptance".to_owned()),
+            ("action", action.to_owned()),
+        ]
+    };
+    let mut contact = form(&detail, "contact");
+    contact.push(("text", "电话回访：受理等候约一小时".to_owned()));
+    let (status, _) = step(contact).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, detail) = text(&supervisor, file_url.clone()).await;
+    assert!(
+        detail.contains("已回访") && detail.contains("办结整改"),
+        "{detail}"
+    );
+    // Closing without saying how: refused in words, nothing closed.
+    let mut close = form(&detail, "close");
+    close.push(("text", "已增开受理窗口".to_owned()));
+    let (status, answer) = step(close.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer.contains("请选择办结方式"), "{answer}");
+    close.push(("way", "fixed_at_once".to_owned()));
+    close[1].1 = "close-again".to_owned();
+    let (status, _) = step(close).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, detail) = text(&supervisor, file_url.clone()).await;
+    assert!(
+        detail.contains("立行立改") && detail.contains("按期"),
+        "{detail}"
+    );
+    let (_, list) = text(&supervisor, format!("{}/staff/ratings", app.base)).await;
+    assert!(list.contains("没有需要整改的差评"), "{list}");
+
+    // A clerk cannot close or decide; a caller's rating needs a real case number.
+    let clerk = staff_browser(&app, "clerk-zh").await;
+    let (_, page) = text(&clerk, format!("{}/staff/ratings", app.base)).await;
+    let response = clerk
+        .post(format!("{}/staff/ratings", app.base))
+        .form(&[
+            ("csrf", hidden(&page, "csrf")),
+            ("nonce", "phone-1".to_owned()),
+            ("action", "phone".to_owned()),
+            ("case", "no-such-number".to_owned()),
+            ("level", "satisfied".to_owned()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, page) = text(
+        &clerk,
+        format!(
+            "{}{}",
+            app.base,
+            response.headers()[LOCATION].to_str().unwrap()
+        ),
+    )
+    .await;
+    assert!(page.contains("找不到这个办件编号"), "{page}");
+}
+
+fn uuid_like() -> String {
+    format!(
+        "{:x}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
+}
+
+/// A browser signed in to the staff pages as `id` (password `pw-<id>`).
+async fn staff_browser(app: &app::App, id: &str) -> reqwest::Client {
+    let client = browser();
+    let (_, login) = text(&client, format!("{}/staff/login", app.base)).await;
+    let response = client
+        .post(format!("{}/staff/login", app.base))
+        .form(&[
+            ("staff_id", id.to_owned()),
+            ("password", format!("pw-{id}")),
+            ("csrf", hidden(&login, "csrf")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{id} signs in");
+    client
 }

@@ -32,6 +32,23 @@ impl Subject {
             Subject::Case { case_id } => format!("ratings/case/{case_id}"),
         }
     }
+
+    /// The subject a rating file's stream id names.
+    pub fn from_stream_id(id: &str) -> Option<Subject> {
+        let rest = id.strip_prefix("ratings/")?;
+        if let Some(case_id) = rest.strip_prefix("case/") {
+            return (!case_id.is_empty()).then(|| Subject::Case {
+                case_id: case_id.to_owned(),
+            });
+        }
+        let mut parts = rest.strip_prefix("ticket/")?.splitn(3, '/');
+        let (hall, day, number) = (parts.next()?, parts.next()?, parts.next()?);
+        Some(Subject::Ticket {
+            hall: hall.to_owned(),
+            day: day.parse().ok()?,
+            number: number.to_owned(),
+        })
+    }
 }
 
 /// When in the service a rating is given: once for a visit, and for a case at
@@ -410,5 +427,34 @@ impl RatingFile {
             file.apply(e);
         }
         file
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Subject;
+
+    #[test]
+    fn a_stream_id_names_its_subject_back() {
+        for subject in [
+            Subject::Case {
+                case_id: "0193-abc".to_owned(),
+            },
+            Subject::Ticket {
+                hall: "zhenhai-center".to_owned(),
+                day: jiff::civil::date(2026, 12, 1),
+                number: "A007".to_owned(),
+            },
+        ] {
+            assert_eq!(Subject::from_stream_id(&subject.stream_id()), Some(subject));
+        }
+        for bad in [
+            "ratings/case/",
+            "ratings/ticket/h/not-a-day/A1",
+            "cases/x",
+            "ratings/ticket/h",
+        ] {
+            assert_eq!(Subject::from_stream_id(bad), None, "{bad}");
+        }
     }
 }

@@ -11,6 +11,7 @@ mod citizen;
 mod dates;
 mod desk;
 mod desk_bookings;
+mod desk_ratings;
 mod form;
 mod guide;
 mod hall;
@@ -130,6 +131,11 @@ pub(crate) fn staff_pages() -> Router<AppState> {
             get(desk_bookings::page).post(desk_bookings::act),
         )
         .route("/staff/halls", get(halls_overview::page))
+        .route(
+            "/staff/ratings",
+            get(desk_ratings::list).post(desk_ratings::act),
+        )
+        .route("/staff/ratings/file", get(desk_ratings::file))
         .route(
             "/staff/admin/halls",
             get(admin_halls::page).post(admin_halls::act),
