@@ -218,3 +218,49 @@ pub struct EmployerInfo {
     pub organization_code: String,
     pub region: NamedPlace,
 }
+
+/// Published rating figures: counts (after appeals) and the rates drawn from them.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PublishedFigures {
+    #[serde(flatten)]
+    pub counts: yichuang_domain::rating::RatingFigures,
+    /// Not-poor ratings as a share of all counted; null without ratings.
+    pub satisfaction_rate: Option<f64>,
+    /// Poor ratings whose follow-up is closed, as a share of poor ratings.
+    pub follow_up_rate: Option<f64>,
+    /// Closed follow-ups closed by their deadline, as a share of closed ones.
+    pub timely_rate: Option<f64>,
+}
+
+impl From<&yichuang_domain::rating::RatingFigures> for PublishedFigures {
+    fn from(f: &yichuang_domain::rating::RatingFigures) -> PublishedFigures {
+        PublishedFigures {
+            counts: *f,
+            satisfaction_rate: f.satisfaction_rate(),
+            follow_up_rate: f.follow_up_rate(),
+            timely_rate: f.timely_rate(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PublishedLine {
+    /// A division code, a hall id or an item id.
+    pub code: String,
+    pub name: String,
+    pub figures: PublishedFigures,
+}
+
+/// 评价结果公开 for a region (or the country) and month. No personal data.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PublishedRatings {
+    /// Null: the whole country.
+    pub region: Option<RegionCode>,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub figures: PublishedFigures,
+    /// The next level down.
+    pub areas: Vec<PublishedLine>,
+    pub halls: Vec<PublishedLine>,
+    pub items: Vec<PublishedLine>,
+}

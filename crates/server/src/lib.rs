@@ -18,6 +18,7 @@ mod openapi;
 mod outbox;
 mod passwords;
 mod protection;
+mod ratings_report;
 mod routes;
 mod state;
 mod web;

@@ -66,6 +66,7 @@ derived_by_schemars!(
     bodies::CoverageReport,
     bodies::HallList,
     bodies::Progress,
+    bodies::PublishedRatings,
     bodies::CaseAnswer,
     bodies::CaseList,
     bodies::CaseDetail,
@@ -95,7 +96,7 @@ impl Modify for Bearer {
 #[openapi(
     info(title = "yichuang (一窗) API", description = "HRSS public services to a published standard: guides, search, cases."),
     paths(
-        public::items, public::guide, public::search, public::deviations, public::coverage, public::halls, public::progress,
+        public::items, public::guide, public::search, public::deviations, public::coverage, public::halls, public::progress, public::ratings,
         cases::login, cases::logout, cases::submit, cases::command, cases::list, cases::one, cases::document, cases::identity_reads,
         identity::person, identity::employer,
         ops::healthz, ops::readyz, ops::guarded_metrics,

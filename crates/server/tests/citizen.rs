@@ -732,6 +732,60 @@ async fn a_person_rates_the_acceptance_once_and_a_poor_rating_promises_a_call_ba
     let (_, list) = text(&supervisor, format!("{}/staff/ratings", app.base)).await;
     assert!(list.contains("没有需要整改的差评"), "{list}");
 
+    // Published: the figures for the county, its province and the country, as JSON,
+    // a page and CSV; no personal data; bad input named.
+    let public = reqwest::Client::new();
+    for region in ["330211", "330000", ""] {
+        let answer: serde_json::Value = public
+            .get(format!("{}/api/v1/ratings?region={region}", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let f = &answer["figures"];
+        assert_eq!(
+            (f["rated"].as_i64(), f["poor"].as_i64()),
+            (Some(1), Some(1)),
+            "{region}: {answer}"
+        );
+        assert_eq!(
+            (f["closed"].as_i64(), f["follow_up_rate"].as_f64()),
+            (Some(1), Some(1.0)),
+            "{answer}"
+        );
+        assert_eq!(f["satisfaction_rate"].as_f64(), Some(0.0));
+        assert!(
+            !answer.to_string().contains("11010"),
+            "no identity numbers: {answer}"
+        );
+    }
+    let (_, country) = text(&public, format!("{}/ratings", app.base)).await;
+    assert!(
+        country.contains("浙江省") && country.contains("满意率"),
+        "{country}"
+    );
+    let (_, county) = text(&public, format!("{}/ratings?region=330211", app.base)).await;
+    assert!(
+        county.contains("镇海区") && county.contains("失业保险金申领"),
+        "{county}"
+    );
+    let (status, csv) = text(&public, format!("{}/ratings.csv?region=330211", app.base)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.starts_with("part,code,name,rated"), "{csv}");
+    assert!(csv.contains("region,330211,"), "{csv}");
+    for bad in ["month=2026-13", "month=2999-01", "region=99"] {
+        let response = public
+            .get(format!("{}/api/v1/ratings?{bad}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        let (status, page) = text(&public, format!("{}/ratings?{bad}", app.base)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {page}");
+    }
+
     // A clerk cannot close or decide; a caller's rating needs a real case number.
     let clerk = staff_browser(&app, "clerk-zh").await;
     let (_, page) = text(&clerk, format!("{}/staff/ratings", app.base)).await;

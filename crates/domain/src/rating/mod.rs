@@ -9,6 +9,7 @@
 //! 〔2020〕31号; the deadlines are regional settings (`RatingPolicy`).
 
 mod error;
+mod figures;
 mod file;
 mod level;
 mod policy;
@@ -16,6 +17,7 @@ mod rules;
 mod tally;
 
 pub use error::RatingError;
+pub use figures::RatingFigures;
 pub use file::{
     Appeal, AppealGround, Closure, FollowUp, RatedService, Rater, Rating, RatingChannel,
     RatingEvent, RatingEventBody, RatingFile, Stage, Subject,

@@ -73,6 +73,13 @@ pub fn tally(before: &RatingFile, event: &RatingEvent) -> Vec<Tally> {
     }
     if let Some(item) = &service.item {
         keys.push(tally_key("item", item, &month));
+        // By region and item: the region's code first, so a region's items are one
+        // prefix read.
+        keys.push(tally_key(
+            "area_item",
+            &format!("{}|{item}", service.region),
+            &month,
+        ));
     }
     if let Some(clerk) = &service.served_by {
         keys.push(tally_key("clerk", clerk, &month));

@@ -137,6 +137,7 @@ fn public_routes(state: &AppState) -> Router<AppState> {
         )
         .route("/api/v1/regions/{region}/halls", get(public::halls))
         .route("/api/v1/coverage", get(public::coverage))
+        .route("/api/v1/ratings", get(public::ratings))
         .route("/api/v1/progress/{case_id}", get(public::progress))
         .merge(crate::web::public_pages())
         .route_layer(middleware::from_fn_with_state(state.clone(), limit_public))

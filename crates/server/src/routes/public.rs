@@ -13,7 +13,7 @@ use yichuang_domain::catalog::deviation;
 use super::Ctx;
 use crate::bodies::{
     CoverageReport, DeviationReport, GuideBody, HallList, ItemEntry, ItemList, Progress,
-    ProgressStep, SearchResults,
+    ProgressStep, PublishedFigures, PublishedLine, PublishedRatings, SearchResults,
 };
 use crate::error::ApiError;
 use crate::lookups::ProgressRefused;
@@ -266,4 +266,57 @@ pub async fn halls(
         .await
         .map_err(|_| ctx.error(ApiError::internal()))?;
     Ok(Json(HallList { region, halls }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RatingsQuery {
+    region: Option<String>,
+    month: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/ratings", tag = "public",
+    params(("region" = Option<String>, Query, description = "A 6-digit division code; absent for the whole country"),
+        ("month" = Option<String>, Query, description = "YYYY-MM, this month or earlier (default: this month)")),
+    responses((status = 200, description = "Published ratings (51号): the region's figures, the next level down, its halls and items", body = PublishedRatings),
+        (status = 422, description = "Bad region or month", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub async fn ratings(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<RatingsQuery>,
+) -> Result<Json<PublishedRatings>, ApiError> {
+    let region = match q.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        Some(code) => Some(parse_region(&ctx, code)?),
+        None => None,
+    };
+    let today = state.engine.today();
+    let month = match q.month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        Some(text) => crate::ratings_report::parse_month(text, today).ok_or_else(|| {
+            ctx.error(ApiError::bad_input(
+                "month",
+                "give a month as YYYY-MM, this month or earlier",
+            ))
+        })?,
+        None => today.strftime("%Y-%m").to_string(),
+    };
+    let p = crate::ratings_report::published(&state, region, &month)
+        .await
+        .map_err(|_| ctx.error(ApiError::internal()))?;
+    let lines = |lines: &[crate::ratings_report::Line]| {
+        lines
+            .iter()
+            .map(|l| PublishedLine {
+                code: l.code.clone(),
+                name: l.name.clone(),
+                figures: PublishedFigures::from(&l.figures),
+            })
+            .collect()
+    };
+    Ok(Json(PublishedRatings {
+        region: p.region,
+        month: p.month.clone(),
+        figures: PublishedFigures::from(&p.figures),
+        areas: lines(&p.areas),
+        halls: lines(&p.halls),
+        items: lines(&p.items),
+    }))
 }

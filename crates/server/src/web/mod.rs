@@ -27,6 +27,7 @@ mod prefs;
 mod progress;
 mod qr;
 mod rating;
+mod ratings_public;
 mod region;
 mod search;
 mod staff;
@@ -113,6 +114,8 @@ pub(crate) fn public_pages() -> Router<AppState> {
         .route("/my/appointments", get(booking::mine))
         .route("/my/appointments/cancel", post(booking::cancel))
         .route("/my/appointments/move", post(booking::move_booking))
+        .route("/ratings", get(ratings_public::page))
+        .route("/ratings.csv", get(ratings_public::csv_file))
         .route("/kiosk", get(kiosk::start))
         .route("/kiosk/reset", get(kiosk::reset))
         .route("/kiosk/leave", post(kiosk::leave))

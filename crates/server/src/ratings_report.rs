@@ -1,0 +1,195 @@
+//! What is published of ratings for a region and month (51号: 评价结果及整改情况向社会
+//! 公开): the region's figures, its next level down, its halls and its items, read
+//! from the running totals the engine keeps as ratings arrive. Never a person, never
+//! a clerk: the clerk totals are kept for the star windows, not shown here.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use yichuang_domain::RegionCode;
+use yichuang_domain::rating::RatingFigures;
+use yichuang_store::StoreError;
+
+use crate::state::AppState;
+
+/// One line of a breakdown: its code (region, hall or item), its name and figures.
+#[derive(Debug, Clone)]
+pub(crate) struct Line {
+    pub code: String,
+    pub name: String,
+    pub figures: RatingFigures,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Published {
+    /// None: the whole country.
+    pub region: Option<RegionCode>,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub figures: RatingFigures,
+    /// The next level down (provinces of the country, cities of a province, …).
+    pub areas: Vec<Line>,
+    pub halls: Vec<Line>,
+    pub items: Vec<Line>,
+}
+
+/// `YYYY-MM` if it is a month (from 2000 on, not after this month).
+pub(crate) fn parse_month(text: &str, today: Date) -> Option<String> {
+    let first = Date::strptime("%Y-%m-%d", format!("{}-01", text.trim())).ok()?;
+    (first.year() >= 2000 && first <= today).then(|| first.strftime("%Y-%m").to_string())
+}
+
+/// The counters under `prefix` for `month`, as (the key's value part, name, value).
+async fn read(
+    state: &AppState,
+    prefix: &str,
+    month: &str,
+) -> Result<Vec<(String, String, i64)>, StoreError> {
+    let suffix = format!("|{month}");
+    Ok(state
+        .store
+        .counters(prefix)
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            let value = c
+                .key
+                .strip_prefix(prefix)?
+                .strip_suffix(&suffix)?
+                .to_owned();
+            Some((value, c.name, c.value))
+        })
+        .collect())
+}
+
+/// The next level down from `region` that `county` lies in.
+fn area_of(region: Option<RegionCode>, county: RegionCode) -> Option<RegionCode> {
+    match region {
+        None => Some(county.province()),
+        Some(region) => county
+            .ancestors()
+            .into_iter()
+            .chain(std::iter::once(county))
+            .find(|a| a.parent() == Some(region)),
+    }
+}
+
+pub(crate) async fn published(
+    state: &AppState,
+    region: Option<RegionCode>,
+    month: &str,
+) -> Result<Published, StoreError> {
+    let prefix = region.map(|r| r.subtree_prefix()).unwrap_or_default();
+    let mut figures = RatingFigures::default();
+    let mut areas: BTreeMap<RegionCode, RatingFigures> = BTreeMap::new();
+    for (county, name, value) in read(state, &format!("ratings|region|{prefix}"), month).await? {
+        figures.add(&name, value);
+        let area = RegionCode::parse(&format!("{prefix}{county}"))
+            .ok()
+            .and_then(|c| area_of(region, c));
+        if let Some(area) = area {
+            areas.entry(area).or_default().add(&name, value);
+        }
+    }
+    let halls_in_region = state.store.halls(&prefix).await?;
+    let mut halls: BTreeMap<String, RatingFigures> = BTreeMap::new();
+    for (hall, name, value) in read(state, "ratings|hall|", month).await? {
+        if halls_in_region.iter().any(|h| h.id == hall) {
+            halls.entry(hall).or_default().add(&name, value);
+        }
+    }
+    let mut items: BTreeMap<String, RatingFigures> = BTreeMap::new();
+    for (rest, name, value) in read(state, &format!("ratings|area_item|{prefix}"), month).await? {
+        if let Some((_, item)) = rest.split_once('|') {
+            items.entry(item.to_owned()).or_default().add(&name, value);
+        }
+    }
+    let today = state.engine.today();
+    let item_name = |id: &str| {
+        state
+            .catalog
+            .catalog
+            .guide_at(id, today)
+            .map_or_else(|_| id.to_owned(), |g| g.name.clone())
+    };
+    Ok(Published {
+        region,
+        month: month.to_owned(),
+        figures,
+        areas: areas
+            .into_iter()
+            .map(|(code, figures)| Line {
+                code: code.to_string(),
+                name: code.name().to_owned(),
+                figures,
+            })
+            .collect(),
+        halls: halls
+            .into_iter()
+            .map(|(id, figures)| Line {
+                name: halls_in_region
+                    .iter()
+                    .find(|h| h.id == id)
+                    .map_or_else(|| id.clone(), |h| h.name.clone()),
+                code: id,
+                figures,
+            })
+            .collect(),
+        items: items
+            .into_iter()
+            .map(|(id, figures)| Line {
+                name: item_name(&id),
+                code: id,
+                figures,
+            })
+            .collect(),
+    })
+}
+
+/// The figures as CSV: one line for the region, then each breakdown's lines.
+pub(crate) fn csv(published: &Published) -> String {
+    let mut out = String::from(
+        "part,code,name,rated,very_satisfied,satisfied,basic,dissatisfied,very_dissatisfied,poor,excluded,satisfaction_rate,follow_up_rate,timely_rate\n",
+    );
+    let rate = |r: Option<f64>| r.map(|r| format!("{r:.4}")).unwrap_or_default();
+    let quote = |text: &str| {
+        if text.contains([',', '"', '\n']) {
+            format!("\"{}\"", text.replace('"', "\"\""))
+        } else {
+            text.to_owned()
+        }
+    };
+    let mut line = |part: &str, code: &str, name: &str, f: &RatingFigures| {
+        out.push_str(&format!(
+            "{part},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            quote(code),
+            quote(name),
+            f.rated,
+            f.very_satisfied,
+            f.satisfied,
+            f.basic,
+            f.dissatisfied,
+            f.very_dissatisfied,
+            f.poor,
+            f.excluded,
+            rate(f.satisfaction_rate()),
+            rate(f.follow_up_rate()),
+            rate(f.timely_rate()),
+        ));
+    };
+    let (code, name) = published.region.map_or_else(
+        || (String::new(), "全国".to_owned()),
+        |r| (r.to_string(), r.full_name()),
+    );
+    line("region", &code, &name, &published.figures);
+    for (part, lines) in [
+        ("area", &published.areas),
+        ("hall", &published.halls),
+        ("item", &published.items),
+    ] {
+        for l in lines {
+            line(part, &l.code, &l.name, &l.figures);
+        }
+    }
+    out
+}
