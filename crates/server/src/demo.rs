@@ -24,6 +24,8 @@ pub struct DemoCredentials {
     pub people: usize,
     pub employers: usize,
     pub cases: usize,
+    /// Ratings given (a month of them, some poor and followed up).
+    pub ratings: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -111,6 +113,7 @@ pub async fn seed_demo(
         people: 0,
         employers: 0,
         cases: 0,
+        ratings: 0,
     };
     let window = |number: u32, label: &str| HallWindow {
         number,
@@ -418,5 +421,6 @@ pub async fn seed_demo(
         &clerk("clerk-wh", "武侯银行网点柜员", wuhou),
     )
     .await?;
+    credentials.ratings = crate::demo_ratings::seed_ratings(&engine, &now, today, &people).await?;
     Ok(Some(credentials))
 }

@@ -89,6 +89,20 @@ pub(crate) async fn seed_day(
             window,
             case_id: None,
         })),
+        // Three visits served in a row: the first two rated at the pad (see
+        // `demo_ratings`), the last one still asking for its rating at the window.
+        Ok(take(unemployment, Purpose::Consult, None)),
+        Err(clerk(HallCommandKind::CallNext { window })),
+        Err(clerk(HallCommandKind::Finish {
+            window,
+            case_id: None,
+        })),
+        Ok(take(pension, Purpose::Handle, None)),
+        Err(clerk(HallCommandKind::CallNext { window })),
+        Err(clerk(HallCommandKind::Finish {
+            window,
+            case_id: None,
+        })),
         Ok(take(pension, Purpose::Handle, None)),
         Err(clerk(HallCommandKind::CallNext { window })),
         Err(clerk(HallCommandKind::Recall { window })),

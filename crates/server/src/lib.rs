@@ -8,6 +8,7 @@ mod client;
 mod cookies;
 mod demo;
 mod demo_hall;
+mod demo_ratings;
 mod documents;
 mod error;
 mod headers;
