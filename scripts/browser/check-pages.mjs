@@ -377,6 +377,31 @@ try {
     await Promise.all([clerk.waitForURL(/\/staff\/window/), clerk.getByRole('button', { name: new RegExp(`办结 ${called}`) }).click()]);
     await clerk.waitForSelector('button[value=call]');
     check(!/\b(ticket_|nothing_to_call|walk_in)\b/.test(await clerk.locator('main').textContent()), 'window: no code names');
+    // Finished: the window asks the person to rate it, by QR code or on the pad.
+    check((await clerk.locator('.rate-pad').textContent()).includes(called), 'window: the finished ticket is asked to rate');
+    check(await clerk.locator('.rate-pad svg').count() === 1, 'window: a QR code to rate');
+    await axe(clerk, 'window-rate-pad');
+    await shot(clerk, 'window-rate-pad');
+    const padPath = await clerk.locator('.rate-pad a').getAttribute('href');
+    const pad = await desk.newPage();
+    await visit(pad, padPath, 'rate-visit');
+    await noSideScroll(pad, 'rate-visit 360');
+    await pad.fill('#rating-text', '很耐心');
+    await Promise.all([pad.waitForLoadState('load'), pad.getByRole('button', { name: '提交评价' }).click()]);
+    check(await pad.locator('p.error').count() === 1, 'rate: a missing level is named');
+    check(await pad.locator('#rating-text').inputValue() === '很耐心', 'rate: the comment is kept');
+    await axe(pad, 'rate-visit-error');
+    await shot(pad, 'rate-visit-error');
+    await pad.check('#level-very_satisfied');
+    await pad.check('#indicator-attitude');
+    await Promise.all([pad.waitForLoadState('load'), pad.getByRole('button', { name: '提交评价' }).click()]);
+    check((await pad.locator('h1').textContent()).includes('感谢您的评价'), 'rate: thanked');
+    await axe(pad, 'rated');
+    await shot(pad, 'rated');
+    await pad.goto(base + padPath);
+    check((await pad.locator('main').textContent()).includes('非常满意'), 'rate: a second visit shows the rating given, not a form');
+    await clerk.reload();
+    check(await clerk.locator('.rate-pad').count() === 0, 'window: rated, the QR code is gone');
     await Promise.all([clerk.waitForLoadState('load'), clerk.getByRole('button', { name: '下岗' }).click()]);
 
     // The halls overview: every window with its clerk, followed live.
@@ -453,6 +478,63 @@ try {
     await a.setViewportSize({ width: 360, height: 740 });
     await noSideScroll(a, 'admin-halls 360');
     await office.close();
+  }
+
+  // 12. Ratings: a supervisor's poor ratings to follow up (overdue ones red), one
+  // followed up with the keyboard; the public figures, drilled down, at 360 px.
+  if (process.env.SUPERVISOR_PASSWORD) {
+    const office = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const s = await office.newPage();
+    await s.goto(base + '/staff/login');
+    await s.fill('#staff_id', 'supervisor-zj');
+    await s.fill('#password', process.env.SUPERVISOR_PASSWORD);
+    await Promise.all([s.waitForURL(/\/staff$/), s.keyboard.press('Enter')]);
+    await visit(s, '/staff/ratings', 'staff-ratings');
+    check(await s.locator('tbody tr').count() > 1, 'ratings: the demo poor ratings are listed');
+    check(await s.locator('.red').count() > 0, 'ratings: overdue follow-ups are red');
+    await shot(s, 'staff-ratings');
+    await visit(s, '/staff/ratings?show=all', 'staff-ratings-all');
+    check((await s.locator('main').textContent()).includes('已办结'), 'ratings: closed ones with show=all');
+    await s.goto(base + '/staff/ratings');
+    const toContact = s.locator('tr', { hasText: '待回访' }).first().locator('a');
+    await Promise.all([s.waitForLoadState('load'), toContact.click()]);
+    await axe(s, 'staff-rating');
+    await s.fill('#contact-text', '电话回访：已致歉并说明改进');
+    if (await tabTo(s, '#contact-button', 'staff-rating contact')) {
+      await s.keyboard.press('Enter');
+    }
+    await s.waitForSelector('#close-text', { timeout: 10000 }).catch(() => fail('ratings: contacted with the keyboard'));
+    check((await s.locator('main').textContent()).includes('已回访'), 'ratings: the contact is in the steps');
+    await s.fill('#close-text', '已当场整改');
+    await Promise.all([s.waitForLoadState('load'), s.getByRole('button', { name: '办结整改' }).click()]);
+    check(await s.locator('p.error').count() === 1, 'ratings: closing without a way is named');
+    await axe(s, 'staff-rating-error');
+    await s.check('#way-fixed');
+    await s.fill('#close-text', '已当场整改');
+    await Promise.all([s.waitForLoadState('load'), s.getByRole('button', { name: '办结整改' }).click()]);
+    check((await s.locator('main').textContent()).includes('立行立改'), 'ratings: closed, fixed at once');
+    await shot(s, 'staff-rating');
+    await s.setViewportSize({ width: 360, height: 740 });
+    await noSideScroll(s, 'staff-rating 360');
+    await s.goto(base + '/staff/ratings');
+    await noSideScroll(s, 'staff-ratings 360');
+    await office.close();
+
+    const people = await browser.newContext({ bypassCSP: true, viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
+    const p = await people.newPage();
+    await visit(p, '/ratings', 'published-country');
+    await noSideScroll(p, 'published 360');
+    await Promise.all([p.waitForLoadState('load'), p.getByRole('link', { name: '浙江省' }).click()]);
+    check((await p.locator('h2').first().textContent()).includes('浙江省'), 'published: drilled down to the province');
+    await Promise.all([p.waitForLoadState('load'), p.getByRole('link', { name: '宁波市' }).click()]);
+    await Promise.all([p.waitForLoadState('load'), p.getByRole('link', { name: '镇海区' }).click()]);
+    check((await p.locator('main').textContent()).includes('满意率'), 'published: the county figures');
+    await axe(p, 'published-county');
+    await shot(p, 'published-county');
+    await noSideScroll(p, 'published-county 360');
+    await p.evaluate(() => document.documentElement.classList.add('senior'));
+    await noSideScroll(p, 'published-county senior 360');
+    await people.close();
   }
 
   // 9. English: the switch changes the language of the whole page.

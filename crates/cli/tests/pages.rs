@@ -155,6 +155,7 @@ async fn a_person_finds_a_guide_and_a_case_on_every_device_and_in_senior_mode() 
         .env("STAFF_TOKEN", &case.token)
         .env("REVIEWER_TOKEN", &reviewer_token)
         .env("ADMIN_PASSWORD", &account("administrator").password)
+        .env("SUPERVISOR_PASSWORD", &account("supervisor").password)
         .env("OIDC", "1")
         .env(
             "DOCUMENT_SEQ",

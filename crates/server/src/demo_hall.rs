@@ -49,7 +49,7 @@ pub(crate) async fn seed_day(
     wuhou_clerk: &Staff,
 ) -> Result<(), DemoError> {
     let real = Timestamp::now();
-    let mut at = real - SignedDuration::from_mins(90);
+    let mut at = real - SignedDuration::from_mins(150);
     if china_date(at) != china_date(real) {
         at = real;
     }

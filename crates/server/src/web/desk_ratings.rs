@@ -218,7 +218,12 @@ pub(crate) struct FileQuery {
     problem: String,
 }
 
-fn steps_of(ui: &Ui, file: &RatingFile, stage: Stage) -> Vec<String> {
+fn steps_of(
+    ui: &Ui,
+    file: &RatingFile,
+    stage: Stage,
+    name: &dyn Fn(&str) -> String,
+) -> Vec<String> {
     let mut steps = Vec::new();
     let when = |at: jiff::Timestamp| {
         at.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
@@ -226,7 +231,7 @@ fn steps_of(ui: &Ui, file: &RatingFile, stage: Stage) -> Vec<String> {
             .to_string()
     };
     if let Some(f) = file.follow_up(stage) {
-        if let (Some(at), Some(by)) = (f.contacted_at, &f.contacted_by) {
+        if let (Some(at), Some(by)) = (f.contacted_at, f.contacted_by.as_deref().map(name)) {
             steps.push(format!(
                 "{} · {} · {by}：{}",
                 when(at),
@@ -234,7 +239,9 @@ fn steps_of(ui: &Ui, file: &RatingFile, stage: Stage) -> Vec<String> {
                 f.contact_note
             ));
         }
-        if let (Some(closure), Some(at), Some(by)) = (&f.closure, f.closed_at, &f.closed_by) {
+        if let (Some(closure), Some(at), Some(by)) =
+            (&f.closure, f.closed_at, f.closed_by.as_deref().map(name))
+        {
             let (way, text) = match closure {
                 Closure::FixedAtOnce { text } => (ui.t("ratings-way-fixed"), text.clone()),
                 Closure::Ledger { text, by } => (
@@ -324,8 +331,17 @@ async fn file_page(
             ui.t(&format!("ratings-channel-{}", rating.channel.name())),
         ),
     ];
+    let names: std::collections::HashMap<String, String> = state
+        .store
+        .list_staff()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
+    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
     if let Rater::OnBehalf { staff } = &rating.rater {
-        facts.push((ui.t("ratings-recorded-by"), staff.clone()));
+        facts.push((ui.t("ratings-recorded-by"), name(staff)));
     }
     if !rating.indicators.is_empty() {
         let named: Vec<String> = rating
@@ -363,10 +379,11 @@ async fn file_page(
         stage: stage.name(),
         about: about(state, &ui, &subject, Some(service)).await,
         facts,
-        steps: steps_of(&ui, &file, stage),
+        steps: steps_of(&ui, &file, stage, &name),
         may_contact: supervisor && open && follow_up.is_some_and(|f| f.contacted_at.is_none()),
         may_close: supervisor && open && follow_up.is_some_and(|f| f.contacted_at.is_some()),
-        may_appeal: rating.level.is_poor() && appeal.is_none(),
+        // The office whose work was rated appeals; its supervisor decides.
+        may_appeal: !supervisor && rating.level.is_poor() && appeal.is_none(),
         may_decide: supervisor && appeal.is_some_and(|a| a.upheld.is_none() && a.by != staff.id),
         rectify_by: rectify_by.to_string(),
         problem,

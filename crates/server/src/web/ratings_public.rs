@@ -41,6 +41,8 @@ struct PublishedPage {
     region: String,
     month: String,
     total: Shown,
+    /// The region's counts per level, named.
+    level_counts: Vec<(String, i64)>,
     /// The breakdowns: (heading key, lines).
     sections: Vec<(&'static str, Vec<Shown>)>,
     csv: String,
@@ -125,8 +127,20 @@ pub(crate) async fn page(
         None => format!("/ratings?month={}", p.month),
     });
     let region = p.region.map(|r| r.to_string()).unwrap_or_default();
+    let total = shown(place.clone(), None, &p.figures);
+    let level_counts = yichuang_domain::rating::Level::ALL
+        .iter()
+        .zip(total.levels)
+        .map(|(level, n)| {
+            (
+                ui.t(&format!("rating-level-{}", level.name().replace('_', "-"))),
+                n,
+            )
+        })
+        .collect();
     let page = PublishedPage {
-        total: shown(place.clone(), None, &p.figures),
+        total,
+        level_counts,
         sections: vec![
             ("published-areas", lines(&p.areas, true)),
             ("published-halls", lines(&p.halls, false)),
