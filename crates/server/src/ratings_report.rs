@@ -39,26 +39,21 @@ pub(crate) fn parse_month(text: &str, today: Date) -> Option<String> {
     (first.year() >= 2000 && first <= today).then(|| first.strftime("%Y-%m").to_string())
 }
 
-/// The counters under `prefix` for `month`, as (the key's value part, name, value).
+/// The counters of `dimension` for `month` whose value starts with `start`, as (the
+/// whole value, name, value).
 async fn read(
     state: &AppState,
-    prefix: &str,
+    dimension: &str,
     month: &str,
+    start: &str,
 ) -> Result<Vec<(String, String, i64)>, StoreError> {
-    let suffix = format!("|{month}");
+    let head = format!("ratings|{dimension}|{month}|");
     Ok(state
         .store
-        .counters(prefix)
+        .counters(&format!("{head}{start}"))
         .await?
         .into_iter()
-        .filter_map(|c| {
-            let value = c
-                .key
-                .strip_prefix(prefix)?
-                .strip_suffix(&suffix)?
-                .to_owned();
-            Some((value, c.name, c.value))
-        })
+        .filter_map(|c| Some((c.key.strip_prefix(&head)?.to_owned(), c.name, c.value)))
         .collect())
 }
 
@@ -82,9 +77,9 @@ pub(crate) async fn published(
     let prefix = region.map(|r| r.subtree_prefix()).unwrap_or_default();
     let mut figures = RatingFigures::default();
     let mut areas: BTreeMap<RegionCode, RatingFigures> = BTreeMap::new();
-    for (county, name, value) in read(state, &format!("ratings|region|{prefix}"), month).await? {
+    for (county, name, value) in read(state, "region", month, &prefix).await? {
         figures.add(&name, value);
-        let area = RegionCode::parse(&format!("{prefix}{county}"))
+        let area = RegionCode::parse(&county)
             .ok()
             .and_then(|c| area_of(region, c));
         if let Some(area) = area {
@@ -93,15 +88,23 @@ pub(crate) async fn published(
     }
     let halls_in_region = state.store.halls(&prefix).await?;
     let mut halls: BTreeMap<String, RatingFigures> = BTreeMap::new();
-    for (hall, name, value) in read(state, "ratings|hall|", month).await? {
+    for (hall, name, value) in read(state, "hall", month, "").await? {
         if halls_in_region.iter().any(|h| h.id == hall) {
             halls.entry(hall).or_default().add(&name, value);
         }
     }
+    // The whole country's items from their own totals; a region's from its
+    // region-and-item totals (one range of keys either way).
     let mut items: BTreeMap<String, RatingFigures> = BTreeMap::new();
-    for (rest, name, value) in read(state, &format!("ratings|area_item|{prefix}"), month).await? {
-        if let Some((_, item)) = rest.split_once('|') {
-            items.entry(item.to_owned()).or_default().add(&name, value);
+    if region.is_none() {
+        for (item, name, value) in read(state, "item", month, "").await? {
+            items.entry(item).or_default().add(&name, value);
+        }
+    } else {
+        for (rest, name, value) in read(state, "area_item", month, &prefix).await? {
+            if let Some((_, item)) = rest.split_once('|') {
+                items.entry(item.to_owned()).or_default().add(&name, value);
+            }
         }
     }
     let today = state.engine.today();

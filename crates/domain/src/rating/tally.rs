@@ -13,10 +13,11 @@ pub struct Tally {
     pub delta: i64,
 }
 
-/// `ratings|<dimension>|<value>|<YYYY-MM>`: the region's code first, so a province's
-/// totals are every key starting with its two digits.
+/// `ratings|<dimension>|<YYYY-MM>|<value>`: the month, then the value (a region's code
+/// first), so a province's totals for a month are every key starting with
+/// `ratings|region|<month>|` and its two digits: one range of the index.
 pub fn tally_key(dimension: &str, value: &str, month: &str) -> String {
-    format!("ratings|{dimension}|{value}|{month}")
+    format!("ratings|{dimension}|{month}|{value}")
 }
 
 /// What `event` adds, given the file before it.

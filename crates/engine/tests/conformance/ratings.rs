@@ -34,16 +34,13 @@ fn rating_error(result: Result<RatingResponse, EngineError>) -> RatingError {
     }
 }
 
-/// The region's totals for this month, by name.
+/// The county's totals over every month, by name.
 async fn totals(w: &World) -> HashMap<String, i64> {
     let mut by_name = HashMap::new();
-    for c in w
-        .engine
-        .store()
-        .counters("ratings|region|330211|")
-        .await
-        .unwrap()
-    {
+    for c in w.engine.store().counters("ratings|region|").await.unwrap() {
+        if !c.key.ends_with("|330211") {
+            continue;
+        }
         *by_name.entry(c.name).or_insert(0) += c.value;
     }
     by_name
