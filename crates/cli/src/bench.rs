@@ -56,6 +56,19 @@ pub(crate) enum BenchCommand {
         #[arg(long, default_value_t = 1000)]
         listeners: usize,
     },
+    /// Ratings stored per second through the engine against case commands per second in
+    /// the same run; the published figures read from the totals of millions of ratings.
+    Ratings {
+        /// Cases rated per round (and case lifecycles for the comparison).
+        #[arg(long, default_value_t = 1000)]
+        cases: usize,
+        /// Clients rating at once.
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        /// Ratings whose running totals the publication is read from.
+        #[arg(long, default_value_t = 10_000_000)]
+        published: u64,
+    },
     /// Endless lifecycles printing `ack CASE VERSION` for every acknowledged command, for
     /// the crash-safety test (which kills the process with SIGKILL).
     #[command(hide = true)]
@@ -91,6 +104,11 @@ pub(crate) fn run(command: BenchCommand, db: Option<&str>) -> anyhow::Result<Out
             cycles,
             listeners,
         } => crate::bench_hall::run(windows.clamp(1, 200), cycles.max(1), listeners.max(1)),
+        BenchCommand::Ratings {
+            cases,
+            clients,
+            published,
+        } => crate::bench_ratings::run(cases.max(1), clients.clamp(1, 200), published.max(1)),
         BenchCommand::Load { concurrency } => crate::bench_cases::load(concurrency.max(1), db),
         BenchCommand::Ids { count, rounds } => ids(count, rounds.max(1)),
         BenchCommand::Search { region, rounds } => search(region, rounds.max(1)),

@@ -8,6 +8,7 @@ mod bench;
 mod bench_cases;
 mod bench_hall;
 mod bench_http;
+mod bench_ratings;
 mod calendar_cmd;
 mod catalog_cmd;
 mod clock;

@@ -60,3 +60,33 @@ impl Store {
         Ok(rows)
     }
 }
+
+/// Rows per statement in a bulk fill (four binds each stay under SQLite's limit).
+const FILL_ROWS: usize = 5000;
+
+macro_rules! fill {
+    ($pool:expr, $db:ty, $deltas:expr) => {{
+        let mut tx = $pool.begin().await?;
+        for chunk in $deltas.chunks(FILL_ROWS) {
+            let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO counters (key, name, value) ");
+            q.push_values(chunk, |mut row, c| {
+                row.push_bind(&c.key).push_bind(&c.name).push_bind(c.delta);
+            });
+            q.push(" ON CONFLICT (key, name) DO UPDATE SET value = counters.value + excluded.value");
+            q.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    }};
+}
+
+impl Store {
+    /// Adds many amounts to running totals in one transaction: for rebuilding totals
+    /// and for `bench ratings`, which fills the totals of millions of ratings at once.
+    pub async fn add_to_counters(&self, deltas: &[crate::CounterDelta]) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => fill!(s.pool, sqlx::Sqlite, deltas),
+            Store::Postgres(s) => fill!(s.pool, sqlx::Postgres, deltas),
+        }
+        Ok(())
+    }
+}
