@@ -128,13 +128,16 @@ async fn rating_rate(engine: &Engine, cases: Vec<(String, String)>, clients: usi
     Ok(count as f64 / start.elapsed().as_secs_f64())
 }
 
-/// Every county of the division table.
+/// Every county-level division (县级) of the division table, where cases are handled.
 fn counties() -> Vec<RegionCode> {
     let mut out = Vec::new();
     let mut stack: Vec<RegionCode> = RegionCode::provinces().collect();
     while let Some(region) = stack.pop() {
-        let children: Vec<RegionCode> = region.children().collect();
-        if children.is_empty() {
+        let children: Vec<RegionCode> = region
+            .children()
+            .filter(|c| c.level() != yichuang_domain::Level::Township)
+            .collect();
+        if region.level() == yichuang_domain::Level::County || children.is_empty() {
             out.push(region);
         } else {
             stack.extend(children);

@@ -415,6 +415,7 @@ impl Writer {
             ratings,
             &rating_order,
         )?);
+        crate::streams::merge_counters(&mut streams);
         let mut results = results;
         self.attach_days(&mut results, &hall_order);
         if self.cache.len() > CACHE_LIMIT {
