@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use yichuang_domain::case::{EventBody, Staff};
+use yichuang_domain::case::Staff;
 use yichuang_domain::hall::TicketStatus;
 use yichuang_domain::rating::{
     FollowUp, RatedService, Rating, RatingCommand, RatingCommandKind, RatingContext, RatingEvent,
@@ -177,39 +177,35 @@ impl crate::Engine {
                 })
             }
             Subject::Case { case_id } => {
-                let case = self
-                    .case(case_id)
+                let marks = self
+                    .store()
+                    .case_marks(case_id)
                     .await?
-                    .ok_or_else(|| EngineError::NoSuchCase {
-                        id: case_id.clone(),
-                    })?;
-                let events = self.events(case_id).await?;
+                    .ok_or_else(|| EngineError::NoSuchCase { id: case_id.clone() })?;
                 let mut service = RatedService {
                     subject: subject.clone(),
-                    region: case.handling_region.to_string(),
+                    region: marks.handling_region,
                     hall: None,
                     window: None,
-                    item: Some(case.item.clone()),
+                    item: Some(marks.item),
                     served_by: None,
-                    person: Some(case.applicant.id().to_owned()),
+                    person: marks.applicant,
                     visit: None,
                     acceptance: None,
                     completion: None,
                 };
-                for record in &events {
-                    let event = &record.event;
-                    match &event.body {
-                        EventBody::Accepted { .. } => {
-                            service.acceptance = Some(event.on);
-                            service.served_by = Some(event.actor.id.clone());
-                        }
-                        // An on-the-spot case is rated once, at completion.
-                        EventBody::Completed { .. } | EventBody::CompletedOnTheSpot { .. } => {
-                            service.completion = Some(event.on);
-                            service.served_by = Some(event.actor.id.clone());
-                        }
-                        _ => {}
+                for (kind, actor, at) in marks.steps {
+                    let on = at
+                        .parse::<jiff::Timestamp>()
+                        .map(crate::china_date)
+                        .map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string())))?;
+                    // An on-the-spot case is rated once, at completion.
+                    if kind == "accepted" {
+                        service.acceptance = Some(on);
+                    } else {
+                        service.completion = Some(on);
                     }
+                    service.served_by = Some(actor);
                 }
                 Ok(service)
             }

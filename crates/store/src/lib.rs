@@ -8,6 +8,7 @@
 mod audit;
 mod backend;
 mod baseline;
+mod case_marks;
 mod citizens;
 mod counters;
 mod drafts;
@@ -28,6 +29,7 @@ pub use audit::{AuditState, CaseHead, Checkpoint, LogHead};
 pub use backend::{PostgresStore, SqliteStore};
 pub use baseline::BaselineShape;
 pub use citizens::CitizenSession;
+pub use case_marks::CaseMarks;
 pub use counters::Counter;
 pub use drafts::Draft;
 pub use error::StoreError;

@@ -1,0 +1,51 @@
+//! What a rating of a case needs to know, read from the case's columns and its events'
+//! kinds, actors and times, without parsing the snapshot or the events' bodies: a
+//! rating is given for every case, so this read is on its hot path.
+
+use sqlx::Row;
+
+use crate::{Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseMarks {
+    pub item: String,
+    pub handling_region: String,
+    /// The applicant's identity number or credit code.
+    pub applicant: Option<String>,
+    /// Acceptance and completion events, in order: (kind, actor id, RFC 3339 time).
+    pub steps: Vec<(String, String, String)>,
+}
+
+const CASE: &str = "SELECT item, handling_region, applicant FROM cases WHERE id = $1";
+const STEPS: &str = "SELECT kind, actor, at FROM case_events WHERE case_id = $1 \
+     AND kind IN ('accepted', 'completed', 'completed_on_the_spot') ORDER BY seq";
+
+macro_rules! marks {
+    ($pool:expr, $id:expr) => {{
+        let Some(row) = sqlx::query(CASE).bind($id).fetch_optional($pool).await? else {
+            return Ok(None);
+        };
+        let steps = sqlx::query(STEPS)
+            .bind($id)
+            .fetch_all($pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("kind")?, r.try_get("actor")?, r.try_get("at")?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        CaseMarks {
+            item: row.try_get("item")?,
+            handling_region: row.try_get("handling_region")?,
+            applicant: row.try_get("applicant")?,
+            steps,
+        }
+    }};
+}
+
+impl Store {
+    pub async fn case_marks(&self, id: &str) -> Result<Option<CaseMarks>, StoreError> {
+        Ok(Some(match self {
+            Store::Sqlite(s) => marks!(&s.pool, id),
+            Store::Postgres(s) => marks!(&s.pool, id),
+        }))
+    }
+}
