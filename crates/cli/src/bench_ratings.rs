@@ -89,7 +89,11 @@ async fn completed_cases(engine: &Engine, count: usize) -> anyhow::Result<Vec<(S
 }
 
 /// Ratings per second: `clients` at once, each rating its share of the cases online.
-async fn rating_rate(engine: &Engine, cases: Vec<(String, String)>, clients: usize) -> anyhow::Result<f64> {
+async fn rating_rate(
+    engine: &Engine,
+    cases: Vec<(String, String)>,
+    clients: usize,
+) -> anyhow::Result<f64> {
     let start = Instant::now();
     let count = cases.len();
     let shares: Vec<Vec<(String, String)>> = (0..clients)
@@ -174,13 +178,26 @@ fn totals_of(ratings: u64, items: &[String]) -> (Vec<CounterDelta>, u64) {
             seed ^= seed >> 7;
             seed ^= seed << 17;
             let mean = ratings / combos.max(1);
-            let k = (mean / 2 + seed % (mean + 1)) as i64;
+            let k = if mean == 0 {
+                i64::from(given < ratings)
+            } else {
+                (mean / 2 + seed % (mean + 1)) as i64
+            };
             if k == 0 {
                 continue;
             }
             given += k as u64;
             let poor = k / 10;
-            let counts = [k, k * 6 / 10, k * 2 / 10, k - k * 6 / 10 - k * 2 / 10 - poor, poor / 2, poor - poor / 2, poor, poor * 9 / 10];
+            let counts = [
+                k,
+                k * 6 / 10,
+                k * 2 / 10,
+                k - k * 6 / 10 - k * 2 / 10 - poor,
+                poor / 2,
+                poor - poor / 2,
+                poor,
+                poor * 9 / 10,
+            ];
             let code = county.to_string();
             for sum in [
                 region.entry(code.clone()).or_default(),
@@ -219,13 +236,18 @@ fn totals_of(ratings: u64, items: &[String]) -> (Vec<CounterDelta>, u64) {
 /// counties and its items (or, for the country, every item's own totals).
 async fn read_figures(store: &Store, prefix: &str) -> anyhow::Result<RatingFigures> {
     let mut figures = RatingFigures::default();
-    for c in store.counters(&format!("ratings|region|{MONTH}|{prefix}")).await? {
+    for c in store
+        .counters(&format!("ratings|region|{MONTH}|{prefix}"))
+        .await?
+    {
         figures.add(&c.name, c.value);
     }
     let items = if prefix.is_empty() {
         store.counters(&format!("ratings|item|{MONTH}|")).await?
     } else {
-        store.counters(&format!("ratings|area_item|{MONTH}|{prefix}")).await?
+        store
+            .counters(&format!("ratings|area_item|{MONTH}|{prefix}"))
+            .await?
     };
     let mut by_item: HashMap<String, RatingFigures> = HashMap::new();
     for c in items {

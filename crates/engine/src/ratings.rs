@@ -177,11 +177,11 @@ impl crate::Engine {
                 })
             }
             Subject::Case { case_id } => {
-                let marks = self
-                    .store()
-                    .case_marks(case_id)
-                    .await?
-                    .ok_or_else(|| EngineError::NoSuchCase { id: case_id.clone() })?;
+                let marks = self.store().case_marks(case_id).await?.ok_or_else(|| {
+                    EngineError::NoSuchCase {
+                        id: case_id.clone(),
+                    }
+                })?;
                 let mut service = RatedService {
                     subject: subject.clone(),
                     region: marks.handling_region,

@@ -289,8 +289,39 @@ impl Writer {
     /// the cache. Per-job rule errors are answers; a store read failure fails the batch.
     async fn build(&mut self, jobs: &[Job], lookup: Lookup) -> Result<Built, EngineError> {
         let mut draft = Draft::default();
+        self.prefetch_rating_files(jobs).await?;
         self.add_all(&mut draft, jobs, lookup).await?;
         self.finish(draft)
+    }
+
+    /// Reads the rating files a batch needs and the cache lacks in one query (most are
+    /// new: one read per rating, in this one writer, cost more than the rating itself);
+    /// a file not stored yet is cached empty, so it is not looked for again.
+    async fn prefetch_rating_files(&mut self, jobs: &[Job]) -> Result<(), EngineError> {
+        let mut missing: Vec<String> = jobs
+            .iter()
+            .filter(|j| matches!(j.request, Request::Rating { .. }))
+            .map(|j| j.case_id.clone())
+            .filter(|id| !self.rating_cache.contains_key(id))
+            .collect();
+        missing.sort();
+        missing.dedup();
+        if missing.len() < 2 {
+            return Ok(());
+        }
+        for stored in self.store.load_streams(&missing).await? {
+            let file: RatingFile = serde_json::from_str(&stored.snapshot)
+                .map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string())))?;
+            self.rating_cache
+                .insert(stored.id, (file, stored.head_hash));
+        }
+        for id in missing {
+            if !self.rating_cache.contains_key(&id) {
+                self.rating_cache
+                    .insert(id.clone(), (RatingFile::new(&id), String::new()));
+            }
+        }
+        Ok(())
     }
 
     async fn add_all(
@@ -418,6 +449,11 @@ impl Writer {
         crate::streams::merge_counters(&mut streams);
         let mut results = results;
         self.attach_days(&mut results, &hall_order);
+        // A rating file is rarely touched again after its rating: the cache is only
+        // for follow-ups soon after, so it is emptied rather than grown.
+        if self.rating_cache.len() > CACHE_LIMIT {
+            self.rating_cache.clear();
+        }
         if self.cache.len() > CACHE_LIMIT {
             self.forget();
         }

@@ -72,7 +72,9 @@ macro_rules! fill {
             q.push_values(chunk, |mut row, c| {
                 row.push_bind(&c.key).push_bind(&c.name).push_bind(c.delta);
             });
-            q.push(" ON CONFLICT (key, name) DO UPDATE SET value = counters.value + excluded.value");
+            q.push(
+                " ON CONFLICT (key, name) DO UPDATE SET value = counters.value + excluded.value",
+            );
             q.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;

@@ -28,8 +28,8 @@ mod streams;
 pub use audit::{AuditState, CaseHead, Checkpoint, LogHead};
 pub use backend::{PostgresStore, SqliteStore};
 pub use baseline::BaselineShape;
-pub use citizens::CitizenSession;
 pub use case_marks::CaseMarks;
+pub use citizens::CitizenSession;
 pub use counters::Counter;
 pub use drafts::Draft;
 pub use error::StoreError;
@@ -140,6 +140,11 @@ impl Store {
     /// A stream's projection (a hall's day), if it has any event.
     pub async fn load_stream(&self, id: &str) -> Result<Option<StoredStream>, StoreError> {
         dispatch!(self, s => s.load_stream(id).await)
+    }
+
+    /// Many streams' projections at once (those that exist), for a batch's reads.
+    pub async fn load_streams(&self, ids: &[String]) -> Result<Vec<StoredStream>, StoreError> {
+        dispatch!(self, s => s.load_streams(ids).await)
     }
 
     /// A stream's events in order.

@@ -459,6 +459,35 @@ macro_rules! stream_reads {
                 }))
             }
 
+            /// Many streams' projections in one query (those that exist).
+            pub async fn load_streams(&self, ids: &[String]) -> Result<Vec<StoredStream>, StoreError> {
+                use sqlx::Row;
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut q = sqlx::QueryBuilder::new("SELECT id, kind, version, head_hash, snapshot FROM streams WHERE id IN (");
+                let mut list = q.separated(", ");
+                for id in ids {
+                    list.push_bind(id);
+                }
+                q.push(")");
+                q.build()
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map(|row| {
+                        Ok(StoredStream {
+                            id: row.try_get("id")?,
+                            kind: row.try_get("kind")?,
+                            version: u64::try_from(row.try_get::<i64, _>("version")?).unwrap_or(0),
+                            head_hash: row.try_get("head_hash")?,
+                            snapshot: row.try_get("snapshot")?,
+                        })
+                    })
+                    .collect::<Result<_, sqlx::Error>>()
+                    .map_err(StoreError::from)
+            }
+
             pub async fn stream_events(&self, id: &str) -> Result<Vec<StreamEventRecord>, StoreError> {
                 use sqlx::Row;
                 sqlx::query(SELECT_STREAM_EVENTS)

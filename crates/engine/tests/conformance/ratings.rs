@@ -333,3 +333,64 @@ pub async fn a_hall_visit_is_rated_at_the_pad(w: &World) {
         assert!(matches!(refused, Err(EngineError::NothingToRate { .. })));
     }
 }
+
+/// Many cases rated at once (the writer reads their files in one query): each gets
+/// its one rating, and a second round on the same files is refused for each.
+pub async fn many_cases_rated_at_once_each_get_one_rating(w: &World) {
+    let mut subjects = Vec::new();
+    for _ in 0..6 {
+        let case = w
+            .submit("personal-record-query", "330211", "330211", &["id-card"])
+            .await;
+        w.run(
+            &case,
+            CLERK,
+            CommandKind::CompleteOnTheSpot {
+                method: "当场打印".to_owned(),
+            },
+        )
+        .await
+        .unwrap();
+        subjects.push(Subject::Case {
+            case_id: case.case_id,
+        });
+    }
+    for round in 0..2 {
+        let tries: Vec<_> = subjects
+            .iter()
+            .map(|subject| {
+                let (engine, id, subject) = (w.engine.clone(), w.request_id(), subject.clone());
+                tokio::spawn(async move {
+                    engine
+                        .execute_rating(
+                            &id,
+                            subject,
+                            rate(Stage::Completion, Level::Satisfied, RatingChannel::Online),
+                            &format!("online:{PERSON}"),
+                            None,
+                        )
+                        .await
+                })
+            })
+            .collect();
+        for t in tries {
+            let result = t.await.unwrap();
+            if round == 0 {
+                assert!(result.is_ok(), "{result:?}");
+            } else {
+                assert_eq!(
+                    rating_error(result),
+                    RatingError::AlreadyRated {
+                        stage: Stage::Completion
+                    }
+                );
+            }
+        }
+    }
+    for subject in &subjects {
+        assert_eq!(
+            w.engine.rating_file(subject).await.unwrap().ratings.len(),
+            1
+        );
+    }
+}
