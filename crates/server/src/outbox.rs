@@ -203,15 +203,20 @@ pub(crate) async fn label_of(state: &AppState, message: &OutboxMessage) -> CaseL
     }
 }
 
-/// Reads a case's label (once per case: an inbox of many messages reuses it).
-pub(crate) async fn label(state: &AppState, case_id: &str) -> CaseLabel {
-    let number = state
+/// A case's human-readable number, or its id where it has none.
+pub(crate) async fn case_number_or_id(state: &AppState, case_id: &str) -> String {
+    state
         .store
         .case_number(case_id)
         .await
         .ok()
         .flatten()
-        .unwrap_or_else(|| case_id.to_owned());
+        .unwrap_or_else(|| case_id.to_owned())
+}
+
+/// Reads a case's label (once per case: an inbox of many messages reuses it).
+pub(crate) async fn label(state: &AppState, case_id: &str) -> CaseLabel {
+    let number = case_number_or_id(state, case_id).await;
     let item = match state.engine.case(case_id).await {
         Ok(Some(case)) => case.guide.guide.name.clone(),
         _ => String::new(),

@@ -94,13 +94,7 @@ async fn about(
     let item = item_name(state, service.and_then(|s| s.item.as_deref()), ui);
     match subject {
         Subject::Case { case_id } => {
-            let number = state
-                .store
-                .case_number(case_id)
-                .await
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| case_id.clone());
+            let number = crate::outbox::case_number_or_id(state, case_id).await;
             format!("{} {number} · {item}", ui.t("ratings-case"))
         }
         Subject::Ticket { hall, number, .. } => {
@@ -479,16 +473,7 @@ pub(crate) async fn act(
             .engine
             .execute_rating(&request_id, subject, kind, "", Some(&staff))
             .await
-            .map_err(|e| match e {
-                yichuang_engine::EngineError::Rating(r) => (
-                    StatusCode::CONFLICT,
-                    format!("rating-error-{}", r.code().replace('_', "-")),
-                ),
-                yichuang_engine::EngineError::Forbidden(_) => {
-                    (StatusCode::FORBIDDEN, "ratings-forbidden".to_owned())
-                }
-                _ => (StatusCode::SERVICE_UNAVAILABLE, "error-internal".to_owned()),
-            }),
+            .map_err(|e| problem_key(&e)),
         Err(key) => Err((StatusCode::UNPROCESSABLE_ENTITY, key.to_owned())),
     };
     match outcome {
@@ -546,11 +531,20 @@ async fn phone(state: &AppState, staff: &Staff, form: &Pairs, request_id: &str) 
         .await
     {
         Ok(_) => back("ratings-recorded", true),
-        Err(yichuang_engine::EngineError::Rating(r)) => back(
-            &format!("rating-error-{}", r.code().replace('_', "-")),
-            false,
+        Err(e) => back(&problem_key(&e).1, false),
+    }
+}
+
+/// The status and Fluent key that say why the engine refused a step.
+fn problem_key(error: &yichuang_engine::EngineError) -> (StatusCode, String) {
+    match error {
+        yichuang_engine::EngineError::Rating(r) => (
+            StatusCode::CONFLICT,
+            format!("rating-error-{}", r.code().replace('_', "-")),
         ),
-        Err(yichuang_engine::EngineError::Forbidden(_)) => back("ratings-forbidden", false),
-        Err(_) => back("error-internal", false),
+        yichuang_engine::EngineError::Forbidden(_) => {
+            (StatusCode::FORBIDDEN, "ratings-forbidden".to_owned())
+        }
+        _ => (StatusCode::SERVICE_UNAVAILABLE, "error-internal".to_owned()),
     }
 }

@@ -159,13 +159,7 @@ async fn own_case(
 
 /// The case's human-readable number, or its id where it has none.
 async fn number_of(state: &AppState, id: &str) -> String {
-    state
-        .store
-        .case_number(id)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| id.to_owned())
+    crate::outbox::case_number_or_id(state, id).await
 }
 
 fn describe(state: &AppState, ui: &Ui, case: &Case, events: &[EventRecord]) -> CaseView {

@@ -366,13 +366,7 @@ pub(crate) async fn case_stage_to_rate(state: &AppState, case_id: &str) -> Optio
 
 async fn case_about(state: &AppState, ui: &Ui, case_id: &str) -> Option<(String, String)> {
     let case = state.engine.case(case_id).await.ok()??;
-    let number = state
-        .store
-        .case_number(case_id)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| case_id.to_owned());
+    let number = crate::outbox::case_number_or_id(state, case_id).await;
     Some((
         format!("{} · {number}", item_name(state, Some(&case.item), ui)),
         case.applicant.id().to_owned(),
