@@ -518,22 +518,32 @@ try {
     await noSideScroll(s, 'staff-rating 360');
     await s.goto(base + '/staff/ratings');
     await noSideScroll(s, 'staff-ratings 360');
+    await s.setViewportSize({ width: 1280, height: 900 });
+    await visit(s, '/staff/ratings/models', 'staff-models');
+    check((await s.locator('tbody').textContent()).includes('镇海综合柜员'), 'models: the demo clerks are ranked');
+    check((await s.locator('main').textContent()).includes('示例'), 'models: the criteria say they are illustrative');
+    await shot(s, 'staff-models');
     await office.close();
 
     const people = await browser.newContext({ bypassCSP: true, viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
     const p = await people.newPage();
     await visit(p, '/ratings', 'published-country');
     await noSideScroll(p, 'published 360');
-    await Promise.all([p.waitForLoadState('load'), p.getByRole('link', { name: '浙江省' }).click()]);
+    await Promise.all([p.waitForLoadState('load'), p.getByRole('link', { name: '浙江省', exact: true }).click()]);
     check((await p.locator('h2').first().textContent()).includes('浙江省'), 'published: drilled down to the province');
-    await Promise.all([p.waitForLoadState('load'), p.getByRole('link', { name: '宁波市' }).click()]);
-    await Promise.all([p.waitForLoadState('load'), p.getByRole('link', { name: '镇海区' }).click()]);
+    await Promise.all([p.waitForLoadState('load'), p.getByRole('link', { name: '宁波市', exact: true }).click()]);
+    await Promise.all([p.waitForLoadState('load'), p.getByRole('link', { name: '镇海区', exact: true }).click()]);
     check((await p.locator('main').textContent()).includes('满意率'), 'published: the county figures');
     await axe(p, 'published-county');
     await shot(p, 'published-county');
     await noSideScroll(p, 'published-county 360');
     await p.evaluate(() => document.documentElement.classList.add('senior'));
     await noSideScroll(p, 'published-county senior 360');
+    await Promise.all([p.waitForLoadState('load'), p.getByRole('link', { name: /镇海区行政服务中心/ }).click()]);
+    check(p.url().includes('/halls/zhenhai-center/stars'), 'published: a hall opens its star windows');
+    await axe(p, 'hall-stars');
+    await noSideScroll(p, 'hall-stars 360');
+    check((await p.locator('main').textContent()).includes('怎样评星'), 'stars: the formula is shown');
     await people.close();
   }
 

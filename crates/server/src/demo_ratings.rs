@@ -47,18 +47,14 @@ pub(crate) async fn seed_ratings(
     };
     let zhenhai = RegionCode::parse("330211").map_err(other)?;
     let province = RegionCode::parse("330000").map_err(other)?;
-    let clerk = Actor {
-        id: "demo-clerk".to_owned(),
-        role: ActorRole::Staff(Role::Clerk),
-    };
+    // Two of the demo's clerks serve in turn; each records the other's 12333 callers.
+    let clerks = ["clerk-zh", "clerk-zh2"];
     let staff = |id: &str, role, jurisdiction| Staff {
         id: id.to_owned(),
         name: id.to_owned(),
         role,
         jurisdiction,
     };
-    let served_by = staff("demo-clerk", Role::Clerk, zhenhai);
-    let hotline = staff("clerk-zh2", Role::Clerk, zhenhai);
     let supervisor = staff("supervisor-zj", Role::Supervisor, province);
     let mut n = 0usize;
     let mut id = || {
@@ -79,6 +75,13 @@ pub(crate) async fn seed_ratings(
     for (index, day) in days.iter().enumerate() {
         for k in 0..3 {
             let person = &people[(index * 3 + k) % people.len().max(1)];
+            let (serving, other) = (clerks[(index + k) % 2], clerks[(index + k + 1) % 2]);
+            let clerk = Actor {
+                id: serving.to_owned(),
+                role: ActorRole::Staff(Role::Clerk),
+            };
+            let served_by = staff(serving, Role::Clerk, zhenhai);
+            let hotline = staff(other, Role::Clerk, zhenhai);
             set(at(*day, 9 + k as i8));
             let submitted = match engine
                 .execute(

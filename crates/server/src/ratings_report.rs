@@ -196,3 +196,18 @@ pub(crate) fn csv(published: &Published) -> String {
     }
     out
 }
+
+/// Each `dimension` value's figures for `month` whose value starts with `start` (a
+/// hall's windows: `window` and `<hall>#`; every clerk: `clerk` and `""`).
+pub(crate) async fn figures_by(
+    state: &AppState,
+    dimension: &str,
+    month: &str,
+    start: &str,
+) -> Result<BTreeMap<String, RatingFigures>, StoreError> {
+    let mut by: BTreeMap<String, RatingFigures> = BTreeMap::new();
+    for (value, name, count) in read(state, dimension, month, start).await? {
+        by.entry(value).or_default().add(&name, count);
+    }
+    Ok(by)
+}

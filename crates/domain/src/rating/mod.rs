@@ -14,6 +14,7 @@ mod file;
 mod level;
 mod policy;
 mod rules;
+mod stars;
 mod tally;
 
 pub use error::RatingError;
@@ -25,4 +26,5 @@ pub use file::{
 pub use level::{Indicator, Level};
 pub use policy::RatingPolicy;
 pub use rules::{RatingCommand, RatingCommandKind, RatingContext, decide_rating};
+pub use stars::{StarCriteria, Stars};
 pub use tally::{Tally, tally, tally_key};

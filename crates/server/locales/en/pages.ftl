@@ -728,3 +728,13 @@ published-csv = Download CSV
 published-note = Satisfaction rate: very satisfied, satisfied and fairly satisfied ratings as a share of all ratings; ratings found mistaken or malicious on appeal are not counted. Updated as ratings arrive.
 published-bad-region = The region code is not right: give a 6-digit division code, or none for the whole country.
 published-bad-month = The month is not right: choose this month or an earlier one.
+stars-hall-title = Star windows: { $hall }
+stars-clerks-title = Service quality ranking (service quality models)
+stars-stars = Stars
+stars-score = Score
+stars-count = { $n } stars
+stars-too-few = Too few ratings to give stars
+stars-model = Service quality model
+stars-none = No ratings this month yet.
+stars-how = How stars are given
+stars-formula = Score = (satisfaction × { $satisfaction } + poor ratings followed up × { $follow_up } + followed up in time × { $timely } + ratings as a share of { $target } × { $volume }) ÷ the sum of the weights × 100; with no poor ratings, follow-up counts as 100 %; fewer than { $min } ratings in the month: no stars. 5, 4, 3 and 2 stars need { $thresholds } points; below that, 1 star. The criteria are illustrative (no national 人社 star-window standard has been published) and each region may set its own. The top three clerks with five stars are the month's service quality models.

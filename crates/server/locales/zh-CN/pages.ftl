@@ -728,3 +728,13 @@ published-csv = 下载 CSV
 published-note = 满意率 = 非常满意、满意、基本满意的评价占全部评价的比例；经申诉复核认定为误评或恶意差评的不计入统计。数据随评价实时更新。
 published-bad-region = 地区代码不对：请填 6 位行政区划代码，或不填查看全国。
 published-bad-month = 月份不对：请选择本月或以前的月份。
+stars-hall-title = { $hall } 星级窗口
+stars-clerks-title = 服务质量排名（服务质量模范）
+stars-stars = 星级
+stars-score = 得分
+stars-count = { $n } 星
+stars-too-few = 评价不足，暂不评星
+stars-model = 服务质量模范
+stars-none = 本月还没有评价。
+stars-how = 怎样评星
+stars-formula = 得分 =（满意率 × { $satisfaction } + 差评整改率 × { $follow_up } + 按期整改率 × { $timely } + 评价量占 { $target } 条的比例 × { $volume }）÷ 权重之和 × 100；没有差评的整改率按 100% 计；当月评价少于 { $min } 条的不评星。5 星、4 星、3 星、2 星分别需要 { $thresholds } 分，更低为 1 星。评星标准为示例（国家未发布人社星级窗口标准），各地可自行设定。排名前三且为 5 星的工作人员列为服务质量模范。

@@ -31,6 +31,7 @@ mod ratings_public;
 mod region;
 mod search;
 mod staff;
+mod stars;
 mod ui;
 mod uploads;
 mod window;
@@ -115,6 +116,7 @@ pub(crate) fn public_pages() -> Router<AppState> {
         .route("/my/appointments/cancel", post(booking::cancel))
         .route("/my/appointments/move", post(booking::move_booking))
         .route("/ratings", get(ratings_public::page))
+        .route("/halls/{hall}/stars", get(stars::hall_windows))
         .route("/ratings.csv", get(ratings_public::csv_file))
         .route("/kiosk", get(kiosk::start))
         .route("/kiosk/reset", get(kiosk::reset))
@@ -139,6 +141,7 @@ pub(crate) fn staff_pages() -> Router<AppState> {
             get(desk_ratings::list).post(desk_ratings::act),
         )
         .route("/staff/ratings/file", get(desk_ratings::file))
+        .route("/staff/ratings/models", get(stars::clerks))
         .route(
             "/staff/admin/halls",
             get(admin_halls::page).post(admin_halls::act),

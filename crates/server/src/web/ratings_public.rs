@@ -113,12 +113,13 @@ pub(crate) async fn page(
         Err(answer) => return answer,
     };
     let link = |code: &str| format!("/ratings?region={code}&month={}", p.month);
-    let lines = |lines: &[Line], href: bool| {
+    let lines = |lines: &[Line], href: &dyn Fn(&str) -> Option<String>| {
         lines
             .iter()
-            .map(|l| shown(l.name.clone(), href.then(|| link(&l.code)), &l.figures))
+            .map(|l| shown(l.name.clone(), href(&l.code), &l.figures))
             .collect()
     };
+    let stars = |hall: &str| Some(format!("/halls/{hall}/stars?month={}", p.month));
     let place = p
         .region
         .map_or_else(|| ui.t("published-country"), |r| r.full_name());
@@ -142,9 +143,9 @@ pub(crate) async fn page(
         total,
         level_counts,
         sections: vec![
-            ("published-areas", lines(&p.areas, true)),
-            ("published-halls", lines(&p.halls, false)),
-            ("published-items", lines(&p.items, false)),
+            ("published-areas", lines(&p.areas, &|code| Some(link(code)))),
+            ("published-halls", lines(&p.halls, &stars)),
+            ("published-items", lines(&p.items, &|_| None)),
         ],
         csv: format!("/ratings.csv?region={region}&month={}", p.month),
         place,
