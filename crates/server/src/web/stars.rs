@@ -115,9 +115,8 @@ pub(crate) async fn hall_windows(
     Path(hall_id): Path<String>,
     Query(query): Query<MonthQuery>,
 ) -> Response {
-    let month = match month_of(&state, &ui, &query) {
-        Ok(month) => month,
-        Err(answer) => return answer,
+    let Some(month) = month_of(&state, &query) else {
+        return message(ui, StatusCode::UNPROCESSABLE_ENTITY, "published-bad-month");
     };
     let Some(hall) = state.store.hall(&hall_id).await.ok().flatten() else {
         return message(ui, StatusCode::NOT_FOUND, "hall-none");
@@ -163,9 +162,8 @@ pub(crate) async fn clerks(
     let Some((staff, _, _)) = signed_in(&state, &headers).await else {
         return Redirect::to("/staff/login").into_response();
     };
-    let month = match month_of(&state, &ui, &query) {
-        Ok(month) => month,
-        Err(answer) => return answer,
+    let Some(month) = month_of(&state, &query) else {
+        return message(ui, StatusCode::UNPROCESSABLE_ENTITY, "published-bad-month");
     };
     let (Ok(by_clerk), Ok(people)) = (
         figures_by(&state, "clerk", &month, "").await,
