@@ -94,17 +94,12 @@ fn formula(ui: &Ui, c: &StarCriteria) -> String {
     )
 }
 
-fn month_of(state: &AppState, ui: &Ui, query: &MonthQuery) -> Result<String, Response> {
+/// The month asked for (this month by default), or none when it is not a month.
+fn month_of(state: &AppState, query: &MonthQuery) -> Option<String> {
     let today = state.engine.today();
     match query.month.trim() {
-        "" => Ok(today.strftime("%Y-%m").to_string()),
-        text => parse_month(text, today).ok_or_else(|| {
-            message(
-                ui.clone(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "published-bad-month",
-            )
-        }),
+        "" => Some(today.strftime("%Y-%m").to_string()),
+        text => parse_month(text, today),
     }
 }
 
