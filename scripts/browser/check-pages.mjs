@@ -384,6 +384,8 @@ try {
     await shot(clerk, 'window-rate-pad');
     const padPath = await clerk.locator('.rate-pad a').getAttribute('href');
     const pad = await desk.newPage();
+    const unsigned = await pad.goto(base + padPath.split('?')[0]);
+    check(unsigned.status() === 404, 'rate: a guessed ticket number alone does not open the rating page');
     await visit(pad, padPath, 'rate-visit');
     await noSideScroll(pad, 'rate-visit 360');
     await pad.fill('#rating-text', '很耐心');

@@ -62,6 +62,19 @@ fn signature(key: &[u8], case_id: &str, expires: i64) -> String {
         .collect()
 }
 
+/// What opens the rating page of one hall visit: shown only at the window (its QR code
+/// and pad), since ticket numbers are easy to guess.
+pub(crate) fn visit_signature(options: &MessageOptions, visit: &str) -> String {
+    signature(&options.link_key, &format!("visit/{visit}"), 0)
+}
+
+/// True when `given` is this server's signature of the visit (`hall/day/number`).
+pub(crate) fn visit_signature_is_valid(options: &MessageOptions, visit: &str, given: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    let expected = visit_signature(options, visit);
+    bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
+}
+
 /// The path of a link that opens `case_id` until `expires` (Unix seconds).
 pub(crate) fn link_path(options: &MessageOptions, case_id: &str, expires: i64) -> String {
     format!(

@@ -738,3 +738,4 @@ stars-model = Service quality model
 stars-none = No ratings this month yet.
 stars-how = How stars are given
 stars-formula = Score = (satisfaction × { $satisfaction } + poor ratings followed up × { $follow_up } + followed up in time × { $timely } + ratings as a share of { $target } × { $volume }) ÷ the sum of the weights × 100; with no poor ratings, follow-up counts as 100 %; fewer than { $min } ratings in the month: no stars. 5, 4, 3 and 2 stars need { $thresholds } points; below that, 1 star. The criteria are illustrative (no national 人社 star-window standard has been published) and each region may set its own. The top three clerks with five stars are the month's service quality models.
+rating-at-window = Please rate this service on the window's pad, or by scanning the QR code the window shows.

@@ -212,8 +212,8 @@ struct TicketPage {
     ahead: Option<u32>,
     wait: Option<String>,
     green: bool,
-    /// The rating form, once the ticket is served.
-    rate: Option<String>,
+    /// Served: the person is asked to rate at the window (its pad or QR code).
+    finished: bool,
 }
 
 pub(crate) fn status_key(status: TicketStatus) -> &'static str {
@@ -254,16 +254,8 @@ pub(crate) async fn ticket_page(
     let called = (ticket.status == TicketStatus::Called)
         .then(|| ticket.window.map(|w| ui.t1("ticket-go-to", "window", w)))
         .flatten();
-    let rate = (ticket.status == TicketStatus::Finished).then(|| {
-        format!(
-            "/rate/visit/{}/{}/{}",
-            hall.id,
-            state.engine.today(),
-            ticket.number
-        )
-    });
     let page = TicketPage {
-        rate,
+        finished: ticket.status == TicketStatus::Finished,
         item: item_name(&state, ticket.item.as_deref(), &ui),
         status: ui.t(status_key(ticket.status)),
         ahead: estimate.as_ref().map(|e| e.ahead),

@@ -221,6 +221,9 @@ async fn submit(
 pub(crate) struct Via {
     #[serde(default)]
     via: String,
+    /// The window's signature of the visit (`outbox::visit_signature`).
+    #[serde(default)]
+    sig: String,
 }
 
 impl Via {
@@ -237,11 +240,18 @@ impl Via {
 async fn visit(
     state: &AppState,
     ui: &Ui,
-    hall: &str,
-    day: &str,
-    number: &str,
+    (hall, day, number): (&str, &str, &str),
+    sig: &str,
 ) -> Result<(Subject, String, RatingFile), Response> {
     let nothing = || message(ui.clone(), StatusCode::NOT_FOUND, "rating-nothing");
+    let signed = crate::outbox::visit_signature_is_valid(
+        &state.messages,
+        &format!("{hall}/{day}/{number}"),
+        sig,
+    );
+    if !signed {
+        return Err(nothing());
+    }
     let Ok(day) = day.parse::<Date>() else {
         return Err(nothing());
     };
@@ -293,14 +303,17 @@ pub(crate) async fn visit_form(
     Path((hall, day, number)): Path<(String, String, String)>,
     Query(via): Query<Via>,
 ) -> Response {
-    let (_, about, file) = match visit(&state, &ui, &hall, &day, &number).await {
+    let (_, about, file) = match visit(&state, &ui, (&hall, &day, &number), &via.sig).await {
         Ok(found) => found,
         Err(answer) => return answer,
     };
     if let Some(answer) = already(ui.clone(), &file, Stage::Visit, None) {
         return answer;
     }
-    let action = format!("/rate/visit/{hall}/{day}/{number}?via={}", via.via);
+    let action = format!(
+        "/rate/visit/{hall}/{day}/{number}?via={}&sig={}",
+        via.via, via.sig
+    );
     let page = rate_page(
         ui,
         FormTarget {
@@ -323,7 +336,7 @@ pub(crate) async fn visit_submit(
     Query(via): Query<Via>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (subject, about, _) = match visit(&state, &ui, &hall, &day, &number).await {
+    let (subject, about, _) = match visit(&state, &ui, (&hall, &day, &number), &via.sig).await {
         Ok(found) => found,
         Err(answer) => return answer,
     };
@@ -333,7 +346,10 @@ pub(crate) async fn visit_submit(
     } else {
         "pad"
     };
-    let action = format!("/rate/visit/{hall}/{day}/{number}?via={}", via.via);
+    let action = format!(
+        "/rate/visit/{hall}/{day}/{number}?via={}&sig={}",
+        via.via, via.sig
+    );
     submit(
         &state,
         ui,

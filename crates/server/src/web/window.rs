@@ -383,7 +383,9 @@ async fn rate_last(
     if file.rating(yichuang_domain::rating::Stage::Visit).is_some() {
         return None;
     }
-    let path = format!("/rate/visit/{hall}/{}/{}", day.day, last.number);
+    let visit = format!("{hall}/{}/{}", day.day, last.number);
+    let sig = crate::outbox::visit_signature(&state.messages, &visit);
+    let path = format!("/rate/visit/{visit}?sig={sig}");
     let url = format!("{}{path}", state.messages.public_url.trim_end_matches('/'));
     let svg = super::qr::qr_svg(&url)?;
     Some((last.number.clone(), path, svg))
