@@ -212,6 +212,31 @@ impl crate::Engine {
         }
     }
 
+    /// The running totals counted again from every rating file's events, by (key,
+    /// name): what the stored totals must equal (a check, and the way to rebuild them).
+    pub async fn recount_rating_totals(
+        &self,
+    ) -> Result<std::collections::BTreeMap<(String, String), i64>, EngineError> {
+        let corrupt = |e: serde_json::Error| EngineError::Store(StoreError::Corrupt(e.to_string()));
+        let mut totals = std::collections::BTreeMap::new();
+        for id in self
+            .store()
+            .stream_ids(<RatingFile as StreamState>::KIND)
+            .await?
+        {
+            let mut file = RatingFile::new(&id);
+            for record in self.store().stream_events(&id).await? {
+                let event: RatingEvent = serde_json::from_str(&record.json).map_err(corrupt)?;
+                for t in tally(&file, &event) {
+                    *totals.entry((t.key, t.name.to_owned())).or_insert(0) += t.delta;
+                }
+                file.apply(&event);
+            }
+        }
+        totals.retain(|_, v| *v != 0);
+        Ok(totals)
+    }
+
     /// The ratings of `subject` as stored (none yet: an empty file).
     pub async fn rating_file(&self, subject: &Subject) -> Result<RatingFile, EngineError> {
         let id = subject.stream_id();

@@ -1797,6 +1797,7 @@ async fn suite(url: Option<String>) {
     ratings::a_case_is_rated_once_per_stage_and_a_poor_rating_is_followed_up(&w).await;
     ratings::a_hall_visit_is_rated_at_the_pad(&w).await;
     ratings::many_cases_rated_at_once_each_get_one_rating(&w).await;
+    ratings::the_totals_equal_a_recount_from_the_events(&w).await;
     let url =
         url.unwrap_or_else(|| Store::sqlite_url(&w._dir.as_ref().unwrap().path().join("cases.db")));
     a_second_writer_never_loses_a_step(&w, &url).await;

@@ -142,6 +142,11 @@ impl Store {
         dispatch!(self, s => s.load_stream(id).await)
     }
 
+    /// The ids of every stream of one kind (`rating_file`), in order.
+    pub async fn stream_ids(&self, kind: &str) -> Result<Vec<String>, StoreError> {
+        dispatch!(self, s => s.stream_ids(kind).await)
+    }
+
     /// Many streams' projections at once (those that exist), for a batch's reads.
     pub async fn load_streams(&self, ids: &[String]) -> Result<Vec<StoredStream>, StoreError> {
         dispatch!(self, s => s.load_streams(ids).await)

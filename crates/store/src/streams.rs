@@ -459,6 +459,19 @@ macro_rules! stream_reads {
                 }))
             }
 
+            /// The ids of every stream of one kind, in order.
+            pub async fn stream_ids(&self, kind: &str) -> Result<Vec<String>, StoreError> {
+                use sqlx::Row;
+                sqlx::query("SELECT id FROM streams WHERE kind = $1 ORDER BY id")
+                    .bind(kind)
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map(|row| row.try_get("id"))
+                    .collect::<Result<_, sqlx::Error>>()
+                    .map_err(StoreError::from)
+            }
+
             /// Many streams' projections in one query (those that exist).
             pub async fn load_streams(&self, ids: &[String]) -> Result<Vec<StoredStream>, StoreError> {
                 use sqlx::Row;

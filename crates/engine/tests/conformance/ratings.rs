@@ -394,3 +394,21 @@ pub async fn many_cases_rated_at_once_each_get_one_rating(w: &World) {
         );
     }
 }
+
+/// After every rating, follow-up and appeal above (some at once, some refused), the
+/// stored running totals equal a recount from the rating files' events.
+pub async fn the_totals_equal_a_recount_from_the_events(w: &World) {
+    let recount = w.engine.recount_rating_totals().await.unwrap();
+    let stored: std::collections::BTreeMap<(String, String), i64> = w
+        .engine
+        .store()
+        .counters("ratings|")
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.value != 0)
+        .map(|c| ((c.key, c.name), c.value))
+        .collect();
+    assert!(recount.len() > 10, "{recount:?}");
+    assert_eq!(stored, recount);
+}
