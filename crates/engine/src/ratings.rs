@@ -139,7 +139,9 @@ fn follow_up_row(file: &RatingFile, stage: Stage) -> Option<FollowUpRow> {
         contact_by: follow_up.contact_by.to_string(),
         close_by: follow_up.close_by.to_string(),
         contacted: follow_up.contacted_at.is_some(),
-        closed: !follow_up.is_open(),
+        // An upheld appeal found the rating mistaken or malicious: nothing is left to
+        // follow up, so it leaves the open list (and is never overdue).
+        closed: !follow_up.is_open() || appeal == "upheld",
         appeal: appeal.to_owned(),
     })
 }
