@@ -720,6 +720,10 @@ async fn a_person_rates_the_acceptance_once_and_a_poor_rating_promises_a_call_ba
     let (status, answer) = step(close.clone()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(answer.contains("请选择办结方式"), "{answer}");
+    assert!(
+        answer.contains("已增开受理窗口"),
+        "what was typed is kept: {answer}"
+    );
     close.push(("way", "fixed_at_once".to_owned()));
     close[1].1 = "close-again".to_owned();
     let (status, _) = step(close).await;

@@ -67,7 +67,20 @@ struct FilePage {
     may_appeal: bool,
     may_decide: bool,
     rectify_by: String,
+    /// What a refused form held, drawn again in it.
+    typed: Typed,
     problem: Option<String>,
+}
+
+/// A refused step's fields, so nothing typed is lost.
+#[derive(Default)]
+pub(crate) struct Typed {
+    pub action: String,
+    pub text: String,
+    pub way: String,
+    pub ground: String,
+    pub upheld: String,
+    pub by: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -287,7 +300,7 @@ async fn file_page(
     csrf: String,
     id: &str,
     stage_text: &str,
-    problem: Option<String>,
+    (problem, typed): (Option<String>, Typed),
 ) -> Response {
     let (Some(subject), Some(stage)) = (Subject::from_stream_id(id), Stage::parse(stage_text))
     else {
@@ -379,7 +392,12 @@ async fn file_page(
         // The office whose work was rated appeals; its supervisor decides.
         may_appeal: !supervisor && rating.level.is_poor() && appeal.is_none(),
         may_decide: supervisor && appeal.is_some_and(|a| a.upheld.is_none() && a.by != staff.id),
-        rectify_by: rectify_by.to_string(),
+        rectify_by: if typed.by.is_empty() {
+            rectify_by.to_string()
+        } else {
+            typed.by.clone()
+        },
+        typed,
         problem,
         ui,
     };
@@ -399,7 +417,8 @@ pub(crate) async fn file(
         .filter(|k| k.starts_with("rating-"))
         .map(|k| ui.t(&k))
         .filter(|t| !t.starts_with("rating-"));
-    file_page(&state, ui, &staff, csrf, &query.id, &query.stage, problem).await
+    let shown = (problem, Typed::default());
+    file_page(&state, ui, &staff, csrf, &query.id, &query.stage, shown).await
 }
 
 /// The command a posted step asks for, or the key of what is wrong with the form.
@@ -484,16 +503,17 @@ pub(crate) async fn act(
         ))
         .into_response(),
         Err((status, key)) => {
-            let mut answer = file_page(
-                &state,
-                ui.clone(),
-                &staff,
-                csrf,
-                &id,
-                &stage_text,
-                Some(ui.t(&key)),
-            )
-            .await;
+            let typed = Typed {
+                action: form.field("action").to_owned(),
+                text: form.field("text").to_owned(),
+                way: form.field("way").to_owned(),
+                ground: form.field("ground").to_owned(),
+                upheld: form.field("upheld").to_owned(),
+                by: form.field("by").to_owned(),
+            };
+            let shown = (Some(ui.t(&key)), typed);
+            let mut answer =
+                file_page(&state, ui.clone(), &staff, csrf, &id, &stage_text, shown).await;
             *answer.status_mut() = status;
             answer
         }
