@@ -600,6 +600,29 @@ async fn a_person_rates_the_acceptance_once_and_a_poor_rating_promises_a_call_ba
     let (_, after) = text(&client, case_page).await;
     assert!(after.contains(&format!("href=\"{first}/rate\"")), "{after}");
 
+    // The acceptance message's signed link opens the same form without signing in; a
+    // tampered link does not.
+    let (_, inbox) = text(&client, format!("{}/my/inbox", app.base)).await;
+    let link = inbox
+        .split("/m/")
+        .nth(1)
+        .and_then(|rest| {
+            rest.split(|c: char| c.is_whitespace() || c == '<' || c == '"')
+                .next()
+        })
+        .map(|rest| format!("/m/{rest}"))
+        .expect("a signed link in the inbox");
+    let stranger = browser();
+    let (status, form) = text(&stranger, format!("{}{link}/rate", app.base)).await;
+    assert_eq!(status, StatusCode::OK, "{link}: {form}");
+    assert!(
+        form.contains("name=\"stage\" value=\"acceptance\""),
+        "{form}"
+    );
+    let flipped = if link.ends_with('0') { '1' } else { '0' };
+    let tampered = format!("{}{}{flipped}/rate", app.base, &link[..link.len() - 1]);
+    assert_eq!(text(&stranger, tampered).await.0, StatusCode::NOT_FOUND);
+
     let rate = format!("{}{first}/rate", app.base);
     let (status, form) = text(&client, rate.clone()).await;
     assert_eq!(status, StatusCode::OK);

@@ -462,6 +462,28 @@ pub(crate) async fn case_submit(
     .await
 }
 
+/// The case a message's link names, in words, with its applicant; or the answer when
+/// the link is not this server's, has expired, or names no case.
+async fn linked_case(
+    state: &AppState,
+    ui: &Ui,
+    case_id: &str,
+    expires: i64,
+    signature: &str,
+) -> Result<(String, String), Response> {
+    let now = jiff::Timestamp::now();
+    if !link_is_valid(&state.messages, case_id, expires, signature, now) {
+        return Err(message(
+            ui.clone(),
+            StatusCode::NOT_FOUND,
+            "inbox-link-invalid",
+        ));
+    }
+    case_about(state, ui, case_id)
+        .await
+        .ok_or_else(|| message(ui.clone(), StatusCode::NOT_FOUND, "error-not-found"))
+}
+
 /// The rating form through a message's signed link: whoever holds the link rates as
 /// the applicant it was sent to, without signing in.
 pub(crate) async fn link_form(
@@ -469,17 +491,9 @@ pub(crate) async fn link_form(
     ui: Ui,
     Path((case_id, expires, signature)): Path<(String, i64, String)>,
 ) -> Response {
-    if !link_is_valid(
-        &state.messages,
-        &case_id,
-        expires,
-        &signature,
-        jiff::Timestamp::now(),
-    ) {
-        return message(ui, StatusCode::NOT_FOUND, "inbox-link-invalid");
-    }
-    let Some((about, _)) = case_about(&state, &ui, &case_id).await else {
-        return message(ui, StatusCode::NOT_FOUND, "error-not-found");
+    let (about, _) = match linked_case(&state, &ui, &case_id, expires, &signature).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
     };
     let Some(stage) = case_stage_to_rate(&state, &case_id).await else {
         return message(ui, StatusCode::NOT_FOUND, "rating-nothing");
@@ -505,17 +519,9 @@ pub(crate) async fn link_submit(
     Path((case_id, expires, signature)): Path<(String, i64, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    if !link_is_valid(
-        &state.messages,
-        &case_id,
-        expires,
-        &signature,
-        jiff::Timestamp::now(),
-    ) {
-        return message(ui, StatusCode::NOT_FOUND, "inbox-link-invalid");
-    }
-    let Some((about, applicant)) = case_about(&state, &ui, &case_id).await else {
-        return message(ui, StatusCode::NOT_FOUND, "error-not-found");
+    let (about, applicant) = match linked_case(&state, &ui, &case_id, expires, &signature).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
     };
     let form = Pairs(pairs);
     let Some(stage) = Stage::parse(form.field("stage")) else {
