@@ -20,6 +20,12 @@ pub enum EngineError {
     Appointment(#[from] yichuang_domain::hall::AppointmentError),
     #[error(transparent)]
     Rating(#[from] yichuang_domain::rating::RatingError),
+    #[error(transparent)]
+    Complaint(#[from] yichuang_domain::complaint::ComplaintError),
+    /// A complaint about something that does not exist (a ticket never called, a
+    /// window the hall lacks, an unknown staff number or region).
+    #[error("{what}")]
+    UnknownTarget { what: String },
     #[error("no hall {id}")]
     NoSuchHall { id: String },
     /// A rating of a ticket that was never finished, or a case that does not exist.

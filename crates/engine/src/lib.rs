@@ -4,6 +4,7 @@
 //! Every request carries a client request id: a retry returns the first response.
 
 mod appointments;
+mod complaints;
 mod error;
 mod hall;
 mod ratings;
@@ -25,6 +26,7 @@ use yichuang_domain::catalog::Catalog;
 use yichuang_store::{CaseFilter, CaseSummary, EventRecord, Store};
 
 pub use appointments::AppointmentResponse;
+pub use complaints::{ComplaintOffice, ComplaintResponse};
 pub use error::EngineError;
 pub use hall::{HALL_DAY, HallResponse};
 pub use ratings::RatingResponse;
@@ -63,6 +65,14 @@ pub enum Request {
         service: Option<Box<yichuang_domain::rating::RatedService>>,
         command: yichuang_domain::rating::RatingCommand,
     },
+    /// A command to one complaint. The office a new complaint goes to is read from
+    /// its target before the request is sent (not part of its fingerprint).
+    Complaint {
+        number: String,
+        #[serde(skip)]
+        office: Option<Box<ComplaintOffice>>,
+        command: yichuang_domain::complaint::ComplaintCommand,
+    },
 }
 
 /// What the writer answers: a case's response or a hall's.
@@ -72,6 +82,7 @@ pub(crate) enum Answer {
     Hall(HallResponse),
     Appointment(AppointmentResponse),
     Rating(RatingResponse),
+    Complaint(ComplaintResponse),
 }
 
 /// The answer to an applied request, stored for retries.
@@ -241,6 +252,7 @@ impl Engine {
                     hall_cache: std::collections::HashMap::new(),
                     booking_cache: std::collections::HashMap::new(),
                     rating_cache: std::collections::HashMap::new(),
+                    complaint_cache: std::collections::HashMap::new(),
                     hall_configs: std::collections::HashMap::new(),
                 };
                 spawn_writer(&store, writer.run(receiver));
@@ -280,7 +292,10 @@ impl Engine {
                 case_id,
                 command: Command { actor, ..command },
             },
-            Request::Hall { .. } | Request::Appointment { .. } | Request::Rating { .. } => {
+            Request::Hall { .. }
+            | Request::Appointment { .. }
+            | Request::Rating { .. }
+            | Request::Complaint { .. } => {
                 return Err(EngineError::WrongAggregate);
             }
         };
@@ -289,7 +304,7 @@ impl Engine {
             .await?
         {
             Answer::Case(response) => Ok(response),
-            Answer::Hall(_) | Answer::Appointment(_) | Answer::Rating(_) => {
+            Answer::Hall(_) | Answer::Appointment(_) | Answer::Rating(_) | Answer::Complaint(_) => {
                 Err(EngineError::WrongAggregate)
             }
         }
@@ -304,7 +319,7 @@ impl Engine {
     ) -> Result<Response, EngineError> {
         match self.dispatch(request_id, request, None).await? {
             Answer::Case(response) => Ok(response),
-            Answer::Hall(_) | Answer::Appointment(_) | Answer::Rating(_) => {
+            Answer::Hall(_) | Answer::Appointment(_) | Answer::Rating(_) | Answer::Complaint(_) => {
                 Err(EngineError::WrongAggregate)
             }
         }
@@ -336,6 +351,9 @@ impl Engine {
                 yichuang_domain::hall::AppointmentDay::stream_id(hall, *day)
             }
             Request::Rating { subject, .. } => subject.stream_id(),
+            Request::Complaint { number, .. } => {
+                yichuang_domain::complaint::Complaint::stream_id(number)
+            }
         };
         let caller = match (&staff, &request) {
             (Some(staff), _) => staff.id.clone(),
@@ -344,6 +362,7 @@ impl Engine {
             (None, Request::Hall { command, .. }) => command.actor.clone(),
             (None, Request::Appointment { command, .. }) => command.actor.clone(),
             (None, Request::Rating { command, .. }) => command.actor.clone(),
+            (None, Request::Complaint { command, .. }) => command.actor.clone(),
         };
         self.check_files_kept(&request).await?;
         let fingerprint = fingerprint(&request)?;
@@ -429,7 +448,7 @@ impl Engine {
                 }
                 Ok(response)
             }
-            Answer::Case(_) | Answer::Appointment(_) | Answer::Rating(_) => {
+            Answer::Case(_) | Answer::Appointment(_) | Answer::Rating(_) | Answer::Complaint(_) => {
                 Err(EngineError::WrongAggregate)
             }
         }
@@ -639,7 +658,10 @@ impl Engine {
                 CommandKind::Supplement { attachments, .. } => attachments,
                 _ => return Ok(()),
             },
-            Request::Hall { .. } | Request::Appointment { .. } | Request::Rating { .. } => {
+            Request::Hall { .. }
+            | Request::Appointment { .. }
+            | Request::Rating { .. }
+            | Request::Complaint { .. } => {
                 return Ok(());
             }
         };

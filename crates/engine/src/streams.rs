@@ -62,6 +62,7 @@ pub(crate) struct Working<S> {
     pub messages: Vec<ScheduledMessage>,
     pub counters: Vec<CounterDelta>,
     pub follow_ups: Vec<yichuang_store::FollowUpRow>,
+    pub complaints: Vec<yichuang_store::ComplaintRow>,
 }
 
 impl<S> Working<S> {
@@ -112,6 +113,7 @@ pub(crate) async fn working<'a, S: StreamState>(
                 messages: Vec::new(),
                 counters: Vec::new(),
                 follow_ups: Vec::new(),
+                complaints: Vec::new(),
             },
         );
         order.push(id.to_owned());
@@ -169,6 +171,7 @@ pub(crate) fn finish<S: StreamState>(
             messages: w.messages,
             counters: w.counters,
             follow_ups: w.follow_ups,
+            complaints: w.complaints,
         });
     }
     Ok(writes)

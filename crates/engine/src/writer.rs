@@ -16,6 +16,7 @@ use yichuang_store::{
 use crate::hall::HallConfig;
 use crate::streams::Working as StreamWorking;
 use crate::{Answer, EngineConfig, EngineError, Job, Request, Response, china_date};
+use yichuang_domain::complaint::Complaint;
 use yichuang_domain::hall::{AppointmentDay, HallDay};
 use yichuang_domain::rating::RatingFile;
 
@@ -37,6 +38,8 @@ pub(crate) struct Writer {
     pub(crate) booking_cache: HashMap<String, (AppointmentDay, String)>,
     /// Rating files as last committed by this writer, with their head hash.
     pub(crate) rating_cache: HashMap<String, (RatingFile, String)>,
+    /// Complaints as last committed by this writer, with their head hash.
+    pub(crate) complaint_cache: HashMap<String, (Complaint, String)>,
     /// Halls' windows and rules, re-read after a while (`hall::HALL_CONFIG_TTL`).
     pub(crate) hall_configs: HashMap<String, (std::time::Instant, Arc<HallConfig>)>,
 }
@@ -104,6 +107,8 @@ struct Draft {
     booking_order: Vec<String>,
     ratings: HashMap<String, StreamWorking<RatingFile>>,
     rating_order: Vec<String>,
+    complaints: HashMap<String, StreamWorking<Complaint>>,
+    complaint_order: Vec<String>,
     answered: HashMap<String, Answered>,
     results: Vec<Result<Answer, EngineError>>,
 }
@@ -394,6 +399,21 @@ impl Writer {
                     .map(Answer::Rating),
                 None => Err(EngineError::WrongAggregate),
             },
+            Request::Complaint {
+                number,
+                office,
+                command,
+            } => self
+                .run_complaint_job(
+                    job,
+                    number,
+                    office.as_deref(),
+                    command,
+                    &mut draft.complaints,
+                    &mut draft.complaint_order,
+                )
+                .await
+                .map(Answer::Complaint),
             _ => self
                 .run_job(job, &mut draft.working, &mut draft.order)
                 .await
@@ -432,6 +452,8 @@ impl Writer {
             booking_order,
             ratings,
             rating_order,
+            complaints,
+            complaint_order,
             results,
             ..
         } = draft;
@@ -446,6 +468,11 @@ impl Writer {
             ratings,
             &rating_order,
         )?);
+        streams.extend(crate::streams::finish(
+            &mut self.complaint_cache,
+            complaints,
+            &complaint_order,
+        )?);
         crate::streams::merge_counters(&mut streams);
         let mut results = results;
         self.attach_days(&mut results, &hall_order);
@@ -453,6 +480,9 @@ impl Writer {
         // for follow-ups soon after, so it is emptied rather than grown.
         if self.rating_cache.len() > CACHE_LIMIT {
             self.rating_cache.clear();
+        }
+        if self.complaint_cache.len() > CACHE_LIMIT {
+            self.complaint_cache.clear();
         }
         if self.cache.len() > CACHE_LIMIT {
             self.forget();
@@ -524,6 +554,9 @@ impl Writer {
                 serde_json::from_value(stored.response).map(Answer::Appointment)
             }
             Request::Rating { .. } => serde_json::from_value(stored.response).map(Answer::Rating),
+            Request::Complaint { .. } => {
+                serde_json::from_value(stored.response).map(Answer::Complaint)
+            }
             _ => serde_json::from_value(stored.response).map(Answer::Case),
         };
         answer
@@ -555,6 +588,7 @@ impl Writer {
         self.hall_cache.clear();
         self.booking_cache.clear();
         self.rating_cache.clear();
+        self.complaint_cache.clear();
         self.hall_configs.clear();
     }
 
@@ -636,7 +670,10 @@ impl Writer {
                 w.case.apply(&event);
                 (case_id.clone(), event)
             }
-            Request::Hall { .. } | Request::Appointment { .. } | Request::Rating { .. } => {
+            Request::Hall { .. }
+            | Request::Appointment { .. }
+            | Request::Rating { .. }
+            | Request::Complaint { .. } => {
                 return Err(EngineError::WrongAggregate);
             }
         };

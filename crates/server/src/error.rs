@@ -208,6 +208,14 @@ impl From<EngineError> for ApiError {
                 detail,
             ),
             EngineError::NothingToRate { .. } => ApiError::not_found(detail),
+            EngineError::Complaint(c) => ApiError::new(
+                StatusCode::CONFLICT,
+                c.code(),
+                "投诉办理规则不允许此操作",
+                "Not allowed by the complaint rules",
+                detail,
+            ),
+            EngineError::UnknownTarget { .. } => ApiError::not_found(detail),
             EngineError::WrongAggregate => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "wrong-aggregate",

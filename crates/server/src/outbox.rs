@@ -147,6 +147,9 @@ pub(crate) fn text(message: &Message, item: &str, number: &str, link: &str) -> S
             ),
             None => format!("您预约的“{item}”（{number}）就在下一个工作日。"),
         },
+        MessageKind::ComplaintAnswered => {
+            format!("您的投诉（编号 {number}）已有书面答复，请查看答复并告诉我们是否满意。")
+        }
         MessageKind::DeadlineChanged => format!(
             "您申请的“{item}”（{number}）按正式放假安排重新计算期限，最迟{}{provisional}办结。",
             date(message.deadline)
@@ -207,6 +210,12 @@ pub(crate) struct CaseLabel {
 
 /// What a message names: its booking, or its case.
 pub(crate) async fn label_of(state: &AppState, message: &OutboxMessage) -> CaseLabel {
+    if let Some(number) = &message.message.complaint {
+        return CaseLabel {
+            item: "投诉".to_owned(),
+            number: number.clone(),
+        };
+    }
     match &message.message.appointment {
         Some(note) => CaseLabel {
             item: note.item.clone(),
@@ -253,7 +262,10 @@ pub(crate) fn compose(
         .unwrap_or(Timestamp::MAX)
         .as_second();
     // A booking's reminder opens "my appointments" (signed in), not a case.
-    let path = if message.message.appointment.is_some() {
+    // A complaint's answer opens the complaint (signed in).
+    let path = if let Some(number) = &message.message.complaint {
+        format!("/my/complaints/{number}")
+    } else if message.message.appointment.is_some() {
         "/my/appointments".to_owned()
     } else {
         link_path(options, &message.case_id, expires)

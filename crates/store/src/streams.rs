@@ -66,6 +66,8 @@ pub struct StreamWrite {
     pub counters: Vec<CounterDelta>,
     /// Follow-ups these events opened or moved on (`follow_ups.rs`).
     pub follow_ups: Vec<crate::FollowUpRow>,
+    /// The complaint these events moved on, as listed (`complaints.rs`).
+    pub complaints: Vec<crate::ComplaintRow>,
 }
 
 /// An amount to add to a running total, created at zero when new.
@@ -235,6 +237,21 @@ pub(crate) fn commit_sqlite(
                     f.appeal
                 ])?;
         }
+        for c in &w.complaints {
+            tx.prepare_cached(&sqlite(crate::complaints::UPSERT_COMPLAINT))?
+                .execute(params![
+                    c.number,
+                    c.region,
+                    c.party,
+                    c.target,
+                    c.channel,
+                    c.state,
+                    i64::from(c.round),
+                    c.filed_at,
+                    c.reply_by,
+                    c.verdict
+                ])?;
+        }
         for m in &w.messages {
             tx.prepare_cached(&sqlite(SCHEDULE_MESSAGE))?
                 .execute(params![
@@ -347,6 +364,21 @@ pub(crate) async fn commit_postgres(
                 .execute(&mut **tx)
                 .await?;
         }
+        for c in &w.complaints {
+            sqlx::query(crate::complaints::UPSERT_COMPLAINT)
+                .bind(&c.number)
+                .bind(&c.region)
+                .bind(&c.party)
+                .bind(&c.target)
+                .bind(&c.channel)
+                .bind(&c.state)
+                .bind(i64::from(c.round))
+                .bind(&c.filed_at)
+                .bind(&c.reply_by)
+                .bind(&c.verdict)
+                .execute(&mut **tx)
+                .await?;
+        }
         for m in &w.messages {
             sqlx::query(SCHEDULE_MESSAGE)
                 .bind(&m.key)
@@ -409,6 +441,7 @@ fn replay(
     id: &str,
     events: &[StreamEventRecord],
 ) -> Option<Result<serde_json::Value, String>> {
+    use yichuang_domain::complaint::{Complaint, ComplaintEvent};
     use yichuang_domain::hall::{AppointmentDay, AppointmentEvent, HallDay, HallEvent};
     use yichuang_domain::rating::{RatingEvent, RatingFile};
     match kind {
@@ -420,6 +453,10 @@ fn replay(
         })),
         "rating_file" => Some(replay_as(id, events, |e: &[RatingEvent]| {
             e.first().map(|f| RatingFile::replay(&f.file, e))
+        })),
+        "complaint" => Some(replay_as(id, events, |e: &[ComplaintEvent]| {
+            let number = id.strip_prefix("complaints/")?;
+            Some(Complaint::replay(number, e))
         })),
         _ => None,
     }

@@ -139,6 +139,43 @@ impl Staff {
         Ok(())
     }
 
+    /// Complaints: any clerk or supervisor writes one down or records a verdict given
+    /// by phone; taking and answering one is a supervisor's, at the office's level or,
+    /// once it went `levels_up` levels up, at that level.
+    pub fn may_handle_complaints(
+        &self,
+        office: RegionCode,
+        levels_up: u32,
+        answer: bool,
+    ) -> Result<(), AccessError> {
+        let allowed = if answer {
+            matches!(self.role, Role::Supervisor)
+        } else {
+            matches!(self.role, Role::Clerk | Role::Supervisor)
+        };
+        if !allowed {
+            return Err(AccessError::RoleNotAllowed {
+                role: role_name(self.role),
+                action: if answer {
+                    "take on and answer complaints"
+                } else {
+                    "record complaints"
+                },
+            });
+        }
+        let mut level = office;
+        for _ in 0..levels_up {
+            level = level.parent().unwrap_or(level);
+        }
+        if !level.is_within(self.jurisdiction) {
+            return Err(AccessError::OutsideJurisdiction {
+                region: level,
+                jurisdiction: self.jurisdiction,
+            });
+        }
+        Ok(())
+    }
+
     /// Listing cases (the API's list and the staff pages' work lists).
     pub fn may_list_cases(&self) -> Result<(), AccessError> {
         if matches!(self.role, Role::StandardsOfficer) {

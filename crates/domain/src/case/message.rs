@@ -24,6 +24,8 @@ pub enum MessageKind {
     DeadlineChanged,
     /// Not about a case: a hall booking tomorrow (the working day before).
     AppointmentReminder,
+    /// Not about a case: a complaint has a written answer to read and judge.
+    ComplaintAnswered,
 }
 
 impl MessageKind {
@@ -40,6 +42,7 @@ impl MessageKind {
             MessageKind::Revoked => "revoked",
             MessageKind::DeadlineChanged => "deadline_changed",
             MessageKind::AppointmentReminder => "appointment_reminder",
+            MessageKind::ComplaintAnswered => "complaint_answered",
         }
     }
 }
@@ -66,6 +69,9 @@ pub struct Message {
     /// For a booking's reminder: what, where and when.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appointment: Option<AppointmentNote>,
+    /// For a complaint's answer: the complaint's number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complaint: Option<String>,
 }
 
 /// A booking as its reminder names it, in words (names, not ids), fixed when booked.
@@ -89,6 +95,15 @@ impl Message {
             missing: Vec::new(),
             granted: None,
             appointment: None,
+            complaint: None,
+        }
+    }
+
+    /// A complaint has a written answer.
+    pub fn complaint_answered(number: &str) -> Message {
+        Message {
+            complaint: Some(number.to_owned()),
+            ..Message::of(MessageKind::ComplaintAnswered)
         }
     }
 
