@@ -18,6 +18,8 @@ use yichuang_domain::{Calendar, RegionCode};
 use yichuang_engine::{Engine, EngineConfig, EngineError, Request, Response};
 use yichuang_store::{CaseFilter, Store, StoreError};
 
+#[path = "conformance/complaints.rs"]
+mod complaints;
 #[path = "conformance/hall.rs"]
 mod hall;
 #[path = "conformance/ratings.rs"]
@@ -1798,6 +1800,7 @@ async fn suite(url: Option<String>) {
     ratings::a_hall_visit_is_rated_at_the_pad(&w).await;
     ratings::many_cases_rated_at_once_each_get_one_rating(&w).await;
     ratings::the_totals_equal_a_recount_from_the_events(&w).await;
+    complaints::a_complaint_is_answered_once_and_goes_up_when_unsatisfied(&w).await;
     let url =
         url.unwrap_or_else(|| Store::sqlite_url(&w._dir.as_ref().unwrap().path().join("cases.db")));
     a_second_writer_never_loses_a_step(&w, &url).await;

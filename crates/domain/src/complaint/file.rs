@@ -88,7 +88,7 @@ impl ComplaintChannel {
 /// Who complained and how to reach them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Complainant {
-    /// The signed-in person (`person:…` or `employer:…`), when known.
+    /// The signed-in person or employer (identity number or credit code), when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub party: Option<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
