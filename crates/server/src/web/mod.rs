@@ -11,6 +11,9 @@ mod citizen;
 mod dates;
 mod desk;
 mod desk_bookings;
+mod complaint;
+mod complaint_my;
+mod desk_complaints;
 mod desk_ratings;
 mod form;
 mod guide;
@@ -112,6 +115,15 @@ pub(crate) fn public_pages() -> Router<AppState> {
             get(booking::page).post(booking::book),
         )
         .route("/halls/{hall}/check-in", post(booking::check_in))
+        .route(
+            "/my/complaints",
+            get(complaint_my::list).post(complaint_my::file),
+        )
+        .route(
+            "/my/complaints/{number}",
+            get(complaint_my::show).post(complaint_my::judge),
+        )
+        .route("/my/complaints/{number}/reply", get(complaint_my::reply))
         .route("/my/appointments", get(booking::mine))
         .route("/my/appointments/cancel", post(booking::cancel))
         .route("/my/appointments/move", post(booking::move_booking))
@@ -140,6 +152,15 @@ pub(crate) fn staff_pages() -> Router<AppState> {
             "/staff/ratings",
             get(desk_ratings::list).post(desk_ratings::act),
         )
+        .route(
+            "/staff/complaints",
+            get(desk_complaints::list).post(desk_complaints::record),
+        )
+        .route(
+            "/staff/complaints/{number}",
+            get(desk_complaints::show).post(desk_complaints::act),
+        )
+        .route("/staff/complaints/{number}/reply", get(desk_complaints::reply))
         .route("/staff/ratings/file", get(desk_ratings::file))
         .route("/staff/ratings/models", get(stars::clerks))
         .route(
