@@ -274,7 +274,9 @@ impl crate::Engine {
                     kind,
                     ComplaintCommandKind::Take | ComplaintCommandKind::Reply { .. }
                 );
-                staff.may_handle_complaints(region, levels_up, answer)?;
+                // Written down anywhere; worked on only where it is handled.
+                let office = (!matches!(kind, ComplaintCommandKind::File { .. })).then_some(region);
+                staff.may_handle_complaints(office, levels_up, answer)?;
                 staff.id.clone()
             }
             None if actor.starts_with("online:") => actor.to_owned(),

@@ -139,12 +139,13 @@ impl Staff {
         Ok(())
     }
 
-    /// Complaints: any clerk or supervisor writes one down or records a verdict given
-    /// by phone; taking and answering one is a supervisor's, at the office's level or,
+    /// Complaints: any clerk or supervisor writes one down, for any office (a complaint
+    /// is taken in wherever it is made: `office` None), or records a verdict given by
+    /// phone; taking and answering one is a supervisor's, at the office's level or,
     /// once it went `levels_up` levels up, at that level.
     pub fn may_handle_complaints(
         &self,
-        office: RegionCode,
+        office: Option<RegionCode>,
         levels_up: u32,
         answer: bool,
     ) -> Result<(), AccessError> {
@@ -163,7 +164,9 @@ impl Staff {
                 },
             });
         }
-        let mut level = office;
+        let Some(mut level) = office else {
+            return Ok(());
+        };
         for _ in 0..levels_up {
             level = level.parent().unwrap_or(level);
         }

@@ -191,12 +191,13 @@ pub struct ComplaintEvent {
 pub enum ComplaintEventBody {
     Filed {
         number: String,
-        target: Target,
+        // Boxed: the filing is much larger than the other events.
+        target: Box<Target>,
         region: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         served_by: Option<String>,
         channel: ComplaintChannel,
-        complainant: Complainant,
+        complainant: Box<Complainant>,
         text: String,
         reply_by: Date,
         policy_version: u32,
@@ -290,11 +291,11 @@ impl Complaint {
                 policy_version,
             } => {
                 self.number = number.clone();
-                self.target = Some(target.clone());
+                self.target = Some(Target::clone(target));
                 self.region = region.clone();
                 self.served_by = served_by.clone();
                 self.channel = Some(*channel);
-                self.complainant = Some(complainant.clone());
+                self.complainant = Some(Complainant::clone(complainant));
                 self.text = text.clone();
                 self.filed_at = Some(event.at);
                 self.filed_by = event.actor.clone();

@@ -126,11 +126,11 @@ pub fn decide_complaint(
             }
             ComplaintEventBody::Filed {
                 number: complaint.number.clone(),
-                target: target.clone(),
+                target: Box::new(target.clone()),
                 region: ctx.region.to_owned(),
                 served_by: ctx.served_by.map(str::to_owned),
                 channel,
-                complainant,
+                complainant: Box::new(complainant),
                 text,
                 reply_by: (ctx.add_working_days)(ctx.today, ctx.policy.reply_days),
                 policy_version: ctx.policy.version,

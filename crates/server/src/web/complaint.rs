@@ -288,13 +288,22 @@ pub(crate) async fn reply_document(state: &AppState, ui: &Ui, complaint: &Compla
     let view = view_of(state, ui, complaint, &names).await;
     let on = complaint
         .last_reply()
-        .map(|r| r.at.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8))).date())
+        .map(|r| {
+            r.at.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+                .date()
+        })
         .map(|d| written(ui.lang, d))
         .unwrap_or_default();
     let complainant = complaint
         .complainant
         .as_ref()
-        .map(|c| if c.name.is_empty() { ui.t("complaint-complainant-unnamed") } else { c.name.clone() })
+        .map(|c| {
+            if c.name.is_empty() {
+                ui.t("complaint-complainant-unnamed")
+            } else {
+                c.name.clone()
+            }
+        })
         .unwrap_or_default();
     let office = office_name(&complaint.region, complaint.round);
     let page = ReplyDocument {
@@ -330,12 +339,10 @@ pub(crate) fn problem_key(error: &EngineError) -> (StatusCode, String) {
             StatusCode::UNPROCESSABLE_ENTITY,
             "complaint-unknown-target".to_owned(),
         ),
-        EngineError::NoSuchCase { .. } => {
-            (StatusCode::UNPROCESSABLE_ENTITY, "complaint-no-case".to_owned())
-        }
-        _ => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "error-internal".to_owned(),
+        EngineError::NoSuchCase { .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "complaint-no-case".to_owned(),
         ),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, "error-internal".to_owned()),
     }
 }

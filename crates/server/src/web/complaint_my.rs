@@ -270,8 +270,15 @@ pub(crate) async fn judge(
         Ok(_) => Redirect::to(&format!("/my/complaints/{number}?done=judged")).into_response(),
         Err(e) => {
             let (status, key) = problem_key(&e);
-            let page = show_page(&state, ui.clone(), &citizen, &complaint, None, Some(ui.t(&key)))
-                .await;
+            let page = show_page(
+                &state,
+                ui.clone(),
+                &citizen,
+                &complaint,
+                None,
+                Some(ui.t(&key)),
+            )
+            .await;
             render(status, &page)
         }
     }

@@ -171,8 +171,8 @@ pub(crate) async fn record(
             render(status, &page)
         }
     };
-    let Some(channel) = ComplaintChannel::parse(form.field("channel"))
-        .filter(|c| *c != ComplaintChannel::Online)
+    let Some(channel) =
+        ComplaintChannel::parse(form.field("channel")).filter(|c| *c != ComplaintChannel::Online)
     else {
         return refused(
             "complaint-choose-channel".to_owned(),
@@ -223,9 +223,7 @@ pub(crate) async fn record(
 async fn in_reach(state: &AppState, staff: &Staff, number: &str) -> Option<Complaint> {
     let complaint = state.engine.complaint(number).await.ok().flatten()?;
     let region = RegionCode::parse(&complaint.region).ok()?;
-    region
-        .is_within(staff.jurisdiction)
-        .then_some(complaint)
+    region.is_within(staff.jurisdiction).then_some(complaint)
 }
 
 async fn complaint_page(
@@ -253,13 +251,20 @@ async fn complaint_page(
             } else {
                 String::new()
             };
-            format!("{who}{}{signed_in}", if c.phone.is_empty() { String::new() } else { format!(" · {}", c.phone) })
+            format!(
+                "{who}{}{signed_in}",
+                if c.phone.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {}", c.phone)
+                }
+            )
         })
         .unwrap_or_default();
     // Who may answer at the level it has reached (the engine checks again).
     let level_ok = RegionCode::parse(&complaint.region).is_ok_and(|r| {
         staff
-            .may_handle_complaints(r, complaint.round, true)
+            .may_handle_complaints(Some(r), complaint.round, true)
             .is_ok()
     });
     let not_about_them = complaint.served_by.as_deref() != Some(staff.id.as_str());

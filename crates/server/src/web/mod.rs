@@ -8,11 +8,11 @@ mod apply;
 mod assets;
 mod booking;
 mod citizen;
+mod complaint;
+mod complaint_my;
 mod dates;
 mod desk;
 mod desk_bookings;
-mod complaint;
-mod complaint_my;
 mod desk_complaints;
 mod desk_ratings;
 mod form;
@@ -160,7 +160,10 @@ pub(crate) fn staff_pages() -> Router<AppState> {
             "/staff/complaints/{number}",
             get(desk_complaints::show).post(desk_complaints::act),
         )
-        .route("/staff/complaints/{number}/reply", get(desk_complaints::reply))
+        .route(
+            "/staff/complaints/{number}/reply",
+            get(desk_complaints::reply),
+        )
         .route("/staff/ratings/file", get(desk_ratings::file))
         .route("/staff/ratings/models", get(stars::clerks))
         .route(
