@@ -549,6 +549,70 @@ try {
     await people.close();
   }
 
+  // 13. Complaints: a person files one with the keyboard (a refused form keeps what
+  // was typed), a supervisor sees the overdue one red and answers in writing, the
+  // person prints the answer and says they are satisfied; at 360 px and in senior mode.
+  if (process.env.SUPERVISOR_PASSWORD) {
+    const people = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const p = await people.newPage();
+    await p.goto(base + '/signin?back=/my/complaints');
+    await Promise.all([p.waitForURL(/\/my\/complaints/), p.locator('form[action="/signin/demo"] button').first().click()]);
+    await axe(p, 'my-complaints');
+    await shot(p, 'my-complaints');
+    check((await p.locator('main').textContent()).includes('TSDEMO0003'), 'complaints: the demo complaint is listed as mine');
+    await p.fill('#complaint-text', '取号机坏了，没人告诉我怎么办');
+    if (await tabTo(p, 'form[action="/my/complaints"] button', 'complaint form')) {
+      await p.keyboard.press('Enter');
+    }
+    await p.waitForSelector('p.error', { timeout: 10000 }).catch(() => fail('complaints: nothing chosen is named'));
+    check((await p.inputValue('#complaint-text')).includes('取号机坏了'), 'complaints: the text is kept');
+    await axe(p, 'my-complaints-error');
+    await p.check('#about-hall');
+    await p.selectOption('#complaint-hall', 'zhenhai-center');
+    await Promise.all([p.waitForURL(/\/my\/complaints\/TS/), p.getByRole('button', { name: '提交投诉' }).click()]);
+    check((await p.locator('main').textContent()).includes('待答复'), 'complaints: filed and waiting');
+    await axe(p, 'my-complaint');
+    await shot(p, 'my-complaint');
+    const mine = p.url().split('?')[0];
+    await p.setViewportSize({ width: 360, height: 740 });
+    await noSideScroll(p, 'my-complaint 360');
+    await p.evaluate(() => document.documentElement.classList.add('senior'));
+    await noSideScroll(p, 'my-complaint senior 360');
+    await p.goto(base + '/my/complaints');
+    await noSideScroll(p, 'my-complaints 360');
+    await p.setViewportSize({ width: 1280, height: 900 });
+
+    const office = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const s = await office.newPage();
+    await s.goto(base + '/staff/login');
+    await s.fill('#staff_id', 'supervisor-zj');
+    await s.fill('#password', process.env.SUPERVISOR_PASSWORD);
+    await Promise.all([s.waitForURL(/\/staff$/), s.keyboard.press('Enter')]);
+    await visit(s, '/staff/complaints', 'staff-complaints');
+    check(await s.locator('.red').count() > 0, 'complaints: the overdue one is red');
+    check((await s.locator('main').textContent()).includes('已转'), 'complaints: the overdue one has gone up');
+    const number = mine.split('/').pop();
+    await Promise.all([s.waitForLoadState('load'), s.getByRole('link', { name: number }).click()]);
+    await axe(s, 'staff-complaint');
+    await s.fill('#reply-text', '已检修取号机，并在机旁张贴人工取号指引。');
+    await Promise.all([s.waitForLoadState('load'), s.getByRole('button', { name: '发送答复' }).click()]);
+    check((await s.locator('main').textContent()).includes('已答复'), 'complaints: answered');
+    await shot(s, 'staff-complaint');
+    await s.setViewportSize({ width: 360, height: 740 });
+    await noSideScroll(s, 'staff-complaint 360');
+    await s.goto(base + '/staff/complaints');
+    await noSideScroll(s, 'staff-complaints 360');
+    await office.close();
+
+    await visit(p, `${mine.replace(base, '')}/reply`, 'complaint-reply-document');
+    check((await p.locator('h1').textContent()) === '投诉答复书', 'complaints: the answer prints');
+    await p.goto(mine);
+    await p.check('#verdict-satisfied');
+    await Promise.all([p.waitForLoadState('load'), p.getByRole('button', { name: '提交评价' }).click()]);
+    check((await p.locator('main').textContent()).includes('已办结'), 'complaints: closed satisfied');
+    await people.close();
+  }
+
   // 9. English: the switch changes the language of the whole page.
   const english = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const en = await english.newPage();

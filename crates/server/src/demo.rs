@@ -26,6 +26,7 @@ pub struct DemoCredentials {
     pub cases: usize,
     /// Ratings given (a month of them, some poor and followed up).
     pub ratings: usize,
+    pub complaints: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -114,6 +115,7 @@ pub async fn seed_demo(
         employers: 0,
         cases: 0,
         ratings: 0,
+        complaints: 0,
     };
     let window = |number: u32, label: &str| HallWindow {
         number,
@@ -422,5 +424,7 @@ pub async fn seed_demo(
     )
     .await?;
     credentials.ratings = crate::demo_ratings::seed_ratings(&engine, &now, today, &people).await?;
+    credentials.complaints =
+        crate::demo_complaints::seed_complaints(&engine, &now, today, &people).await?;
     Ok(Some(credentials))
 }

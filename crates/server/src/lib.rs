@@ -7,6 +7,7 @@ mod bodies;
 mod client;
 mod cookies;
 mod demo;
+mod demo_complaints;
 mod demo_hall;
 mod demo_ratings;
 mod documents;
