@@ -3,7 +3,9 @@
 //! and closed after the last, deadlines in working days, replay equal.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-use jiff::Timestamp;
+mod common;
+
+use common::{add_working_days, at};
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
 use yichuang_domain::complaint::{
@@ -11,30 +13,6 @@ use yichuang_domain::complaint::{
     ComplaintContext, ComplaintEvent, ComplaintPolicy, ComplaintState, Target, Verdict,
     decide_complaint,
 };
-
-/// Working days with Saturday and Sunday off, and 2027-01-01 off.
-fn add_working_days(from: Date, n: u32) -> Date {
-    let mut day = from;
-    let mut counted = 0;
-    while counted < n {
-        day = day.tomorrow().unwrap();
-        let weekend = matches!(
-            day.weekday(),
-            jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
-        );
-        if !weekend && day != date(2027, 1, 1) {
-            counted += 1;
-        }
-    }
-    day
-}
-
-fn at(day: Date) -> Timestamp {
-    day.at(10, 0, 0, 0)
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-        .unwrap()
-        .timestamp()
-}
 
 fn run(
     complaint: &mut Complaint,

@@ -3,30 +3,15 @@
 //! no one rates their own work, appeals decided by someone else, replay equal.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-use jiff::Timestamp;
+mod common;
+
+use common::{add_working_days, at};
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
 use yichuang_domain::rating::{
     AppealGround, Closure, Level, RatedService, RatingChannel, RatingCommand, RatingCommandKind,
     RatingContext, RatingEvent, RatingFile, RatingPolicy, Stage, Subject, decide_rating,
 };
-
-/// Working days of a week with Saturday and Sunday off, and 2026-12-31 to 2027-01-01 off.
-fn add_working_days(from: Date, n: u32) -> Date {
-    let mut day = from;
-    let mut counted = 0;
-    while counted < n {
-        day = day.tomorrow().unwrap();
-        let weekend = matches!(
-            day.weekday(),
-            jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
-        );
-        if !weekend && day != date(2027, 1, 1) {
-            counted += 1;
-        }
-    }
-    day
-}
 
 fn service() -> RatedService {
     RatedService {
@@ -43,13 +28,6 @@ fn service() -> RatedService {
         acceptance: Some(date(2026, 12, 29)),
         completion: Some(date(2026, 12, 30)),
     }
-}
-
-fn at(day: Date) -> Timestamp {
-    day.at(10, 0, 0, 0)
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-        .unwrap()
-        .timestamp()
 }
 
 fn run(

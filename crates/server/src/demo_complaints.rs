@@ -6,7 +6,6 @@
 use std::sync::{Arc, Mutex};
 
 use jiff::civil::Date;
-use jiff::tz::{TimeZone, offset};
 use jiff::{Timestamp, ToSpan};
 use yichuang_domain::RegionCode;
 use yichuang_domain::case::Staff;
@@ -17,17 +16,7 @@ use yichuang_domain::complaint::{
 use yichuang_engine::Engine;
 
 use crate::demo::DemoError;
-
-fn at(day: Date, hour: i8) -> Timestamp {
-    day.at(hour, 0, 0, 0)
-        .to_zoned(TimeZone::fixed(offset(8)))
-        .map(|z| z.timestamp())
-        .unwrap_or(Timestamp::UNIX_EPOCH)
-}
-
-fn other(e: impl std::fmt::Display) -> DemoError {
-    DemoError::Other(e.to_string())
-}
+use crate::demo_ratings::{at, other};
 
 /// Seeds the complaints; returns how many were filed.
 pub(crate) async fn seed_complaints(

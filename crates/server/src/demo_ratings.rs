@@ -22,14 +22,15 @@ use crate::demo::DemoError;
 
 const ITEM: &str = "personal-record-query";
 
-fn at(day: Date, hour: i8) -> Timestamp {
+/// `hour`:00 China time on `day`.
+pub(crate) fn at(day: Date, hour: i8) -> Timestamp {
     day.at(hour, 0, 0, 0)
         .to_zoned(TimeZone::fixed(offset(8)))
         .map(|z| z.timestamp())
         .unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
-fn other(e: impl std::fmt::Display) -> DemoError {
+pub(crate) fn other(e: impl std::fmt::Display) -> DemoError {
     DemoError::Other(e.to_string())
 }
 

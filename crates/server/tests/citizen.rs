@@ -8,6 +8,7 @@
 mod app;
 mod contract;
 
+use app::pages::{browser, hidden, text};
 use app::{spawn_app, spawn_app_shaped, spawn_demo_app};
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
@@ -15,29 +16,6 @@ use serde_json::json;
 
 const ITEM: &str = "unemployment-benefit-claim";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR a small picture";
-
-/// A browser: keeps cookies, does not follow redirects (the tests look at them).
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} in {html}"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
-}
-
-async fn text(client: &reqwest::Client, url: String) -> (StatusCode, String) {
-    let response = client.get(url).send().await.unwrap();
-    (response.status(), response.text().await.unwrap())
-}
 
 /// Signs in as the demo person at `index` and chooses Zhenhai as the region.
 async fn signed_in(app: &app::App, index: usize) -> reqwest::Client {

@@ -9,31 +9,10 @@
 mod app;
 mod contract;
 
+use app::pages::{browser, hidden, text};
 use app::spawn_demo_app;
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} in {html}"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
-}
-
-async fn text(client: &reqwest::Client, url: String) -> (StatusCode, String) {
-    let response = client.get(url).send().await.unwrap();
-    (response.status(), response.text().await.unwrap())
-}
 
 async fn post(
     client: &reqwest::Client,

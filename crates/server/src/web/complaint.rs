@@ -19,7 +19,7 @@ use crate::state::AppState;
 /// one-time value (so sending the same form twice files it once) and the attempt (a
 /// clash with another complaint's number is refused as already filed, and the page
 /// tries the next attempt).
-pub(crate) fn new_number(today: Date, seed: &str, attempt: u32) -> String {
+fn new_number(today: Date, seed: &str, attempt: u32) -> String {
     use sha2::Digest;
     const LETTERS: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
     let digest = sha2::Sha256::digest(format!("{seed}/{attempt}").as_bytes());
@@ -29,6 +29,36 @@ pub(crate) fn new_number(today: Date, seed: &str, attempt: u32) -> String {
         .map(|b| char::from(LETTERS[usize::from(*b) % LETTERS.len()]))
         .collect();
     format!("TS{}{tail}", today.strftime("%Y%m%d"))
+}
+
+/// Files a complaint under a number drawn from `seed` (the sender and the form's
+/// one-time value): sending the same form again files it once, and a clash with
+/// another complaint's number is tried again with the next number.
+pub(crate) async fn file_complaint(
+    state: &AppState,
+    seed: &str,
+    kind: yichuang_domain::complaint::ComplaintCommandKind,
+    actor: &str,
+    staff: Option<&yichuang_domain::case::Staff>,
+) -> Result<yichuang_engine::ComplaintResponse, EngineError> {
+    use yichuang_domain::complaint::ComplaintError;
+    let today = state.engine.today();
+    let mut outcome = Err(EngineError::Closed);
+    for attempt in 0..3 {
+        let number = new_number(today, seed, attempt);
+        let request_id = format!("complaint-{seed}-{attempt}");
+        outcome = state
+            .engine
+            .execute_complaint(&request_id, &number, kind.clone(), actor, staff)
+            .await;
+        if !matches!(
+            outcome,
+            Err(EngineError::Complaint(ComplaintError::AlreadyFiled))
+        ) {
+            break;
+        }
+    }
+    outcome
 }
 
 /// What a complaint form says it is about, checked against what exists; the Fluent

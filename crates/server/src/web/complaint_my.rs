@@ -10,13 +10,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yichuang_domain::complaint::{
-    Complainant, Complaint, ComplaintChannel, ComplaintCommandKind, ComplaintError,
-    ComplaintPolicy, Verdict,
+    Complainant, Complaint, ComplaintChannel, ComplaintCommandKind, ComplaintPolicy, Verdict,
 };
-use yichuang_engine::EngineError;
 
 use super::citizen::{Citizen, current, to_sign_in};
-use super::complaint::{Choices, Typed, View, choices, new_number, problem_key, target_of};
+use super::complaint::{Choices, Typed, View, choices, file_complaint, problem_key, target_of};
 use super::dates::written;
 use super::form::Pairs;
 use super::{Ui, message, render};
@@ -146,23 +144,8 @@ pub(crate) async fn file(
     };
     let nonce: String = form.field("nonce").chars().take(64).collect();
     let actor = format!("online:{}", citizen.party());
-    // A retry of the same form reuses its number; a clash with someone else's number
-    // (already filed under another request) gets a fresh one.
-    let mut outcome = Err(EngineError::Closed);
-    for attempt in 0..3 {
-        let number = new_number(today, &format!("{}/{nonce}", citizen.party()), attempt);
-        let request_id = format!("complaint-{}-{nonce}-{attempt}", citizen.party());
-        outcome = state
-            .engine
-            .execute_complaint(&request_id, &number, kind.clone(), &actor, None)
-            .await;
-        if !matches!(
-            outcome,
-            Err(EngineError::Complaint(ComplaintError::AlreadyFiled))
-        ) {
-            break;
-        }
-    }
+    let seed = format!("{}/{nonce}", citizen.party());
+    let outcome = file_complaint(&state, &seed, kind, &actor, None).await;
     match outcome {
         Ok(filed) => {
             Redirect::to(&format!("/my/complaints/{}?done=filed", filed.number)).into_response()

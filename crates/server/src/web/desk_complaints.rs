@@ -14,14 +14,13 @@ use yichuang_domain::RegionCode;
 use yichuang_domain::case::Staff;
 use yichuang_domain::catalog::Role;
 use yichuang_domain::complaint::{
-    Complainant, Complaint, ComplaintChannel, ComplaintCommandKind, ComplaintError,
-    ComplaintPolicy, ComplaintState, Verdict,
+    Complainant, Complaint, ComplaintChannel, ComplaintCommandKind, ComplaintPolicy,
+    ComplaintState, Verdict,
 };
-use yichuang_engine::EngineError;
 
 use super::complaint::{
-    Choices, Typed, View, choices, new_number, office_name, problem_key, staff_names, target_of,
-    view_of,
+    Choices, Typed, View, choices, file_complaint, office_name, problem_key, staff_names,
+    target_of, view_of,
 };
 use super::dates::written;
 use super::form::Pairs;
@@ -195,21 +194,8 @@ pub(crate) async fn record(
         text: form.field("text").to_owned(),
     };
     let nonce: String = form.field("nonce").chars().take(64).collect();
-    let mut outcome = Err(EngineError::Closed);
-    for attempt in 0..3 {
-        let number = new_number(today, &format!("{}/{nonce}", staff.id), attempt);
-        let request_id = format!("desk-complaint-{nonce}-{attempt}");
-        outcome = state
-            .engine
-            .execute_complaint(&request_id, &number, kind.clone(), "", Some(&staff))
-            .await;
-        if !matches!(
-            outcome,
-            Err(EngineError::Complaint(ComplaintError::AlreadyFiled))
-        ) {
-            break;
-        }
-    }
+    let seed = format!("{}/{nonce}", staff.id);
+    let outcome = file_complaint(&state, &seed, kind, "", Some(&staff)).await;
     match outcome {
         Ok(filed) => Redirect::to(&format!("/staff/complaints/{}", filed.number)).into_response(),
         Err(e) => {

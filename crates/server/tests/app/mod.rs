@@ -15,6 +15,8 @@ use yichuang_store::Store;
 
 use crate::contract::Contract;
 
+pub mod pages;
+
 pub struct App {
     pub base: String,
     pub client: Client,
