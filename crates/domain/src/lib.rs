@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod case;
 pub mod catalog;
 pub mod complaint;
+pub mod equalization;
 pub mod hall;
 pub mod notice;
 pub mod rating;
