@@ -14,6 +14,7 @@ mod catalog_cmd;
 mod clock;
 mod hall_admin_cmd;
 mod output;
+mod report_cmd;
 mod search_cmd;
 mod serve_cmd;
 mod simulate_cmd;
@@ -71,6 +72,9 @@ enum Command {
     /// Benchmarks that print a ratio against a baseline measured in the same run.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Reports on figures a supervisor brings (equalization across regions).
+    #[command(subcommand)]
+    Report(report_cmd::ReportCommand),
     /// Simulations with the server's own rules (a hall's queue).
     #[command(subcommand)]
     Simulate(simulate_cmd::SimulateCommand),
@@ -95,6 +99,7 @@ fn main() -> ExitCode {
         Command::Catalog(args) => catalog_cmd::run(args),
         Command::Search(args) => search_cmd::run(args),
         Command::Simulate(command) => simulate_cmd::run(command),
+        Command::Report(command) => report_cmd::run(command),
         Command::Serve(args) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
             .and_then(|url| serve_cmd::run(*args, &url, &cli.data_dir)),
         Command::Admin(command) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
