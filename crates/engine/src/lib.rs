@@ -6,6 +6,7 @@
 mod appointments;
 mod complaints;
 mod error;
+mod figures;
 mod hall;
 mod ratings;
 mod streams;

@@ -177,23 +177,23 @@ pub(crate) fn finish<S: StreamState>(
     Ok(writes)
 }
 
-/// Adds up the batch's running totals by key and name onto its first stream write: a
-/// batch of ratings in one county and month writes each total once, and every
-/// transaction takes the total rows in the same (sorted) order, so two writers'
-/// commits cannot deadlock on them.
-pub(crate) fn merge_counters(writes: &mut [StreamWrite]) {
+/// Adds up the batch's running totals (the streams' and `more`, the cases') by key
+/// and name, taken off the stream writes: a batch of ratings or cases in one county
+/// and month writes each total once, and every transaction takes the total rows in
+/// the same (sorted) order, so two writers' commits cannot deadlock on them.
+pub(crate) fn merge_counters(
+    writes: &mut [StreamWrite],
+    more: Vec<CounterDelta>,
+) -> Vec<CounterDelta> {
     let mut merged: std::collections::BTreeMap<(String, String), i64> =
         std::collections::BTreeMap::new();
-    for w in writes.iter_mut() {
-        for c in w.counters.drain(..) {
-            *merged.entry((c.key, c.name)).or_default() += c.delta;
-        }
+    let from_streams = writes.iter_mut().flat_map(|w| w.counters.drain(..));
+    for c in from_streams.chain(more) {
+        *merged.entry((c.key, c.name)).or_default() += c.delta;
     }
-    if let Some(first) = writes.first_mut() {
-        first.counters = merged
-            .into_iter()
-            .filter(|(_, delta)| *delta != 0)
-            .map(|((key, name), delta)| CounterDelta { key, name, delta })
-            .collect();
-    }
+    merged
+        .into_iter()
+        .filter(|(_, delta)| *delta != 0)
+        .map(|((key, name), delta)| CounterDelta { key, name, delta })
+        .collect()
 }

@@ -65,6 +65,8 @@ struct Working {
     stored_clock: Option<ClockColumns>,
     events: Vec<EventRecord>,
     requests: Vec<RequestWrite>,
+    /// What the events add to the supervision figures (`case::case_tally`).
+    counters: Vec<yichuang_store::CounterDelta>,
 }
 
 /// An answer given in this batch, with whom it may be replayed to.
@@ -118,6 +120,8 @@ struct Built {
     results: Vec<Result<Answer, EngineError>>,
     writes: Vec<CaseWrite>,
     streams: Vec<yichuang_store::StreamWrite>,
+    /// The batch's running totals, merged and sorted.
+    counters: Vec<yichuang_store::CounterDelta>,
 }
 
 enum Next {
@@ -223,6 +227,7 @@ impl Writer {
                 commit: self.store.begin_commit(yichuang_store::Batch {
                     cases: built.writes,
                     streams: built.streams,
+                    counters: built.counters,
                 }),
             }),
             // Reading the store failed while building: each request alone.
@@ -280,6 +285,7 @@ impl Writer {
         let batch = yichuang_store::Batch {
             cases: built.writes,
             streams: built.streams,
+            counters: built.counters,
         };
         if !batch.is_empty()
             && let Err(e) = self.store.commit(batch).await
@@ -473,7 +479,6 @@ impl Writer {
             complaints,
             &complaint_order,
         )?);
-        crate::streams::merge_counters(&mut streams);
         let mut results = results;
         self.attach_days(&mut results, &hall_order);
         // A rating file is rarely touched again after its rating: the cache is only
@@ -488,6 +493,7 @@ impl Writer {
             self.forget();
         }
         let mut writes: Vec<CaseWrite> = Vec::with_capacity(order.len());
+        let mut case_counters = Vec::new();
         for w in order.iter().filter_map(|id| working.remove(id)) {
             if w.events.is_empty() {
                 // Every request on it was refused: it is as it was.
@@ -500,6 +506,7 @@ impl Writer {
                 self.cache
                     .insert(w.case.id.clone(), (w.case.clone(), w.head.clone()));
             }
+            case_counters.extend(w.counters);
             writes.push(CaseWrite::new(
                 w.case,
                 w.stored_version,
@@ -508,10 +515,12 @@ impl Writer {
                 w.stored_clock,
             )?);
         }
+        let counters = crate::streams::merge_counters(&mut streams, case_counters);
         Ok(Built {
             results,
             writes,
             streams,
+            counters,
         })
     }
 
@@ -619,6 +628,7 @@ impl Writer {
                 let id = job.case_id.clone();
                 let event = case::submit(&id, submission.clone(), snapshot, actor.clone(), ctx)?;
                 let case = Case::from_submission(&event).ok_or(EngineError::Closed)?;
+                let tallied = tally_case(&calendar, &case, &event);
                 working.insert(
                     id.clone(),
                     Working {
@@ -628,6 +638,7 @@ impl Writer {
                         stored_clock: None,
                         events: Vec::new(),
                         requests: Vec::new(),
+                        counters: tallied,
                     },
                 );
                 order.push(id.clone());
@@ -658,6 +669,7 @@ impl Writer {
                             stored_clock,
                             events: Vec::new(),
                             requests: Vec::new(),
+                            counters: Vec::new(),
                         },
                     );
                     order.push(case_id.clone());
@@ -667,6 +679,8 @@ impl Writer {
                     staff.may_command(&w.case, &command.kind)?;
                 }
                 let event = case::decide(&w.case, command, ctx)?;
+                let tallied = tally_case(&calendar, &w.case, &event);
+                w.counters.extend(tallied);
                 w.case.apply(&event);
                 (case_id.clone(), event)
             }
@@ -692,6 +706,25 @@ impl Writer {
         });
         Ok(response)
     }
+}
+
+/// What a case event adds to the supervision figures, working days counted in the
+/// case's handling region.
+pub(crate) fn tally_case(
+    calendar: &yichuang_domain::Calendar,
+    case: &Case,
+    event: &CaseEvent,
+) -> Vec<yichuang_store::CounterDelta> {
+    let region = Some(case.handling_region);
+    let working_days = |from, to| calendar.count_working_days(from, to, region).unwrap_or(0);
+    case::case_tally(case, event, &working_days)
+        .into_iter()
+        .map(|t| yichuang_store::CounterDelta {
+            key: t.key,
+            name: t.name.to_owned(),
+            delta: t.delta,
+        })
+        .collect()
 }
 
 fn response_of(case: &Case, event: &CaseEvent) -> Response {

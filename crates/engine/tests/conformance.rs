@@ -20,6 +20,8 @@ use yichuang_store::{CaseFilter, Store, StoreError};
 
 #[path = "conformance/complaints.rs"]
 mod complaints;
+#[path = "conformance/figures.rs"]
+mod figures;
 #[path = "conformance/hall.rs"]
 mod hall;
 #[path = "conformance/ratings.rs"]
@@ -1808,6 +1810,7 @@ async fn suite(url: Option<String>) {
     files_are_kept_by_hash_and_checked_by_the_audit(&w, &url).await;
     hall::hall_requests_are_idempotent_and_audited(&w, &url).await;
     the_audit_verifies_and_names_the_first_tampered_case(&w, &url).await;
+    figures::the_case_totals_equal_a_recount_from_the_events(&w).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -41,7 +41,18 @@ macro_rules! marks {
     }};
 }
 
+const CASE_IDS: &str = "SELECT id FROM cases ORDER BY id";
+
 impl Store {
+    /// Every case's id, in order (for a recount of the running totals).
+    pub async fn case_ids(&self) -> Result<Vec<String>, StoreError> {
+        let ids = match self {
+            Store::Sqlite(s) => sqlx::query_scalar(CASE_IDS).fetch_all(&s.pool).await?,
+            Store::Postgres(s) => sqlx::query_scalar(CASE_IDS).fetch_all(&s.pool).await?,
+        };
+        Ok(ids)
+    }
+
     pub async fn case_marks(&self, id: &str) -> Result<Option<CaseMarks>, StoreError> {
         Ok(Some(match self {
             Store::Sqlite(s) => marks!(&s.pool, id),

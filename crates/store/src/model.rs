@@ -124,11 +124,13 @@ impl CaseWrite {
 pub struct Batch {
     pub cases: Vec<CaseWrite>,
     pub streams: Vec<crate::streams::StreamWrite>,
+    /// Running totals the batch adds to, merged by key and sorted (`counters.rs`).
+    pub counters: Vec<crate::streams::CounterDelta>,
 }
 
 impl Batch {
     pub fn is_empty(&self) -> bool {
-        self.cases.is_empty() && self.streams.is_empty()
+        self.cases.is_empty() && self.streams.is_empty() && self.counters.is_empty()
     }
 }
 
@@ -137,6 +139,7 @@ impl From<Vec<CaseWrite>> for Batch {
         Batch {
             cases,
             streams: Vec::new(),
+            counters: Vec::new(),
         }
     }
 }

@@ -145,6 +145,7 @@ impl PostgresStore {
             q.build().execute(&mut *tx).await.map_err(conflict_of)?;
         }
         crate::streams::commit_postgres(&mut tx, &batch.streams, &rows.updated_at).await?;
+        crate::streams::add_counters_postgres(&mut tx, &batch.counters).await?;
         tx.commit().await?;
         Ok(())
     }

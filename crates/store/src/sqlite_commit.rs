@@ -237,6 +237,7 @@ fn commit(connection: &mut Connection, batch: &Batch) -> Result<(), StoreError> 
                 .map_err(conflict_of)?;
         }
         crate::streams::commit_sqlite(&tx, &batch.streams, &rows.updated_at)?;
+        crate::streams::add_counters_sqlite(&tx, &batch.counters)?;
     }
     tx.commit()?;
     Ok(())

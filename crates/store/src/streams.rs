@@ -394,6 +394,35 @@ pub(crate) async fn commit_postgres(
     Ok(())
 }
 
+/// SQLite: the batch's running totals, in the order given (sorted by the engine).
+pub(crate) fn add_counters_sqlite(
+    tx: &rusqlite::Transaction<'_>,
+    counters: &[CounterDelta],
+) -> Result<(), StoreError> {
+    let mut add = tx.prepare_cached(&ADD_TO_COUNTER.replace('$', "?"))?;
+    for c in counters {
+        add.execute(rusqlite::params![c.key, c.name, c.delta])?;
+    }
+    Ok(())
+}
+
+/// PostgreSQL: the batch's running totals, in the order given (sorted by the engine,
+/// so two transactions never wait on each other's rows in opposite orders).
+pub(crate) async fn add_counters_postgres(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    counters: &[CounterDelta],
+) -> Result<(), StoreError> {
+    for c in counters {
+        sqlx::query(ADD_TO_COUNTER)
+            .bind(&c.key)
+            .bind(&c.name)
+            .bind(c.delta)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// A stream's chain checked link by link; the problem, if any.
 fn check_stream_chain(
     version: u64,

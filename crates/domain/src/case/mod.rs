@@ -11,6 +11,7 @@ pub mod intake;
 mod message;
 mod rules;
 mod state;
+mod tally;
 
 pub use access::{AccessError, Staff, role_name};
 pub use clock::{Clock, WarningLevel, WarningPolicy};
@@ -24,3 +25,4 @@ pub use rules::{
     APPEAL_ROUTES, CaseError, Context, allowed_commands, commands_for, decide, submit,
 };
 pub use state::{Case, CaseState, GuideRef, GuideSnapshot, PendingMaterial};
+pub use tally::{BUCKET_NAMES, DAY_BUCKETS, case_tally, case_tally_key};

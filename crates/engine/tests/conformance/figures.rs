@@ -1,0 +1,47 @@
+//! The supervision figures' running totals on both backends: after every case the
+//! suite ran (submissions, notices, acceptances, completions on time and late, on
+//! the spot, across both writers and a restart), the stored totals equal a recount
+//! from the events.
+
+use super::World;
+
+pub async fn the_case_totals_equal_a_recount_from_the_events(w: &World) {
+    let recount = w.engine.recount_case_totals().await.unwrap();
+    let mut stored = std::collections::BTreeMap::new();
+    for c in w.engine.store().counters("cases|").await.unwrap() {
+        if c.value != 0 {
+            stored.insert((c.key, c.name), c.value);
+        }
+    }
+    assert!(
+        recount.keys().any(|(_, name)| name == "completed"),
+        "the suite completed cases"
+    );
+    assert!(recount.keys().any(|(_, name)| name == "notices"));
+    let first_difference = recount
+        .iter()
+        .find(|(k, v)| stored.get(*k) != Some(*v))
+        .map(|(k, v)| format!("{k:?}: recount {v}, stored {:?}", stored.get(k)))
+        .or_else(|| {
+            stored
+                .iter()
+                .find(|(k, _)| !recount.contains_key(*k))
+                .map(|(k, v)| format!("{k:?}: stored {v}, not in the recount"))
+        });
+    assert_eq!(first_difference, None);
+    // A county's month: submissions are at least completions.
+    let submitted: i64 = recount
+        .iter()
+        .filter(|((key, name), _)| key.starts_with("cases|region|") && name == "submitted")
+        .map(|(_, v)| v)
+        .sum();
+    let completed: i64 = recount
+        .iter()
+        .filter(|((key, name), _)| key.starts_with("cases|region|") && name == "completed")
+        .map(|(_, v)| v)
+        .sum();
+    assert!(
+        submitted >= completed && completed > 0,
+        "{submitted} {completed}"
+    );
+}
