@@ -12,6 +12,7 @@ mod demo_hall;
 mod demo_ratings;
 mod documents;
 mod error;
+mod figures_report;
 mod headers;
 mod listen;
 mod lookups;

@@ -58,7 +58,7 @@ async fn read(
 }
 
 /// The next level down from `region` that `county` lies in.
-fn area_of(region: Option<RegionCode>, county: RegionCode) -> Option<RegionCode> {
+pub(crate) fn area_of(region: Option<RegionCode>, county: RegionCode) -> Option<RegionCode> {
     match region {
         None => Some(county.province()),
         Some(region) => county

@@ -7,6 +7,7 @@ mod access;
 mod clock;
 mod command;
 mod event;
+mod figures;
 pub mod intake;
 mod message;
 mod rules;
@@ -19,6 +20,7 @@ pub use command::{
     Actor, ActorRole, Applicant, Attachment, Command, CommandKind, Delivery, Submission,
 };
 pub use event::{CaseEvent, DeadlineChange, DocumentIssued, DocumentKind, EventBody, chain_hash};
+pub use figures::CaseFigures;
 pub use intake::MAX_TEXT;
 pub use message::{AppointmentNote, Message, MessageKind, message_for};
 pub use rules::{

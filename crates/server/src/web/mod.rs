@@ -7,6 +7,7 @@ mod admin_halls;
 mod apply;
 mod assets;
 mod booking;
+mod chart;
 mod citizen;
 mod complaint;
 mod complaint_my;
@@ -15,6 +16,7 @@ mod desk;
 mod desk_bookings;
 mod desk_complaints;
 mod desk_ratings;
+mod figures;
 mod form;
 mod guide;
 mod hall;
@@ -164,6 +166,8 @@ pub(crate) fn staff_pages() -> Router<AppState> {
             "/staff/complaints/{number}/reply",
             get(desk_complaints::reply),
         )
+        .route("/staff/figures", get(figures::page))
+        .route("/staff/figures.csv", get(figures::csv_file))
         .route("/staff/ratings/file", get(desk_ratings::file))
         .route("/staff/ratings/models", get(stars::clerks))
         .route(

@@ -1,0 +1,120 @@
+//! The supervision figures of a region over a run of months, with its next level down
+//! (the drill-down, the ranking and the equalization view read the same lines): the
+//! case totals the engine keeps as events are committed and the rating totals,
+//! summed over the months. Never a scan of the cases.
+
+use std::collections::BTreeMap;
+
+use yichuang_domain::RegionCode;
+use yichuang_domain::case::CaseFigures;
+use yichuang_domain::rating::RatingFigures;
+use yichuang_store::StoreError;
+
+use crate::ratings_report::area_of;
+use crate::state::AppState;
+
+/// One line: a region with its figures.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Area {
+    pub code: String,
+    pub name: String,
+    pub cases: CaseFigures,
+    pub ratings: RatingFigures,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Report {
+    pub region: RegionCode,
+    /// `YYYY-MM`, both ends included.
+    pub from: String,
+    pub to: String,
+    pub total: Area,
+    /// The next level down, by code.
+    pub areas: Vec<Area>,
+}
+
+/// The months from `from` to `to` (`YYYY-MM`), at most `limit` of them.
+pub(crate) fn months(from: &str, to: &str, limit: usize) -> Vec<String> {
+    let parse = |m: &str| jiff::civil::Date::strptime("%Y-%m-%d", format!("{m}-01")).ok();
+    let (Some(mut month), Some(last)) = (parse(from), parse(to)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    while month <= last && out.len() < limit {
+        out.push(month.strftime("%Y-%m").to_string());
+        let Ok(next) = month.checked_add(jiff::Span::new().months(1)) else {
+            break;
+        };
+        month = next;
+    }
+    out
+}
+
+/// The totals under `head` (`cases|region|<month>|`) whose value starts with
+/// `prefix`, as (county, name, value).
+async fn read(
+    state: &AppState,
+    head: &str,
+    prefix: &str,
+) -> Result<Vec<(String, String, i64)>, StoreError> {
+    Ok(state
+        .store
+        .counters(&format!("{head}{prefix}"))
+        .await?
+        .into_iter()
+        .filter_map(|c| Some((c.key.strip_prefix(head)?.to_owned(), c.name, c.value)))
+        .collect())
+}
+
+/// The line of the next level down from `region` that `county` lies in.
+fn area_entry<'a>(
+    areas: &'a mut BTreeMap<RegionCode, Area>,
+    region: RegionCode,
+    county: &str,
+) -> Option<&'a mut Area> {
+    let code = area_of(Some(region), RegionCode::parse(county).ok()?)?;
+    Some(areas.entry(code).or_insert_with(|| Area {
+        code: code.to_string(),
+        name: code.name().to_owned(),
+        ..Area::default()
+    }))
+}
+
+pub(crate) async fn report(
+    state: &AppState,
+    region: RegionCode,
+    from: &str,
+    to: &str,
+) -> Result<Report, StoreError> {
+    let prefix = region.subtree_prefix();
+    let mut total = Area {
+        code: region.to_string(),
+        name: region.full_name(),
+        ..Area::default()
+    };
+    let mut areas: BTreeMap<RegionCode, Area> = BTreeMap::new();
+    for month in months(from, to, 120) {
+        for (county, name, value) in read(state, &format!("cases|region|{month}|"), &prefix).await?
+        {
+            total.cases.add(&name, value);
+            if let Some(a) = area_entry(&mut areas, region, &county) {
+                a.cases.add(&name, value);
+            }
+        }
+        for (county, name, value) in
+            read(state, &format!("ratings|region|{month}|"), &prefix).await?
+        {
+            total.ratings.add(&name, value);
+            if let Some(a) = area_entry(&mut areas, region, &county) {
+                a.ratings.add(&name, value);
+            }
+        }
+    }
+    Ok(Report {
+        region,
+        from: from.to_owned(),
+        to: to.to_owned(),
+        total,
+        areas: areas.into_values().collect(),
+    })
+}

@@ -1,0 +1,373 @@
+//! 监督统计 for supervisors and standards officers: a region's figures over a run of
+//! months, its next level down ranked on any figure (each a link one level further),
+//! a bar chart of that figure with the table it draws, and how evenly it is spread
+//! (均等化: CV, Gini, Theil T and L); the same lines as CSV. Read from the running
+//! totals, never from the cases.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::ToSpan;
+use serde::Deserialize;
+use yichuang_domain::RegionCode;
+use yichuang_domain::case::Staff;
+use yichuang_domain::equalization::{Observation, indices};
+
+use super::chart::{Bar, bars_svg};
+use super::staff::signed_in;
+use super::{Ui, message, render};
+use crate::figures_report::{Area, Report, report};
+use crate::ratings_report::parse_month;
+use crate::state::AppState;
+
+/// A figure a region can be ranked on.
+struct Figure {
+    key: &'static str,
+    label: &'static str,
+    value: fn(&Area) -> Option<f64>,
+    percent: bool,
+}
+
+#[allow(clippy::cast_precision_loss)]
+const FIGURES: [Figure; 9] = [
+    Figure {
+        key: "on_time_rate",
+        label: "figures-on-time-rate",
+        value: |a| a.cases.on_time_rate(),
+        percent: true,
+    },
+    Figure {
+        key: "first_time_rate",
+        label: "figures-first-time-rate",
+        value: |a| a.cases.first_time_rate(),
+        percent: true,
+    },
+    Figure {
+        key: "online_rate",
+        label: "figures-online-rate",
+        value: |a| a.cases.online_rate(),
+        percent: true,
+    },
+    Figure {
+        key: "notices_per_case",
+        label: "figures-notices-per-case",
+        value: |a| a.cases.notices_per_case(),
+        percent: false,
+    },
+    Figure {
+        key: "mean_days",
+        label: "figures-mean-days",
+        value: |a| a.cases.mean_days(),
+        percent: false,
+    },
+    Figure {
+        key: "p90_days",
+        label: "figures-p90-days",
+        value: |a| a.cases.p90_days().map(f64::from),
+        percent: false,
+    },
+    Figure {
+        key: "submitted",
+        label: "figures-submitted",
+        value: |a| Some(a.cases.submitted as f64),
+        percent: false,
+    },
+    Figure {
+        key: "satisfaction_rate",
+        label: "figures-satisfaction-rate",
+        value: |a| a.ratings.satisfaction_rate(),
+        percent: true,
+    },
+    Figure {
+        key: "follow_up_rate",
+        label: "figures-follow-up-rate",
+        value: |a| a.ratings.follow_up_rate(),
+        percent: true,
+    },
+];
+
+fn written(figure: &Figure, value: Option<f64>) -> String {
+    match value {
+        None => "—".to_owned(),
+        Some(v) if figure.percent => format!("{:.1}%", v * 100.0),
+        Some(v) if v.fract() == 0.0 => format!("{v:.0}"),
+        Some(v) => format!("{v:.2}"),
+    }
+}
+
+pub(crate) struct Row {
+    pub rank: usize,
+    pub href: String,
+    pub name: String,
+    pub cells: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "staff/figures.html")]
+struct FiguresPage {
+    ui: Ui,
+    heading: String,
+    region: String,
+    from: String,
+    to: String,
+    problem: Option<String>,
+    up: Option<(String, String)>,
+    choices: Vec<(&'static str, String, bool)>,
+    figure_label: String,
+    summary: Vec<(String, String)>,
+    columns: Vec<String>,
+    rows: Vec<Row>,
+    chart: String,
+    evenness: Vec<(String, String)>,
+    evenness_note: String,
+    csv_href: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct FiguresQuery {
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    figure: String,
+}
+
+/// The region, months and figure asked for, or the defaults (the staff member's own
+/// region, the last twelve months) with the key of what was wrong.
+struct Asked {
+    region: RegionCode,
+    from: String,
+    to: String,
+    figure: &'static Figure,
+    problem: Option<&'static str>,
+}
+
+fn asked(staff: &Staff, query: &FiguresQuery, today: jiff::civil::Date) -> Result<Asked, ()> {
+    let region = match query.region.trim() {
+        "" => staff.jurisdiction,
+        text => RegionCode::parse(text).map_err(|_| ())?,
+    };
+    if !region.is_within(staff.jurisdiction) {
+        return Err(());
+    }
+    let this_month = today.strftime("%Y-%m").to_string();
+    let year_ago = today
+        .checked_sub(11.months())
+        .map_or_else(|_| this_month.clone(), |d| d.strftime("%Y-%m").to_string());
+    let mut problem = None;
+    let mut month = |text: &str, default: &str| match text.trim() {
+        "" => default.to_owned(),
+        text => parse_month(text, today).unwrap_or_else(|| {
+            problem = Some("figures-bad-month");
+            default.to_owned()
+        }),
+    };
+    let (mut from, mut to) = (month(&query.from, &year_ago), month(&query.to, &this_month));
+    if from > to {
+        problem = Some("figures-from-after-to");
+        (from, to) = (year_ago, this_month);
+    }
+    let figure = FIGURES
+        .iter()
+        .find(|f| f.key == query.figure)
+        .unwrap_or(&FIGURES[0]);
+    Ok(Asked {
+        region,
+        from,
+        to,
+        figure,
+        problem,
+    })
+}
+
+fn href(region: &str, asked: &Asked) -> String {
+    let query = serde_urlencoded::to_string([
+        ("region", region),
+        ("from", &asked.from),
+        ("to", &asked.to),
+        ("figure", asked.figure.key),
+    ])
+    .unwrap_or_default();
+    format!("/staff/figures?{query}")
+}
+
+/// How evenly the figure is spread over the next level down: the regions with a
+/// positive figure (Theil's indices take logarithms), or why there is nothing to say.
+fn evenness(ui: &Ui, report: &Report, figure: &Figure) -> (Vec<(String, String)>, String) {
+    let observations: Vec<Observation> = report
+        .areas
+        .iter()
+        .filter_map(|a| {
+            let value = (figure.value)(a).filter(|v| *v > 0.0)?;
+            Some(Observation {
+                region: a.code.clone(),
+                value,
+                population: None,
+                group: None,
+            })
+        })
+        .collect();
+    let left_out = report.areas.len() - observations.len();
+    if observations.len() < 2 {
+        return (Vec::new(), ui.t("figures-evenness-too-few"));
+    }
+    let Ok(r) = indices(&observations) else {
+        return (Vec::new(), ui.t("figures-evenness-too-few"));
+    };
+    let number = |x: f64| format!("{x:.4}");
+    (
+        vec![
+            (ui.t("figures-evenness-n"), r.n.to_string()),
+            (ui.t("figures-evenness-mean"), written(figure, Some(r.mean))),
+            (ui.t("figures-evenness-cv"), number(r.cv)),
+            (ui.t("figures-evenness-gini"), number(r.gini)),
+            (ui.t("figures-evenness-theil-t"), number(r.theil_t)),
+            (ui.t("figures-evenness-theil-l"), number(r.theil_l)),
+        ],
+        ui.t1("figures-evenness-note", "left", left_out),
+    )
+}
+
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    ui: Ui,
+    headers: HeaderMap,
+    Query(query): Query<FiguresQuery>,
+) -> Response {
+    let Some((staff, _, _)) = signed_in(&state, &headers).await else {
+        return Redirect::to("/staff/login").into_response();
+    };
+    let Ok(asked) = asked(&staff, &query, state.engine.today()) else {
+        return message(ui, StatusCode::NOT_FOUND, "figures-outside");
+    };
+    let report = match report(&state, asked.region, &asked.from, &asked.to).await {
+        Ok(report) => report,
+        Err(e) => {
+            tracing::error!(error = %e, "figures could not be read");
+            return message(ui, StatusCode::SERVICE_UNAVAILABLE, "error-internal");
+        }
+    };
+    let figure = asked.figure;
+    let mut ranked: Vec<&Area> = report.areas.iter().collect();
+    // Highest first; regions without the figure last, by code.
+    ranked.sort_by(|a, b| {
+        let (x, y) = ((figure.value)(a), (figure.value)(b));
+        y.partial_cmp(&x)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.code.cmp(&b.code))
+    });
+    let rows = ranked
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Row {
+            rank: i + 1,
+            href: href(&a.code, &asked),
+            name: a.name.clone(),
+            cells: FIGURES.iter().map(|f| written(f, (f.value)(a))).collect(),
+        })
+        .collect();
+    let bars: Vec<Bar> = ranked
+        .iter()
+        .map(|a| Bar {
+            label: a.name.clone(),
+            value: (figure.value)(a),
+        })
+        .collect();
+    let figure_label = ui.t(figure.label);
+    let chart = bars_svg(&figure_label, &bars, &|v| written(figure, Some(v)));
+    let (evenness, evenness_note) = evenness(&ui, &report, figure);
+    let up = asked
+        .region
+        .parent()
+        .filter(|p| p.is_within(staff.jurisdiction))
+        .map(|p| (href(&p.to_string(), &asked), p.name().to_owned()));
+    let page = FiguresPage {
+        heading: ui.t1("figures-heading", "region", report.total.name.clone()),
+        region: asked.region.to_string(),
+        from: asked.from.clone(),
+        to: asked.to.clone(),
+        problem: asked.problem.map(|k| ui.t(k)),
+        up,
+        choices: FIGURES
+            .iter()
+            .map(|f| (f.key, ui.t(f.label), f.key == figure.key))
+            .collect(),
+        summary: FIGURES
+            .iter()
+            .map(|f| (ui.t(f.label), written(f, (f.value)(&report.total))))
+            .collect(),
+        columns: FIGURES.iter().map(|f| ui.t(f.label)).collect(),
+        rows,
+        chart,
+        evenness,
+        evenness_note,
+        csv_href: href(&asked.region.to_string(), &asked).replacen(
+            "/staff/figures?",
+            "/staff/figures.csv?",
+            1,
+        ),
+        figure_label,
+        ui,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// The same lines as CSV: the region, then its next level down, every figure.
+pub(crate) async fn csv_file(
+    State(state): State<AppState>,
+    ui: Ui,
+    headers: HeaderMap,
+    Query(query): Query<FiguresQuery>,
+) -> Response {
+    let Some((staff, _, _)) = signed_in(&state, &headers).await else {
+        return Redirect::to("/staff/login").into_response();
+    };
+    let Ok(asked) = asked(&staff, &query, state.engine.today()) else {
+        return message(ui, StatusCode::NOT_FOUND, "figures-outside");
+    };
+    let Ok(report) = report(&state, asked.region, &asked.from, &asked.to).await else {
+        return message(ui, StatusCode::SERVICE_UNAVAILABLE, "error-internal");
+    };
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["part", "code", "name", "from", "to"];
+    header.extend(FIGURES.iter().map(|f| f.key));
+    let mut written_ok = out.write_record(&header).is_ok();
+    for (part, area) in
+        std::iter::once(("region", &report.total)).chain(report.areas.iter().map(|a| ("area", a)))
+    {
+        let mut record = vec![
+            part.to_owned(),
+            area.code.clone(),
+            area.name.clone(),
+            report.from.clone(),
+            report.to.clone(),
+        ];
+        record.extend(FIGURES.iter().map(|f| {
+            (f.value)(area)
+                .map(|v| format!("{v:.4}"))
+                .unwrap_or_default()
+        }));
+        written_ok &= out.write_record(&record).is_ok();
+    }
+    match (written_ok, out.into_inner()) {
+        (true, Ok(bytes)) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"figures-{}-{}-{}.csv\"",
+                        report.region, report.from, report.to
+                    ),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        _ => message(ui, StatusCode::INTERNAL_SERVER_ERROR, "error-internal"),
+    }
+}

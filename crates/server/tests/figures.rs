@@ -1,0 +1,118 @@
+//! 监督统计 through HTTP: cases taken in over the API are counted as they move, a
+//! city's page lists its counties with their figures, a chart and the equalization
+//! indices, the CSV holds the same lines, and a bad month or an area outside the
+//! staff member's reach is answered in words.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod app;
+mod contract;
+
+use app::pages::{browser, hidden, text};
+use app::spawn_app;
+use reqwest::StatusCode;
+use serde_json::json;
+
+async fn staff(app: &app::App, id: &str) -> reqwest::Client {
+    let client = browser();
+    let (_, login) = text(&client, format!("{}/staff/login", app.base)).await;
+    let response = client
+        .post(format!("{}/staff/login", app.base))
+        .form(&[
+            ("staff_id", id.to_owned()),
+            ("password", format!("pw-{id}")),
+            ("csrf", hidden(&login, "csrf")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    client
+}
+
+#[tokio::test]
+async fn a_citys_figures_count_its_counties_cases_as_they_move() {
+    let app = spawn_app().await;
+    // Two cases in 镇海区: one completed on the spot, one only received.
+    for complete in [true, false] {
+        let (status, case) = app
+            .submit(
+                "clerk-zh",
+                "personal-record-query",
+                "330211",
+                "330211",
+                &["id-card"],
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{case}");
+        if complete {
+            let id = case["case_id"].as_str().unwrap();
+            let (status, done) = app
+                .command(
+                    "clerk-zh",
+                    id,
+                    1,
+                    json!({ "command": "complete_on_the_spot", "method": "当场打印" }),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{done}");
+        }
+    }
+    let supervisor = staff(&app, "supervisor-zj").await;
+    let city = format!("{}/staff/figures?region=330200&figure=submitted", app.base);
+    let (status, page) = text(&supervisor, city.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("监督统计：浙江省 宁波市"), "{page}");
+    assert!(page.contains("镇海区"), "the county is listed");
+    assert!(page.contains("region=330211"), "and opens one level down");
+    assert!(page.contains("<svg role=\"img\""), "a chart");
+    assert!(
+        page.contains("100.0%"),
+        "the completed case was on time: {page}"
+    );
+    assert!(
+        page.contains("有该指标的地区不足两个"),
+        "one county: nothing to compare"
+    );
+
+    let (status, csv) = text(
+        &supervisor,
+        format!("{}/staff/figures.csv?region=330200", app.base),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("part,code,name,from,to,on_time_rate"),
+        "{header}"
+    );
+    let county = lines.find(|l| l.starts_with("area,330211,")).expect(&csv);
+    let cells: Vec<&str> = county.split(',').collect();
+    let column = |name: &str| header.split(',').position(|h| h == name).unwrap();
+    assert_eq!(cells[column("submitted")], "2.0000");
+    assert_eq!(cells[column("on_time_rate")], "1.0000");
+
+    // A month that is not one: the defaults, said in words.
+    let (status, page) = text(
+        &supervisor,
+        format!("{}/staff/figures?region=330200&from=2026-13", app.base),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("月份无法识别"), "{page}");
+    // 广东 is outside 浙江's supervisor's reach; a clerk sees only their county.
+    let (status, page) = text(
+        &supervisor,
+        format!("{}/staff/figures?region=440000", app.base),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(page.contains("不在您的管辖范围内"));
+    let clerk = staff(&app, "clerk-zh").await;
+    let (status, _) = text(&clerk, format!("{}/staff/figures?region=330200", app.base)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, own) = text(&clerk, format!("{}/staff/figures", app.base)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(own.contains("镇海区"), "{own}");
+}
