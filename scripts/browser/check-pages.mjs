@@ -613,6 +613,35 @@ try {
     await people.close();
   }
 
+  // 14. Supervision figures: the province, drilled down to the city, ranked by a
+  // chosen figure, with its chart and table; at 360 px, in senior mode and printed.
+  if (process.env.SUPERVISOR_PASSWORD) {
+    const office = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const s = await office.newPage();
+    await s.goto(base + '/staff/login');
+    await s.fill('#staff_id', 'supervisor-zj');
+    await s.fill('#password', process.env.SUPERVISOR_PASSWORD);
+    await Promise.all([s.waitForURL(/\/staff$/), s.keyboard.press('Enter')]);
+    await visit(s, '/staff/figures', 'staff-figures-province');
+    check((await s.locator('h1').textContent()).includes('浙江省'), 'figures: the supervisor\'s province');
+    await Promise.all([s.waitForURL(/region=330200/), s.getByRole('link', { name: '宁波市', exact: true }).click()]);
+    check(await s.locator('tbody th a', { hasText: '镇海区' }).count() === 1, 'figures: the city lists 镇海区');
+    await s.selectOption('#figures-figure', 'mean_days');
+    await Promise.all([s.waitForURL(/figure=mean_days/), s.getByRole('button', { name: '查看' }).click()]);
+    check((await s.locator('#ranking').textContent()).includes('平均办理工作日'), 'figures: ranked by the chosen figure');
+    check(await s.locator('figure.chart svg[role=img]').count() === 1, 'figures: the chart is drawn');
+    await axe(s, 'staff-figures-city');
+    await shot(s, 'staff-figures-city');
+    await s.setViewportSize({ width: 360, height: 740 });
+    await noSideScroll(s, 'staff-figures 360');
+    await s.evaluate(() => document.documentElement.classList.add('senior'));
+    await noSideScroll(s, 'staff-figures senior 360');
+    await s.setViewportSize({ width: 1280, height: 900 });
+    await s.emulateMedia({ media: 'print' });
+    check(await s.locator('form.no-print').isHidden(), 'figures: the form does not print');
+    await office.close();
+  }
+
   // 9. English: the switch changes the language of the whole page.
   const english = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const en = await english.newPage();

@@ -12,6 +12,7 @@ mod bench_ratings;
 mod calendar_cmd;
 mod catalog_cmd;
 mod clock;
+mod demo_cmd;
 mod hall_admin_cmd;
 mod output;
 mod report_cmd;
@@ -72,6 +73,9 @@ enum Command {
     /// Benchmarks that print a ratio against a baseline measured in the same run.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Demo data: a synthetic year of cases for the figures and benchmarks.
+    #[command(subcommand)]
+    Demo(demo_cmd::DemoCommand),
     /// Reports on figures a supervisor brings (equalization across regions).
     #[command(subcommand)]
     Report(report_cmd::ReportCommand),
@@ -100,6 +104,8 @@ fn main() -> ExitCode {
         Command::Search(args) => search_cmd::run(args),
         Command::Simulate(command) => simulate_cmd::run(command),
         Command::Report(command) => report_cmd::run(command),
+        Command::Demo(command) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
+            .and_then(|url| demo_cmd::run(command, &url, &cli.data_dir)),
         Command::Serve(args) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
             .and_then(|url| serve_cmd::run(*args, &url, &cli.data_dir)),
         Command::Admin(command) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)

@@ -178,7 +178,7 @@ pub(crate) fn run(args: ServeArgs, url: &str, data_dir: &Path) -> anyhow::Result
         if demo {
             match yichuang_server::seed_demo(&store, Arc::new(loaded.catalog.clone()), calendar.clone(), today).await? {
                 Some(demo) => {
-                    say!("demo data: {} halls (one inside a bank outlet), {} people, {} employers, {} cases, {} ratings, {} complaints", demo.halls, demo.people, demo.employers, demo.cases, demo.ratings, demo.complaints);
+                    say!("demo data: {} halls (one inside a bank outlet), {} people, {} employers, {} cases, {} ratings, {} complaints, {} synthetic cases across provinces", demo.halls, demo.people, demo.employers, demo.cases, demo.ratings, demo.complaints, demo.synthetic);
                     say!("staff accounts (shown once; tokens go in `Authorization: Bearer …`):");
                     for (id, name, role, region, password, token) in &demo.staff {
                         say!("  {id:<14} {role:<18} {region}  {name}\n      password {password}\n      token    {token}");

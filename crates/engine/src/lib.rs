@@ -8,6 +8,7 @@ mod complaints;
 mod error;
 mod figures;
 mod hall;
+mod history;
 mod ratings;
 mod streams;
 mod writer;
@@ -30,6 +31,7 @@ pub use appointments::AppointmentResponse;
 pub use complaints::{ComplaintOffice, ComplaintResponse};
 pub use error::EngineError;
 pub use hall::{HALL_DAY, HallResponse};
+pub use history::{History, HistoryStep};
 pub use ratings::RatingResponse;
 
 /// What a request asks.

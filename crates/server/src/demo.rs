@@ -27,6 +27,8 @@ pub struct DemoCredentials {
     /// Ratings given (a month of them, some poor and followed up).
     pub ratings: usize,
     pub complaints: usize,
+    /// Synthetic cases of the demo's year across provinces (`demo_year.rs`).
+    pub synthetic: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +78,9 @@ fn noon(day: Date) -> Timestamp {
         .unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
+/// How many synthetic cases `serve --demo` writes (`demo generate` writes more).
+const SYNTHETIC_CASES: usize = 20_000;
+
 /// Seeds the demo if the database has no staff yet; `None` when it already had.
 pub async fn seed_demo(
     store: &Store,
@@ -116,6 +121,7 @@ pub async fn seed_demo(
         cases: 0,
         ratings: 0,
         complaints: 0,
+        synthetic: 0,
     };
     let window = |number: u32, label: &str| HallWindow {
         number,
@@ -426,5 +432,22 @@ pub async fn seed_demo(
     credentials.ratings = crate::demo_ratings::seed_ratings(&engine, &now, today, &people).await?;
     credentials.complaints =
         crate::demo_complaints::seed_complaints(&engine, &now, today, &people).await?;
+    // A small synthetic year across ten provinces, so the supervision figures and the
+    // equalization view have counties to compare (labelled synthetic wherever shown).
+    let provinces: Vec<RegionCode> = crate::demo_year::DEFAULT_PROVINCES
+        .iter()
+        .filter_map(|c| RegionCode::parse(c).ok())
+        .collect();
+    credentials.synthetic = crate::demo_year::generate_year(
+        &engine,
+        &catalog,
+        today,
+        SYNTHETIC_CASES,
+        &provinces,
+        2026,
+        &|_| {},
+    )
+    .await?
+    .cases;
     Ok(Some(credentials))
 }

@@ -10,6 +10,7 @@ mod demo;
 mod demo_complaints;
 mod demo_hall;
 mod demo_ratings;
+mod demo_year;
 mod documents;
 mod error;
 mod figures_report;
@@ -30,6 +31,7 @@ pub use demo::DemoError;
 
 pub use auth::{hash_password, hash_token, issue_token, new_secret};
 pub use demo::{DemoCredentials, DemoParties, demo_parties, seed_demo};
+pub use demo_year::{DEFAULT_PROVINCES, SyntheticYear, generate_year};
 pub use listen::{ListenOptions, TlsError, TlsFiles};
 pub use openapi::document as openapi_document;
 pub use outbox::MessageOptions;

@@ -882,3 +882,4 @@ figures-p90-days = 90 % completed within (working days)
 figures-submitted = Cases received
 figures-satisfaction-rate = Satisfied
 figures-follow-up-rate = Poor ratings followed up
+figures-synthetic = These figures include { $cases } synthetic cases made up for the demonstration (labelled “synthetic”): they are not real cases.

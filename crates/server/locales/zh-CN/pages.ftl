@@ -882,3 +882,4 @@ figures-p90-days = 90% 办件在几个工作日内办结
 figures-submitted = 收件量
 figures-satisfaction-rate = 满意率
 figures-follow-up-rate = 差评整改率
+figures-synthetic = 本页数据含 { $cases } 件为演示生成的合成办件（标注“合成数据”），不是真实办件。

@@ -122,6 +122,8 @@ struct FiguresPage {
     evenness: Vec<(String, String)>,
     evenness_note: String,
     csv_href: String,
+    /// How many synthetic cases the store holds (`demo generate`): said on the page.
+    synthetic: i64,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -195,6 +197,16 @@ fn href(region: &str, asked: &Asked) -> String {
     format!("/staff/figures?{query}")
 }
 
+/// How many synthetic cases the store holds (0 without a synthetic year).
+async fn synthetic_cases(state: &AppState) -> i64 {
+    state
+        .store
+        .counters("synthetic|cases")
+        .await
+        .map(|c| c.iter().map(|c| c.value).sum())
+        .unwrap_or(0)
+}
+
 /// How evenly the figure is spread over the next level down: the regions with a
 /// positive figure (Theil's indices take logarithms), or why there is nothing to say.
 fn evenness(ui: &Ui, report: &Report, figure: &Figure) -> (Vec<(String, String)>, String) {
@@ -218,7 +230,7 @@ fn evenness(ui: &Ui, report: &Report, figure: &Figure) -> (Vec<(String, String)>
     let Ok(r) = indices(&observations) else {
         return (Vec::new(), ui.t("figures-evenness-too-few"));
     };
-    let number = |x: f64| format!("{x:.4}");
+    let number = |x: f64| format!("{x:.6}");
     (
         vec![
             (ui.t("figures-evenness-n"), r.n.to_string()),
@@ -311,6 +323,7 @@ pub(crate) async fn page(
             1,
         ),
         figure_label,
+        synthetic: synthetic_cases(&state).await,
         ui,
     };
     render(StatusCode::OK, &page)
@@ -335,6 +348,12 @@ pub(crate) async fn csv_file(
     let mut out = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["part", "code", "name", "from", "to"];
     header.extend(FIGURES.iter().map(|f| f.key));
+    header.push("includes_synthetic");
+    let synthetic = if synthetic_cases(&state).await > 0 {
+        "yes"
+    } else {
+        "no"
+    };
     let mut written_ok = out.write_record(&header).is_ok();
     for (part, area) in
         std::iter::once(("region", &report.total)).chain(report.areas.iter().map(|a| ("area", a)))
@@ -351,6 +370,7 @@ pub(crate) async fn csv_file(
                 .map(|v| format!("{v:.4}"))
                 .unwrap_or_default()
         }));
+        record.push(synthetic.to_owned());
         written_ok &= out.write_record(&record).is_ok();
     }
     match (written_ok, out.into_inner()) {
