@@ -69,6 +69,17 @@ pub(crate) enum BenchCommand {
         #[arg(long, default_value_t = 10_000_000)]
         published: u64,
     },
+    /// A synthetic year of cases written in bulk (cases per second), then the
+    /// supervision dashboard's query per province and county from the running totals
+    /// against a plain GROUP BY over the cases (p50/p99 and the ratio).
+    Report {
+        /// Synthetic cases to write first.
+        #[arg(long, default_value_t = 200_000)]
+        cases: usize,
+        /// Rounds over the ten provinces.
+        #[arg(long, default_value_t = 10)]
+        runs: usize,
+    },
     /// Endless lifecycles printing `ack CASE VERSION` for every acknowledged command, for
     /// the crash-safety test (which kills the process with SIGKILL).
     #[command(hide = true)]
@@ -88,7 +99,11 @@ pub(crate) enum BenchCommand {
     },
 }
 
-pub(crate) fn run(command: BenchCommand, db: Option<&str>) -> anyhow::Result<Outcome> {
+pub(crate) fn run(
+    command: BenchCommand,
+    db: Option<&str>,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<Outcome> {
     match command {
         BenchCommand::Cases {
             cases,
@@ -109,6 +124,9 @@ pub(crate) fn run(command: BenchCommand, db: Option<&str>) -> anyhow::Result<Out
             clients,
             published,
         } => crate::bench_ratings::run(cases.max(1), clients.clamp(1, 200), published.max(1)),
+        BenchCommand::Report { cases, runs } => {
+            crate::bench_report::run(cases.max(1), runs.max(1), db, data_dir)
+        }
         BenchCommand::Load { concurrency } => crate::bench_cases::load(concurrency.max(1), db),
         BenchCommand::Ids { count, rounds } => ids(count, rounds.max(1)),
         BenchCommand::Search { region, rounds } => search(region, rounds.max(1)),

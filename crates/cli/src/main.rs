@@ -9,6 +9,7 @@ mod bench_cases;
 mod bench_hall;
 mod bench_http;
 mod bench_ratings;
+mod bench_report;
 mod calendar_cmd;
 mod catalog_cmd;
 mod clock;
@@ -114,7 +115,7 @@ fn main() -> ExitCode {
             .and_then(|url| store_cmd::migrate(&url)),
         Command::Audit(command) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
             .and_then(|url| store_cmd::audit(command, &url, &cli.data_dir)),
-        Command::Bench(command) => bench::run(command, cli.db.as_deref()),
+        Command::Bench(command) => bench::run(command, cli.db.as_deref(), &cli.data_dir),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,

@@ -139,3 +139,51 @@ fn every_bad_line_is_named_and_nothing_is_computed() {
         }
     }
 }
+
+/// Runs the binary with `args` in a fresh data directory.
+fn yichuang(args: &[&str]) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("yichuang")
+        .unwrap()
+        .env("YICHUANG_DATA_DIR", dir.path())
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_synthetic_year_is_written_and_the_dashboard_timed_against_a_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("year.db").display());
+    let (code, stdout, stderr) = yichuang(&[
+        "--db",
+        &url,
+        "demo",
+        "generate",
+        "--cases",
+        "600",
+        "--regions",
+        "330000,510000",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("2 provinces"), "{stdout}");
+    let (code, _, stderr) = yichuang(&["--db", &url, "demo", "generate", "--regions", "33x"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("--regions: \"33x\""), "{stderr}");
+
+    let (code, stdout, stderr) = yichuang(&["bench", "report", "--cases", "400", "--runs", "1"]);
+    assert_eq!(code, 0, "{stderr}");
+    for line in [
+        "synthetic cases",
+        "province, running totals",
+        "province, GROUP BY over cases",
+        "ratio (GROUP BY p99 / running totals p99, province)",
+    ] {
+        assert!(stdout.contains(line), "{line:?} in {stdout}");
+    }
+}

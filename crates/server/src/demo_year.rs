@@ -45,6 +45,8 @@ pub struct SyntheticYear {
     pub events: usize,
     pub provinces: usize,
     pub counties: usize,
+    /// The counties cases were spread over.
+    pub county_codes: Vec<RegionCode>,
 }
 
 /// A county and how well it serves.
@@ -143,6 +145,7 @@ pub async fn generate_year(
     let mut summary = SyntheticYear {
         provinces: provinces.len(),
         counties: counties.len(),
+        county_codes: counties.iter().map(|c| c.code).collect(),
         ..SyntheticYear::default()
     };
     let mut batch = Vec::with_capacity(BATCH);

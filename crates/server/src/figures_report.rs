@@ -11,11 +11,11 @@ use yichuang_domain::rating::RatingFigures;
 use yichuang_store::StoreError;
 
 use crate::ratings_report::area_of;
-use crate::state::AppState;
+use yichuang_store::Store;
 
 /// One line: a region with its figures.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Area {
+pub struct Area {
     pub code: String,
     pub name: String,
     pub cases: CaseFigures,
@@ -23,7 +23,7 @@ pub(crate) struct Area {
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Report {
+pub struct Report {
     pub region: RegionCode,
     /// `YYYY-MM`, both ends included.
     pub from: String,
@@ -53,12 +53,11 @@ pub(crate) fn months(from: &str, to: &str, limit: usize) -> Vec<String> {
 /// The totals under `head` (`cases|region|<month>|`) whose value starts with
 /// `prefix`, as (county, name, value).
 async fn read(
-    state: &AppState,
+    store: &Store,
     head: &str,
     prefix: &str,
 ) -> Result<Vec<(String, String, i64)>, StoreError> {
-    Ok(state
-        .store
+    Ok(store
         .counters(&format!("{head}{prefix}"))
         .await?
         .into_iter()
@@ -80,8 +79,9 @@ fn area_entry<'a>(
     }))
 }
 
-pub(crate) async fn report(
-    state: &AppState,
+/// A region's figures over `from`..=`to` (`YYYY-MM`) with its next level down.
+pub async fn report(
+    store: &Store,
     region: RegionCode,
     from: &str,
     to: &str,
@@ -94,7 +94,7 @@ pub(crate) async fn report(
     };
     let mut areas: BTreeMap<RegionCode, Area> = BTreeMap::new();
     for month in months(from, to, 120) {
-        for (county, name, value) in read(state, &format!("cases|region|{month}|"), &prefix).await?
+        for (county, name, value) in read(store, &format!("cases|region|{month}|"), &prefix).await?
         {
             total.cases.add(&name, value);
             if let Some(a) = area_entry(&mut areas, region, &county) {
@@ -102,7 +102,7 @@ pub(crate) async fn report(
             }
         }
         for (county, name, value) in
-            read(state, &format!("ratings|region|{month}|"), &prefix).await?
+            read(store, &format!("ratings|region|{month}|"), &prefix).await?
         {
             total.ratings.add(&name, value);
             if let Some(a) = area_entry(&mut areas, region, &county) {

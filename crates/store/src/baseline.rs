@@ -290,3 +290,47 @@ impl Store {
         }
     }
 }
+
+/// The baseline of `bench report`: a region's event counts over a period by a plain
+/// `GROUP BY` over the cases and their events, what the running totals save.
+const FIGURES_BY_SCAN: &str = "SELECT c.handling_region AS region, e.kind AS kind, COUNT(*) AS n \
+     FROM case_events e JOIN cases c ON c.id = e.case_id \
+     WHERE c.handling_region >= $1 AND c.handling_region < $2 AND e.at >= $3 AND e.at < $4 \
+     GROUP BY c.handling_region, e.kind";
+
+impl Store {
+    /// (county, event kind, count) for counties starting with `prefix` and events at
+    /// or after `from` and before `to` (RFC 3339), scanned.
+    pub async fn figures_by_scan(
+        &self,
+        prefix: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, String, i64)>, StoreError> {
+        use sqlx::Row;
+        let end = format!("{prefix}\u{10FFFF}");
+        let rows = match self {
+            Store::Sqlite(s) => sqlx::query(FIGURES_BY_SCAN)
+                .bind(prefix)
+                .bind(&end)
+                .bind(from)
+                .bind(to)
+                .fetch_all(&s.pool)
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get("region")?, r.try_get("kind")?, r.try_get("n")?)))
+                .collect::<Result<Vec<_>, sqlx::Error>>()?,
+            Store::Postgres(s) => sqlx::query(FIGURES_BY_SCAN)
+                .bind(prefix)
+                .bind(&end)
+                .bind(from)
+                .bind(to)
+                .fetch_all(&s.pool)
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get("region")?, r.try_get("kind")?, r.try_get("n")?)))
+                .collect::<Result<Vec<_>, sqlx::Error>>()?,
+        };
+        Ok(rows)
+    }
+}

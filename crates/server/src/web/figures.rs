@@ -256,7 +256,7 @@ pub(crate) async fn page(
     let Ok(asked) = asked(&staff, &query, state.engine.today()) else {
         return message(ui, StatusCode::NOT_FOUND, "figures-outside");
     };
-    let report = match report(&state, asked.region, &asked.from, &asked.to).await {
+    let report = match report(&state.store, asked.region, &asked.from, &asked.to).await {
         Ok(report) => report,
         Err(e) => {
             tracing::error!(error = %e, "figures could not be read");
@@ -342,7 +342,7 @@ pub(crate) async fn csv_file(
     let Ok(asked) = asked(&staff, &query, state.engine.today()) else {
         return message(ui, StatusCode::NOT_FOUND, "figures-outside");
     };
-    let Ok(report) = report(&state, asked.region, &asked.from, &asked.to).await else {
+    let Ok(report) = report(&state.store, asked.region, &asked.from, &asked.to).await else {
         return message(ui, StatusCode::SERVICE_UNAVAILABLE, "error-internal");
     };
     let mut out = csv::Writer::from_writer(Vec::new());
