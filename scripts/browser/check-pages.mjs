@@ -546,6 +546,13 @@ try {
     await axe(p, 'hall-stars');
     await noSideScroll(p, 'hall-stars 360');
     check((await p.locator('main').textContent()).includes('怎样评星'), 'stars: the formula is shown');
+    const quarter = p.locator('main a[href*="quarter="]').first();
+    await Promise.all([p.waitForURL(/quarter=\d{4}-Q[1-4]/), quarter.click()]);
+    check(/\d{4}-Q[1-4]/.test(await p.locator('caption').textContent()), 'stars: a quarter is shown');
+    check(await p.locator('tbody tr').count() >= 1, 'stars: the quarter lists the windows');
+    await axe(p, 'hall-stars-quarter');
+    const bad = await p.goto(base + '/halls/zhenhai-center/stars?quarter=2026-Q7');
+    check(bad.status() === 422, `stars: a quarter that is none is refused (${bad.status()})`);
     await people.close();
   }
 

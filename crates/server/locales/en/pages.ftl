@@ -735,9 +735,9 @@ stars-score = Score
 stars-count = { $n } stars
 stars-too-few = Too few ratings to give stars
 stars-model = Service quality model
-stars-none = No ratings this month yet.
+stars-none = No ratings in this period yet.
 stars-how = How stars are given
-stars-formula = Score = (satisfaction × { $satisfaction } + poor ratings followed up × { $follow_up } + followed up in time × { $timely } + ratings as a share of { $target } × { $volume }) ÷ the sum of the weights × 100; with no poor ratings, follow-up counts as 100 %; fewer than { $min } ratings in the month: no stars. 5, 4, 3 and 2 stars need { $thresholds } points; below that, 1 star. The criteria are illustrative (no national 人社 star-window standard has been published) and each region may set its own. The top three clerks with five stars are the month's service quality models.
+stars-formula = Score = (satisfaction × { $satisfaction } + poor ratings followed up × { $follow_up } + followed up in time × { $timely } + ratings as a share of { $target } × { $volume }) ÷ the sum of the weights × 100; with no poor ratings, follow-up counts as 100 %; fewer than { $min } ratings in the period (a month or a quarter): no stars. 5, 4, 3 and 2 stars need { $thresholds } points; below that, 1 star. The criteria are illustrative (no national 人社 star-window standard has been published) and each region may set its own. The top three clerks with five stars are the period's service quality models.
 rating-at-window = Please rate this service on the window's pad, or by scanning the QR code the window shows.
 
 ## Complaints (投诉)
@@ -883,3 +883,5 @@ figures-submitted = Cases received
 figures-satisfaction-rate = Satisfied
 figures-follow-up-rate = Poor ratings followed up
 figures-synthetic = These figures include { $cases } synthetic cases made up for the demonstration (labelled “synthetic”): they are not real cases.
+stars-by-quarter = By quarter:
+stars-quarter = { $quarter }

@@ -735,9 +735,9 @@ stars-score = 得分
 stars-count = { $n } 星
 stars-too-few = 评价不足，暂不评星
 stars-model = 服务质量模范
-stars-none = 本月还没有评价。
+stars-none = 该期间还没有评价。
 stars-how = 怎样评星
-stars-formula = 得分 =（满意率 × { $satisfaction } + 差评整改率 × { $follow_up } + 按期整改率 × { $timely } + 评价量占 { $target } 条的比例 × { $volume }）÷ 权重之和 × 100；没有差评的整改率按 100% 计；当月评价少于 { $min } 条的不评星。5 星、4 星、3 星、2 星分别需要 { $thresholds } 分，更低为 1 星。评星标准为示例（国家未发布人社星级窗口标准），各地可自行设定。排名前三且为 5 星的工作人员列为服务质量模范。
+stars-formula = 得分 =（满意率 × { $satisfaction } + 差评整改率 × { $follow_up } + 按期整改率 × { $timely } + 评价量占 { $target } 条的比例 × { $volume }）÷ 权重之和 × 100；没有差评的整改率按 100% 计；该期间（一个月或一个季度）评价少于 { $min } 条的不评星。5 星、4 星、3 星、2 星分别需要 { $thresholds } 分，更低为 1 星。评星标准为示例（国家未发布人社星级窗口标准），各地可自行设定。排名前三且为 5 星的工作人员列为服务质量模范。
 rating-at-window = 请在窗口评价器上，或扫描窗口显示的二维码，评价本次服务。
 
 ## 投诉
@@ -883,3 +883,5 @@ figures-submitted = 收件量
 figures-satisfaction-rate = 满意率
 figures-follow-up-rate = 差评整改率
 figures-synthetic = 本页数据含 { $cases } 件为演示生成的合成办件（标注“合成数据”），不是真实办件。
+stars-by-quarter = 按季度：
+stars-quarter = { $quarter }

@@ -18,6 +18,9 @@ use crate::state::AppState;
 pub(crate) struct MonthQuery {
     #[serde(default)]
     month: String,
+    /// `YYYY-Qn`: the quarter's months instead of one month.
+    #[serde(default)]
+    quarter: String,
 }
 
 pub(crate) struct StarRow {
@@ -36,7 +39,12 @@ pub(crate) struct StarRow {
 struct StarsPage {
     ui: Ui,
     heading: String,
+    /// The month (`YYYY-MM`) or quarter (`YYYY-Qn`) shown.
     month: String,
+    /// The month field's value (empty for a quarter).
+    month_value: String,
+    this_quarter: String,
+    last_quarter: String,
     action: String,
     rows: Vec<StarRow>,
     formula: String,
@@ -94,13 +102,59 @@ fn formula(ui: &Ui, c: &StarCriteria) -> String {
     )
 }
 
-/// The month asked for (this month by default), or none when it is not a month.
-fn month_of(state: &AppState, query: &MonthQuery) -> Option<String> {
+/// The period asked for: a month (this month by default) or a quarter, as its label
+/// and its months up to this one; none when it is neither or lies in the future.
+fn period_of(state: &AppState, query: &MonthQuery) -> Option<(String, Vec<String>)> {
     let today = state.engine.today();
-    match query.month.trim() {
-        "" => Some(today.strftime("%Y-%m").to_string()),
-        text => parse_month(text, today),
+    let this_month = today.strftime("%Y-%m").to_string();
+    if let Some((year, quarter)) = query.quarter.trim().split_once("-Q") {
+        let (year, quarter): (i16, i8) = (year.parse().ok()?, quarter.parse().ok()?);
+        if !(1..=4).contains(&quarter) {
+            return None;
+        }
+        let months: Vec<String> = (1..=3)
+            .map(|m| format!("{year:04}-{:02}", (quarter - 1) * 3 + m))
+            .filter(|m| parse_month(m, today).is_some() && *m <= this_month)
+            .collect();
+        return (!months.is_empty()).then(|| (format!("{year:04}-Q{quarter}"), months));
     }
+    let month = match query.month.trim() {
+        "" => Some(this_month),
+        text => parse_month(text, today),
+    }?;
+    Some((month.clone(), vec![month]))
+}
+
+/// This quarter and the one before, as `YYYY-Qn`.
+fn quarters(state: &AppState) -> (String, String) {
+    let today = state.engine.today();
+    let (year, quarter) = (today.year(), (today.month() - 1) / 3 + 1);
+    let last = if quarter == 1 {
+        format!("{}-Q4", year - 1)
+    } else {
+        format!("{year}-Q{}", quarter - 1)
+    };
+    (format!("{year}-Q{quarter}"), last)
+}
+
+/// The figures of `dimension` summed over `months`.
+async fn figures_over(
+    state: &AppState,
+    dimension: &str,
+    months: &[String],
+    start: &str,
+) -> Result<
+    std::collections::BTreeMap<String, yichuang_domain::rating::RatingFigures>,
+    yichuang_store::StoreError,
+> {
+    let mut sum: std::collections::BTreeMap<String, yichuang_domain::rating::RatingFigures> =
+        std::collections::BTreeMap::new();
+    for month in months {
+        for (key, figures) in figures_by(state, dimension, month, start).await? {
+            sum.entry(key).or_default().merge(&figures);
+        }
+    }
+    Ok(sum)
 }
 
 /// A hall's windows for a month, with their stars (public).
@@ -110,13 +164,20 @@ pub(crate) async fn hall_windows(
     Path(hall_id): Path<String>,
     Query(query): Query<MonthQuery>,
 ) -> Response {
-    let Some(month) = month_of(&state, &query) else {
+    let Some((month, months)) = period_of(&state, &query) else {
         return message(ui, StatusCode::UNPROCESSABLE_ENTITY, "published-bad-month");
+    };
+    let (this_quarter, last_quarter) = quarters(&state);
+    let month_value = if months.len() == 1 && !month.contains('Q') {
+        month.clone()
+    } else {
+        String::new()
     };
     let Some(hall) = state.store.hall(&hall_id).await.ok().flatten() else {
         return message(ui, StatusCode::NOT_FOUND, "hall-none");
     };
-    let Ok(by_window) = figures_by(&state, "window", &month, &format!("{hall_id}#")).await else {
+    let Ok(by_window) = figures_over(&state, "window", &months, &format!("{hall_id}#")).await
+    else {
         return message(ui, StatusCode::SERVICE_UNAVAILABLE, "error-internal");
     };
     let criteria = StarCriteria::default();
@@ -142,6 +203,9 @@ pub(crate) async fn hall_windows(
         staff: false,
         rows,
         month,
+        month_value,
+        this_quarter,
+        last_quarter,
         ui,
     };
     render(StatusCode::OK, &page)
@@ -157,11 +221,17 @@ pub(crate) async fn clerks(
     let Some((staff, _, _)) = signed_in(&state, &headers).await else {
         return Redirect::to("/staff/login").into_response();
     };
-    let Some(month) = month_of(&state, &query) else {
+    let Some((month, months)) = period_of(&state, &query) else {
         return message(ui, StatusCode::UNPROCESSABLE_ENTITY, "published-bad-month");
     };
+    let (this_quarter, last_quarter) = quarters(&state);
+    let month_value = if months.len() == 1 && !month.contains('Q') {
+        month.clone()
+    } else {
+        String::new()
+    };
     let (Ok(by_clerk), Ok(people)) = (
-        figures_by(&state, "clerk", &month, "").await,
+        figures_over(&state, "clerk", &months, "").await,
         state.store.list_staff().await,
     ) else {
         return message(ui, StatusCode::SERVICE_UNAVAILABLE, "error-internal");
@@ -193,6 +263,9 @@ pub(crate) async fn clerks(
         staff: true,
         rows,
         month,
+        month_value,
+        this_quarter,
+        last_quarter,
         ui,
     };
     render(StatusCode::OK, &page)
