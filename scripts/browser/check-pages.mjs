@@ -646,6 +646,12 @@ try {
     await s.setViewportSize({ width: 1280, height: 900 });
     await s.emulateMedia({ media: 'print' });
     check(await s.locator('form.no-print').isHidden(), 'figures: the form does not print');
+    await s.emulateMedia({ media: 'screen' });
+    await visit(s, '/staff/standards', 'staff-standards');
+    check(await s.locator('table.heatmap tbody tr').count() >= 1, 'standards: the differing items are listed');
+    check((await s.locator('main').textContent()).includes('与国家标准的差异'), 'standards: the heading');
+    await s.setViewportSize({ width: 360, height: 740 });
+    await noSideScroll(s, 'staff-standards 360');
     await office.close();
   }
 

@@ -116,3 +116,28 @@ async fn a_citys_figures_count_its_counties_cases_as_they_move() {
     assert_eq!(status, StatusCode::OK);
     assert!(own.contains("镇海区"), "{own}");
 }
+
+#[tokio::test]
+async fn a_standards_officer_sees_where_regions_differ_from_the_national_standard() {
+    let app = spawn_app().await;
+    let officer = staff(&app, "standards-zj").await;
+    let (status, page) = text(&officer, format!("{}/staff/standards", app.base)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("与国家标准的差异"), "{page}");
+    // 浙江's regions with a local implementation are compared, 广东's are not.
+    assert!(page.contains("浙江省"), "{page}");
+    assert!(!page.contains("广东省"), "outside the officer's reach");
+    assert!(
+        page.contains("class=\"better\"")
+            || page.contains("class=\"worse\"")
+            || page.contains("class=\"changed\""),
+        "at least one difference is marked: {page}"
+    );
+    let (status, page) = text(
+        &officer,
+        format!("{}/staff/standards?date=2026-02-30", app.base),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("日期无法识别"), "{page}");
+}

@@ -885,3 +885,26 @@ figures-follow-up-rate = Poor ratings followed up
 figures-synthetic = These figures include { $cases } synthetic cases made up for the demonstration (labelled “synthetic”): they are not real cases.
 stars-by-quarter = By quarter:
 stars-quarter = { $quarter }
+
+## Deviations from the standard (标准差)
+standards-title = Standards
+standards-intro = How the regions in your reach implement the national service standard: for each item, where a region differs (the promised time limit shorter or longer, materials added or dropped, channels added or missing), and each region's coverage of the national list, as in force on the day chosen.
+standards-date = Standard in force on
+standards-bad-date = The date was not understood; today's standard is shown.
+standards-coverage = Coverage by region
+standards-items = Items in force
+standards-implemented = Items with a local implementation
+standards-online = Items available online
+standards-no-regions = No region in your reach has published a local implementation.
+standards-deviations = Differences from the national standard
+standards-legend = ↓ the promised limit is shorter (better for people, green), ↑ longer (red), ≠ counted differently (yellow); fewer materials or more channels is better, more materials or a missing channel worse. Only items that differ somewhere are listed.
+standards-item = Item
+standards-same = As the national standard
+standards-not-offered = Not offered here
+standards-no-limit = no promised limit
+standards-promised = Promised limit
+standards-materials-added = { $n } material(s) added
+standards-materials-dropped = { $n } material(s) dropped
+standards-channels-added = { $n } channel(s) added
+standards-channels-missing = { $n } channel(s) missing
+standards-none = Every region in your reach follows the national standard.

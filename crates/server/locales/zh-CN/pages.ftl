@@ -885,3 +885,26 @@ figures-follow-up-rate = 差评整改率
 figures-synthetic = 本页数据含 { $cases } 件为演示生成的合成办件（标注“合成数据”），不是真实办件。
 stars-by-quarter = 按季度：
 stars-quarter = { $quarter }
+
+## 标准差
+standards-title = 标准执行
+standards-intro = 各地执行国家服务标准的情况：每个事项在本辖区各地与国家标准不同之处（承诺时限缩短或延长、材料增减、渠道增减），以及各地对国家事项清单的覆盖。按所选日期有效的标准计算。
+standards-date = 标准生效日期
+standards-bad-date = 日期无法识别，已显示今天有效的标准。
+standards-coverage = 各地覆盖情况
+standards-items = 在用事项
+standards-implemented = 有地方实施规范的事项
+standards-online = 可网上办理的事项
+standards-no-regions = 本辖区没有发布地方实施规范的地区。
+standards-deviations = 与国家标准的差异
+standards-legend = ↓ 表示承诺时限缩短（对群众更好，绿色），↑ 表示延长（红色），≠ 表示计量方式不同（黄色）；材料减少、渠道增加为更好，材料增加、渠道缺少为更差。只列出至少一地有差异的事项。
+standards-item = 事项
+standards-same = 与国家标准一致
+standards-not-offered = 未开通此事项
+standards-no-limit = 无承诺时限
+standards-promised = 承诺时限
+standards-materials-added = 增加材料 { $n } 项
+standards-materials-dropped = 减少材料 { $n } 项
+standards-channels-added = 增加渠道 { $n } 个
+standards-channels-missing = 缺少渠道 { $n } 个
+standards-none = 本辖区各地均与国家标准一致。

@@ -418,6 +418,15 @@ fn limits(
     out
 }
 
+/// A limit's amount in words (`10 个工作日`, `当场办结`).
+pub(crate) fn limit_amount(ui: &Ui, limit: &TimeLimit) -> String {
+    match limit.unit {
+        LimitUnit::WorkingDays => ui.t1("limit-amount-working", "amount", limit.amount),
+        LimitUnit::CalendarDays => ui.t1("limit-amount-calendar", "amount", limit.amount),
+        LimitUnit::OnTheSpot => ui.t("limit-on-the-spot"),
+    }
+}
+
 fn limit_view(
     ui: &Ui,
     label: &str,
@@ -426,11 +435,7 @@ fn limit_view(
     region: Option<RegionCode>,
     today: Date,
 ) -> LimitView {
-    let amount = match limit.unit {
-        LimitUnit::WorkingDays => ui.t1("limit-amount-working", "amount", limit.amount),
-        LimitUnit::CalendarDays => ui.t1("limit-amount-calendar", "amount", limit.amount),
-        LimitUnit::OnTheSpot => ui.t("limit-on-the-spot"),
-    };
+    let amount = limit_amount(ui, limit);
     let if_today = limit.unit.period().and_then(|unit| {
         let deadline = calendar.deadline(today, limit.amount, unit, region).ok()?;
         let key = if calendar.is_provisional(deadline) {

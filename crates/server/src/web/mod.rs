@@ -36,6 +36,7 @@ mod ratings_public;
 mod region;
 mod search;
 mod staff;
+mod standards;
 mod stars;
 mod ui;
 mod uploads;
@@ -166,6 +167,7 @@ pub(crate) fn staff_pages() -> Router<AppState> {
             "/staff/complaints/{number}/reply",
             get(desk_complaints::reply),
         )
+        .route("/staff/standards", get(standards::page))
         .route("/staff/figures", get(figures::page))
         .route("/staff/figures.csv", get(figures::csv_file))
         .route("/staff/ratings/file", get(desk_ratings::file))
