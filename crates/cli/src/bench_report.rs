@@ -83,7 +83,7 @@ pub(crate) fn run(
         for _ in 0..runs {
             for province in &provinces {
                 let t = Instant::now();
-                let report = yichuang_server::supervision_report(&store, *province, &from, &to).await?;
+                let report = yichuang_server::supervision_report(&store, *province, (&from, &to), today).await?;
                 totals.push(t.elapsed());
                 std::hint::black_box(report);
                 let t = Instant::now();
@@ -94,7 +94,7 @@ pub(crate) fn run(
                 std::hint::black_box(scanned);
             }
             let t = Instant::now();
-            std::hint::black_box(yichuang_server::supervision_report(&store, county, &from, &to).await?);
+            std::hint::black_box(yichuang_server::supervision_report(&store, county, (&from, &to), today).await?);
             county_totals.push(t.elapsed());
             let t = Instant::now();
             std::hint::black_box(store.figures_by_scan(&county.subtree_prefix(), &from_at, &to_at).await?);

@@ -20,6 +20,8 @@ pub struct Area {
     pub name: String,
     pub cases: CaseFigures,
     pub ratings: RatingFigures,
+    /// Open cases past their deadline today (not limited to the months).
+    pub overdue: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -83,8 +85,8 @@ fn area_entry<'a>(
 pub async fn report(
     store: &Store,
     region: RegionCode,
-    from: &str,
-    to: &str,
+    (from, to): (&str, &str),
+    today: jiff::civil::Date,
 ) -> Result<Report, StoreError> {
     let prefix = region.subtree_prefix();
     let mut total = Area {
@@ -108,6 +110,12 @@ pub async fn report(
             if let Some(a) = area_entry(&mut areas, region, &county) {
                 a.ratings.add(&name, value);
             }
+        }
+    }
+    for (county, n) in store.overdue_by_county(&prefix, today).await? {
+        total.overdue += n;
+        if let Some(a) = area_entry(&mut areas, region, &county) {
+            a.overdue += n;
         }
     }
     Ok(Report {

@@ -92,6 +92,8 @@ async fn a_citys_figures_count_its_counties_cases_as_they_move() {
     let column = |name: &str| header.split(',').position(|h| h == name).unwrap();
     assert_eq!(cells[column("submitted")], "2.0000");
     assert_eq!(cells[column("on_time_rate")], "1.0000");
+    // Nothing is past its deadline yet.
+    assert_eq!(cells[column("overdue_now")], "0.0000");
 
     // A month that is not one: the defaults, said in words.
     let (status, page) = text(

@@ -42,6 +42,9 @@ macro_rules! marks {
 }
 
 const CASE_IDS: &str = "SELECT id FROM cases ORDER BY id";
+const OVERDUE_BY_COUNTY: &str = "SELECT handling_region, COUNT(*) AS n FROM cases \
+     WHERE handling_region >= $1 AND handling_region < $2 AND running = 1 AND deadline < $3 \
+     GROUP BY handling_region";
 
 impl Store {
     /// Every case's id, in order (for a recount of the running totals).
@@ -51,6 +54,36 @@ impl Store {
             Store::Postgres(s) => sqlx::query_scalar(CASE_IDS).fetch_all(&s.pool).await?,
         };
         Ok(ids)
+    }
+
+    /// Open cases past their deadline now, by handling county under `prefix` (the
+    /// deadline index by region; a count of what is late, not a scan of every case).
+    pub async fn overdue_by_county(
+        &self,
+        prefix: &str,
+        today: jiff::civil::Date,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let end = format!("{prefix}\u{10FFFF}");
+        let today = today.to_string();
+        let rows: Vec<(String, i64)> = match self {
+            Store::Sqlite(s) => {
+                sqlx::query_as(OVERDUE_BY_COUNTY)
+                    .bind(prefix)
+                    .bind(&end)
+                    .bind(&today)
+                    .fetch_all(&s.pool)
+                    .await?
+            }
+            Store::Postgres(s) => {
+                sqlx::query_as(OVERDUE_BY_COUNTY)
+                    .bind(prefix)
+                    .bind(&end)
+                    .bind(&today)
+                    .fetch_all(&s.pool)
+                    .await?
+            }
+        };
+        Ok(rows)
     }
 
     pub async fn case_marks(&self, id: &str) -> Result<Option<CaseMarks>, StoreError> {

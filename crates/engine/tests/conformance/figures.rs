@@ -1,7 +1,7 @@
 //! The supervision figures' running totals on both backends: after every case the
 //! suite ran (submissions, notices, acceptances, completions on time and late, on
 //! the spot, across both writers and a restart), the stored totals equal a recount
-//! from the events.
+//! from the events; and the overdue count by county agrees with the warning list.
 
 use super::World;
 
@@ -44,4 +44,25 @@ pub async fn the_case_totals_equal_a_recount_from_the_events(w: &World) {
         submitted >= completed && completed > 0,
         "{submitted} {completed}"
     );
+    // Overdue now, by county, adds up to the warning list's red count on any day.
+    for day in [w.engine.today(), jiff::civil::date(2031, 1, 1)] {
+        let (_, _, red) = w.engine.store().warning_counts(day).await.unwrap();
+        let by_county: i64 = w
+            .engine
+            .store()
+            .overdue_by_county("", day)
+            .await
+            .unwrap()
+            .iter()
+            .map(|(_, n)| n)
+            .sum();
+        assert_eq!(u64::try_from(by_county).unwrap(), red, "on {day}");
+    }
+    let (_, _, red_later) = w
+        .engine
+        .store()
+        .warning_counts(jiff::civil::date(2031, 1, 1))
+        .await
+        .unwrap();
+    assert!(red_later > 0, "some open case is late by 2031");
 }

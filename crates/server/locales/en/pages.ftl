@@ -908,3 +908,4 @@ standards-materials-dropped = { $n } material(s) dropped
 standards-channels-added = { $n } channel(s) added
 standards-channels-missing = { $n } channel(s) missing
 standards-none = Every region in your reach follows the national standard.
+figures-overdue-now = Overdue now

@@ -908,3 +908,4 @@ standards-materials-dropped = 减少材料 { $n } 项
 standards-channels-added = 增加渠道 { $n } 个
 standards-channels-missing = 缺少渠道 { $n } 个
 standards-none = 本辖区各地均与国家标准一致。
+figures-overdue-now = 当前逾期件数

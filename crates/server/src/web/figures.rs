@@ -30,7 +30,7 @@ struct Figure {
 }
 
 #[allow(clippy::cast_precision_loss)]
-const FIGURES: [Figure; 9] = [
+const FIGURES: [Figure; 10] = [
     Figure {
         key: "on_time_rate",
         label: "figures-on-time-rate",
@@ -48,6 +48,12 @@ const FIGURES: [Figure; 9] = [
         label: "figures-online-rate",
         value: |a| a.cases.online_rate(),
         percent: true,
+    },
+    Figure {
+        key: "overdue_now",
+        label: "figures-overdue-now",
+        value: |a| Some(a.overdue as f64),
+        percent: false,
     },
     Figure {
         key: "notices_per_case",
@@ -256,7 +262,14 @@ pub(crate) async fn page(
     let Ok(asked) = asked(&staff, &query, state.engine.today()) else {
         return message(ui, StatusCode::NOT_FOUND, "figures-outside");
     };
-    let report = match report(&state.store, asked.region, &asked.from, &asked.to).await {
+    let report = match report(
+        &state.store,
+        asked.region,
+        (&asked.from, &asked.to),
+        state.engine.today(),
+    )
+    .await
+    {
         Ok(report) => report,
         Err(e) => {
             tracing::error!(error = %e, "figures could not be read");
@@ -342,7 +355,14 @@ pub(crate) async fn csv_file(
     let Ok(asked) = asked(&staff, &query, state.engine.today()) else {
         return message(ui, StatusCode::NOT_FOUND, "figures-outside");
     };
-    let Ok(report) = report(&state.store, asked.region, &asked.from, &asked.to).await else {
+    let Ok(report) = report(
+        &state.store,
+        asked.region,
+        (&asked.from, &asked.to),
+        state.engine.today(),
+    )
+    .await
+    else {
         return message(ui, StatusCode::SERVICE_UNAVAILABLE, "error-internal");
     };
     let mut out = csv::Writer::from_writer(Vec::new());
