@@ -79,7 +79,7 @@ fn noon(day: Date) -> Timestamp {
 }
 
 /// How many synthetic cases `serve --demo` writes (`demo generate` writes more).
-const SYNTHETIC_CASES: usize = 20_000;
+const SYNTHETIC_CASES: usize = 10_000;
 
 /// Seeds the demo if the database has no staff yet; `None` when it already had.
 pub async fn seed_demo(
