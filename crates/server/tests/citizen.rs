@@ -8,7 +8,7 @@
 mod app;
 mod contract;
 
-use app::pages::{browser, hidden, text};
+use app::pages::{browser, hidden, staff_browser, text};
 use app::{spawn_app, spawn_app_shaped, spawn_demo_app};
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
@@ -668,7 +668,7 @@ async fn a_person_rates_the_acceptance_once_and_a_poor_rating_promises_a_call_ba
     assert!(!after.contains("评价本次服务"), "{after}");
 
     // The province's supervisor follows it up from the desk.
-    let supervisor = staff_browser(&app, "supervisor-zj").await;
+    let supervisor = staff_browser(&app.base, "supervisor-zj").await;
     let (status, list) = text(&supervisor, format!("{}/staff/ratings", app.base)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(list.contains("不满意") && list.contains("待回访"), "{list}");
@@ -792,7 +792,7 @@ async fn a_person_rates_the_acceptance_once_and_a_poor_rating_promises_a_call_ba
     }
 
     // A clerk cannot close or decide; a caller's rating needs a real case number.
-    let clerk = staff_browser(&app, "clerk-zh").await;
+    let clerk = staff_browser(&app.base, "clerk-zh").await;
     let (_, page) = text(&clerk, format!("{}/staff/ratings", app.base)).await;
     let response = clerk
         .post(format!("{}/staff/ratings", app.base))
@@ -827,22 +827,4 @@ fn uuid_like() -> String {
             .unwrap()
             .as_nanos()
     )
-}
-
-/// A browser signed in to the staff pages as `id` (password `pw-<id>`).
-async fn staff_browser(app: &app::App, id: &str) -> reqwest::Client {
-    let client = browser();
-    let (_, login) = text(&client, format!("{}/staff/login", app.base)).await;
-    let response = client
-        .post(format!("{}/staff/login", app.base))
-        .form(&[
-            ("staff_id", id.to_owned()),
-            ("password", format!("pw-{id}")),
-            ("csrf", hidden(&login, "csrf")),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{id} signs in");
-    client
 }

@@ -9,7 +9,7 @@
 mod app;
 mod contract;
 
-use app::pages::{browser, hidden, text};
+use app::pages::{browser, hidden, staff_browser, text};
 use app::spawn_demo_app;
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
@@ -43,23 +43,6 @@ async fn person(app: &app::App, index: usize) -> reqwest::Client {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    client
-}
-
-async fn staff(app: &app::App, id: &str) -> reqwest::Client {
-    let client = browser();
-    let (_, login) = text(&client, format!("{}/staff/login", app.base)).await;
-    let (status, _, _) = post(
-        &client,
-        format!("{}/staff/login", app.base),
-        &[
-            ("staff_id", id),
-            ("password", &format!("pw-{id}")),
-            ("csrf", &hidden(&login, "csrf")),
-        ],
-    )
-    .await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{id} signs in");
     client
 }
 
@@ -183,7 +166,7 @@ async fn a_complaint_is_answered_in_writing_goes_up_once_and_closes_satisfied() 
     );
 
     // The clerk complained about sees it but may not answer; the supervisor answers.
-    let clerk = staff(&app, "clerk-zh").await;
+    let clerk = staff_browser(&app.base, "clerk-zh").await;
     let (_, list) = text(&clerk, format!("{}/staff/complaints", app.base)).await;
     assert!(list.contains(&number), "{list}");
     let desk = format!("{}/staff/complaints/{number}", app.base);
@@ -196,7 +179,7 @@ async fn a_complaint_is_answered_in_writing_goes_up_once_and_closes_satisfied() 
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(refused.contains("您不能对此投诉进行该操作"), "{refused}");
 
-    let supervisor = staff(&app, "supervisor-zj").await;
+    let supervisor = staff_browser(&app.base, "supervisor-zj").await;
     let (status, _, empty) = step(&supervisor, &desk, &[("action", "reply"), ("text", " ")]).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(empty.contains("请填写投诉内容"), "{empty}");
@@ -291,7 +274,7 @@ async fn a_complaint_is_answered_in_writing_goes_up_once_and_closes_satisfied() 
 #[tokio::test]
 async fn staff_write_down_a_phone_complaint_only_with_a_way_to_answer() {
     let app = spawn_demo_app().await;
-    let clerk = staff(&app, "clerk-zh").await;
+    let clerk = staff_browser(&app.base, "clerk-zh").await;
     let list = format!("{}/staff/complaints", app.base);
     let (_, page) = text(&clerk, list.clone()).await;
     let csrf = hidden(&page, "csrf");
@@ -317,7 +300,7 @@ async fn staff_write_down_a_phone_complaint_only_with_a_way_to_answer() {
     phone.push(("phone", "13800000000"));
     let (status, location, _) = post(&clerk, list.clone(), &phone).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
-    let wh = staff(&app, "clerk-wh").await;
+    let wh = staff_browser(&app.base, "clerk-wh").await;
     let (_, theirs) = text(&wh, format!("{}/staff/complaints", app.base)).await;
     let number = location.trim_start_matches("/staff/complaints/");
     assert!(theirs.contains(number), "{theirs}");

@@ -8,27 +8,10 @@
 mod app;
 mod contract;
 
-use app::pages::{browser, hidden, text};
+use app::pages::{staff_browser, text};
 use app::spawn_app;
 use reqwest::StatusCode;
 use serde_json::json;
-
-async fn staff(app: &app::App, id: &str) -> reqwest::Client {
-    let client = browser();
-    let (_, login) = text(&client, format!("{}/staff/login", app.base)).await;
-    let response = client
-        .post(format!("{}/staff/login", app.base))
-        .form(&[
-            ("staff_id", id.to_owned()),
-            ("password", format!("pw-{id}")),
-            ("csrf", hidden(&login, "csrf")),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    client
-}
 
 #[tokio::test]
 async fn a_citys_figures_count_its_counties_cases_as_they_move() {
@@ -58,7 +41,7 @@ async fn a_citys_figures_count_its_counties_cases_as_they_move() {
             assert_eq!(status, StatusCode::OK, "{done}");
         }
     }
-    let supervisor = staff(&app, "supervisor-zj").await;
+    let supervisor = staff_browser(&app.base, "supervisor-zj").await;
     let city = format!("{}/staff/figures?region=330200&figure=submitted", app.base);
     let (status, page) = text(&supervisor, city.clone()).await;
     assert_eq!(status, StatusCode::OK);
@@ -111,7 +94,7 @@ async fn a_citys_figures_count_its_counties_cases_as_they_move() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(page.contains("不在您的管辖范围内"));
-    let clerk = staff(&app, "clerk-zh").await;
+    let clerk = staff_browser(&app.base, "clerk-zh").await;
     let (status, _) = text(&clerk, format!("{}/staff/figures?region=330200", app.base)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, own) = text(&clerk, format!("{}/staff/figures", app.base)).await;
@@ -122,7 +105,7 @@ async fn a_citys_figures_count_its_counties_cases_as_they_move() {
 #[tokio::test]
 async fn a_standards_officer_sees_where_regions_differ_from_the_national_standard() {
     let app = spawn_app().await;
-    let officer = staff(&app, "standards-zj").await;
+    let officer = staff_browser(&app.base, "standards-zj").await;
     let (status, page) = text(&officer, format!("{}/staff/standards", app.base)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("与国家标准的差异"), "{page}");

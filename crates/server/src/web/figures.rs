@@ -250,31 +250,47 @@ fn evenness(ui: &Ui, report: &Report, figure: &Figure) -> (Vec<(String, String)>
     )
 }
 
+/// Who asks, what for, and the figures: or the page that says why not (sign in
+/// first, an area outside reach, the store failing).
+async fn read_report(
+    state: &AppState,
+    ui: &Ui,
+    headers: &HeaderMap,
+    query: &FiguresQuery,
+) -> Result<(Staff, Asked, Report), Response> {
+    let Some((staff, _, _)) = signed_in(state, headers).await else {
+        return Err(Redirect::to("/staff/login").into_response());
+    };
+    let today = state.engine.today();
+    let Ok(asked) = asked(&staff, query, today) else {
+        return Err(message(
+            ui.clone(),
+            StatusCode::NOT_FOUND,
+            "figures-outside",
+        ));
+    };
+    match report(&state.store, asked.region, (&asked.from, &asked.to), today).await {
+        Ok(report) => Ok((staff, asked, report)),
+        Err(e) => {
+            tracing::error!(error = %e, "figures could not be read");
+            Err(message(
+                ui.clone(),
+                StatusCode::SERVICE_UNAVAILABLE,
+                "error-internal",
+            ))
+        }
+    }
+}
+
 pub(crate) async fn page(
     State(state): State<AppState>,
     ui: Ui,
     headers: HeaderMap,
     Query(query): Query<FiguresQuery>,
 ) -> Response {
-    let Some((staff, _, _)) = signed_in(&state, &headers).await else {
-        return Redirect::to("/staff/login").into_response();
-    };
-    let Ok(asked) = asked(&staff, &query, state.engine.today()) else {
-        return message(ui, StatusCode::NOT_FOUND, "figures-outside");
-    };
-    let report = match report(
-        &state.store,
-        asked.region,
-        (&asked.from, &asked.to),
-        state.engine.today(),
-    )
-    .await
-    {
-        Ok(report) => report,
-        Err(e) => {
-            tracing::error!(error = %e, "figures could not be read");
-            return message(ui, StatusCode::SERVICE_UNAVAILABLE, "error-internal");
-        }
+    let (staff, asked, report) = match read_report(&state, &ui, &headers, &query).await {
+        Ok(read) => read,
+        Err(answer) => return answer,
     };
     let figure = asked.figure;
     let mut ranked: Vec<&Area> = report.areas.iter().collect();
@@ -349,21 +365,9 @@ pub(crate) async fn csv_file(
     headers: HeaderMap,
     Query(query): Query<FiguresQuery>,
 ) -> Response {
-    let Some((staff, _, _)) = signed_in(&state, &headers).await else {
-        return Redirect::to("/staff/login").into_response();
-    };
-    let Ok(asked) = asked(&staff, &query, state.engine.today()) else {
-        return message(ui, StatusCode::NOT_FOUND, "figures-outside");
-    };
-    let Ok(report) = report(
-        &state.store,
-        asked.region,
-        (&asked.from, &asked.to),
-        state.engine.today(),
-    )
-    .await
-    else {
-        return message(ui, StatusCode::SERVICE_UNAVAILABLE, "error-internal");
+    let (_, _, report) = match read_report(&state, &ui, &headers, &query).await {
+        Ok(read) => read,
+        Err(answer) => return answer,
     };
     let mut out = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["part", "code", "name", "from", "to"];

@@ -27,3 +27,21 @@ pub async fn text(client: &reqwest::Client, url: String) -> (StatusCode, String)
     let response = client.get(url).send().await.unwrap();
     (response.status(), response.text().await.unwrap())
 }
+
+/// A browser signed in to the staff pages as `id` (the test world's password `pw-<id>`).
+pub async fn staff_browser(base: &str, id: &str) -> reqwest::Client {
+    let client = browser();
+    let (_, login) = text(&client, format!("{base}/staff/login")).await;
+    let response = client
+        .post(format!("{base}/staff/login"))
+        .form(&[
+            ("staff_id", id.to_owned()),
+            ("password", format!("pw-{id}")),
+            ("csrf", hidden(&login, "csrf")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{id} signs in");
+    client
+}
