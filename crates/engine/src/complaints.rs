@@ -141,13 +141,7 @@ fn complaint_row(c: &Complaint) -> ComplaintRow {
         round: c.round,
         filed_at: c.filed_at.map(|t| t.to_string()).unwrap_or_default(),
         reply_by: c.reply_by.map(|d| d.to_string()).unwrap_or_default(),
-        verdict: match c.verdict {
-            Some(v) => serde_json::to_value(v)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
-            None => String::new(),
-        },
+        verdict: c.verdict.map_or("", |v| v.name()).to_owned(),
     }
 }
 

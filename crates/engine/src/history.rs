@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use yichuang_domain::case::{
     self, Actor, Case, Command, CommandKind, Context, GuideSnapshot, Submission,
 };
-use yichuang_store::{Batch, CaseWrite, EventRecord, StoreError};
+use yichuang_store::{Batch, CaseWrite, EventRecord};
 
 use crate::EngineError;
 
@@ -93,8 +93,7 @@ impl crate::Engine {
                 streams: Vec::new(),
                 counters,
             })
-            .await
-            .map_err(|e: StoreError| EngineError::Store(e))?;
+            .await?;
         Ok(events)
     }
 }

@@ -115,28 +115,12 @@ impl Staff {
         region: RegionCode,
         supervise: bool,
     ) -> Result<(), AccessError> {
-        let allowed = if supervise {
-            matches!(self.role, Role::Supervisor)
+        let action = if supervise {
+            "follow up ratings and decide appeals"
         } else {
-            matches!(self.role, Role::Clerk | Role::Supervisor)
+            "record ratings"
         };
-        if !allowed {
-            return Err(AccessError::RoleNotAllowed {
-                role: role_name(self.role),
-                action: if supervise {
-                    "follow up ratings and decide appeals"
-                } else {
-                    "record ratings"
-                },
-            });
-        }
-        if !region.is_within(self.jurisdiction) {
-            return Err(AccessError::OutsideJurisdiction {
-                region,
-                jurisdiction: self.jurisdiction,
-            });
-        }
-        Ok(())
+        self.front_office(supervise, action, Some(region))
     }
 
     /// Complaints: any clerk or supervisor writes one down, for any office (a complaint
@@ -149,7 +133,29 @@ impl Staff {
         levels_up: u32,
         answer: bool,
     ) -> Result<(), AccessError> {
-        let allowed = if answer {
+        let action = if answer {
+            "take on and answer complaints"
+        } else {
+            "record complaints"
+        };
+        let level = office.map(|mut level| {
+            for _ in 0..levels_up {
+                level = level.parent().unwrap_or(level);
+            }
+            level
+        });
+        self.front_office(answer, action, level)
+    }
+
+    /// The front office's work (ratings, complaints): clerks and supervisors, or
+    /// supervisors only; inside the jurisdiction when a region is given.
+    fn front_office(
+        &self,
+        supervisor_only: bool,
+        action: &'static str,
+        region: Option<RegionCode>,
+    ) -> Result<(), AccessError> {
+        let allowed = if supervisor_only {
             matches!(self.role, Role::Supervisor)
         } else {
             matches!(self.role, Role::Clerk | Role::Supervisor)
@@ -157,26 +163,18 @@ impl Staff {
         if !allowed {
             return Err(AccessError::RoleNotAllowed {
                 role: role_name(self.role),
-                action: if answer {
-                    "take on and answer complaints"
-                } else {
-                    "record complaints"
-                },
+                action,
             });
         }
-        let Some(mut level) = office else {
-            return Ok(());
-        };
-        for _ in 0..levels_up {
-            level = level.parent().unwrap_or(level);
+        match region {
+            Some(region) if !region.is_within(self.jurisdiction) => {
+                Err(AccessError::OutsideJurisdiction {
+                    region,
+                    jurisdiction: self.jurisdiction,
+                })
+            }
+            _ => Ok(()),
         }
-        if !level.is_within(self.jurisdiction) {
-            return Err(AccessError::OutsideJurisdiction {
-                region: level,
-                jurisdiction: self.jurisdiction,
-            });
-        }
-        Ok(())
     }
 
     /// Listing cases (the API's list and the staff pages' work lists).

@@ -85,11 +85,10 @@ async fn list_page(
     all: bool,
     (typed, problem): (Typed, Option<String>),
 ) -> ListPage {
-    let reach = staff.jurisdiction.to_string();
-    let prefix = reach.trim_end_matches("00").trim_end_matches("00");
+    let prefix = staff.jurisdiction.subtree_prefix();
     let found = state
         .store
-        .complaints(prefix, all, 200)
+        .complaints(&prefix, all, 200)
         .await
         .unwrap_or_default();
     let today = state.engine.today();

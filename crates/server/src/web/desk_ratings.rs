@@ -147,10 +147,10 @@ pub(crate) async fn list(
     };
     let all = query.show == "all";
     let reach = staff.jurisdiction.to_string();
-    let prefix = reach.trim_end_matches("00").trim_end_matches("00");
+    let prefix = staff.jurisdiction.subtree_prefix();
     let found = state
         .store
-        .follow_ups(prefix, all, 200)
+        .follow_ups(&prefix, all, 200)
         .await
         .unwrap_or_default();
     let today = state.engine.today();
