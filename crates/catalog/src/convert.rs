@@ -1,6 +1,7 @@
 //! From raw file shapes to checked domain types, collecting every error.
 
 mod life_events;
+mod policies;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -22,6 +23,7 @@ enum Kind {
     LifeEvents,
     Items,
     Region,
+    Policy,
 }
 
 fn kind_of(path: &str) -> Option<Kind> {
@@ -36,6 +38,7 @@ fn kind_of(path: &str) -> Option<Kind> {
         (_, "life_events.toml") => Some(Kind::LifeEvents),
         ("items", _) => Some(Kind::Items),
         ("regions", _) => Some(Kind::Region),
+        ("policies", _) => Some(Kind::Policy),
         _ => None,
     }
 }
@@ -50,6 +53,7 @@ struct Parsed {
     life_events: Vec<(usize, LifeEventsFile)>,
     items: Vec<(usize, ItemsFile)>,
     regions: Vec<(usize, RegionFile)>,
+    policies: Vec<(usize, PolicyFile)>,
 }
 
 pub(crate) fn load(mut files: Vec<(String, String)>) -> Result<LoadedCatalog, CatalogErrors> {
@@ -62,7 +66,7 @@ pub(crate) fn load(mut files: Vec<(String, String)>) -> Result<LoadedCatalog, Ca
     let mut parsed = Parsed::default();
     for (index, source) in sources.iter().enumerate() {
         let Some(kind) = kind_of(&source.path) else {
-            errors.push(source.error(0, "(file)", "not a catalog file: expected standards.toml, projects.toml, defaults.toml, synonyms.toml, life_events.toml, items/*.toml or regions/*.toml"));
+            errors.push(source.error(0, "(file)", "not a catalog file: expected standards.toml, projects.toml, defaults.toml, synonyms.toml, life_events.toml, items/*.toml, regions/*.toml or policies/*.toml"));
             continue;
         };
         let result = match kind {
@@ -80,6 +84,7 @@ pub(crate) fn load(mut files: Vec<(String, String)>) -> Result<LoadedCatalog, Ca
             }
             Kind::Items => toml::from_str(&source.text).map(|f| parsed.items.push((index, f))),
             Kind::Region => toml::from_str(&source.text).map(|f| parsed.regions.push((index, f))),
+            Kind::Policy => toml::from_str(&source.text).map(|f| parsed.policies.push((index, f))),
         };
         if let Err(e) = result {
             errors.push(source.toml_error(&e));
@@ -91,11 +96,13 @@ pub(crate) fn load(mut files: Vec<(String, String)>) -> Result<LoadedCatalog, Ca
         defaults: parsed.defaults.take().unwrap_or_default(),
     };
     let catalog = builder.build(&parsed);
+    let policies = builder.policies(&parsed);
     let mut errors = builder.errors;
     if errors.is_empty() {
         Ok(LoadedCatalog {
             catalog,
             synonyms: parsed.synonyms,
+            policies,
         })
     } else {
         errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));

@@ -24,6 +24,14 @@ pub struct LoadedCatalog {
     pub catalog: Catalog,
     /// Everyday word → the catalog's word.
     pub synonyms: Vec<(String, String)>,
+    /// Policies found from data (免申即享), each with its compiled rule.
+    pub policies: Vec<std::sync::Arc<yichuang_domain::proactive::Policy>>,
+}
+
+impl LoadedCatalog {
+    pub fn policy(&self, id: &str) -> Option<&std::sync::Arc<yichuang_domain::proactive::Policy>> {
+        self.policies.iter().find(|p| p.id == id)
+    }
 }
 
 #[derive(RustEmbed)]

@@ -334,6 +334,73 @@ pub fn schema() -> serde_json::Value {
             "regions/*.toml": schemars::schema_for!(RegionFile),
             "synonyms.toml": schemars::schema_for!(SynonymsFile),
             "life_events.toml": schemars::schema_for!(LifeEventsFile),
+            "policies/*.toml": schemars::schema_for!(PolicyFile),
         }
     })
+}
+
+/// `policies/*.toml`: one policy found from data (免申即享), its rule in CEL.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyFile {
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub version: String,
+    /// The fact schema the rule reads: `employer_year`.
+    #[schemars(with = "String")]
+    pub subject: Spanned<String>,
+    /// The documents it rests on, as cited.
+    pub basis: Vec<String>,
+    /// Working days the list is published for objections before grants (公示).
+    pub publicity_days: u32,
+    /// CEL giving the amount in cents (an int) when every condition holds.
+    #[schemars(with = "Option<String>")]
+    pub amount: Option<Spanned<String>>,
+    /// Settings the expressions read by name (integers: per mille, per cent, counts).
+    #[serde(default)]
+    pub params: BTreeMap<String, i64>,
+    pub conditions: Vec<RawCondition>,
+    /// A region's own settings, applied from the province down.
+    #[serde(default)]
+    pub overrides: Vec<RawOverride>,
+    /// Examples with their expected outcome, run by `yichuang catalog test`.
+    #[serde(default)]
+    pub examples: Vec<RawExample>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCondition {
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// What the condition means, in the words shown to people.
+    pub label: String,
+    /// A CEL expression giving a bool.
+    #[schemars(with = "String")]
+    pub expr: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOverride {
+    #[schemars(with = "String")]
+    pub region: Spanned<String>,
+    pub params: BTreeMap<String, i64>,
+    /// Why the region deviates, shown beside its settings.
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawExample {
+    #[schemars(with = "String")]
+    pub name: Spanned<String>,
+    pub region: Option<String>,
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
+    pub facts: BTreeMap<String, toml::Value>,
+    pub eligible: bool,
+    /// The expected amount in yuan with two decimals, as text ("6000.00").
+    pub amount_yuan: Option<String>,
 }

@@ -1,4 +1,4 @@
-//! `yichuang catalog check|list|show|diff|coverage|history|schema`.
+//! `yichuang catalog check|test|list|show|diff|coverage|history|schema`.
 
 use std::path::PathBuf;
 
@@ -29,6 +29,11 @@ pub(crate) struct CatalogArgs {
 enum CatalogCommand {
     /// Check every file; every error names file, line and field. Exit 1 on any error.
     Check {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run every policy rule's examples; exit 1 if any gives another outcome.
+    Test {
         #[arg(long)]
         json: bool,
     },
@@ -74,8 +79,11 @@ enum CatalogCommand {
     /// JSON Schema of the catalog files, for editors.
     Schema {
         /// Only the schema of one file kind.
-        #[arg(long, value_parser = ["standards", "projects", "defaults", "items", "regions", "synonyms"])]
+        #[arg(long, value_parser = ["standards", "projects", "defaults", "items", "regions", "synonyms", "life_events", "policies"], conflicts_with = "facts")]
         kind: Option<String>,
+        /// The facts a policy rule of this subject may read, instead of a file schema.
+        #[arg(long, value_parser = ["employer_year"])]
+        facts: Option<String>,
     },
 }
 
@@ -88,7 +96,10 @@ pub(crate) fn load(dir: Option<&std::path::Path>) -> Result<LoadedCatalog, Catal
 }
 
 pub(crate) fn run(args: CatalogArgs) -> anyhow::Result<Outcome> {
-    if let CatalogCommand::Schema { kind } = &args.command {
+    if let CatalogCommand::Schema { kind, facts } = &args.command {
+        if let Some(subject) = facts {
+            return crate::catalog_examples::fact_schema(subject);
+        }
         return schema(kind.as_deref());
     }
     let loaded = match load(args.catalog.as_deref()) {
@@ -102,7 +113,8 @@ pub(crate) fn run(args: CatalogArgs) -> anyhow::Result<Outcome> {
     };
     let catalog = &loaded.catalog;
     match args.command {
-        CatalogCommand::Check { json } => check_ok(catalog, json),
+        CatalogCommand::Check { json } => check_ok(&loaded, json),
+        CatalogCommand::Test { json } => crate::catalog_examples::run(&loaded, json),
         CatalogCommand::List { date, json } => {
             list(catalog, date.unwrap_or_else(today_in_china), json)
         }
@@ -141,7 +153,9 @@ fn report_errors(errors: &CatalogErrors, json: bool) -> anyhow::Result<Outcome> 
     Ok(Outcome::Invalid)
 }
 
-fn check_ok(catalog: &Catalog, json: bool) -> anyhow::Result<Outcome> {
+fn check_ok(loaded: &LoadedCatalog, json: bool) -> anyhow::Result<Outcome> {
+    let catalog = &loaded.catalog;
+    let policies = loaded.policies.len();
     let items = catalog.item_ids().len();
     if json {
         print_json(&json!({
@@ -152,10 +166,11 @@ fn check_ok(catalog: &Catalog, json: bool) -> anyhow::Result<Outcome> {
             "item_versions": catalog.guides.len(),
             "regions": catalog.regions().len(),
             "variants": catalog.variants.len(),
+            "policies": policies,
         }))?;
     } else {
         println!(
-            "catalog ok: {} standards, {} projects, {items} items ({} versions), {} regions with {} variants",
+            "catalog ok: {} standards, {} projects, {items} items ({} versions), {} regions with {} variants, {policies} policies",
             catalog.standards.len(),
             catalog.projects.len(),
             catalog.guides.len(),
@@ -172,7 +187,7 @@ fn schema(kind: Option<&str>) -> anyhow::Result<Outcome> {
         None => all,
         Some(kind) => {
             let key = match kind {
-                "items" | "regions" => format!("{kind}/*.toml"),
+                "items" | "regions" | "policies" => format!("{kind}/*.toml"),
                 other => format!("{other}.toml"),
             };
             all["$defs"][key].clone()

@@ -12,6 +12,7 @@ mod bench_ratings;
 mod bench_report;
 mod calendar_cmd;
 mod catalog_cmd;
+mod catalog_examples;
 mod clock;
 mod demo_cmd;
 mod hall_admin_cmd;

@@ -9,11 +9,14 @@ pub mod case;
 pub mod catalog;
 pub mod complaint;
 pub mod equalization;
+pub mod facts;
 pub mod hall;
 pub mod notice;
+pub mod proactive;
 pub mod rating;
 pub mod region;
 pub mod resident_id;
+pub mod rules;
 pub mod uscc;
 
 mod check_digits;

@@ -1,0 +1,10 @@
+//! 免申即享: policies that find who is entitled from data, before anyone applies.
+//! A `Policy` is a rule with its national settings, regional settings (each with a
+//! reason) and examples; `screen` evaluates every subject and gives the list with a
+//! digest of the facts and the policy, so the same inputs give the same list.
+
+mod policy;
+mod screen;
+
+pub use policy::{ExampleOutcome, ParamOverride, Policy, RuleExample, schema_named};
+pub use screen::{Screened, Screening, Subject, screen};
