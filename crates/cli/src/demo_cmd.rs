@@ -31,14 +31,45 @@ pub(crate) enum DemoCommand {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Write synthetic export files (employers.csv, employer_months.csv, claimants.csv)
+    /// for `yichuang facts import`.
+    Facts {
+        #[arg(long, default_value_t = 1_000)]
+        employers: usize,
+        #[arg(long, value_parser = clap::value_parser!(i16).range(1900..=2200))]
+        year: i16,
+        /// The folder to write the three files into.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
 }
 
 pub(crate) fn run(command: DemoCommand, url: &str, data_dir: &Path) -> anyhow::Result<Outcome> {
-    let DemoCommand::Generate {
-        cases,
-        regions,
-        seed,
-    } = command;
+    let (cases, regions, seed) = match command {
+        DemoCommand::Generate {
+            cases,
+            regions,
+            seed,
+        } => (cases, regions, seed),
+        DemoCommand::Facts {
+            employers,
+            year,
+            out,
+            seed,
+        } => {
+            let written = crate::demo_facts::write_files(&out, employers, year, seed)?;
+            println!(
+                "synthetic facts in {}: {} employers, {} month records, {} claimant counts",
+                out.display(),
+                written.employers,
+                written.months,
+                written.claimants
+            );
+            return Ok(Outcome::Done);
+        }
+    };
     let codes: Vec<String> = if regions.is_empty() {
         yichuang_server::DEFAULT_PROVINCES
             .iter()

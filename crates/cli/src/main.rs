@@ -15,8 +15,11 @@ mod catalog_cmd;
 mod catalog_examples;
 mod clock;
 mod demo_cmd;
+mod demo_facts;
+mod facts_cmd;
 mod hall_admin_cmd;
 mod output;
+mod proactive_cmd;
 mod report_cmd;
 mod search_cmd;
 mod serve_cmd;
@@ -78,6 +81,12 @@ enum Command {
     /// Demo data: a synthetic year of cases for the figures and benchmarks.
     #[command(subcommand)]
     Demo(demo_cmd::DemoCommand),
+    /// Facts other systems export (employers, contributions, claimants), for rules.
+    #[command(subcommand)]
+    Facts(facts_cmd::FactsCommand),
+    /// 免申即享: find who a policy entitles from the imported facts.
+    #[command(subcommand)]
+    Proactive(proactive_cmd::ProactiveCommand),
     /// Reports on figures a supervisor brings (equalization across regions).
     #[command(subcommand)]
     Report(report_cmd::ReportCommand),
@@ -106,6 +115,10 @@ fn main() -> ExitCode {
         Command::Search(args) => search_cmd::run(args),
         Command::Simulate(command) => simulate_cmd::run(command),
         Command::Report(command) => report_cmd::run(command),
+        Command::Facts(command) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
+            .and_then(|url| facts_cmd::run(command, &url)),
+        Command::Proactive(command) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
+            .and_then(|url| proactive_cmd::run(command, &url)),
         Command::Demo(command) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
             .and_then(|url| demo_cmd::run(command, &url, &cli.data_dir)),
         Command::Serve(args) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)

@@ -9,6 +9,7 @@ mod error;
 mod figures;
 mod hall;
 mod history;
+pub mod proactive;
 mod ratings;
 mod streams;
 mod writer;
