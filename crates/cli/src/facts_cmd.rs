@@ -58,7 +58,7 @@ pub(crate) fn run(command: FactsCommand, url: &str) -> anyhow::Result<Outcome> {
         let (rows, problems, written) = match kind {
             FactKind::Employers => {
                 let read = read_file(&file, EmployerRecord::HEADER, EmployerRecord::parse, |r| {
-                    r.uscc.clone()
+                    r.uscc
                 })?;
                 import(
                     read,
@@ -71,7 +71,7 @@ pub(crate) fn run(command: FactsCommand, url: &str) -> anyhow::Result<Outcome> {
                     &file,
                     EmployerMonthRecord::HEADER,
                     EmployerMonthRecord::parse,
-                    |r| (r.uscc.clone(), r.month),
+                    |r| (r.uscc, r.month),
                 )?;
                 let known = store.fact_employer_codes().await?;
                 read.unknown_employers(&file, |r| r.uscc.as_str(), &known);
@@ -85,7 +85,7 @@ pub(crate) fn run(command: FactsCommand, url: &str) -> anyhow::Result<Outcome> {
                     &file,
                     ClaimantsRecord::HEADER,
                     ClaimantsRecord::parse,
-                    |r| (r.uscc.clone(), r.year),
+                    |r| (r.uscc, r.year),
                 )?;
                 let known = store.fact_employer_codes().await?;
                 read.unknown_employers(&file, |r| r.uscc.as_str(), &known);

@@ -20,6 +20,8 @@ use yichuang_store::{CaseFilter, Store, StoreError};
 
 #[path = "conformance/complaints.rs"]
 mod complaints;
+#[path = "conformance/facts.rs"]
+mod facts;
 #[path = "conformance/figures.rs"]
 mod figures;
 #[path = "conformance/hall.rs"]
@@ -1811,6 +1813,7 @@ async fn suite(url: Option<String>) {
     hall::hall_requests_are_idempotent_and_audited(&w, &url).await;
     the_audit_verifies_and_names_the_first_tampered_case(&w, &url).await;
     figures::the_case_totals_equal_a_recount_from_the_events(&w).await;
+    facts::imports_are_idempotent_and_a_screening_reads_them_back(&w).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -174,7 +174,7 @@ macro_rules! fact_functions {
                     let Some(&at) = index.get(&code) else { continue };
                     let insured: i64 = row.try_get("insured")?;
                     let record = EmployerMonthRecord {
-                        uscc: out[at].employer.uscc.clone(),
+                        uscc: out[at].employer.uscc,
                         month: Month::parse(&month).ok_or_else(|| corrupt("month", &month))?,
                         insured: u32::try_from(insured)
                             .map_err(|_| corrupt("insured", &insured.to_string()))?,

@@ -1,0 +1,269 @@
+//! `yichuang facts import` and `yichuang proactive run --dry-run` as an operator meets
+//! them: every bad row named with its line and nothing imported, a re-import that
+//! changes nothing, and the list of a small year computed by hand.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use yichuang_domain::Uscc;
+
+fn code(serial: u32) -> String {
+    Uscc::enterprise(320102, serial)
+        .unwrap()
+        .as_str()
+        .to_owned()
+}
+
+/// Runs the binary in `dir` as its data directory: (exit code, stdout, stderr).
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("yichuang")
+        .unwrap()
+        .env("YICHUANG_DATA_DIR", dir)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn import(dir: &Path, kind: &str, text: &str) -> (i32, String, String) {
+    let path = dir.join(format!("{kind}.csv"));
+    std::fs::write(&path, text).unwrap();
+    run(dir, &["facts", "import", kind, path.to_str().unwrap()])
+}
+
+fn year_of_months(uscc: &str, insured: u32, due: &str, paid: &str) -> String {
+    (1..=12)
+        .map(|m| format!("{uscc},2025-{m:02},{insured},{due},{paid}\n"))
+        .collect()
+}
+
+#[test]
+fn every_bad_row_is_named_and_nothing_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = code(10_000_001);
+    let mut bad_check = code(10_000_002);
+    bad_check.pop();
+    bad_check.push(if good.ends_with('0') { '1' } else { '0' });
+    let text = format!(
+        "uscc,name,region,size\n\
+         {good},甲公司,320102,sme\n\
+         {bad_check},乙公司,320102,sme\n\
+         {c3},丙公司,999999,sme\n\
+         {c4},丁公司,320102,medium\n\
+         {good},甲公司again,320102,sme\n\
+         {c5},戊公司,320102\n",
+        c3 = code(10_000_003),
+        c4 = code(10_000_004),
+        c5 = code(10_000_005),
+    );
+    let (status, _, stderr) = import(dir.path(), "employers", &text);
+    assert_eq!(status, 1, "{stderr}");
+    for (line, says) in [
+        (3, "uscc"),
+        (4, "region"),
+        (5, "size: \"medium\" is neither"),
+        (6, "the same record as line 2"),
+        (7, "3 fields where 4 are needed"),
+    ] {
+        assert!(
+            stderr.contains(&format!("employers.csv:{line}: {says}")),
+            "line {line} ({says}) not named:\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.contains("5 bad row(s); nothing was imported"),
+        "{stderr}"
+    );
+    // The good row was not imported either: its months are refused as unknown.
+    let (status, _, stderr) = import(
+        dir.path(),
+        "employer-months",
+        &format!(
+            "uscc,month,insured,due_yuan,paid_yuan\n{}",
+            year_of_months(&good, 10, "1.00", "1.00")
+        ),
+    );
+    assert_eq!(status, 1);
+    assert!(stderr.contains("employer-months.csv:2: uscc:"), "{stderr}");
+    assert!(stderr.contains("is not an imported employer"), "{stderr}");
+}
+
+#[test]
+fn bad_numbers_months_and_headers_are_refused_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = code(10_000_011);
+    let (status, _, stderr) = import(
+        dir.path(),
+        "employers",
+        &format!("uscc,name,region,size\n{a},甲,320102,sme\n"),
+    );
+    assert_eq!(status, 0, "{stderr}");
+    let text = format!(
+        "uscc,month,insured,due_yuan,paid_yuan\n\
+         {a},2025-13,1,1.00,1.00\n\
+         {a},2025-02,-3,1.00,1.00\n\
+         {a},2025-03,1,1.005,1.00\n\
+         {a},2025-04,1,1.00,-1\n\
+         {a},2025-05,1,1.00,1.00\n"
+    );
+    let (status, _, stderr) = import(dir.path(), "employer-months", &text);
+    assert_eq!(status, 1);
+    for (line, says) in [
+        (2, "month"),
+        (3, "insured"),
+        (4, "due_yuan"),
+        (5, "paid_yuan: \"-1\" is negative"),
+    ] {
+        assert!(
+            stderr.contains(&format!("employer-months.csv:{line}: {says}")),
+            "line {line} ({says}):\n{stderr}"
+        );
+    }
+    let (status, _, stderr) = import(dir.path(), "claimants", "uscc,year,claimants\n");
+    assert_eq!(status, 1);
+    assert!(
+        stderr.contains("claimants.csv:1: the header must be `uscc,year,new_claimants`"),
+        "{stderr}"
+    );
+    let (status, _, stderr) = import(dir.path(), "claimants", "");
+    assert_eq!(status, 1);
+    assert!(stderr.contains("empty"), "{stderr}");
+}
+
+#[test]
+fn a_small_year_screened_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sme, large, underpaid, laid_off) = (
+        code(10_000_021),
+        code(10_000_022),
+        code(10_000_023),
+        code(10_000_024),
+    );
+    let employers = format!(
+        "uscc,name,region,size\n{sme},小微,320102,sme\n{large},大型,320102,large\n\
+         {underpaid},欠缴,320102,sme\n{laid_off},裁员,320102,sme\n"
+    );
+    assert_eq!(import(dir.path(), "employers", &employers).0, 0);
+    let again = import(dir.path(), "employers", &employers);
+    assert!(
+        again
+            .1
+            .contains("4 rows checked, 0 new or changed, 4 unchanged"),
+        "{}",
+        again.1
+    );
+    let mut months = String::from("uscc,month,insured,due_yuan,paid_yuan\n");
+    months += &year_of_months(&sme, 20, "1000.00", "1000.00");
+    months += &year_of_months(&large, 400, "20000.10", "20000.10");
+    months += &year_of_months(&underpaid, 20, "1000.00", "1000.00").replacen(
+        "2025-06,20,1000.00,1000.00",
+        "2025-06,20,1000.00,999.99",
+        1,
+    );
+    months += &year_of_months(&laid_off, 100, "1000.00", "1000.00");
+    assert_eq!(import(dir.path(), "employer-months", &months).0, 0);
+    // 4 of 20 is 20%: allowed at 30 or fewer. 6 of 100 is 6%: over 5.5%.
+    let claimants = format!("uscc,year,new_claimants\n{sme},2025,4\n{laid_off},2025,6\n");
+    assert_eq!(import(dir.path(), "claimants", &claimants).0, 0);
+
+    let args = [
+        "proactive",
+        "run",
+        "--policy",
+        "job-retention-refund",
+        "--year",
+        "2025",
+        "--dry-run",
+        "--json",
+    ];
+    let (status, stdout, stderr) = run(dir.path(), &args);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stderr.contains("inputs digest "), "{stderr}");
+    let list: Vec<Value> = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(list.len(), 4);
+    let entry = |uscc: &str| list.iter().find(|e| e["uscc"] == uscc).unwrap().clone();
+    assert_eq!(entry(&sme)["eligible"], true);
+    assert_eq!(entry(&sme)["amount_yuan"], 7200.0, "60% of 12,000.00");
+    assert_eq!(entry(&large)["eligible"], true);
+    // 30% of 240,001.20 is 72,000.36.
+    assert_eq!(entry(&large)["amount_yuan"], 72000.36);
+    let failed = |uscc: &str| -> Vec<String> {
+        entry(uscc)["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["held"] == false)
+            .map(|r| r["condition"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(entry(&underpaid)["eligible"], false);
+    assert_eq!(failed(&underpaid), ["paid_in_full"]);
+    assert_eq!(
+        entry(&underpaid)["reasons"][0]["values"]["months_paid_in_full"],
+        11
+    );
+    assert_eq!(failed(&laid_off), ["layoff_rate"]);
+    assert_eq!(entry(&laid_off)["amount_yuan"], 0.0);
+
+    // The same facts and rule give the same digest; a changed fact another one.
+    let digest = |stderr: &str| {
+        stderr
+            .split("inputs digest ")
+            .nth(1)
+            .unwrap()
+            .trim()
+            .to_owned()
+    };
+    let first = digest(&stderr);
+    assert_eq!(digest(&run(dir.path(), &args).2), first);
+    let changed = format!("uscc,year,new_claimants\n{sme},2025,5\n");
+    assert_eq!(import(dir.path(), "claimants", &changed).0, 0);
+    assert_ne!(digest(&run(dir.path(), &args).2), first);
+}
+
+#[test]
+fn an_unknown_policy_and_a_run_that_would_publish_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (status, _, stderr) = run(
+        dir.path(),
+        &[
+            "proactive",
+            "run",
+            "--policy",
+            "free-money",
+            "--year",
+            "2025",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(status, 1);
+    assert!(stderr.contains("job-retention-refund"), "{stderr}");
+    let (status, _, stderr) = run(
+        dir.path(),
+        &[
+            "proactive",
+            "run",
+            "--policy",
+            "job-retention-refund",
+            "--year",
+            "2025",
+        ],
+    );
+    assert_eq!(status, 1);
+    assert!(stderr.contains("--dry-run"), "{stderr}");
+}
+
+#[test]
+fn catalog_test_runs_every_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let (status, stdout, _) = run(dir.path(), &["catalog", "test"]);
+    assert_eq!(status, 0, "{stdout}");
+    assert!(stdout.contains("0 failed"), "{stdout}");
+}
