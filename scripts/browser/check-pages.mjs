@@ -652,6 +652,17 @@ try {
     check((await s.locator('main').textContent()).includes('与国家标准的差异'), 'standards: the heading');
     await s.setViewportSize({ width: 360, height: 740 });
     await noSideScroll(s, 'staff-standards 360');
+    await s.setViewportSize({ width: 1280, height: 900 });
+    // 15. 免申即享: the list of last year's synthetic employers in reach, with reasons.
+    await visit(s, '/staff/proactive', 'staff-proactive');
+    check((await s.locator('main').textContent()).includes('符合条件'), 'proactive: outcomes listed');
+    check(await s.locator('tbody tr.eligible').count() >= 1, 'proactive: someone is eligible');
+    check(await s.locator('tbody tr.not').count() >= 1, 'proactive: someone is not, with reasons');
+    await s.setViewportSize({ width: 360, height: 740 });
+    await noSideScroll(s, 'staff-proactive 360');
+    await s.evaluate(() => document.documentElement.classList.add('senior'));
+    await noSideScroll(s, 'staff-proactive senior 360');
+    await shot(s, 'staff-proactive-360-senior');
     await office.close();
   }
 

@@ -59,13 +59,18 @@ pub(crate) fn run(command: DemoCommand, url: &str, data_dir: &Path) -> anyhow::R
             out,
             seed,
         } => {
-            let written = crate::demo_facts::write_files(&out, employers, year, seed)?;
+            let provinces: Vec<RegionCode> = yichuang_server::DEFAULT_PROVINCES
+                .iter()
+                .filter_map(|code| RegionCode::parse(code).ok())
+                .collect();
+            let facts = yichuang_server::generate_facts(employers, year, &provinces, seed);
+            crate::demo_facts::write_files(&out, &facts)?;
             println!(
                 "synthetic facts in {}: {} employers, {} month records, {} claimant counts",
                 out.display(),
-                written.employers,
-                written.months,
-                written.claimants
+                facts.employers.len(),
+                facts.months.len(),
+                facts.claimants.len()
             );
             return Ok(Outcome::Done);
         }

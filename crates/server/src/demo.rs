@@ -79,6 +79,9 @@ fn noon(day: Date) -> Timestamp {
 }
 
 /// How many synthetic cases `serve --demo` writes (`demo generate` writes more).
+/// Synthetic employers whose facts the demo imports.
+const DEMO_EMPLOYERS: usize = 600;
+
 const SYNTHETIC_CASES: usize = 10_000;
 
 /// Seeds the demo if the database has no staff yet; `None` when it already had.
@@ -449,5 +452,16 @@ pub async fn seed_demo(
     )
     .await?
     .cases;
+    // Last year's contribution records of synthetic employers, for 免申即享's list.
+    let facts = crate::demo_facts::generate_facts(
+        DEMO_EMPLOYERS,
+        i16::try_from(today.year() - 1).unwrap_or(2025),
+        &provinces,
+        2026,
+    );
+    let store = engine.store();
+    store.import_employers(&facts.employers).await?;
+    store.import_employer_months(&facts.months).await?;
+    store.import_claimants(&facts.claimants).await?;
     Ok(Some(credentials))
 }

@@ -8,6 +8,7 @@ mod client;
 mod cookies;
 mod demo;
 mod demo_complaints;
+mod demo_facts;
 mod demo_hall;
 mod demo_ratings;
 mod demo_year;
@@ -31,6 +32,7 @@ pub use demo::DemoError;
 
 pub use auth::{hash_password, hash_token, issue_token, new_secret};
 pub use demo::{DemoCredentials, DemoParties, demo_parties, seed_demo};
+pub use demo_facts::{SyntheticFacts, generate_facts};
 pub use demo_year::{DEFAULT_PROVINCES, SyntheticYear, generate_year};
 pub use figures_report::{
     Area as SupervisionArea, Report as SupervisionReport, report as supervision_report,

@@ -29,6 +29,7 @@ mod kiosk;
 mod my_cases;
 mod oidc;
 mod prefs;
+mod proactive;
 mod progress;
 mod qr;
 mod rating;
@@ -168,6 +169,7 @@ pub(crate) fn staff_pages() -> Router<AppState> {
             get(desk_complaints::reply),
         )
         .route("/staff/standards", get(standards::page))
+        .route("/staff/proactive", get(proactive::page))
         .route("/staff/figures", get(figures::page))
         .route("/staff/figures.csv", get(figures::csv_file))
         .route("/staff/ratings/file", get(desk_ratings::file))
