@@ -453,12 +453,8 @@ pub async fn seed_demo(
     .await?
     .cases;
     // Last year's contribution records of synthetic employers, for 免申即享's list.
-    let facts = crate::demo_facts::generate_facts(
-        DEMO_EMPLOYERS,
-        i16::try_from(today.year() - 1).unwrap_or(2025),
-        &provinces,
-        2026,
-    );
+    let facts =
+        crate::demo_facts::generate_facts(DEMO_EMPLOYERS, today.year() - 1, &provinces, 2026);
     let store = engine.store();
     store.import_employers(&facts.employers).await?;
     store.import_employer_months(&facts.months).await?;

@@ -96,7 +96,7 @@ pub(crate) async fn page(
     let Some((staff, _, _)) = signed_in(&state, &headers).await else {
         return Redirect::to("/staff/login").into_response();
     };
-    let last_year = i16::try_from(state.engine.today().year() - 1).unwrap_or(2025);
+    let last_year = state.engine.today().year() - 1;
     let mut problems = Vec::new();
     let year = match query.year.trim() {
         "" => last_year,
