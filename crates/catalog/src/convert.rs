@@ -151,6 +151,28 @@ fn is_slug(id: &str) -> bool {
 }
 
 impl Builder<'_> {
+    /// An id must be a slug and used once among its kind.
+    fn unique_slug(
+        &mut self,
+        file: usize,
+        at: usize,
+        field: &str,
+        id: &str,
+        seen: &mut HashSet<String>,
+    ) {
+        if !is_slug(id) {
+            self.push(
+                file,
+                at,
+                field,
+                "an id uses lower-case letters, digits and hyphens",
+            );
+        }
+        if !seen.insert(id.to_owned()) {
+            self.push(file, at, field, "listed twice");
+        }
+    }
+
     fn push(
         &mut self,
         file: usize,

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use yichuang_domain::catalog::LifeEvent;
 
-use super::{Builder, Parsed, is_slug, provenance};
+use super::{Builder, Parsed, provenance};
 
 impl Builder<'_> {
     pub(super) fn life_events(&mut self, parsed: &Parsed, items: &HashSet<&str>) -> Vec<LifeEvent> {
@@ -15,17 +15,7 @@ impl Builder<'_> {
                 let at = raw.id.span().start;
                 let id = raw.id.get_ref();
                 let field = format!("life_event {id}");
-                if !is_slug(id) {
-                    self.push(
-                        *file,
-                        at,
-                        &field,
-                        "an id uses lower-case letters, digits and hyphens",
-                    );
-                }
-                if !seen.insert(id.clone()) {
-                    self.push(*file, at, &field, "listed twice");
-                }
+                self.unique_slug(*file, at, &field, id, &mut seen);
                 if raw.items.is_empty() {
                     self.push(*file, at, &field, "names no items");
                 }

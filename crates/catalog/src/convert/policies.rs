@@ -9,7 +9,7 @@ use yichuang_domain::facts::Cents;
 use yichuang_domain::proactive::{ParamOverride, Policy, RuleExample, schema_named};
 use yichuang_domain::rules::{ConditionSource, FactValue, Facts, Rule, RulePart};
 
-use super::{Builder, Parsed, is_slug};
+use super::{Builder, Parsed};
 use crate::raw::{PolicyFile, RawExample};
 
 impl Builder<'_> {
@@ -20,17 +20,7 @@ impl Builder<'_> {
             let at = raw.id.span().start;
             let id = raw.id.get_ref();
             let field = format!("policy {id}");
-            if !is_slug(id) {
-                self.push(
-                    *file,
-                    at,
-                    &field,
-                    "an id uses lower-case letters, digits and hyphens",
-                );
-            }
-            if !seen.insert(id.clone()) {
-                self.push(*file, at, &field, "defined twice");
-            }
+            self.unique_slug(*file, at, &field, id, &mut seen);
             if let Some(policy) = self.policy(*file, &field, raw) {
                 out.push(Arc::new(policy));
             }
