@@ -96,7 +96,7 @@ pub(crate) fn load(mut files: Vec<(String, String)>) -> Result<LoadedCatalog, Ca
         defaults: parsed.defaults.take().unwrap_or_default(),
     };
     let catalog = builder.build(&parsed);
-    let policies = builder.policies(&parsed);
+    let policies = builder.policies(&parsed, &catalog.item_ids());
     let mut errors = builder.errors;
     if errors.is_empty() {
         Ok(LoadedCatalog {

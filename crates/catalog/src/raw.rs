@@ -351,6 +351,9 @@ pub struct PolicyFile {
     /// The fact schema the rule reads: `employer_year`.
     #[schemars(with = "String")]
     pub subject: Spanned<String>,
+    /// The catalog item a grant is a case of.
+    #[schemars(with = "String")]
+    pub item: Spanned<String>,
     /// The documents it rests on, as cited.
     pub basis: Vec<String>,
     /// Working days the list is published for objections before grants (公示).

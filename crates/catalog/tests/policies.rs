@@ -218,10 +218,32 @@ fn every_example_of_the_catalog_passes() {
 fn with_flagship_edited(
     edit: impl Fn(&str) -> String,
 ) -> Result<yichuang_catalog::LoadedCatalog, yichuang_catalog::CatalogErrors> {
-    yichuang_catalog::load_files(vec![(
-        "catalog/policies/job-retention-refund.toml".to_owned(),
-        edit(FLAGSHIP),
-    )])
+    // The whole built-in catalog (a policy names an item of it), the flagship edited.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
+    let mut files = Vec::new();
+    let mut folders = vec![root.clone()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                let name = path
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let text = std::fs::read_to_string(&path).unwrap();
+                let text = if name == "policies/job-retention-refund.toml" {
+                    edit(FLAGSHIP)
+                } else {
+                    text
+                };
+                files.push((format!("catalog/{name}"), text));
+            }
+        }
+    }
+    yichuang_catalog::load_files(files)
 }
 
 #[test]
@@ -297,6 +319,13 @@ fn a_broken_rule_is_refused_with_file_and_line() {
                 )
             }),
             "990000",
+        ),
+        (
+            "a grant item the catalog lacks",
+            Box::new(|t: &str| {
+                t.replace("item = \"job-retention-refund\"", "item = \"free-money\"")
+            }),
+            "\"free-money\" is not an item of the catalog",
         ),
         (
             "an example with a fact the subject lacks",

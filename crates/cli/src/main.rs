@@ -118,7 +118,7 @@ fn main() -> ExitCode {
         Command::Facts(command) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
             .and_then(|url| facts_cmd::run(command, &url)),
         Command::Proactive(command) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
-            .and_then(|url| proactive_cmd::run(command, &url)),
+            .and_then(|url| proactive_cmd::run(command, &url, &cli.data_dir)),
         Command::Demo(command) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
             .and_then(|url| demo_cmd::run(command, &url, &cli.data_dir)),
         Command::Serve(args) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)

@@ -5,8 +5,10 @@ use anyhow::Context;
 use clap::Subcommand;
 use serde::Serialize;
 use yichuang_domain::facts::Cents;
-use yichuang_domain::proactive::Screening;
+use yichuang_domain::proactive::{ListCommand, Listed, Policy, Screening};
 use yichuang_domain::rules::Reason;
+use yichuang_engine::proactive::SYSTEM;
+use yichuang_engine::{Engine, EngineConfig};
 use yichuang_store::Store;
 
 use crate::Outcome;
@@ -23,7 +25,8 @@ pub(crate) enum ProactiveCommand {
         /// The year whose records are read.
         #[arg(long, value_parser = clap::value_parser!(i16).range(1900..=2200))]
         year: i16,
-        /// Only list; publish nothing and grant nothing.
+        /// Only list; publish nothing and grant nothing. Without it the first run
+        /// publishes the list for 公示 and a run after the period makes the grants.
         #[arg(long)]
         dry_run: bool,
         /// A JSON array, one object per employer.
@@ -47,7 +50,11 @@ struct Entry<'a> {
     facts_digest: &'a str,
 }
 
-pub(crate) fn run(command: ProactiveCommand, url: &str) -> anyhow::Result<Outcome> {
+pub(crate) fn run(
+    command: ProactiveCommand,
+    url: &str,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<Outcome> {
     let ProactiveCommand::Run {
         policy,
         year,
@@ -63,28 +70,115 @@ pub(crate) fn run(command: ProactiveCommand, url: &str) -> anyhow::Result<Outcom
         );
         return Ok(Outcome::Invalid);
     };
-    if !dry_run {
-        eprintln!(
-            "publishing a list (公示) and granting are not built yet; run with --dry-run to see the list"
-        );
-        return Ok(Outcome::Invalid);
-    }
-    let screening = runtime()?.block_on(async {
+    let (screening, store) = runtime()?.block_on(async {
         let store = Store::open(url)
             .await
             .with_context(|| format!("opening {}", shown(url)))?;
-        anyhow::Ok(yichuang_engine::proactive::screen_employers(&store, &policy, year).await?)
+        let screening = yichuang_engine::proactive::screen_employers(&store, &policy, year).await?;
+        anyhow::Ok((screening, store))
     })?;
     eprintln!(
         "policy {} version {} (rule hash {}); inputs digest {}",
         screening.policy, screening.policy_version, screening.policy_hash, screening.inputs_digest
     );
+    if !dry_run {
+        return publish_or_grant(store, &loaded, &policy, year, &screening, data_dir);
+    }
     if json {
         print_json(&entries(&screening))?;
     } else {
         print_text(&screening);
     }
     Ok(Outcome::Done)
+}
+
+/// The run for real: publishes the list for 公示 the first time; while it is public,
+/// says so; after the period, makes every grant the list allows (again after an
+/// interruption, each once).
+fn publish_or_grant(
+    store: Store,
+    loaded: &yichuang_catalog::LoadedCatalog,
+    policy: &Policy,
+    year: i16,
+    screening: &Screening,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<Outcome> {
+    let calendar = std::sync::Arc::new(crate::calendar_cmd::load_calendar(data_dir)?);
+    runtime()?.block_on(async {
+        let engine = Engine::start(
+            store,
+            std::sync::Arc::new(loaded.catalog.clone()),
+            calendar,
+            EngineConfig::default(),
+        );
+        let today = engine.today();
+        let Some(list) = engine.grant_list(&policy.id, year).await? else {
+            let lines: Vec<Listed> = screening
+                .eligible()
+                .map(|(entry, evaluation)| Listed {
+                    id: entry.id.clone(),
+                    name: entry.name.clone(),
+                    region: entry.region.to_string(),
+                    amount_cents: evaluation.amount_cents,
+                })
+                .collect();
+            let count = lines.len();
+            let total: i64 = lines.iter().map(|l| l.amount_cents).sum();
+            engine
+                .execute_grant_list(
+                    &format!("publish:{}:{year}:{}", policy.id, screening.inputs_digest),
+                    (&policy.id, year),
+                    ListCommand::Publish {
+                        policy_hash: screening.policy_hash.clone(),
+                        inputs_digest: screening.inputs_digest.clone(),
+                        lines,
+                        publicity_days: policy.publicity_days,
+                    },
+                    SYSTEM,
+                    None,
+                )
+                .await?;
+            let list = engine.grant_list(&policy.id, year).await?;
+            let until = list.and_then(|l| l.public_until).map(|d| d.to_string()).unwrap_or_default();
+            println!(
+                "published for 公示: {count} employers, {} yuan; objections are taken until {until}; run again after that day to grant",
+                Cents(total)
+            );
+            return anyhow::Ok(Outcome::Done);
+        };
+        if list.inputs_digest != screening.inputs_digest {
+            eprintln!(
+                "the facts changed since the list was published ({}); the published list stands",
+                list.inputs_digest
+            );
+        }
+        if let Some(until) = list.public_until.filter(|until| today <= *until) {
+            let open = list
+                .lines
+                .iter()
+                .filter(|l| l.objection.as_ref().is_some_and(|o| o.upheld.is_none()))
+                .count();
+            println!(
+                "public until {until}: {} employers listed, {open} objection(s) waiting; nothing is granted before the period ends",
+                list.lines.len()
+            );
+            return anyhow::Ok(Outcome::Done);
+        }
+        let granted = engine.grant_from_list(&policy.id, year, &policy.item).await?;
+        for (uscc, case_id) in &granted {
+            println!("granted  {uscc}  case {case_id}");
+        }
+        let list = engine.grant_list(&policy.id, year).await?;
+        let (done, held) = list.map_or((0, 0), |l| {
+            let done = l.lines.iter().filter(|x| x.case_id.is_some()).count();
+            (done, l.lines.len() - done)
+        });
+        println!(
+            "{} grant case(s) made now; {done} granted in all, {held} not granted (objection open or upheld)",
+            granted.len()
+        );
+        anyhow::Ok(Outcome::Done)
+    })
 }
 
 fn entries(screening: &Screening) -> Vec<Entry<'_>> {

@@ -37,7 +37,7 @@ fn the_built_in_catalog_checks_clean() {
 fn a_broken_catalog_folder_fails_with_file_line_and_field() {
     let dir = tempfile::tempdir().unwrap();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
-    for folder in ["items", "regions"] {
+    for folder in ["items", "regions", "policies"] {
         std::fs::create_dir_all(dir.path().join(folder)).unwrap();
     }
     for entry in walk(&root) {

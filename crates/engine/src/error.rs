@@ -22,6 +22,8 @@ pub enum EngineError {
     Rating(#[from] yichuang_domain::rating::RatingError),
     #[error(transparent)]
     Complaint(#[from] yichuang_domain::complaint::ComplaintError),
+    #[error(transparent)]
+    GrantList(#[from] yichuang_domain::proactive::ListError),
     /// A complaint about something that does not exist (a ticket never called, a
     /// window the hall lacks, an unknown staff number or region).
     #[error("{what}")]

@@ -77,6 +77,13 @@ pub enum Request {
         office: Option<Box<ComplaintOffice>>,
         command: yichuang_domain::complaint::ComplaintCommand,
     },
+    /// A command to a policy's published list of one year (免申即享's 公示 and grants).
+    GrantList {
+        policy: String,
+        year: i16,
+        actor: String,
+        command: yichuang_domain::proactive::ListCommand,
+    },
 }
 
 /// What the writer answers: a case's response or a hall's.
@@ -87,6 +94,7 @@ pub(crate) enum Answer {
     Appointment(AppointmentResponse),
     Rating(RatingResponse),
     Complaint(ComplaintResponse),
+    GrantList(proactive::GrantListResponse),
 }
 
 /// The answer to an applied request, stored for retries.
@@ -257,6 +265,7 @@ impl Engine {
                     booking_cache: std::collections::HashMap::new(),
                     rating_cache: std::collections::HashMap::new(),
                     complaint_cache: std::collections::HashMap::new(),
+                    grant_list_cache: std::collections::HashMap::new(),
                     hall_configs: std::collections::HashMap::new(),
                 };
                 spawn_writer(&store, writer.run(receiver));
@@ -299,7 +308,8 @@ impl Engine {
             Request::Hall { .. }
             | Request::Appointment { .. }
             | Request::Rating { .. }
-            | Request::Complaint { .. } => {
+            | Request::Complaint { .. }
+            | Request::GrantList { .. } => {
                 return Err(EngineError::WrongAggregate);
             }
         };
@@ -308,9 +318,11 @@ impl Engine {
             .await?
         {
             Answer::Case(response) => Ok(response),
-            Answer::Hall(_) | Answer::Appointment(_) | Answer::Rating(_) | Answer::Complaint(_) => {
-                Err(EngineError::WrongAggregate)
-            }
+            Answer::Hall(_)
+            | Answer::Appointment(_)
+            | Answer::Rating(_)
+            | Answer::Complaint(_)
+            | Answer::GrantList(_) => Err(EngineError::WrongAggregate),
         }
     }
 
@@ -323,9 +335,11 @@ impl Engine {
     ) -> Result<Response, EngineError> {
         match self.dispatch(request_id, request, None).await? {
             Answer::Case(response) => Ok(response),
-            Answer::Hall(_) | Answer::Appointment(_) | Answer::Rating(_) | Answer::Complaint(_) => {
-                Err(EngineError::WrongAggregate)
-            }
+            Answer::Hall(_)
+            | Answer::Appointment(_)
+            | Answer::Rating(_)
+            | Answer::Complaint(_)
+            | Answer::GrantList(_) => Err(EngineError::WrongAggregate),
         }
     }
 
@@ -358,6 +372,9 @@ impl Engine {
             Request::Complaint { number, .. } => {
                 yichuang_domain::complaint::Complaint::stream_id(number)
             }
+            Request::GrantList { policy, year, .. } => {
+                yichuang_domain::proactive::GrantList::stream_id(policy, *year)
+            }
         };
         let caller = match (&staff, &request) {
             (Some(staff), _) => staff.id.clone(),
@@ -367,6 +384,7 @@ impl Engine {
             (None, Request::Appointment { command, .. }) => command.actor.clone(),
             (None, Request::Rating { command, .. }) => command.actor.clone(),
             (None, Request::Complaint { command, .. }) => command.actor.clone(),
+            (None, Request::GrantList { actor, .. }) => actor.clone(),
         };
         self.check_files_kept(&request).await?;
         let fingerprint = fingerprint(&request)?;
@@ -452,9 +470,11 @@ impl Engine {
                 }
                 Ok(response)
             }
-            Answer::Case(_) | Answer::Appointment(_) | Answer::Rating(_) | Answer::Complaint(_) => {
-                Err(EngineError::WrongAggregate)
-            }
+            Answer::Case(_)
+            | Answer::Appointment(_)
+            | Answer::Rating(_)
+            | Answer::Complaint(_)
+            | Answer::GrantList(_) => Err(EngineError::WrongAggregate),
         }
     }
 
@@ -665,7 +685,8 @@ impl Engine {
             Request::Hall { .. }
             | Request::Appointment { .. }
             | Request::Rating { .. }
-            | Request::Complaint { .. } => {
+            | Request::Complaint { .. }
+            | Request::GrantList { .. } => {
                 return Ok(());
             }
         };

@@ -1,9 +1,22 @@
-//! 免申即享: reading the facts a policy covers and screening every subject. Reading
-//! only; publishing a list and granting go through the writer like every change.
+//! 免申即享: reading the facts a policy covers and screening every subject (reading
+//! only), and the published list (公示) as a stream aggregate through the writer, with
+//! the grant cases made through the engine like every case.
 
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use yichuang_domain::case::{Actor, ActorRole, Applicant, Staff, Submission};
+use yichuang_domain::catalog::{Channel, Role};
 use yichuang_domain::facts::employer_year_facts;
-use yichuang_domain::proactive::{Policy, Screening, Subject, screen};
+use yichuang_domain::proactive::{
+    GrantList, ListCommand, ListContext, ListError, ListEvent, Policy, Screening, Subject,
+    decide_list, screen,
+};
 use yichuang_store::{EmployerYearRecords, Store, StoreError};
+
+use crate::streams::{StreamState, Working, record, working};
+use crate::writer::Writer;
+use crate::{EngineError, Job};
 
 /// Every imported employer's facts for `year`, as subjects of an `employer_year` policy.
 pub fn employer_subjects(records: &[EmployerYearRecords], year: i16) -> Vec<Subject> {
@@ -26,4 +39,201 @@ pub async fn screen_employers(
 ) -> Result<Screening, StoreError> {
     let records = store.employer_years(year).await?;
     Ok(screen(policy, employer_subjects(&records, year)))
+}
+
+/// The answer to a command on a published list, stored for retries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct GrantListResponse {
+    pub stream: String,
+    pub version: u64,
+    pub event: String,
+}
+
+impl StreamState for GrantList {
+    const KIND: &'static str = "grant_list";
+    type Event = ListEvent;
+
+    fn version(&self) -> u64 {
+        self.version
+    }
+
+    fn apply(&mut self, event: &ListEvent) {
+        GrantList::apply(self, event);
+    }
+
+    fn describe(event: &ListEvent) -> (u64, String, &'static str, String) {
+        (
+            event.seq,
+            event.at.to_string(),
+            event.body.name(),
+            event.actor.clone(),
+        )
+    }
+}
+
+fn corrupt(e: impl std::fmt::Display) -> EngineError {
+    EngineError::Store(StoreError::Corrupt(e.to_string()))
+}
+
+impl Writer {
+    pub(crate) async fn run_grant_list_job(
+        &mut self,
+        job: &Job,
+        (policy, year): (&str, i16),
+        actor: &str,
+        command: &ListCommand,
+        lists: &mut HashMap<String, Working<GrantList>>,
+        order: &mut Vec<String>,
+    ) -> Result<GrantListResponse, EngineError> {
+        let at = (self.config.clock)();
+        let w = working(
+            &self.store,
+            &mut self.grant_list_cache,
+            lists,
+            order,
+            &job.case_id,
+            || GrantList::new(policy, year),
+        )
+        .await?;
+        let calendar = self.calendar.clone();
+        // The national calendar: a list spans regions. A day past the calendar's
+        // years cannot be counted: the same day then.
+        let add_working_days =
+            move |from, n| calendar.add_working_days(from, n, None).unwrap_or(from);
+        let ctx = ListContext {
+            at,
+            today: crate::china_date(at),
+            actor,
+            add_working_days: &add_working_days,
+        };
+        let event = decide_list(&w.state, command, &ctx)?;
+        let name = event.body.name();
+        let stream = job.case_id.clone();
+        record(w, job, &event, |l: &GrantList| GrantListResponse {
+            stream,
+            version: l.version,
+            event: name.to_owned(),
+        })
+    }
+}
+
+/// The system's own actor for what the platform does unasked (a grant case).
+pub const SYSTEM: &str = "system";
+
+impl crate::Engine {
+    /// A policy's published list of one year (None: never published).
+    pub async fn grant_list(
+        &self,
+        policy: &str,
+        year: i16,
+    ) -> Result<Option<GrantList>, EngineError> {
+        match self
+            .store()
+            .load_stream(&GrantList::stream_id(policy, year))
+            .await?
+        {
+            Some(stored) => serde_json::from_str(&stored.snapshot)
+                .map(Some)
+                .map_err(corrupt),
+            None => Ok(None),
+        }
+    }
+
+    /// A command on a published list. Publishing and recording grants are the
+    /// system's (the trusted command line); an objection may come from anyone (the
+    /// actor as the caller names it: `online:<party>` or staff); deciding one needs a
+    /// supervisor whose jurisdiction holds the employer.
+    pub async fn execute_grant_list(
+        &self,
+        request_id: &str,
+        (policy, year): (&str, i16),
+        command: ListCommand,
+        actor: &str,
+        staff: Option<&Staff>,
+    ) -> Result<GrantListResponse, EngineError> {
+        let actor = match (&command, staff) {
+            (ListCommand::DecideObjection { id, .. }, Some(staff)) => {
+                let list = self.grant_list(policy, year).await?;
+                let region = list
+                    .as_ref()
+                    .and_then(|l| l.line(id))
+                    .and_then(|l| yichuang_domain::RegionCode::parse(&l.listed.region).ok());
+                staff.may_decide_objections(region)?;
+                staff.id.clone()
+            }
+            (ListCommand::DecideObjection { .. }, None) => return Err(EngineError::WrongAggregate),
+            (_, Some(staff)) => staff.id.clone(),
+            (_, None) => actor.to_owned(),
+        };
+        let request = crate::Request::GrantList {
+            policy: policy.to_owned(),
+            year,
+            actor,
+            command,
+        };
+        match self.dispatch(request_id, request, staff.cloned()).await? {
+            crate::Answer::GrantList(response) => Ok(response),
+            _ => Err(EngineError::WrongAggregate),
+        }
+    }
+
+    /// Makes the grant case of every employer the list allows now, and records it on
+    /// the list. Idempotent by request ids drawn from policy, year and credit code: a
+    /// run interrupted half way and run again makes each case once.
+    pub async fn grant_from_list(
+        &self,
+        policy: &str,
+        year: i16,
+        item: &str,
+    ) -> Result<Vec<(String, String)>, EngineError> {
+        let Some(list) = self.grant_list(policy, year).await? else {
+            return Err(EngineError::GrantList(ListError::NotPublished));
+        };
+        let today = self.today();
+        if let Some(until) = list.public_until
+            && today <= until
+        {
+            return Err(EngineError::GrantList(ListError::PeriodRunning { until }));
+        }
+        let mut granted = Vec::new();
+        for listed in list.grantable(today) {
+            let region = yichuang_domain::RegionCode::parse(&listed.region).map_err(corrupt)?;
+            let submission = Submission {
+                applicant: Applicant::Employer(listed.id.clone()),
+                agent: None,
+                channel: Channel::Online,
+                accepting_region: region,
+                handling_region: region,
+                materials: Vec::new(),
+                attachments: Vec::new(),
+                commitments: Vec::new(),
+            };
+            let case = self
+                .execute(
+                    &format!("grant:{policy}:{year}:{}", listed.id),
+                    crate::Request::Submit {
+                        item: item.to_owned(),
+                        submission,
+                        actor: Actor {
+                            id: SYSTEM.to_owned(),
+                            role: ActorRole::Staff(Role::System),
+                        },
+                    },
+                )
+                .await?;
+            self.execute_grant_list(
+                &format!("granted:{policy}:{year}:{}", listed.id),
+                (policy, year),
+                ListCommand::RecordGrant {
+                    id: listed.id.clone(),
+                    case_id: case.case_id.clone(),
+                },
+                SYSTEM,
+                None,
+            )
+            .await?;
+            granted.push((listed.id.clone(), case.case_id));
+        }
+        Ok(granted)
+    }
 }

@@ -18,6 +18,7 @@ use crate::streams::Working as StreamWorking;
 use crate::{Answer, EngineConfig, EngineError, Job, Request, Response, china_date};
 use yichuang_domain::complaint::Complaint;
 use yichuang_domain::hall::{AppointmentDay, HallDay};
+use yichuang_domain::proactive::GrantList;
 use yichuang_domain::rating::RatingFile;
 
 pub(crate) struct Writer {
@@ -40,6 +41,8 @@ pub(crate) struct Writer {
     pub(crate) rating_cache: HashMap<String, (RatingFile, String)>,
     /// Complaints as last committed by this writer, with their head hash.
     pub(crate) complaint_cache: HashMap<String, (Complaint, String)>,
+    /// Published lists (免申即享) as last committed by this writer, with their head hash.
+    pub(crate) grant_list_cache: HashMap<String, (GrantList, String)>,
     /// Halls' windows and rules, re-read after a while (`hall::HALL_CONFIG_TTL`).
     pub(crate) hall_configs: HashMap<String, (std::time::Instant, Arc<HallConfig>)>,
 }
@@ -111,6 +114,8 @@ struct Draft {
     rating_order: Vec<String>,
     complaints: HashMap<String, StreamWorking<Complaint>>,
     complaint_order: Vec<String>,
+    grant_lists: HashMap<String, StreamWorking<GrantList>>,
+    grant_list_order: Vec<String>,
     answered: HashMap<String, Answered>,
     results: Vec<Result<Answer, EngineError>>,
 }
@@ -420,6 +425,22 @@ impl Writer {
                 )
                 .await
                 .map(Answer::Complaint),
+            Request::GrantList {
+                policy,
+                year,
+                actor,
+                command,
+            } => self
+                .run_grant_list_job(
+                    job,
+                    (policy, *year),
+                    actor,
+                    command,
+                    &mut draft.grant_lists,
+                    &mut draft.grant_list_order,
+                )
+                .await
+                .map(Answer::GrantList),
             _ => self
                 .run_job(job, &mut draft.working, &mut draft.order)
                 .await
@@ -460,6 +481,8 @@ impl Writer {
             rating_order,
             complaints,
             complaint_order,
+            grant_lists,
+            grant_list_order,
             results,
             ..
         } = draft;
@@ -478,6 +501,11 @@ impl Writer {
             &mut self.complaint_cache,
             complaints,
             &complaint_order,
+        )?);
+        streams.extend(crate::streams::finish(
+            &mut self.grant_list_cache,
+            grant_lists,
+            &grant_list_order,
         )?);
         let mut results = results;
         self.attach_days(&mut results, &hall_order);
@@ -566,6 +594,9 @@ impl Writer {
             Request::Complaint { .. } => {
                 serde_json::from_value(stored.response).map(Answer::Complaint)
             }
+            Request::GrantList { .. } => {
+                serde_json::from_value(stored.response).map(Answer::GrantList)
+            }
             _ => serde_json::from_value(stored.response).map(Answer::Case),
         };
         answer
@@ -598,6 +629,7 @@ impl Writer {
         self.booking_cache.clear();
         self.rating_cache.clear();
         self.complaint_cache.clear();
+        self.grant_list_cache.clear();
         self.hall_configs.clear();
     }
 
@@ -687,7 +719,8 @@ impl Writer {
             Request::Hall { .. }
             | Request::Appointment { .. }
             | Request::Rating { .. }
-            | Request::Complaint { .. } => {
+            | Request::Complaint { .. }
+            | Request::GrantList { .. } => {
                 return Err(EngineError::WrongAggregate);
             }
         };

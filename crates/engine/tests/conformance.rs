@@ -24,6 +24,8 @@ mod complaints;
 mod facts;
 #[path = "conformance/figures.rs"]
 mod figures;
+#[path = "conformance/grant_lists.rs"]
+mod grant_lists;
 #[path = "conformance/hall.rs"]
 mod hall;
 #[path = "conformance/ratings.rs"]
@@ -1814,6 +1816,7 @@ async fn suite(url: Option<String>) {
     the_audit_verifies_and_names_the_first_tampered_case(&w, &url).await;
     figures::the_case_totals_equal_a_recount_from_the_events(&w).await;
     facts::imports_are_idempotent_and_a_screening_reads_them_back(&w).await;
+    grant_lists::a_list_is_published_objected_to_and_granted_once(&w).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -215,6 +215,13 @@ impl From<EngineError> for ApiError {
                 "Not allowed by the complaint rules",
                 detail,
             ),
+            EngineError::GrantList(l) => ApiError::new(
+                StatusCode::CONFLICT,
+                l.code(),
+                "公示名单规则不允许此操作",
+                "Not allowed by the rules of the published list",
+                detail,
+            ),
             EngineError::UnknownTarget { .. } => ApiError::not_found(detail),
             EngineError::WrongAggregate => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -472,6 +472,7 @@ fn replay(
 ) -> Option<Result<serde_json::Value, String>> {
     use yichuang_domain::complaint::{Complaint, ComplaintEvent};
     use yichuang_domain::hall::{AppointmentDay, AppointmentEvent, HallDay, HallEvent};
+    use yichuang_domain::proactive::{GrantList, ListEvent};
     use yichuang_domain::rating::{RatingEvent, RatingFile};
     match kind {
         "hall_day" => Some(replay_as(id, events, |e: &[HallEvent]| {
@@ -486,6 +487,10 @@ fn replay(
         "complaint" => Some(replay_as(id, events, |e: &[ComplaintEvent]| {
             let number = id.strip_prefix("complaints/")?;
             Some(Complaint::replay(number, e))
+        })),
+        "grant_list" => Some(replay_as(id, events, |e: &[ListEvent]| {
+            let (policy, year) = id.strip_prefix("proactive/")?.rsplit_once('/')?;
+            Some(GrantList::replay(policy, year.parse().ok()?, e))
         })),
         _ => None,
     }

@@ -13,7 +13,7 @@ use super::{Builder, Parsed};
 use crate::raw::{PolicyFile, RawExample};
 
 impl Builder<'_> {
-    pub(super) fn policies(&mut self, parsed: &Parsed) -> Vec<Arc<Policy>> {
+    pub(super) fn policies(&mut self, parsed: &Parsed, items: &[&str]) -> Vec<Arc<Policy>> {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for (file, raw) in &parsed.policies {
@@ -21,6 +21,14 @@ impl Builder<'_> {
             let id = raw.id.get_ref();
             let field = format!("policy {id}");
             self.unique_slug(*file, at, &field, id, &mut seen);
+            if !items.contains(&raw.item.get_ref().as_str()) {
+                self.push(
+                    *file,
+                    raw.item.span().start,
+                    format!("{field}: item"),
+                    format!("{:?} is not an item of the catalog", raw.item.get_ref()),
+                );
+            }
             if let Some(policy) = self.policy(*file, &field, raw) {
                 out.push(Arc::new(policy));
             }
@@ -119,6 +127,7 @@ impl Builder<'_> {
             id: raw.id.get_ref().clone(),
             name: raw.name.clone(),
             name_en: raw.name_en.clone(),
+            item: raw.item.get_ref().clone(),
             version: raw.version.clone(),
             basis: raw.basis.clone(),
             rule: rule?,

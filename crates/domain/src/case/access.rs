@@ -147,6 +147,13 @@ impl Staff {
         self.front_office(answer, action, level)
     }
 
+    /// Deciding an objection to a published list (免申即享's 公示): a supervisor whose
+    /// jurisdiction holds the employer (`region`, None when it is not on the list: the
+    /// list's own rules then refuse it).
+    pub fn may_decide_objections(&self, region: Option<RegionCode>) -> Result<(), AccessError> {
+        self.front_office(true, "decide objections to a published list", region)
+    }
+
     /// The front office's work (ratings, complaints): clerks and supervisors, or
     /// supervisors only; inside the jurisdiction when a region is given.
     fn front_office(

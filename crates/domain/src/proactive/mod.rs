@@ -3,8 +3,13 @@
 //! reason) and examples; `screen` evaluates every subject and gives the list with a
 //! digest of the facts and the policy, so the same inputs give the same list.
 
+mod list;
 mod policy;
 mod screen;
 
+pub use list::{
+    GrantList, ListCommand, ListContext, ListError, ListEvent, ListEventBody, ListLine, Listed,
+    OBJECTION_MAX, Objection, decide_list,
+};
 pub use policy::{ExampleOutcome, ParamOverride, Policy, RuleExample, schema_named};
 pub use screen::{Screened, Screening, Subject, screen};

@@ -48,6 +48,8 @@ pub struct Policy {
     pub id: String,
     pub name: String,
     pub name_en: Option<String>,
+    /// The catalog item a grant is a case of.
+    pub item: String,
     pub version: String,
     /// The documents it rests on, as cited.
     pub basis: Vec<String>,
