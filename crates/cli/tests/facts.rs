@@ -1,6 +1,6 @@
 //! `yichuang facts import` and `yichuang proactive run --dry-run` as an operator meets
 //! them: every bad row named with its line and nothing imported, a re-import that
-//! changes nothing, and the list of a small year computed by hand.
+//! changes nothing, the list of a small year computed by hand, and a real run that publishes once.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -229,7 +229,7 @@ fn a_small_year_screened_by_hand() {
 }
 
 #[test]
-fn an_unknown_policy_and_a_run_that_would_publish_are_refused() {
+fn an_unknown_policy_is_refused_and_a_real_run_publishes_once() {
     let dir = tempfile::tempdir().unwrap();
     let (status, _, stderr) = run(
         dir.path(),
@@ -245,19 +245,45 @@ fn an_unknown_policy_and_a_run_that_would_publish_are_refused() {
     );
     assert_eq!(status, 1);
     assert!(stderr.contains("job-retention-refund"), "{stderr}");
-    let (status, _, stderr) = run(
-        dir.path(),
-        &[
-            "proactive",
-            "run",
-            "--policy",
-            "job-retention-refund",
-            "--year",
-            "2025",
-        ],
+    let sme = code(10_000_031);
+    assert_eq!(
+        import(
+            dir.path(),
+            "employers",
+            &format!("uscc,name,region,size\n{sme},小微,320102,sme\n")
+        )
+        .0,
+        0
     );
-    assert_eq!(status, 1);
-    assert!(stderr.contains("--dry-run"), "{stderr}");
+    let months = format!(
+        "uscc,month,insured,due_yuan,paid_yuan\n{}",
+        year_of_months(&sme, 20, "1000.00", "1000.00")
+    );
+    assert_eq!(import(dir.path(), "employer-months", &months).0, 0);
+    let args = [
+        "proactive",
+        "run",
+        "--policy",
+        "job-retention-refund",
+        "--year",
+        "2025",
+    ];
+    let (status, stdout, stderr) = run(dir.path(), &args);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        stdout.contains("published for 公示: 1 employers, 7200.00 yuan"),
+        "{stdout}"
+    );
+    let (status, stdout, stderr) = run(dir.path(), &args);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        stdout.contains("public until"),
+        "the second run only reports: {stdout}"
+    );
+    assert!(
+        stdout.contains("nothing is granted before the period ends"),
+        "{stdout}"
+    );
 }
 
 #[test]
