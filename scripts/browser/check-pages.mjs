@@ -663,7 +663,21 @@ try {
     await s.evaluate(() => document.documentElement.classList.add('senior'));
     await noSideScroll(s, 'staff-proactive senior 360');
     await shot(s, 'staff-proactive-360-senior');
+    await s.evaluate(() => document.documentElement.classList.remove('senior'));
+    await s.setViewportSize({ width: 1280, height: 900 });
+    check((await s.locator('#publicity').textContent()).includes('公示'), 'proactive: the publication section');
+    const publicHref = await s.getByRole('link', { name: '查看公示页' }).getAttribute('href');
     await office.close();
+    // 16. The public notice (公示) of the published list, for anyone, at 360 px too.
+    const notice = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const n = await notice.newPage();
+    await visit(n, publicHref, 'public-notice');
+    check(await n.locator('tbody tr').count() >= 1, 'notice: employers listed');
+    check(await n.getByRole('link', { name: /提出异议/ }).count() >= 1, 'notice: objections open');
+    await n.setViewportSize({ width: 360, height: 740 });
+    await noSideScroll(n, 'public-notice 360');
+    await shot(n, 'public-notice-360');
+    await notice.close();
   }
 
   // 9. English: the switch changes the language of the whole page.

@@ -459,5 +459,43 @@ pub async fn seed_demo(
     store.import_employers(&facts.employers).await?;
     store.import_employer_months(&facts.months).await?;
     store.import_claimants(&facts.claimants).await?;
+    publish_demo_list(&engine, today.year() - 1).await?;
     Ok(Some(credentials))
+}
+
+/// Publishes last year's job-retention refund list as `yichuang proactive run` would,
+/// so the public notice and the supervisors' objections have something to show.
+async fn publish_demo_list(engine: &Engine, year: i16) -> Result<(), DemoError> {
+    let Some(policy) = yichuang_catalog::builtin()
+        .ok()
+        .and_then(|l| l.policy("job-retention-refund").cloned())
+    else {
+        return Ok(());
+    };
+    let screening =
+        yichuang_engine::proactive::screen_employers(engine.store(), &policy, year).await?;
+    let lines = screening
+        .eligible()
+        .map(|(entry, evaluation)| yichuang_domain::proactive::Listed {
+            id: entry.id.clone(),
+            name: entry.name.clone(),
+            region: entry.region.to_string(),
+            amount_cents: evaluation.amount_cents,
+        })
+        .collect();
+    engine
+        .execute_grant_list(
+            &format!("demo-publish-{year}"),
+            (&policy.id, year),
+            yichuang_domain::proactive::ListCommand::Publish {
+                policy_hash: screening.policy_hash.clone(),
+                inputs_digest: screening.inputs_digest.clone(),
+                lines,
+                publicity_days: policy.publicity_days,
+            },
+            yichuang_engine::proactive::SYSTEM,
+            None,
+        )
+        .await?;
+    Ok(())
 }

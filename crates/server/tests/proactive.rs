@@ -1,16 +1,19 @@
-//! 免申即享's list through HTTP: a supervisor sees the employers in reach with their
-//! outcome, amount and reasons in words; a bad year is answered in words.
+//! 免申即享 through HTTP: a supervisor sees the employers in reach with their outcome,
+//! amount and reasons in words, a bad year answered in words; a published list is
+//! public, a signed-in person objects, the supervisor in reach decides.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod app;
 mod contract;
 
-use app::pages::{staff_browser, text};
+use app::pages::{browser, hidden, staff_browser, text};
 use app::spawn_app;
 use reqwest::StatusCode;
 use yichuang_domain::facts::{Cents, EmployerMonthRecord, EmployerRecord, EmployerSize, Month};
+use yichuang_domain::proactive::{ListCommand, Listed};
 use yichuang_domain::{RegionCode, Uscc};
+use yichuang_engine::proactive::SYSTEM;
 
 fn employer(region: &str, serial: u32, name: &str) -> EmployerRecord {
     let region = RegionCode::parse(region).unwrap();
@@ -79,4 +82,157 @@ async fn a_supervisor_sees_the_employers_in_reach_with_reasons() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("年度无法识别，已显示 2025 年。"), "{page}");
     assert!(page.contains("没有这项政策"), "{page}");
+}
+
+async fn post(
+    client: &reqwest::Client,
+    url: String,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let response = client.post(url).form(fields).send().await.unwrap();
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned());
+    (status, location.unwrap_or(response.text().await.unwrap()))
+}
+
+#[tokio::test]
+async fn a_published_list_takes_an_objection_that_a_supervisor_decides() {
+    let app = app::spawn_demo_app().await;
+    // Synthetic employers of 2025 in 浙江, screened and published as the command
+    // line does.
+    let facts =
+        yichuang_server::generate_facts(200, 2025, &[RegionCode::parse("330000").unwrap()], 7);
+    app.store.import_employers(&facts.employers).await.unwrap();
+    app.store
+        .import_employer_months(&facts.months)
+        .await
+        .unwrap();
+    app.store.import_claimants(&facts.claimants).await.unwrap();
+    let loaded = yichuang_catalog::builtin().unwrap();
+    let policy = loaded.policy("job-retention-refund").unwrap();
+    let screening = yichuang_engine::proactive::screen_employers(&app.store, policy, 2025)
+        .await
+        .unwrap();
+    let lines: Vec<Listed> = screening
+        .eligible()
+        .map(|(e, ev)| Listed {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            region: e.region.to_string(),
+            amount_cents: ev.amount_cents,
+        })
+        .collect();
+    let target = lines
+        .iter()
+        .find(|l| l.region.starts_with("33"))
+        .expect("an eligible employer in 浙江")
+        .clone();
+    app.engine
+        .execute_grant_list(
+            "publish-test",
+            ("job-retention-refund", 2025),
+            ListCommand::Publish {
+                policy_hash: screening.policy_hash.clone(),
+                inputs_digest: screening.inputs_digest.clone(),
+                lines,
+                publicity_days: 5,
+            },
+            SYSTEM,
+            None,
+        )
+        .await
+        .unwrap();
+
+    let public = format!("{}/proactive/job-retention-refund/2025", app.base);
+    let (status, page) = text(&browser(), public.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("公示期：2026年3月2日"), "{page}");
+    assert!(page.contains(&target.name));
+    let (status, _) = text(
+        &browser(),
+        format!("{}/proactive/job-retention-refund/1999", app.base),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // A person objects: an empty text is refused in words, then one is taken.
+    let person = browser();
+    let (_, signin) = text(&person, format!("{}/signin", app.base)).await;
+    let (status, _) = post(
+        &person,
+        format!("{}/signin/demo", app.base),
+        &[
+            ("csrf", &hidden(&signin, "csrf")),
+            ("party", "person:0"),
+            ("back", "/"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let form_url = format!("{public}/object?id={}", target.id);
+    let (status, form) = text(&person, form_url).await;
+    assert_eq!(status, StatusCode::OK, "{form}");
+    let fields = |text: &'static str| {
+        vec![
+            ("csrf", hidden(&form, "csrf")),
+            ("nonce", format!("{}-{text}", hidden(&form, "nonce"))),
+            ("id", target.id.clone()),
+            ("text", text.to_owned()),
+        ]
+    };
+    let send = |fields: Vec<(&'static str, String)>| {
+        let person = person.clone();
+        let url = format!("{public}/object");
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            post(&person, url, &pairs).await
+        }
+    };
+    let (status, page) = send(fields("  ")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("请填写异议内容"), "{page}");
+    let (status, location) = send(fields("该单位当年有欠缴记录")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
+    assert!(location.ends_with("?done=objected"));
+    let (_, page) = text(&browser(), public.clone()).await;
+    assert!(page.contains("异议核实中"));
+
+    // The supervisor in reach sees it; no decision chosen is refused; upheld with a
+    // reason, the employer is shown as not refunded.
+    let supervisor = staff_browser(&app.base, "supervisor-zj").await;
+    let desk = format!(
+        "{}/staff/proactive?policy=job-retention-refund&year=2025",
+        app.base
+    );
+    let (_, page) = text(&supervisor, desk.clone()).await;
+    assert!(
+        page.contains("该单位当年有欠缴记录"),
+        "the objection is waiting"
+    );
+    let decide = |decision: &'static str| {
+        vec![
+            ("csrf", hidden(&page, "csrf")),
+            ("nonce", format!("{}-{decision}", hidden(&page, "nonce"))),
+            ("policy", "job-retention-refund".to_owned()),
+            ("year", "2025".to_owned()),
+            ("id", target.id.clone()),
+            ("decision", decision.to_owned()),
+            ("reason", "核实有欠缴".to_owned()),
+        ]
+    };
+    let url = format!("{}/staff/proactive/decide", app.base);
+    let pairs = decide("");
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, answer) = post(&supervisor, url.clone(), &pairs).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(answer.contains("请选择异议是否成立"), "{answer}");
+    let pairs = decide("uphold");
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _) = post(&supervisor, url, &pairs).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = text(&browser(), public).await;
+    assert!(page.contains("异议成立，不予返还"), "{page}");
 }

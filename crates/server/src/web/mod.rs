@@ -31,6 +31,7 @@ mod oidc;
 mod prefs;
 mod proactive;
 mod progress;
+mod publicity;
 mod qr;
 mod rating;
 mod ratings_public;
@@ -170,6 +171,12 @@ pub(crate) fn staff_pages() -> Router<AppState> {
         )
         .route("/staff/standards", get(standards::page))
         .route("/staff/proactive", get(proactive::page))
+        .route("/staff/proactive/decide", post(proactive::decide))
+        .route("/proactive/{policy}/{year}", get(publicity::page))
+        .route(
+            "/proactive/{policy}/{year}/object",
+            get(publicity::objection_form).post(publicity::object),
+        )
         .route("/staff/figures", get(figures::page))
         .route("/staff/figures.csv", get(figures::csv_file))
         .route("/staff/ratings/file", get(desk_ratings::file))

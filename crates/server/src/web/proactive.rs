@@ -2,16 +2,22 @@
 //! restricted to the employers in reach, with each one's outcome, amount and reasons
 //! (every condition, held or not, with the values it read), the rule's settings for
 //! the staff member's region, and the digests that make the list reproducible.
-//! A preview: publishing the list and granting are not built yet.
+//! Once `yichuang proactive run` has published the list (公示), the page shows its
+//! period, links to the public page and lists the objections in reach waiting for a
+//! decision, each with a form to uphold or dismiss it with a reason.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yichuang_domain::facts::Cents;
+use yichuang_domain::proactive::ListCommand;
 use yichuang_domain::rules::Reason;
+use yichuang_engine::EngineError;
 
+use super::dates::written;
 use super::staff::signed_in;
 use super::{Ui, render};
 use crate::error::Lang;
@@ -29,6 +35,13 @@ pub(crate) struct Choice {
 pub(crate) struct Setting {
     pub name: String,
     pub value: i64,
+}
+
+/// An objection waiting for this supervisor's decision.
+pub(crate) struct Waiting {
+    pub id: String,
+    pub employer: String,
+    pub text: String,
 }
 
 pub(crate) struct Row {
@@ -62,6 +75,23 @@ struct ProactivePage {
     inputs_digest: String,
     rows: Vec<Row>,
     more: usize,
+    /// The published list's period in words, when it is published.
+    published: Option<String>,
+    public_href: String,
+    waiting: Vec<Waiting>,
+    csrf: String,
+    nonce: String,
+    problem: Option<String>,
+}
+
+impl ProactivePage {
+    /// The chosen policy's id, for the decision forms.
+    fn policies_chosen(&self) -> &str {
+        self.policies
+            .iter()
+            .find(|p| p.chosen)
+            .map_or("", |p| p.id.as_str())
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -93,9 +123,94 @@ pub(crate) async fn page(
     headers: HeaderMap,
     Query(query): Query<ProactiveQuery>,
 ) -> Response {
-    let Some((staff, _, _)) = signed_in(&state, &headers).await else {
+    let Some((staff, csrf, _)) = signed_in(&state, &headers).await else {
         return Redirect::to("/staff/login").into_response();
     };
+    draw(&state, ui, &staff, csrf, &query, None).await
+}
+
+/// Decides an objection to a published list: upheld (the employer is not granted) or
+/// dismissed, always with a reason.
+pub(crate) async fn decide(
+    State(state): State<AppState>,
+    ui: Ui,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let (staff, csrf, form) = match super::form::staff_post(&state, &ui, &headers, pairs).await {
+        Ok(sent) => sent,
+        Err(answer) => return answer,
+    };
+    let policy = form.field("policy").to_owned();
+    let year_text = form.field("year").to_owned();
+    let query = ProactiveQuery {
+        policy: policy.clone(),
+        year: year_text.clone(),
+    };
+    let Ok(year) = year_text.parse::<i16>() else {
+        return draw(
+            &state,
+            ui.clone(),
+            &staff,
+            csrf,
+            &query,
+            Some(ui.t("proactive-bad-form")),
+        )
+        .await;
+    };
+    let upheld = match form.field("decision") {
+        "uphold" => true,
+        "dismiss" => false,
+        _ => {
+            return draw(
+                &state,
+                ui.clone(),
+                &staff,
+                csrf,
+                &query,
+                Some(ui.t("proactive-choose-decision")),
+            )
+            .await;
+        }
+    };
+    let nonce: String = form.field("nonce").chars().take(64).collect();
+    let outcome = state
+        .engine
+        .execute_grant_list(
+            &format!("objection-decision-{nonce}"),
+            (&policy, year),
+            ListCommand::DecideObjection {
+                id: form.field("id").to_owned(),
+                upheld,
+                reason: form.field("reason").to_owned(),
+            },
+            "",
+            Some(&staff),
+        )
+        .await;
+    match outcome {
+        Ok(_) => {
+            Redirect::to(&format!("/staff/proactive?policy={policy}&year={year}")).into_response()
+        }
+        Err(e) => {
+            let key = match &e {
+                EngineError::GrantList(l) => format!("publicity-{}", l.code()),
+                EngineError::Forbidden(_) => "proactive-not-yours".to_owned(),
+                _ => "error-internal".to_owned(),
+            };
+            draw(&state, ui.clone(), &staff, csrf, &query, Some(ui.t(&key))).await
+        }
+    }
+}
+
+async fn draw(
+    state: &AppState,
+    ui: Ui,
+    staff: &yichuang_domain::case::Staff,
+    csrf: String,
+    query: &ProactiveQuery,
+    decision_problem: Option<String>,
+) -> Response {
     let last_year = state.engine.today().year() - 1;
     let mut problems = Vec::new();
     let year = match query.year.trim() {
@@ -194,7 +309,52 @@ pub(crate) async fn page(
         (Lang::En, Some(en)) => en.clone(),
         _ => policy.name.clone(),
     };
+    let list = state
+        .engine
+        .grant_list(&policy.id, year)
+        .await
+        .ok()
+        .flatten();
+    let published = list.as_ref().and_then(|l| {
+        Some(
+            ui.t1(
+                "publicity-period",
+                "from",
+                written(ui.lang, l.published_on?),
+            ) + &ui.t1(
+                "publicity-until",
+                "until",
+                written(ui.lang, l.public_until?),
+            ),
+        )
+    });
+    let waiting = list
+        .as_ref()
+        .map(|l| {
+            l.lines
+                .iter()
+                .filter(|line| {
+                    yichuang_domain::RegionCode::parse(&line.listed.region)
+                        .is_ok_and(|r| r.is_within(staff.jurisdiction))
+                })
+                .filter_map(|line| {
+                    let o = line.objection.as_ref().filter(|o| o.upheld.is_none())?;
+                    Some(Waiting {
+                        id: line.listed.id.clone(),
+                        employer: line.listed.name.clone(),
+                        text: o.text.clone(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let page = ProactivePage {
+        public_href: format!("/proactive/{}/{year}", policy.id),
+        published,
+        waiting,
+        csrf,
+        nonce: uuid::Uuid::now_v7().to_string(),
+        problem: decision_problem,
         policies: policies
             .iter()
             .map(|p| Choice {

@@ -23,6 +23,8 @@ pub struct App {
     pub contract: Contract,
     /// The server's database, for setting up what no route can (expired tokens).
     pub store: Store,
+    /// The server's engine, for what only the command line does (publishing a list).
+    pub engine: Engine,
     _dir: tempfile::TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -152,7 +154,7 @@ async fn spawn_app_configured(
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let options_tls = options.tls.is_some();
-    let state = AppState::with_protection(engine, loaded, protection);
+    let state = AppState::with_protection(engine.clone(), loaded, protection);
     let state = shape(state);
     tokio::spawn(yichuang_server::serve(listener, state, options, async {
         let _ = rx.await;
@@ -177,6 +179,7 @@ async fn spawn_app_configured(
         client,
         contract: Contract::new(document),
         store,
+        engine,
         _dir: dir,
         shutdown: Some(tx),
     }

@@ -1,0 +1,226 @@
+//! 公示 of a 免申即享 list, public: the employers a policy found for a year with their
+//! amounts, the period, and, for a signed-in person while the list is public, a form to
+//! object to one employer (the objection goes to the supervisors through the engine).
+//! No personal data is shown: employers' names, regions and amounts only.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use yichuang_domain::facts::Cents;
+use yichuang_domain::proactive::{GrantList, ListCommand, OBJECTION_MAX};
+use yichuang_engine::EngineError;
+
+use super::citizen::{current, to_sign_in};
+use super::dates::written;
+use super::form::Pairs;
+use super::{Ui, message, render};
+use crate::state::AppState;
+
+pub(crate) struct Line {
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    pub amount: String,
+    /// In words: listed, objection under review, granted, not granted.
+    pub status: String,
+}
+
+#[derive(Template)]
+#[template(path = "public/publicity.html")]
+struct PublicityPage {
+    ui: Ui,
+    policy: String,
+    year: i16,
+    title: String,
+    period: String,
+    open: bool,
+    lines: Vec<Line>,
+    done: bool,
+}
+
+#[derive(Template)]
+#[template(path = "public/objection.html")]
+struct ObjectionPage {
+    ui: Ui,
+    policy: String,
+    year: i16,
+    title: String,
+    id: String,
+    employer: String,
+    csrf: String,
+    nonce: String,
+    text: String,
+    problem: Option<String>,
+    text_max: usize,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ListQuery {
+    #[serde(default)]
+    done: String,
+    #[serde(default)]
+    id: String,
+}
+
+async fn published(state: &AppState, policy: &str, year: &str) -> Option<(GrantList, String)> {
+    let year: i16 = year.parse().ok()?;
+    let name = state.catalog.policy(policy)?.name.clone();
+    let list = state.engine.grant_list(policy, year).await.ok()??;
+    list.published_on.is_some().then_some((list, name))
+}
+
+fn status_words(ui: &Ui, line: &yichuang_domain::proactive::ListLine) -> String {
+    let key = match (&line.case_id, &line.objection) {
+        (Some(_), _) => "publicity-granted",
+        (None, Some(o)) if o.upheld == Some(true) => "publicity-excluded",
+        (None, Some(o)) if o.upheld.is_none() => "publicity-objected",
+        _ => "publicity-listed",
+    };
+    ui.t(key)
+}
+
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path((policy, year)): Path<(String, String)>,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let Some((list, title)) = published(&state, &policy, &year).await else {
+        return message(ui, StatusCode::NOT_FOUND, "publicity-not-published");
+    };
+    let today = state.engine.today();
+    let until = list.public_until.unwrap_or(today);
+    let period = ui.t1(
+        "publicity-period",
+        "from",
+        written(ui.lang, list.published_on.unwrap_or(today)),
+    ) + &ui.t1("publicity-until", "until", written(ui.lang, until));
+    let lines = list
+        .lines
+        .iter()
+        .map(|l| Line {
+            id: l.listed.id.clone(),
+            name: l.listed.name.clone(),
+            region: yichuang_domain::RegionCode::parse(&l.listed.region)
+                .map(|r| r.full_name())
+                .unwrap_or_else(|_| l.listed.region.clone()),
+            amount: ui.t1("proactive-yuan", "amount", Cents(l.listed.amount_cents)),
+            status: status_words(&ui, l),
+        })
+        .collect();
+    let page = PublicityPage {
+        policy,
+        year: list.year,
+        title,
+        period,
+        open: today <= until,
+        lines,
+        done: query.done == "objected",
+        ui,
+    };
+    render(StatusCode::OK, &page)
+}
+
+pub(crate) async fn objection_form(
+    State(state): State<AppState>,
+    ui: Ui,
+    headers: HeaderMap,
+    Path((policy, year)): Path<(String, String)>,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let Some(citizen) = current(&state, &headers).await else {
+        return to_sign_in(&ui.here);
+    };
+    let Some((list, title)) = published(&state, &policy, &year).await else {
+        return message(ui, StatusCode::NOT_FOUND, "publicity-not-published");
+    };
+    let Some(line) = list.line(&query.id) else {
+        return message(ui, StatusCode::NOT_FOUND, "publicity-not-listed");
+    };
+    let page = ObjectionPage {
+        policy,
+        year: list.year,
+        title,
+        id: line.listed.id.clone(),
+        employer: line.listed.name.clone(),
+        csrf: citizen.session.csrf.clone(),
+        nonce: uuid::Uuid::now_v7().to_string(),
+        text: String::new(),
+        problem: None,
+        text_max: OBJECTION_MAX,
+        ui,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// Files an objection; a refused one is drawn again with the text and the reason.
+pub(crate) async fn object(
+    State(state): State<AppState>,
+    ui: Ui,
+    headers: HeaderMap,
+    Path((policy, year)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let back = format!("/proactive/{policy}/{year}");
+    let Some(citizen) = current(&state, &headers).await else {
+        return to_sign_in(&back);
+    };
+    let form = Pairs(pairs);
+    if form.field("csrf") != citizen.session.csrf {
+        return message(ui, StatusCode::FORBIDDEN, "error-form-expired");
+    }
+    let Some((list, title)) = published(&state, &policy, &year).await else {
+        return message(ui, StatusCode::NOT_FOUND, "publicity-not-published");
+    };
+    let id = form.field("id").to_owned();
+    let text = form.field("text").to_owned();
+    let nonce: String = form.field("nonce").chars().take(64).collect();
+    let outcome = state
+        .engine
+        .execute_grant_list(
+            &format!("objection-{}-{nonce}", citizen.party()),
+            (&policy, list.year),
+            ListCommand::Object {
+                id: id.clone(),
+                text: text.clone(),
+            },
+            &format!("online:{}", citizen.party()),
+            None,
+        )
+        .await;
+    match outcome {
+        Ok(_) => Redirect::to(&format!("{back}?done=objected")).into_response(),
+        Err(e) => {
+            let (status, key) = match &e {
+                EngineError::GrantList(l) => {
+                    (StatusCode::CONFLICT, format!("publicity-{}", l.code()))
+                }
+                _ => (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "error-internal".to_owned(),
+                ),
+            };
+            let employer = list
+                .line(&id)
+                .map(|l| l.listed.name.clone())
+                .unwrap_or_default();
+            let page = ObjectionPage {
+                policy,
+                year: list.year,
+                title,
+                id,
+                employer,
+                csrf: citizen.session.csrf.clone(),
+                nonce: uuid::Uuid::now_v7().to_string(),
+                text,
+                problem: Some(ui.t(&key)),
+                text_max: OBJECTION_MAX,
+                ui,
+            };
+            render(status, &page)
+        }
+    }
+}
