@@ -80,6 +80,13 @@ pub(crate) enum BenchCommand {
         #[arg(long, default_value_t = 10)]
         runs: usize,
     },
+    /// N synthetic employers' year imported (rows per second), then the refund decided
+    /// for each by a rule of five CEL conditions against one hand-written SQL query
+    /// over the same rows (the ratio; both must agree).
+    Proactive {
+        #[arg(long, default_value_t = 100_000)]
+        employers: usize,
+    },
     /// Endless lifecycles printing `ack CASE VERSION` for every acknowledged command, for
     /// the crash-safety test (which kills the process with SIGKILL).
     #[command(hide = true)]
@@ -127,6 +134,7 @@ pub(crate) fn run(
         BenchCommand::Report { cases, runs } => {
             crate::bench_report::run(cases.max(1), runs.max(1), db, data_dir)
         }
+        BenchCommand::Proactive { employers } => crate::bench_proactive::run(employers.max(1), db),
         BenchCommand::Load { concurrency } => crate::bench_cases::load(concurrency.max(1), db),
         BenchCommand::Ids { count, rounds } => ids(count, rounds.max(1)),
         BenchCommand::Search { region, rounds } => search(region, rounds.max(1)),

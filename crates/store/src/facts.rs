@@ -246,3 +246,44 @@ impl Store {
         on_backend!(self, year(year))
     }
 }
+
+/// The job-retention refund's national rule as one hand-written query, for `bench
+/// proactive` to time the rule engine against: (eligible employers, total in cents).
+// Every sum is cast back to BIGINT: PostgreSQL sums BIGINTs as NUMERIC, and the rule's
+// arithmetic (and its division rounding down) is integer arithmetic.
+const BASELINE_REFUND: &str = "SELECT COUNT(*) AS eligible, \
+     CAST(COALESCE(SUM((paid * CASE WHEN size = 'sme' THEN 60 ELSE 30 END + 50) / 100), 0) AS BIGINT) AS total \
+     FROM (SELECT e.uscc, e.size, \
+             CAST(SUM(CASE WHEN m.due_cents > 0 AND m.paid_cents >= m.due_cents THEN 1 ELSE 0 END) AS BIGINT) AS full_months, \
+             COUNT(m.month) AS months, CAST(SUM(m.insured) AS BIGINT) AS insured_sum, \
+             CAST(SUM(m.paid_cents) AS BIGINT) AS paid, \
+             COALESCE(MAX(c.new_claimants), 0) AS claimants \
+           FROM fact_employers e \
+           JOIN fact_employer_months m ON m.uscc = e.uscc AND m.month >= $1 AND m.month <= $2 \
+           LEFT JOIN fact_claimants c ON c.uscc = e.uscc AND c.year = $3 \
+           GROUP BY e.uscc, e.size) y \
+     WHERE full_months = 12 AND months = 12 AND insured_sum > 0 AND paid > 0 \
+       AND claimants * 12000 <= insured_sum * CASE WHEN insured_sum <= 360 THEN 200 ELSE 55 END";
+
+impl Store {
+    /// The baseline of `bench proactive`: the refund's eligibility by SQL alone.
+    pub async fn baseline_refund_eligibility(&self, year: i16) -> Result<(u64, i64), StoreError> {
+        let (from, to) = (format!("{year:04}-01"), format!("{year:04}-12"));
+        macro_rules! on {
+            ($pool:expr) => {{
+                let row = sqlx::query(BASELINE_REFUND)
+                    .bind(&from)
+                    .bind(&to)
+                    .bind(i64::from(year))
+                    .fetch_one($pool)
+                    .await?;
+                (row.try_get("eligible")?, row.try_get("total")?)
+            }};
+        }
+        let (eligible, total): (i64, i64) = match self {
+            Store::Sqlite(s) => on!(&s.pool),
+            Store::Postgres(s) => on!(&s.pool),
+        };
+        Ok((u64::try_from(eligible).unwrap_or(0), total))
+    }
+}
