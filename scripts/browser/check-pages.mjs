@@ -677,6 +677,20 @@ try {
     await n.setViewportSize({ width: 360, height: 740 });
     await noSideScroll(n, 'public-notice 360');
     await shot(n, 'public-notice-360');
+    await n.evaluate(() => document.documentElement.classList.add('senior'));
+    await noSideScroll(n, 'public-notice senior 360');
+    await shot(n, 'public-notice-360-senior');
+    // The objection form: signed in with the demo sign-in, at 360 px in senior mode.
+    const objectHref = await n.getByRole('link', { name: /提出异议/ }).first().getAttribute('href');
+    await n.goto(base + objectHref);
+    await Promise.all([n.waitForURL(/\/object\?id=/), n.locator('form[action="/signin/demo"] button').first().click()]);
+    await n.evaluate(() => document.documentElement.classList.add('senior'));
+    await axe(n, 'public-objection');
+    await noSideScroll(n, 'public-objection senior 360');
+    check(await n.locator('textarea#objection-text').count() === 1, 'objection: the form');
+    await shot(n, 'public-objection-360-senior');
+    await n.setViewportSize({ width: 1280, height: 900 });
+    await shot(n, 'public-objection');
     await notice.close();
   }
 

@@ -140,20 +140,38 @@ pub(crate) async fn objection_form(
     let Some(line) = list.line(&query.id) else {
         return message(ui, StatusCode::NOT_FOUND, "publicity-not-listed");
     };
-    let page = ObjectionPage {
-        policy,
-        year: list.year,
-        title,
-        id: line.listed.id.clone(),
-        employer: line.listed.name.clone(),
-        csrf: citizen.session.csrf.clone(),
-        nonce: uuid::Uuid::now_v7().to_string(),
-        text: String::new(),
-        problem: None,
-        text_max: OBJECTION_MAX,
+    let (id, employer) = (line.listed.id.clone(), line.listed.name.clone());
+    let page = ObjectionPage::new(
         ui,
-    };
+        (policy, list.year, title),
+        (id, employer),
+        citizen.session.csrf,
+    );
     render(StatusCode::OK, &page)
+}
+
+impl ObjectionPage {
+    /// The form for one employer of a list, empty, with a fresh one-time value.
+    fn new(
+        ui: Ui,
+        (policy, year, title): (String, i16, String),
+        (id, employer): (String, String),
+        csrf: String,
+    ) -> ObjectionPage {
+        ObjectionPage {
+            policy,
+            year,
+            title,
+            id,
+            employer,
+            csrf,
+            nonce: uuid::Uuid::now_v7().to_string(),
+            text: String::new(),
+            problem: None,
+            text_max: OBJECTION_MAX,
+            ui,
+        }
+    }
 }
 
 /// Files an objection; a refused one is drawn again with the text and the reason.
@@ -207,18 +225,16 @@ pub(crate) async fn object(
                 .line(&id)
                 .map(|l| l.listed.name.clone())
                 .unwrap_or_default();
+            let problem = Some(ui.t(&key));
             let page = ObjectionPage {
-                policy,
-                year: list.year,
-                title,
-                id,
-                employer,
-                csrf: citizen.session.csrf.clone(),
-                nonce: uuid::Uuid::now_v7().to_string(),
                 text,
-                problem: Some(ui.t(&key)),
-                text_max: OBJECTION_MAX,
-                ui,
+                problem,
+                ..ObjectionPage::new(
+                    ui,
+                    (policy, list.year, title),
+                    (id, employer),
+                    citizen.session.csrf.clone(),
+                )
             };
             render(status, &page)
         }
