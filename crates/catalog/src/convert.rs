@@ -96,7 +96,9 @@ pub(crate) fn load(mut files: Vec<(String, String)>) -> Result<LoadedCatalog, Ca
         defaults: parsed.defaults.take().unwrap_or_default(),
     };
     let catalog = builder.build(&parsed);
-    let policies = builder.policies(&parsed, &catalog.item_ids());
+    let mut catalog = catalog;
+    let policies = builder.policies(&parsed, &catalog);
+    builder.attach_decision_rules(&mut catalog, &policies);
     let mut errors = builder.errors;
     if errors.is_empty() {
         Ok(LoadedCatalog {
@@ -214,6 +216,7 @@ impl Builder<'_> {
             guides: guides.into_iter().map(|(guide, _, _)| guide).collect(),
             variants,
             life_events,
+            decision_rules: Vec::new(),
         }
     }
 
@@ -632,6 +635,8 @@ impl Builder<'_> {
             keywords: raw.keywords.clone(),
             change_note: raw.change_note.clone(),
             provenance: provenance?,
+            // Set once the policies are read (they name the item).
+            decided_by: None,
         })
     }
 

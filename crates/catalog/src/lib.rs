@@ -32,6 +32,14 @@ impl LoadedCatalog {
     pub fn policy(&self, id: &str) -> Option<&std::sync::Arc<yichuang_domain::proactive::Policy>> {
         self.policies.iter().find(|p| p.id == id)
     }
+
+    /// The policies that grant unasked (免申即享), which `proactive run` takes.
+    pub fn grant_policies(&self) -> Vec<&std::sync::Arc<yichuang_domain::proactive::Policy>> {
+        self.policies
+            .iter()
+            .filter(|p| p.purpose == yichuang_domain::proactive::PolicyPurpose::Grant)
+            .collect()
+    }
 }
 
 #[derive(RustEmbed)]

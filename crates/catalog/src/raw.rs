@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
+use yichuang_domain::proactive::PolicyPurpose;
 use toml::Spanned;
 use yichuang_domain::catalog::{
     Applicant, Channel, ItemKind, LimitUnit, MaterialForm, ProjectDomain, Role, StandardCategory,
@@ -339,6 +340,10 @@ pub fn schema() -> serde_json::Value {
     })
 }
 
+fn grant() -> PolicyPurpose {
+    PolicyPurpose::Grant
+}
+
 /// `policies/*.toml`: one policy found from data (免申即享), its rule in CEL.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -351,13 +356,18 @@ pub struct PolicyFile {
     /// The fact schema the rule reads: `employer_year`.
     #[schemars(with = "String")]
     pub subject: Spanned<String>,
-    /// The catalog item a grant is a case of.
+    /// `grant` (found from data, 免申即享; the default) or `decide` (decides each
+    /// application for the item right after acceptance, 智能审批).
+    #[serde(default = "grant")]
+    pub purpose: PolicyPurpose,
+    /// The catalog item a grant is a case of, or whose applications the rule decides.
     #[schemars(with = "String")]
     pub item: Spanned<String>,
     /// The documents it rests on, as cited.
     pub basis: Vec<String>,
-    /// Working days the list is published for objections before grants (公示).
-    pub publicity_days: u32,
+    /// Working days the list is published for objections before grants (公示); a
+    /// `grant` policy needs it.
+    pub publicity_days: Option<u32>,
     /// CEL giving the amount in cents (an int) when every condition holds.
     #[schemars(with = "Option<String>")]
     pub amount: Option<Spanned<String>>,

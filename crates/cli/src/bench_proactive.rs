@@ -46,6 +46,7 @@ fn five_conditions(flagship: &Policy) -> anyhow::Result<Policy> {
         id: "bench-five-conditions".to_owned(),
         name: flagship.name.clone(),
         name_en: None,
+        purpose: flagship.purpose,
         item: flagship.item.clone(),
         version: "bench".to_owned(),
         basis: Vec::new(),

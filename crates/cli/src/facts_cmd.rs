@@ -1,8 +1,8 @@
-//! `yichuang facts import employers|employer-months|claimants FILE`: the files other
-//! systems export, read at this edge with the `csv` crate. Every row is checked (credit
-//! code check digit, region, numbers, duplicates, an employer imported before its
-//! months or claimants) and every bad row is reported with its line; a file with one
-//! bad row imports nothing.
+//! `yichuang facts import employers|employer-months|claimants|persons FILE`: the files
+//! other systems export, read at this edge with the `csv` crate. Every row is checked
+//! (credit code and identity number check digits, region, numbers, duplicates, an
+//! employer imported before its months or claimants) and every bad row is reported
+//! with its line; a file with one bad row imports nothing.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -14,7 +14,9 @@ use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
-use yichuang_domain::facts::{ClaimantsRecord, EmployerMonthRecord, EmployerRecord, FieldError};
+use yichuang_domain::facts::{
+    ClaimantsRecord, EmployerMonthRecord, EmployerRecord, FieldError, PersonRecord,
+};
 use yichuang_store::Store;
 
 use crate::Outcome;
@@ -40,6 +42,9 @@ pub(crate) enum FactKind {
     EmployerMonths,
     /// `uscc,year,new_claimants`.
     Claimants,
+    /// `person,region,status,ui_months,card` (status: employed, claiming_benefit or
+    /// other; card: none, issued, active or lost).
+    Persons,
 }
 
 /// What reading a file found: the rows, or every problem with its line.
@@ -94,6 +99,16 @@ pub(crate) fn run(command: FactsCommand, url: &str) -> anyhow::Result<Outcome> {
                     |rows| async move { store.import_claimants(&rows).await },
                 )
                 .await?
+            }
+            FactKind::Persons => {
+                let today = crate::clock::today_in_china();
+                let read = read_file(
+                    &file,
+                    PersonRecord::HEADER,
+                    |fields| PersonRecord::parse(fields, today),
+                    |r| r.person,
+                )?;
+                import(read, |rows| async move { store.import_persons(&rows).await }).await?
             }
         };
         let seconds = started.elapsed().as_secs_f64();
@@ -190,7 +205,7 @@ pub(crate) trait Lined {
 fn read_file<T, K, const N: usize>(
     path: &Path,
     header: [&str; N],
-    parse: fn([&str; N]) -> Result<T, FieldError>,
+    parse: impl Fn([&str; N]) -> Result<T, FieldError>,
     key: fn(&T) -> K,
 ) -> anyhow::Result<FileRead<Line<T>>>
 where

@@ -62,10 +62,11 @@ pub(crate) fn run(
         json,
     } = command;
     let loaded = yichuang_catalog::builtin()?;
-    let Some(policy) = loaded.policy(&policy).cloned() else {
-        let known: Vec<&str> = loaded.policies.iter().map(|p| p.id.as_str()).collect();
+    let grants = loaded.grant_policies();
+    let Some(policy) = grants.iter().find(|p| p.id == policy).map(|p| (*p).clone()) else {
+        let known: Vec<&str> = grants.iter().map(|p| p.id.as_str()).collect();
         eprintln!(
-            "--policy: {policy:?} is not a policy of the catalog (known: {})",
+            "--policy: {policy:?} is not a grant policy of the catalog (known: {})",
             known.join(", ")
         );
         return Ok(Outcome::Invalid);

@@ -195,6 +195,12 @@ pub(crate) fn run(args: ServeArgs, url: &str, data_dir: &Path) -> anyhow::Result
             Ok(moved) => say!("deadlines recomputed on the official calendar: {moved} open case(s) moved"),
             Err(e) => eprintln!("warning: recomputing provisional deadlines failed: {e}"),
         }
+        // Accepted just before a stop, a rule-decided case may still wait for its rule.
+        match engine.decide_waiting_by_rule().await {
+            Ok(0) => {}
+            Ok(done) => say!("rules had their turn on {done} accepted case(s) left waiting"),
+            Err(e) => eprintln!("warning: running the items' rules on waiting cases failed: {e}"),
+        }
         let state = AppState::with_protection(engine, loaded, args.protection());
         // The demo sign-in (pick a demo person or employer) exists only with --demo.
         let state = if demo { state.with_demo_sign_in() } else { state };

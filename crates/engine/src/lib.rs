@@ -11,6 +11,7 @@ mod hall;
 mod history;
 pub mod proactive;
 mod ratings;
+mod rule_decisions;
 mod streams;
 mod writer;
 
@@ -218,6 +219,8 @@ struct Job {
 pub struct Engine {
     /// One queue per writer; a case always goes to the same writer.
     writers: Arc<Vec<mpsc::Sender<Job>>>,
+    /// The catalog the writers check against; the rules that decide items are in it.
+    catalog: Arc<Catalog>,
     store: Store,
     calendar: Arc<Calendar>,
     config: EngineConfig,
@@ -274,6 +277,7 @@ impl Engine {
             .collect();
         Engine {
             writers: Arc::new(writers),
+            catalog,
             store,
             calendar,
             config,
@@ -317,7 +321,7 @@ impl Engine {
             .dispatch(request_id, request, Some(staff.clone()))
             .await?
         {
-            Answer::Case(response) => Ok(response),
+            Answer::Case(response) => self.follow_acceptance(response).await,
             Answer::Hall(_)
             | Answer::Appointment(_)
             | Answer::Rating(_)
@@ -334,7 +338,7 @@ impl Engine {
         request: Request,
     ) -> Result<Response, EngineError> {
         match self.dispatch(request_id, request, None).await? {
-            Answer::Case(response) => Ok(response),
+            Answer::Case(response) => self.follow_acceptance(response).await,
             Answer::Hall(_)
             | Answer::Appointment(_)
             | Answer::Rating(_)

@@ -122,6 +122,7 @@ pub fn render(case: &Case, event: &CaseEvent, number: Option<&str>) -> Option<St
                 reason,
                 legal_basis,
                 appeal,
+                rule,
             },
         ) => {
             let outcome = if *grant { "准予" } else { "不予准许" };
@@ -140,6 +141,9 @@ pub fn render(case: &Case, event: &CaseEvent, number: Option<&str>) -> Option<St
                 Block::Text(format!("理由：{reason}")),
                 Block::Text(format!("依据：{basis}")),
             ];
+            if let Some(rule) = rule {
+                blocks.extend(rule_blocks(rule));
+            }
             if let Some(appeal) = appeal {
                 blocks.push(Block::Text(appeal.clone()));
             }
@@ -192,3 +196,30 @@ fn provisional_mark(clock: &yichuang_domain::case::Clock) -> &'static str {
 }
 
 const PROVISIONAL_NOTE: &str = "注：标注“暂定”的期限所在年度的节假日安排尚未公布，暂按《全国年节及纪念日放假办法》规定的法定节假日计算（不含调休）；正式安排公布后将重新计算并告知。";
+
+/// How a rule decided, in words: which rule, on which facts, and every condition with
+/// the values it read, so the applicant can see what to correct if a record is wrong.
+fn rule_blocks(rule: &yichuang_domain::case::RuleTrace) -> Vec<Block> {
+    let short = |hash: &str| hash.chars().take(12).collect::<String>();
+    let mut blocks = vec![Block::Text(format!(
+        "本决定依据规则“{}”（版本 {}，规则摘要 {}）按登记数据自动作出，所读数据摘要 {}。对结果有疑问的，可以申请人工复核。",
+        rule.policy,
+        rule.version,
+        short(&rule.rule_hash),
+        short(&rule.facts_digest)
+    ))];
+    for reason in &rule.reasons {
+        let values: Vec<String> = reason
+            .values
+            .iter()
+            .map(|(name, value)| format!("{name} = {value}"))
+            .collect();
+        blocks.push(Block::Text(format!(
+            "{}：{}（{}）",
+            reason.label,
+            if reason.held { "符合" } else { "不符合" },
+            values.join("，")
+        )));
+    }
+    blocks
+}

@@ -20,6 +20,7 @@ mod follow_ups;
 mod halls;
 mod messages;
 mod model;
+mod person_facts;
 mod postgres_commit;
 mod rows;
 mod skills;

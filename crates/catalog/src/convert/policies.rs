@@ -1,5 +1,9 @@
-//! Policies (免申即享): every rule compiled and checked against its fact schema, every
-//! override in a real region, every example's facts of the schema; problems by line.
+//! Policies (免申即享 grants and 智能审批 decisions): every rule compiled and checked
+//! against its fact schema, every override in a real region, every example's facts of
+//! the schema, a deciding rule's subject the item's applicant; problems by line.
+
+use yichuang_domain::catalog::{Applicant, Catalog, DecisionRule};
+use yichuang_domain::proactive::PolicyPurpose;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -13,8 +17,10 @@ use super::{Builder, Parsed};
 use crate::raw::{PolicyFile, RawExample};
 
 impl Builder<'_> {
-    pub(super) fn policies(&mut self, parsed: &Parsed, items: &[&str]) -> Vec<Arc<Policy>> {
+    pub(super) fn policies(&mut self, parsed: &Parsed, catalog: &Catalog) -> Vec<Arc<Policy>> {
+        let items = catalog.item_ids();
         let mut seen = HashSet::new();
+        let mut decided_items = HashSet::new();
         let mut out = Vec::new();
         for (file, raw) in &parsed.policies {
             let at = raw.id.span().start;
@@ -29,11 +35,90 @@ impl Builder<'_> {
                     format!("{:?} is not an item of the catalog", raw.item.get_ref()),
                 );
             }
+            self.check_purpose(*file, &field, raw, catalog, &mut decided_items);
             if let Some(policy) = self.policy(*file, &field, raw) {
                 out.push(Arc::new(policy));
             }
         }
         out
+    }
+
+    /// A grant names its publicity period; a deciding rule reads the facts of the
+    /// item's applicant (a person), and an item has one deciding rule at most.
+    fn check_purpose(
+        &mut self,
+        file: usize,
+        field: &str,
+        raw: &PolicyFile,
+        catalog: &Catalog,
+        decided_items: &mut HashSet<String>,
+    ) {
+        let at = raw.id.span().start;
+        match raw.purpose {
+            PolicyPurpose::Grant if raw.publicity_days.is_none() => self.push(
+                file,
+                at,
+                format!("{field}: publicity_days"),
+                "a grant policy needs publicity_days: the working days its list is published (公示) before grants",
+            ),
+            PolicyPurpose::Grant if raw.subject.get_ref() != "employer_year" => self.push(
+                file,
+                raw.subject.span().start,
+                format!("{field}: subject"),
+                "a grant policy screens employers' years: its subject must be \"employer_year\" (grants to persons are not built yet)",
+            ),
+            PolicyPurpose::Grant => {}
+            PolicyPurpose::Decide => {
+                let item = raw.item.get_ref();
+                if !decided_items.insert(item.clone()) {
+                    self.push(
+                        file,
+                        raw.item.span().start,
+                        format!("{field}: item"),
+                        format!("{item:?} is already decided by another policy's rule"),
+                    );
+                }
+                let applicant = catalog
+                    .guides
+                    .iter()
+                    .find(|g| &g.item == item)
+                    .map(|g| g.applicant);
+                if raw.subject.get_ref() != "person" {
+                    self.push(
+                        file,
+                        raw.subject.span().start,
+                        format!("{field}: subject"),
+                        "a deciding rule reads the applicant's own facts: its subject must be \"person\"",
+                    );
+                } else if applicant.is_some_and(|a| a != Applicant::Person) {
+                    self.push(
+                        file,
+                        raw.item.span().start,
+                        format!("{field}: item"),
+                        format!("{item:?} is not applied for by persons alone, so a rule about a person cannot decide it"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Names each deciding rule in its item's guides (so their content hash covers
+    /// the rule) and hands the catalog the rules.
+    pub(super) fn attach_decision_rules(&self, catalog: &mut Catalog, policies: &[Arc<Policy>]) {
+        for policy in policies {
+            if policy.purpose != PolicyPurpose::Decide {
+                continue;
+            }
+            let rule = DecisionRule {
+                policy: policy.id.clone(),
+                version: policy.version.clone(),
+                content_hash: policy.content_hash(),
+            };
+            for guide in catalog.guides.iter_mut().filter(|g| g.item == policy.item) {
+                guide.decided_by = Some(rule.clone());
+            }
+            catalog.decision_rules.push(policy.clone());
+        }
     }
 
     fn policy(&mut self, file: usize, field: &str, raw: &PolicyFile) -> Option<Policy> {
@@ -43,7 +128,7 @@ impl Builder<'_> {
                 raw.subject.span().start,
                 format!("{field}: subject"),
                 format!(
-                    "{:?} is not a subject policies can have (employer_year)",
+                    "{:?} is not a subject policies can have (employer_year, person)",
                     raw.subject.get_ref()
                 ),
             );
@@ -127,6 +212,7 @@ impl Builder<'_> {
             id: raw.id.get_ref().clone(),
             name: raw.name.clone(),
             name_en: raw.name_en.clone(),
+            purpose: raw.purpose,
             item: raw.item.get_ref().clone(),
             version: raw.version.clone(),
             basis: raw.basis.clone(),
@@ -134,7 +220,7 @@ impl Builder<'_> {
             params: raw.params.clone(),
             overrides,
             examples,
-            publicity_days: raw.publicity_days,
+            publicity_days: raw.publicity_days.unwrap_or(0),
         };
         Some(policy)
     }

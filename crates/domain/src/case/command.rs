@@ -78,6 +78,26 @@ pub struct Submission {
     pub commitments: Vec<String>,
 }
 
+/// What a rule decided on and how (智能审批): which rule, the digest of the facts it
+/// read, and for every condition whether it held with the values it read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RuleTrace {
+    pub policy: String,
+    pub version: String,
+    /// The policy's content hash: the guide names the same.
+    pub rule_hash: String,
+    /// SHA-256 of the facts read, as canonical JSON.
+    pub facts_digest: String,
+    pub reasons: Vec<crate::rules::Reason>,
+}
+
+impl RuleTrace {
+    /// True when every condition held.
+    pub fn all_held(&self) -> bool {
+        self.reasons.iter().all(|r| r.held)
+    }
+}
+
 /// How the result reached the applicant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Delivery {
@@ -113,6 +133,17 @@ pub enum CommandKind {
         reason: String,
     },
     StartReview,
+    /// The item's rule decided right after acceptance (the system only).
+    DecideByRule {
+        reason: String,
+        legal_basis: Vec<String>,
+        trace: RuleTrace,
+    },
+    /// The item's rule could not decide (a fact missing, the rule failing): the case
+    /// waits for a reviewer, who reads why (the system only).
+    ReferToReviewer {
+        reason: String,
+    },
     Decide {
         grant: bool,
         reason: String,
@@ -163,6 +194,8 @@ impl CommandKind {
             CommandKind::Accept { .. } => "accept",
             CommandKind::Refuse { .. } => "refuse",
             CommandKind::StartReview => "start_review",
+            CommandKind::DecideByRule { .. } => "decide_by_rule",
+            CommandKind::ReferToReviewer { .. } => "refer_to_reviewer",
             CommandKind::Decide { .. } => "decide",
             CommandKind::Complete { .. } => "complete",
             CommandKind::CompleteOnTheSpot { .. } => "complete_on_the_spot",

@@ -104,6 +104,13 @@ pub enum EventBody {
         legal_basis: Vec<String>,
         /// How to appeal a denial (复议、诉讼).
         appeal: Option<String>,
+        /// Set when the item's rule decided, not a person.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rule: Option<super::command::RuleTrace>,
+    },
+    /// The rule could not decide; a reviewer will.
+    ReferredToReviewer {
+        reason: String,
     },
     Completed {
         delivery: Delivery,
@@ -140,6 +147,7 @@ impl EventBody {
             EventBody::Extended { .. } => "extended",
             EventBody::DeadlinesRecomputed { .. } => "deadlines_recomputed",
             EventBody::Decided { .. } => "decided",
+            EventBody::ReferredToReviewer { .. } => "referred_to_reviewer",
             EventBody::Completed { .. } => "completed",
             EventBody::CompletedOnTheSpot { .. } => "completed_on_the_spot",
             EventBody::Withdrawn { .. } => "withdrawn",

@@ -163,6 +163,7 @@ pub fn message_for(event: &CaseEvent) -> Option<Message> {
         }
         EventBody::Supplemented { .. }
         | EventBody::ReviewStarted
+        | EventBody::ReferredToReviewer { .. }
         | EventBody::Suspended { .. }
         | EventBody::Resumed { .. }
         | EventBody::Extended { .. }

@@ -102,6 +102,12 @@ pub enum CaseError {
     Empty { field: &'static str },
     #[error("no commitment was made for {material}")]
     NoSuchCommitment { material: String },
+    #[error(
+        "this decision was made by a person; only a decision the item's rule made can be taken up for review"
+    )]
+    DecisionFinal,
+    #[error("{problem}")]
+    RuleMismatch { problem: String },
     #[error(transparent)]
     Calendar(#[from] CalendarError),
 }
@@ -133,6 +139,8 @@ impl CaseError {
             CaseError::ExtensionTooLong { .. } => "extension_too_long",
             CaseError::Empty { .. } => "empty",
             CaseError::NoSuchCommitment { .. } => "no_such_commitment",
+            CaseError::DecisionFinal => "decision_final",
+            CaseError::RuleMismatch { .. } => "rule_mismatch",
             CaseError::Calendar(_) => "calendar",
         }
     }
@@ -154,6 +162,8 @@ pub fn allowed_commands(state: CaseState) -> Vec<&'static str> {
             vec!["supplement", "refuse", "withdraw", "recompute_deadlines"]
         }
         CaseState::Accepted => vec![
+            "decide_by_rule",
+            "refer_to_reviewer",
             "start_review",
             "supplement",
             "suspend",
@@ -174,7 +184,12 @@ pub fn allowed_commands(state: CaseState) -> Vec<&'static str> {
             "recompute_deadlines",
         ],
         CaseState::Suspended => vec!["resume", "withdraw", "recompute_deadlines"],
-        CaseState::Decided => vec!["complete", "verify_commitment", "recompute_deadlines"],
+        CaseState::Decided => vec![
+            "complete",
+            "start_review",
+            "verify_commitment",
+            "recompute_deadlines",
+        ],
         CaseState::Completed => vec!["verify_commitment"],
         CaseState::Refused | CaseState::Withdrawn | CaseState::Terminated | CaseState::Revoked => {
             Vec::new()
@@ -182,12 +197,16 @@ pub fn allowed_commands(state: CaseState) -> Vec<&'static str> {
     }
 }
 
-/// The commands a role may send in a state, in lifecycle order (what a case page
-/// offers as buttons; the rules still decide each one).
-pub fn commands_for(state: CaseState, role: ActorRole) -> Vec<&'static str> {
-    allowed_commands(state)
+/// The commands a role may send on a case now, in lifecycle order (what a case page
+/// offers as buttons; the rules still decide each one). A decision is taken up for
+/// review only when the item's rule made it.
+pub fn commands_for(case: &Case, role: ActorRole) -> Vec<&'static str> {
+    allowed_commands(case.state)
         .into_iter()
         .filter(|name| sample(name).is_some_and(|kind| role_allowed(role, &kind)))
+        .filter(|name| {
+            !(case.state == CaseState::Decided && *name == "start_review" && !case.decided_by_rule)
+        })
         .collect()
 }
 
@@ -207,6 +226,18 @@ fn sample(name: &str) -> Option<CommandKind> {
         },
         "refuse" => CommandKind::Refuse { reason: text() },
         "start_review" => CommandKind::StartReview,
+        "decide_by_rule" => CommandKind::DecideByRule {
+            reason: text(),
+            legal_basis: Vec::new(),
+            trace: super::command::RuleTrace {
+                policy: text(),
+                version: text(),
+                rule_hash: text(),
+                facts_digest: text(),
+                reasons: Vec::new(),
+            },
+        },
+        "refer_to_reviewer" => CommandKind::ReferToReviewer { reason: text() },
         "decide" => CommandKind::Decide {
             grant: false,
             reason: text(),
@@ -244,6 +275,7 @@ fn role_allowed(role: ActorRole, command: &CommandKind) -> bool {
         C::Supplement { .. } => role == ActorRole::Applicant || staff(&[Clerk, Supervisor]),
         C::StartReview | C::VerifyCommitment { .. } => staff(&[Reviewer, Supervisor]),
         C::Decide { .. } => staff(&[Reviewer, Supervisor, System]),
+        C::DecideByRule { .. } | C::ReferToReviewer { .. } => staff(&[System]),
         C::Suspend { .. } | C::Resume { .. } => staff(&[Reviewer, Supervisor]),
         C::Extend { .. } => staff(&[Supervisor]),
         C::Withdraw { .. } => role == ActorRole::Applicant || staff(&[Clerk, Supervisor]),
@@ -530,42 +562,44 @@ fn outcome(case: &Case, kind: &CommandKind, ctx: Context<'_>) -> Result<Outcome,
                 },
             ))
         }
-        CommandKind::StartReview => Ok((CaseState::InReview, Vec::new(), EventBody::ReviewStarted)),
+        CommandKind::StartReview => {
+            if case.state == CaseState::Decided && !case.decided_by_rule {
+                return Err(CaseError::DecisionFinal);
+            }
+            Ok((CaseState::InReview, Vec::new(), EventBody::ReviewStarted))
+        }
+        CommandKind::DecideByRule {
+            reason,
+            legal_basis,
+            trace,
+        } => {
+            check_rule(case, &trace.policy, &trace.rule_hash)?;
+            let grant = trace.all_held();
+            if trace.reasons.is_empty() {
+                return Err(CaseError::Empty { field: "trace" });
+            }
+            decision(case, grant, reason, legal_basis, Some(trace.clone()))
+        }
+        CommandKind::ReferToReviewer { reason } => {
+            not_empty(reason, "reason")?;
+            if case.guide.guide.decided_by.is_none() {
+                return Err(CaseError::RuleMismatch {
+                    problem: "this item's guide names no deciding rule".to_owned(),
+                });
+            }
+            Ok((
+                CaseState::Accepted,
+                Vec::new(),
+                EventBody::ReferredToReviewer {
+                    reason: reason.clone(),
+                },
+            ))
+        }
         CommandKind::Decide {
             grant,
             reason,
             legal_basis,
-        } => {
-            if *grant && !case.pending.is_empty() {
-                return Err(CaseError::ProvisionalPending {
-                    materials: case.pending.iter().map(|p| p.material.clone()).collect(),
-                });
-            }
-            if !grant {
-                not_empty(reason, "reason")?;
-                if legal_basis.is_empty() {
-                    return Err(CaseError::Empty {
-                        field: "legal_basis",
-                    });
-                }
-            }
-            let appeal = (!grant).then(|| APPEAL_ROUTES.to_owned());
-            let doc = document(
-                DocumentKind::Decision,
-                case,
-                json!({ "grant": grant, "reason": reason, "legal_basis": legal_basis, "appeal": appeal }),
-            );
-            Ok((
-                CaseState::Decided,
-                vec![doc],
-                EventBody::Decided {
-                    grant: *grant,
-                    reason: reason.clone(),
-                    legal_basis: legal_basis.clone(),
-                    appeal,
-                },
-            ))
-        }
+        } => decision(case, *grant, reason, legal_basis, None),
         CommandKind::Complete { method } => {
             not_empty(method, "method")?;
             Ok((
@@ -790,5 +824,70 @@ fn outcome(case: &Case, kind: &CommandKind, ctx: Context<'_>) -> Result<Outcome,
                 },
             ))
         }
+    }
+}
+
+/// The decision's checks and event, whoever decides: a grant needs every provisional
+/// material in hand; a denial states its reason, basis and routes of appeal.
+fn decision(
+    case: &Case,
+    grant: bool,
+    reason: &str,
+    legal_basis: &[String],
+    rule: Option<super::command::RuleTrace>,
+) -> Result<Outcome, CaseError> {
+    if grant && !case.pending.is_empty() {
+        return Err(CaseError::ProvisionalPending {
+            materials: case.pending.iter().map(|p| p.material.clone()).collect(),
+        });
+    }
+    if !grant {
+        not_empty(reason, "reason")?;
+        if legal_basis.is_empty() {
+            return Err(CaseError::Empty {
+                field: "legal_basis",
+            });
+        }
+    }
+    let appeal = (!grant).then(|| APPEAL_ROUTES.to_owned());
+    let mut content =
+        json!({ "grant": grant, "reason": reason, "legal_basis": legal_basis, "appeal": appeal });
+    if let Some(rule) = &rule {
+        content["rule"] = json!({
+            "policy": rule.policy,
+            "version": rule.version,
+            "rule_hash": rule.rule_hash,
+            "facts_digest": rule.facts_digest,
+        });
+    }
+    let doc = document(DocumentKind::Decision, case, content);
+    Ok((
+        CaseState::Decided,
+        vec![doc],
+        EventBody::Decided {
+            grant,
+            reason: reason.to_owned(),
+            legal_basis: legal_basis.to_vec(),
+            appeal,
+            rule,
+        },
+    ))
+}
+
+/// The rule a command names is the one the case's guide names.
+fn check_rule(case: &Case, policy: &str, hash: &str) -> Result<(), CaseError> {
+    match &case.guide.guide.decided_by {
+        None => Err(CaseError::RuleMismatch {
+            problem: "this item's guide names no deciding rule".to_owned(),
+        }),
+        Some(rule) if rule.policy != policy || rule.content_hash != hash => {
+            Err(CaseError::RuleMismatch {
+                problem: format!(
+                    "the case's guide is decided by {} (rule {}), not by {policy} (rule {hash})",
+                    rule.policy, rule.content_hash
+                ),
+            })
+        }
+        Some(_) => Ok(()),
     }
 }

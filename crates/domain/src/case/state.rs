@@ -138,6 +138,12 @@ pub struct Case {
     pub suspended_on: Option<Date>,
     pub extended_days: u32,
     pub granted: Option<bool>,
+    /// True while the standing decision is the rule's, which a reviewer may take up.
+    #[serde(default)]
+    pub decided_by_rule: bool,
+    /// Why the item's rule could not decide, once it tried (it tries once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referred: Option<String>,
     pub delivery: Option<Delivery>,
     pub submitted_on: Date,
 }
@@ -180,6 +186,8 @@ impl Case {
             suspended_on: None,
             extended_days: 0,
             granted: None,
+            decided_by_rule: false,
+            referred: None,
             delivery: None,
             submitted_on: event.on,
         })
@@ -258,7 +266,13 @@ impl Case {
             EventBody::Refused { .. }
             | EventBody::Withdrawn { .. }
             | EventBody::Terminated { .. } => {}
-            EventBody::ReviewStarted => {}
+            // From an automatic decision: a reviewer takes it up again.
+            EventBody::ReviewStarted => {
+                if self.decided_by_rule {
+                    self.granted = None;
+                    self.decided_by_rule = false;
+                }
+            }
             EventBody::Suspended { from, .. } => {
                 self.suspended_from = Some(*from);
                 self.suspended_on = Some(event.on);
@@ -293,7 +307,11 @@ impl Case {
                 self.statutory = statutory.clone();
                 self.promised = promised.clone();
             }
-            EventBody::Decided { grant, .. } => self.granted = Some(*grant),
+            EventBody::Decided { grant, rule, .. } => {
+                self.granted = Some(*grant);
+                self.decided_by_rule = rule.is_some();
+            }
+            EventBody::ReferredToReviewer { reason } => self.referred = Some(reason.clone()),
             EventBody::Completed { delivery } => self.delivery = Some(delivery.clone()),
             EventBody::CompletedOnTheSpot { delivery } => {
                 self.granted = Some(true);

@@ -278,6 +278,16 @@ pub struct Flags {
     pub proactive: bool,
 }
 
+/// The rule that decides an item's applications right after acceptance (智能审批): a
+/// policy of the catalog by id, version and content hash. Part of the guide, so its
+/// hash changes with the rule and a case keeps the rule it was decided under.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DecisionRule {
+    pub policy: String,
+    pub version: String,
+    pub content_hash: String,
+}
+
 /// One version of a service item's national guide: every element of the 16-element form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Guide {
@@ -331,6 +341,9 @@ pub struct Guide {
     pub keywords: Vec<String>,
     pub change_note: Option<String>,
     pub provenance: Provenance,
+    /// Set when a rule decides this item's applications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<DecisionRule>,
 }
 
 /// The 16 elements, for completeness reports.
@@ -389,6 +402,7 @@ impl Guide {
             provenance: Provenance::Illustrative {
                 note: String::new(),
             },
+            decided_by: None,
         }
     }
 

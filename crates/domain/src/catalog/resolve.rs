@@ -18,6 +18,9 @@ pub struct Catalog {
     pub variants: Vec<Variant>,
     /// Items grouped by the life event they serve (一件事), for finding them.
     pub life_events: Vec<LifeEvent>,
+    /// The policies whose rules decide applications (智能审批), one per item at most;
+    /// each item's guides name theirs in `decided_by`.
+    pub decision_rules: Vec<std::sync::Arc<crate::proactive::Policy>>,
 }
 
 /// Where a resolved value came from.

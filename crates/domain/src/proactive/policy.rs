@@ -4,12 +4,12 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::RegionCode;
-use crate::facts::EMPLOYER_YEAR;
+use crate::facts::{EMPLOYER_YEAR, PERSON};
 use crate::rules::{FactSchema, Facts, Params, Rule};
 
 /// The schemas a policy may name as its subject.
 pub fn schema_named(name: &str) -> Option<FactSchema> {
-    [EMPLOYER_YEAR].into_iter().find(|s| s.subject == name)
+    [EMPLOYER_YEAR, PERSON].into_iter().find(|s| s.subject == name)
 }
 
 /// A region's own values for some settings (国办发〔2025〕25号 lets a region raise the
@@ -43,12 +43,23 @@ pub struct ExampleOutcome {
     pub message: String,
 }
 
+/// What a policy's rule is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyPurpose {
+    /// Finds who is entitled from data and grants it unasked (免申即享).
+    Grant,
+    /// Decides each application for its item right after acceptance (智能审批).
+    Decide,
+}
+
 #[derive(Debug)]
 pub struct Policy {
     pub id: String,
     pub name: String,
     pub name_en: Option<String>,
-    /// The catalog item a grant is a case of.
+    pub purpose: PolicyPurpose,
+    /// The catalog item a grant is a case of, or whose applications the rule decides.
     pub item: String,
     pub version: String,
     /// The documents it rests on, as cited.
@@ -87,6 +98,7 @@ impl Policy {
         #[derive(Serialize)]
         struct Hashed<'a> {
             id: &'a str,
+            purpose: PolicyPurpose,
             version: &'a str,
             subject: &'a str,
             conditions: &'a [crate::rules::ConditionSource],
@@ -96,6 +108,7 @@ impl Policy {
         }
         let json = serde_json::to_vec(&Hashed {
             id: &self.id,
+            purpose: self.purpose,
             version: &self.version,
             subject: self.rule.schema.subject,
             conditions: &self.rule.conditions,

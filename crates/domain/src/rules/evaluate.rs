@@ -2,14 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::error::RuleError;
 use super::facts::{FactValue, Facts, Params};
 use super::rule::{CEL, Compiled, Rule};
 
 /// Why a condition held or failed: its id and words, and the values it read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Reason {
     pub condition: String,
     pub label: String,

@@ -137,7 +137,7 @@ pub(crate) async fn case_page(
         .ok()
         .flatten()
         .unwrap_or_else(|| case.id.clone());
-    let commands = commands_for(case.state, staff.actor_role())
+    let commands = commands_for(&case, staff.actor_role())
         .into_iter()
         .filter(|name| *name != "recompute_deadlines")
         .filter(|name| *name != "lapse_provisional" || !case.pending.is_empty())

@@ -223,12 +223,12 @@ async fn draw(
             }
         },
     };
-    let policies = &state.catalog.policies;
+    let policies = state.catalog.grant_policies();
     let chosen = policies
         .iter()
         .find(|p| p.id == query.policy)
         .or_else(|| policies.first());
-    let Some(policy) = chosen.cloned() else {
+    let Some(policy) = chosen.map(|p| (*p).clone()) else {
         return (StatusCode::NOT_FOUND, ui.t("proactive-none")).into_response();
     };
     if !query.policy.is_empty() && policy.id != query.policy {

@@ -1,0 +1,111 @@
+//! The insured persons imported from the registers (one row a person), and one
+//! person's record read back for a rule. Imported like the employer facts: one
+//! transaction, chunked upserts that leave equal rows alone.
+
+use jiff::civil::Date;
+use sqlx::{QueryBuilder, Row};
+use yichuang_domain::facts::{CardStatus, PersonRecord, PersonStatus};
+use yichuang_domain::{RegionCode, ResidentId};
+
+use crate::{Store, StoreError};
+
+/// Rows per statement: 5 columns × 2,000 stays far below SQLite's 32,766 parameters.
+const CHUNK: usize = 2_000;
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} {value:?} in the person facts"))
+}
+
+macro_rules! person_functions {
+    ($mod:ident, $pool:ty, $db:ty) => {
+        mod $mod {
+            use super::*;
+
+            pub(super) async fn import(
+                pool: &$pool,
+                rows: &[PersonRecord],
+            ) -> Result<u64, StoreError> {
+                let mut tx = pool.begin().await?;
+                let mut written = 0;
+                for chunk in rows.chunks(CHUNK) {
+                    let mut query = QueryBuilder::<$db>::new(
+                        "INSERT INTO fact_persons (person, region, status, ui_months, card) ",
+                    );
+                    query.push_values(chunk, |mut row, r| {
+                        row.push_bind(r.person.as_str().to_owned())
+                            .push_bind(r.region.to_string())
+                            .push_bind(r.status.name())
+                            .push_bind(i64::from(r.ui_months))
+                            .push_bind(r.card.name());
+                    });
+                    query.push(
+                        " ON CONFLICT (person) DO UPDATE SET region = excluded.region, \
+                         status = excluded.status, ui_months = excluded.ui_months, \
+                         card = excluded.card \
+                         WHERE fact_persons.region <> excluded.region \
+                         OR fact_persons.status <> excluded.status \
+                         OR fact_persons.ui_months <> excluded.ui_months \
+                         OR fact_persons.card <> excluded.card",
+                    );
+                    written += query.build().execute(&mut *tx).await?.rows_affected();
+                }
+                tx.commit().await?;
+                Ok(written)
+            }
+
+            pub(super) async fn one(
+                pool: &$pool,
+                person: &str,
+            ) -> Result<Option<PersonRecord>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT person, region, status, ui_months, card FROM fact_persons WHERE person = $1",
+                )
+                .bind(person)
+                .fetch_optional(pool)
+                .await?;
+                row.map(|row| {
+                    let person: String = row.try_get("person")?;
+                    let region: String = row.try_get("region")?;
+                    let status: String = row.try_get("status")?;
+                    let months: i64 = row.try_get("ui_months")?;
+                    let card: String = row.try_get("card")?;
+                    Ok(PersonRecord {
+                        // Checked at import; no birth date bound on the way back.
+                        person: ResidentId::parse(&person, Date::MAX)
+                            .map_err(|_| corrupt("identity number", &person))?
+                            .value,
+                        region: RegionCode::parse(&region)
+                            .map_err(|_| corrupt("region", &region))?,
+                        status: PersonStatus::parse(&status)
+                            .ok_or_else(|| corrupt("status", &status))?,
+                        ui_months: u32::try_from(months)
+                            .map_err(|_| corrupt("ui_months", &months.to_string()))?,
+                        card: CardStatus::parse(&card).ok_or_else(|| corrupt("card", &card))?,
+                    })
+                })
+                .transpose()
+            }
+        }
+    };
+}
+
+person_functions!(sqlite_persons, sqlx::SqlitePool, sqlx::Sqlite);
+person_functions!(postgres_persons, sqlx::PgPool, sqlx::Postgres);
+
+impl Store {
+    /// Upserts persons in one transaction; returns the rows new or changed.
+    pub async fn import_persons(&self, rows: &[PersonRecord]) -> Result<u64, StoreError> {
+        match self {
+            Store::Sqlite(s) => sqlite_persons::import(&s.pool, rows).await,
+            Store::Postgres(s) => postgres_persons::import(&s.pool, rows).await,
+        }
+    }
+
+    /// One person's record, if the registers exported one.
+    pub async fn person_facts(&self, person: &str) -> Result<Option<PersonRecord>, StoreError> {
+        match self {
+            Store::Sqlite(s) => sqlite_persons::one(&s.pool, person).await,
+            Store::Postgres(s) => postgres_persons::one(&s.pool, person).await,
+        }
+    }
+}
