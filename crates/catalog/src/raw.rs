@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
-use yichuang_domain::proactive::PolicyPurpose;
 use toml::Spanned;
 use yichuang_domain::catalog::{
     Applicant, Channel, ItemKind, LimitUnit, MaterialForm, ProjectDomain, Role, StandardCategory,
     StandardTier, StepKind,
 };
+use yichuang_domain::proactive::PolicyPurpose;
 
 /// `provenance = { kind = "official", citation = "…" }` or `{ kind = "illustrative", note = "…" }`.
 #[derive(Debug, Deserialize, JsonSchema)]

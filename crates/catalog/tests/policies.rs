@@ -328,6 +328,21 @@ fn a_broken_rule_is_refused_with_file_and_line() {
             "\"free-money\" is not an item of the catalog",
         ),
         (
+            "a grant without its publicity period",
+            Box::new(|t: &str| t.replace("publicity_days = 5\n", "")),
+            "needs publicity_days",
+        ),
+        (
+            "a deciding rule about employers",
+            Box::new(|t: &str| {
+                t.replace(
+                    "version = \"2025.1\"",
+                    "version = \"2025.1\"\npurpose = \"decide\"",
+                )
+            }),
+            "its subject must be \"person\"",
+        ),
+        (
             "an example with a fact the subject lacks",
             Box::new(|t: &str| {
                 t.replacen("facts = { region", "facts = { colour = \"red\", region", 1)
@@ -355,7 +370,10 @@ fn an_example_with_another_outcome_fails_the_test() {
         t.replacen("amount_yuan = \"6000.00\"", "amount_yuan = \"6000.01\"", 1)
     })
     .unwrap();
-    let outcomes = loaded.policies[0].run_examples();
+    let outcomes = loaded
+        .policy("job-retention-refund")
+        .unwrap()
+        .run_examples();
     let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed).collect();
     assert_eq!(failed.len(), 1, "{outcomes:?}");
     assert!(

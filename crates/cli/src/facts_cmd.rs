@@ -108,7 +108,11 @@ pub(crate) fn run(command: FactsCommand, url: &str) -> anyhow::Result<Outcome> {
                     |fields| PersonRecord::parse(fields, today),
                     |r| r.person,
                 )?;
-                import(read, |rows| async move { store.import_persons(&rows).await }).await?
+                import(
+                    read,
+                    |rows| async move { store.import_persons(&rows).await },
+                )
+                .await?
             }
         };
         let seconds = started.elapsed().as_secs_f64();

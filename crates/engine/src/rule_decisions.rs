@@ -131,7 +131,11 @@ impl Engine {
             .map(|r| r.label.as_str())
             .collect();
         let reason = if failed.is_empty() {
-            let held: Vec<&str> = evaluation.reasons.iter().map(|r| r.label.as_str()).collect();
+            let held: Vec<&str> = evaluation
+                .reasons
+                .iter()
+                .map(|r| r.label.as_str())
+                .collect();
             format!("按登记数据，符合全部条件：{}。", held.join("；"))
         } else {
             format!("按登记数据，不符合条件：{}。", failed.join("；"))

@@ -30,6 +30,21 @@ mod grant_lists;
 mod hall;
 #[path = "conformance/ratings.rs"]
 mod ratings;
+#[path = "conformance/rule_decisions.rs"]
+mod rule_decisions;
+
+/// A second engine on the same database with its own catalog (another process).
+async fn engine_on(url: &str, catalog: yichuang_domain::catalog::Catalog) -> Engine {
+    Engine::start(
+        Store::open(url).await.unwrap(),
+        Arc::new(catalog),
+        Arc::new(Calendar::builtin()),
+        EngineConfig {
+            clock: Arc::new(|| noon(date(2026, 2, 10))),
+            ..EngineConfig::default()
+        },
+    )
+}
 
 /// Runs a statement as someone with database access might (tampering tests).
 async fn execute_sql(url: &str, sql: &str) {
@@ -1817,6 +1832,8 @@ async fn suite(url: Option<String>) {
     figures::the_case_totals_equal_a_recount_from_the_events(&w).await;
     facts::imports_are_idempotent_and_a_screening_reads_them_back(&w).await;
     grant_lists::a_list_is_published_objected_to_and_granted_once(&w).await;
+    rule_decisions::a_rule_decides_after_acceptance_and_a_reviewer_can_take_it_up(&w).await;
+    rule_decisions::a_rule_gone_from_the_catalog_refers_the_case(&w, &url).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -435,6 +435,10 @@ pub async fn seed_demo(
     credentials.ratings = crate::demo_ratings::seed_ratings(&engine, &now, today, &people).await?;
     credentials.complaints =
         crate::demo_complaints::seed_complaints(&engine, &now, today, &people).await?;
+    if let Ok(mut clock) = now.lock() {
+        *clock = noon(today);
+    }
+    credentials.cases += crate::demo_rules::seed_rule_decisions(&engine, today, &people).await?;
     // A small synthetic year across ten provinces, so the supervision figures and the
     // equalization view have counties to compare (labelled synthetic wherever shown).
     let provinces: Vec<RegionCode> = crate::demo_year::DEFAULT_PROVINCES

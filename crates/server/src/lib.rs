@@ -11,6 +11,7 @@ mod demo_complaints;
 mod demo_facts;
 mod demo_hall;
 mod demo_ratings;
+mod demo_rules;
 mod demo_year;
 mod documents;
 mod error;

@@ -17,8 +17,7 @@ mod tally;
 pub use access::{AccessError, Staff, role_name};
 pub use clock::{Clock, WarningLevel, WarningPolicy};
 pub use command::{
-    Actor, ActorRole, Applicant, Attachment, Command, CommandKind, Delivery, RuleTrace,
-    Submission,
+    Actor, ActorRole, Applicant, Attachment, Command, CommandKind, Delivery, RuleTrace, Submission,
 };
 pub use event::{CaseEvent, DeadlineChange, DocumentIssued, DocumentKind, EventBody, chain_hash};
 pub use figures::CaseFigures;

@@ -116,7 +116,8 @@ impl PersonRecord {
                 column: "ui_months",
                 message: format!("{ui_months:?} is not a whole number of months (0 or more)"),
             })?,
-            card: CardStatus::parse(card).ok_or_else(|| one_of("card", card, &CardStatus::NAMES))?,
+            card: CardStatus::parse(card)
+                .ok_or_else(|| one_of("card", card, &CardStatus::NAMES))?,
         })
     }
 }

@@ -11,7 +11,5 @@ pub use list::{
     GrantList, ListCommand, ListContext, ListError, ListEvent, ListEventBody, ListLine, Listed,
     OBJECTION_MAX, Objection, decide_list,
 };
-pub use policy::{
-    ExampleOutcome, ParamOverride, Policy, PolicyPurpose, RuleExample, schema_named,
-};
+pub use policy::{ExampleOutcome, ParamOverride, Policy, PolicyPurpose, RuleExample, schema_named};
 pub use screen::{Screened, Screening, Subject, screen};

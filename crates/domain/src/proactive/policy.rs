@@ -9,7 +9,9 @@ use crate::rules::{FactSchema, Facts, Params, Rule};
 
 /// The schemas a policy may name as its subject.
 pub fn schema_named(name: &str) -> Option<FactSchema> {
-    [EMPLOYER_YEAR, PERSON].into_iter().find(|s| s.subject == name)
+    [EMPLOYER_YEAR, PERSON]
+        .into_iter()
+        .find(|s| s.subject == name)
 }
 
 /// A region's own values for some settings (国办发〔2025〕25号 lets a region raise the
@@ -44,7 +46,9 @@ pub struct ExampleOutcome {
 }
 
 /// What a policy's rule is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PolicyPurpose {
     /// Finds who is entitled from data and grants it unasked (免申即享).

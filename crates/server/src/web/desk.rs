@@ -51,6 +51,8 @@ struct CasePage {
     deadline: Option<String>,
     materials: Vec<MaterialRow>,
     steps: Vec<String>,
+    /// How the item's rule came out: what it did, then each condition with its values.
+    rule: Option<super::rule_view::RuleView>,
     documents: Vec<DocumentLink>,
     commands: Vec<&'static str>,
     problem: Option<String>,
@@ -190,6 +192,7 @@ pub(crate) async fn case_page(
         deadline: deadline_text(&state, &ui, &case),
         materials: material_rows(&ui, &case),
         steps: timeline(&ui, &events),
+        rule: super::rule_view::rule_view(&ui, &case, &events),
         documents: document_links(&ui, &events),
         commands,
         problem,

@@ -36,6 +36,7 @@ mod qr;
 mod rating;
 mod ratings_public;
 mod region;
+mod rule_view;
 mod search;
 mod staff;
 mod standards;

@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use yichuang_domain::case::{Case, CaseState};
+use yichuang_domain::case::{Case, CaseState, EventBody};
 use yichuang_store::EventRecord;
 
 use super::dates::written;
@@ -82,7 +82,10 @@ pub(crate) fn timeline(ui: &Ui, events: &[EventRecord]) -> Vec<String> {
     events
         .iter()
         .map(|e| {
-            let key = format!("event-{}", e.event.body.name().replace('_', "-"));
+            let key = match &e.event.body {
+                EventBody::Decided { rule: Some(_), .. } => "event-decided-by-rule".to_owned(),
+                body => format!("event-{}", body.name().replace('_', "-")),
+            };
             super::i18n::text_with(
                 ui.lang,
                 "event-on",
