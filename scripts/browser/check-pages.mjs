@@ -694,6 +694,29 @@ try {
     await notice.close();
   }
 
+  // 17. 智能审批: a case the item's rule decided, as a supervisor reads it: what the
+  // rule did, each condition with the register's values, at 360 px in senior mode.
+  if (process.env.RULE_CASE_ID && process.env.SUPERVISOR_PASSWORD) {
+    const office = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const s = await office.newPage();
+    await s.goto(base + '/staff/login');
+    await s.fill('#staff_id', 'supervisor-zj');
+    await s.fill('#password', process.env.SUPERVISOR_PASSWORD);
+    await Promise.all([s.waitForURL(/\/staff$/), s.keyboard.press('Enter')]);
+    await visit(s, `/staff/cases/${process.env.RULE_CASE_ID}`, 'staff-rule-case');
+    const main = await s.locator('main').textContent();
+    check(main.includes('自动审批规则'), 'rule case: the rule section');
+    check(main.includes('已向本人发放社会保障卡且尚未启用、未挂失'), 'rule case: the condition in words');
+    check(main.includes('已按登记数据自动作出决定'), 'rule case: the timeline says the rule decided');
+    check(!/\bdecide_by_rule\b|\breferred_to_reviewer\b/.test(main), 'rule case: no code names');
+    await shot(s, 'staff-rule-case');
+    await s.setViewportSize({ width: 360, height: 740 });
+    await s.evaluate(() => document.documentElement.classList.add('senior'));
+    await noSideScroll(s, 'staff-rule-case senior 360');
+    await shot(s, 'staff-rule-case-360-senior');
+    await office.close();
+  }
+
   // 9. English: the switch changes the language of the whole page.
   const english = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const en = await english.newPage();

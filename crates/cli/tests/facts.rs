@@ -293,3 +293,40 @@ fn catalog_test_runs_every_example() {
     assert_eq!(status, 0, "{stdout}");
     assert!(stdout.contains("0 failed"), "{stdout}");
 }
+
+#[test]
+fn persons_are_imported_with_their_cards_and_bad_rows_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let person = |seq: u16| {
+        yichuang_domain::ResidentId::from_parts(330211, jiff::civil::date(1979, 4, 2), seq)
+            .unwrap()
+            .as_str()
+            .to_owned()
+    };
+    let (a, b) = (person(11), person(12));
+    let good = format!(
+        "person,region,status,ui_months,card\n{a},330211,employed,30,issued\n{b},330211,claiming_benefit,90,active\n"
+    );
+    let (code, out, err) = import(dir.path(), "persons", &good);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("2 rows checked, 2 new or changed"), "{out}");
+    let (code, out, _) = import(dir.path(), "persons", &good);
+    assert_eq!(code, 0);
+    assert!(out.contains("0 new or changed, 2 unchanged"), "{out}");
+
+    let bad = format!(
+        "person,region,status,ui_months,card\n{a},330211,employed,-3,issued\n{a},330211,employed,30,stolen\n{b},330211,employed,30,active\n{b},330211,employed,30,active\n"
+    );
+    let (code, _, err) = import(dir.path(), "persons", &bad);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("persons.csv:2: ui_months:"), "{err}");
+    assert!(
+        err.contains("persons.csv:3: card: \"stolen\" is none of none, issued, active, lost"),
+        "{err}"
+    );
+    assert!(
+        err.contains("persons.csv:5: the same record as line 4"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was imported"), "{err}");
+}

@@ -138,6 +138,22 @@ async fn a_person_finds_a_guide_and_a_case_on_every_device_and_in_senior_mode() 
     let (id, password) = (clerk.id.clone(), clerk.password.clone());
     let case = a_demo_case(&base, &id, &password).await;
     let reviewer_token = token(&base, &reviewer.id, &reviewer.password).await;
+    // A card activation the demo's rule decided, for the reviewer's view of it.
+    let decided: Value = reqwest::Client::new()
+        .get(format!(
+            "{base}/api/v1/cases?item=social-security-card-activation&state=decided&limit=1"
+        ))
+        .bearer_auth(&reviewer_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rule_case = decided["cases"][0]["case"]["id"]
+        .as_str()
+        .expect("the demo has a rule-decided case")
+        .to_owned();
     assert!(
         case.document_seq.is_some(),
         "the demo case issued a document"
@@ -154,6 +170,7 @@ async fn a_person_finds_a_guide_and_a_case_on_every_device_and_in_senior_mode() 
         .env("STAFF_PASSWORD", &password)
         .env("STAFF_TOKEN", &case.token)
         .env("REVIEWER_TOKEN", &reviewer_token)
+        .env("RULE_CASE_ID", &rule_case)
         .env("ADMIN_PASSWORD", &account("administrator").password)
         .env("SUPERVISOR_PASSWORD", &account("supervisor").password)
         .env("OIDC", "1")

@@ -6,6 +6,7 @@
 mod appointments;
 mod complaints;
 mod error;
+mod facts_import;
 mod figures;
 mod hall;
 mod history;
@@ -32,6 +33,7 @@ use yichuang_store::{CaseFilter, CaseSummary, EventRecord, Store};
 pub use appointments::AppointmentResponse;
 pub use complaints::{ComplaintOffice, ComplaintResponse};
 pub use error::EngineError;
+pub use facts_import::{FactFile, ImportReport, LineProblem, import_facts};
 pub use hall::{HALL_DAY, HallResponse};
 pub use history::{History, HistoryStep};
 pub use ratings::RatingResponse;

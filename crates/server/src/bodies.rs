@@ -264,3 +264,9 @@ pub struct PublishedRatings {
     pub halls: Vec<PublishedLine>,
     pub items: Vec<PublishedLine>,
 }
+
+/// What a pushed facts file did: rows read, rows new or changed, and every bad row
+/// with its line (nothing is written when there is one).
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct FactsImport(pub yichuang_engine::ImportReport);

@@ -88,7 +88,12 @@ pub(crate) async fn seed_rule_decisions(
                         channel,
                         accepting_region: zhenhai,
                         handling_region: zhenhai,
-                        materials: vec!["id-card".to_owned()],
+                        // The medical cover asks for nothing: the register is the proof.
+                        materials: if item == "unemployment-medical-contribution" {
+                            Vec::new()
+                        } else {
+                            vec!["id-card".to_owned()]
+                        },
                         attachments: Vec::new(),
                         commitments: Vec::new(),
                     },

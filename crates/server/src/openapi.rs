@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::bodies;
-use crate::routes::{cases, identity, ops, public};
+use crate::routes::{cases, facts, identity, ops, public};
 
 /// RFC 9457 problem details, as every error is sent.
 #[derive(Debug, ToSchema)]
@@ -77,6 +77,7 @@ derived_by_schemars!(
     cases::SubmitInput,
     cases::CommandInput,
     cases::LoginInput,
+    bodies::FactsImport,
 );
 
 struct Bearer;
@@ -99,6 +100,7 @@ impl Modify for Bearer {
         public::items, public::guide, public::search, public::deviations, public::coverage, public::halls, public::progress, public::ratings,
         cases::login, cases::logout, cases::submit, cases::command, cases::list, cases::one, cases::document, cases::identity_reads,
         identity::person, identity::employer,
+        facts::push,
         ops::healthz, ops::readyz, ops::guarded_metrics,
     ),
     components(schemas(ProblemDoc, FieldError)),
@@ -109,6 +111,7 @@ impl Modify for Bearer {
         (name = "cases", description = "Case handling (staff, bearer token)"),
         (name = "staff", description = "Staff sign-in"),
         (name = "people", description = "People and employers: identity numbers validated (staff)"),
+        (name = "facts", description = "Records pushed by the systems that hold them, for the rules (administrators)"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

@@ -162,8 +162,6 @@ pub fn allowed_commands(state: CaseState) -> Vec<&'static str> {
             vec!["supplement", "refuse", "withdraw", "recompute_deadlines"]
         }
         CaseState::Accepted => vec![
-            "decide_by_rule",
-            "refer_to_reviewer",
             "start_review",
             "supplement",
             "suspend",
@@ -172,6 +170,9 @@ pub fn allowed_commands(state: CaseState) -> Vec<&'static str> {
             "lapse_provisional",
             "withdraw",
             "recompute_deadlines",
+            // The system's, for a rule-decided item, right after acceptance.
+            "decide_by_rule",
+            "refer_to_reviewer",
         ],
         CaseState::InReview => vec![
             "decide",

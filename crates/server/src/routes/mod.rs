@@ -1,6 +1,7 @@
 //! The router: public, staff and operations routes, with request ids and metrics.
 
 pub(crate) mod cases;
+pub(crate) mod facts;
 pub(crate) mod identity;
 pub(crate) mod ops;
 pub(crate) mod public;
@@ -163,6 +164,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/identity-reads", get(cases::identity_reads))
         .route("/api/v1/people/{id}", get(identity::person))
         .route("/api/v1/employers/{code}", get(identity::employer))
+        .route(
+            "/api/v1/facts/{kind}",
+            post(facts::push).layer(axum::extract::DefaultBodyLimit::max(facts::MAX_FACTS_BYTES)),
+        )
         .merge(
             utoipa_swagger_ui::SwaggerUi::new("/api/docs")
                 .external_url_unchecked("/api/openapi.json", crate::openapi::document()),
