@@ -83,9 +83,13 @@ pub(crate) enum BenchCommand {
     /// N synthetic employers' year imported (rows per second), then the refund decided
     /// for each by a rule of five CEL conditions against one hand-written SQL query
     /// over the same rows (the ratio; both must agree).
+    /// With `--people N`: N synthetic insured persons instead, a five-condition rule
+    /// over each one's record against the same conditions in SQL.
     Proactive {
         #[arg(long, default_value_t = 100_000)]
         employers: usize,
+        #[arg(long)]
+        people: Option<usize>,
     },
     /// Endless lifecycles printing `ack CASE VERSION` for every acknowledged command, for
     /// the crash-safety test (which kills the process with SIGKILL).
@@ -134,7 +138,20 @@ pub(crate) fn run(
         BenchCommand::Report { cases, runs } => {
             crate::bench_report::run(cases.max(1), runs.max(1), db, data_dir)
         }
-        BenchCommand::Proactive { employers } => crate::bench_proactive::run(employers.max(1), db),
+        BenchCommand::Proactive {
+            people: Some(people),
+            ..
+        } => {
+            let dir = tempfile::tempdir()?;
+            let url = db.map_or_else(
+                || yichuang_store::Store::sqlite_url(&dir.path().join("people.db")),
+                str::to_owned,
+            );
+            crate::bench_people::run(people.max(1), &url)
+        }
+        BenchCommand::Proactive { employers, .. } => {
+            crate::bench_proactive::run(employers.max(1), db)
+        }
         BenchCommand::Load { concurrency } => crate::bench_cases::load(concurrency.max(1), db),
         BenchCommand::Ids { count, rounds } => ids(count, rounds.max(1)),
         BenchCommand::Search { region, rounds } => search(region, rounds.max(1)),

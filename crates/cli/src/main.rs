@@ -8,6 +8,7 @@ mod bench;
 mod bench_cases;
 mod bench_hall;
 mod bench_http;
+mod bench_people;
 mod bench_proactive;
 mod bench_ratings;
 mod bench_report;

@@ -5,9 +5,8 @@ use anyhow::Context;
 use clap::Subcommand;
 use serde::Serialize;
 use yichuang_domain::facts::Cents;
-use yichuang_domain::proactive::{ListCommand, Listed, Policy, Screening};
+use yichuang_domain::proactive::{Policy, Screening};
 use yichuang_domain::rules::Reason;
-use yichuang_engine::proactive::SYSTEM;
 use yichuang_engine::{Engine, EngineConfig};
 use yichuang_store::Store;
 
@@ -114,31 +113,10 @@ fn publish_or_grant(
         );
         let today = engine.today();
         let Some(list) = engine.grant_list(&policy.id, year).await? else {
-            let lines: Vec<Listed> = screening
+            let (count, total) = screening
                 .eligible()
-                .map(|(entry, evaluation)| Listed {
-                    id: entry.id.clone(),
-                    name: entry.name.clone(),
-                    region: entry.region.to_string(),
-                    amount_cents: evaluation.amount_cents,
-                })
-                .collect();
-            let count = lines.len();
-            let total: i64 = lines.iter().map(|l| l.amount_cents).sum();
-            engine
-                .execute_grant_list(
-                    &format!("publish:{}:{year}:{}", policy.id, screening.inputs_digest),
-                    (&policy.id, year),
-                    ListCommand::Publish {
-                        policy_hash: screening.policy_hash.clone(),
-                        inputs_digest: screening.inputs_digest.clone(),
-                        lines,
-                        publicity_days: policy.publicity_days,
-                    },
-                    SYSTEM,
-                    None,
-                )
-                .await?;
+                .fold((0usize, 0i64), |(n, t), (_, e)| (n + 1, t + e.amount_cents));
+            engine.publish_list(policy, year, screening).await?;
             let list = engine.grant_list(&policy.id, year).await?;
             let until = list.and_then(|l| l.public_until).map(|d| d.to_string()).unwrap_or_default();
             println!(

@@ -177,6 +177,39 @@ impl crate::Engine {
         }
     }
 
+    /// Publishes the eligible lines of `screening` for 公示, under a request id drawn
+    /// from the policy, the year and the inputs' digest (the same list published twice
+    /// is one publication).
+    pub async fn publish_list(
+        &self,
+        policy: &Policy,
+        year: i16,
+        screening: &Screening,
+    ) -> Result<GrantListResponse, EngineError> {
+        let lines = screening
+            .eligible()
+            .map(|(entry, evaluation)| yichuang_domain::proactive::Listed {
+                id: entry.id.clone(),
+                name: entry.name.clone(),
+                region: entry.region.to_string(),
+                amount_cents: evaluation.amount_cents,
+            })
+            .collect();
+        self.execute_grant_list(
+            &format!("publish:{}:{year}:{}", policy.id, screening.inputs_digest),
+            (&policy.id, year),
+            ListCommand::Publish {
+                policy_hash: screening.policy_hash.clone(),
+                inputs_digest: screening.inputs_digest.clone(),
+                lines,
+                publicity_days: policy.publicity_days,
+            },
+            SYSTEM,
+            None,
+        )
+        .await
+    }
+
     /// Makes the grant case of every employer the list allows now, and records it on
     /// the list. Idempotent by request ids drawn from policy, year and credit code: a
     /// run interrupted half way and run again makes each case once.

@@ -478,28 +478,6 @@ async fn publish_demo_list(engine: &Engine, year: i16) -> Result<(), DemoError> 
     };
     let screening =
         yichuang_engine::proactive::screen_employers(engine.store(), &policy, year).await?;
-    let lines = screening
-        .eligible()
-        .map(|(entry, evaluation)| yichuang_domain::proactive::Listed {
-            id: entry.id.clone(),
-            name: entry.name.clone(),
-            region: entry.region.to_string(),
-            amount_cents: evaluation.amount_cents,
-        })
-        .collect();
-    engine
-        .execute_grant_list(
-            &format!("demo-publish-{year}"),
-            (&policy.id, year),
-            yichuang_domain::proactive::ListCommand::Publish {
-                policy_hash: screening.policy_hash.clone(),
-                inputs_digest: screening.inputs_digest.clone(),
-                lines,
-                publicity_days: policy.publicity_days,
-            },
-            yichuang_engine::proactive::SYSTEM,
-            None,
-        )
-        .await?;
+    engine.publish_list(&policy, year, &screening).await?;
     Ok(())
 }

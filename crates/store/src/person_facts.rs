@@ -16,6 +16,36 @@ fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("{what} {value:?} in the person facts"))
 }
 
+/// One row back into its record; what the import checked is trusted (no birth date
+/// bound on the way back).
+fn record<R: Row>(row: &R) -> Result<PersonRecord, StoreError>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    let person: String = row.try_get("person")?;
+    let region: String = row.try_get("region")?;
+    let status: String = row.try_get("status")?;
+    let months: i64 = row.try_get("ui_months")?;
+    let card: String = row.try_get("card")?;
+    Ok(PersonRecord {
+        person: ResidentId::parse(&person, Date::MAX)
+            .map_err(|_| corrupt("identity number", &person))?
+            .value,
+        region: RegionCode::parse(&region).map_err(|_| corrupt("region", &region))?,
+        status: PersonStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
+        ui_months: u32::try_from(months).map_err(|_| corrupt("ui_months", &months.to_string()))?,
+        card: CardStatus::parse(&card).ok_or_else(|| corrupt("card", &card))?,
+    })
+}
+
+/// `bench proactive --people`'s five conditions as one hand-written query: the
+/// baseline the rule engine is timed against.
+const BASELINE_PERSONS: &str = "SELECT COUNT(*) AS eligible FROM fact_persons \
+     WHERE status IN ('employed', 'claiming_benefit') AND ui_months >= 12 \
+     AND ui_months <= 600 AND card <> 'none' AND card <> 'lost'";
+
 macro_rules! person_functions {
     ($mod:ident, $pool:ty, $db:ty) => {
         mod $mod {
@@ -63,27 +93,21 @@ macro_rules! person_functions {
                 .bind(person)
                 .fetch_optional(pool)
                 .await?;
-                row.map(|row| {
-                    let person: String = row.try_get("person")?;
-                    let region: String = row.try_get("region")?;
-                    let status: String = row.try_get("status")?;
-                    let months: i64 = row.try_get("ui_months")?;
-                    let card: String = row.try_get("card")?;
-                    Ok(PersonRecord {
-                        // Checked at import; no birth date bound on the way back.
-                        person: ResidentId::parse(&person, Date::MAX)
-                            .map_err(|_| corrupt("identity number", &person))?
-                            .value,
-                        region: RegionCode::parse(&region)
-                            .map_err(|_| corrupt("region", &region))?,
-                        status: PersonStatus::parse(&status)
-                            .ok_or_else(|| corrupt("status", &status))?,
-                        ui_months: u32::try_from(months)
-                            .map_err(|_| corrupt("ui_months", &months.to_string()))?,
-                        card: CardStatus::parse(&card).ok_or_else(|| corrupt("card", &card))?,
-                    })
-                })
-                .transpose()
+                row.map(|row| record(&row)).transpose()
+            }
+
+            pub(super) async fn all(pool: &$pool) -> Result<Vec<PersonRecord>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT person, region, status, ui_months, card FROM fact_persons ORDER BY person",
+                )
+                .fetch_all(pool)
+                .await?;
+                rows.iter().map(|row| record(row)).collect()
+            }
+
+            pub(super) async fn baseline(pool: &$pool) -> Result<i64, StoreError> {
+                let row = sqlx::query(BASELINE_PERSONS).fetch_one(pool).await?;
+                Ok(row.try_get("eligible")?)
             }
         }
     };
@@ -99,6 +123,23 @@ impl Store {
             Store::Sqlite(s) => sqlite_persons::import(&s.pool, rows).await,
             Store::Postgres(s) => postgres_persons::import(&s.pool, rows).await,
         }
+    }
+
+    /// Every person's record, by identity number.
+    pub async fn all_person_facts(&self) -> Result<Vec<PersonRecord>, StoreError> {
+        match self {
+            Store::Sqlite(s) => sqlite_persons::all(&s.pool).await,
+            Store::Postgres(s) => postgres_persons::all(&s.pool).await,
+        }
+    }
+
+    /// The baseline of `bench proactive --people`: the five conditions by SQL alone.
+    pub async fn baseline_person_eligibility(&self) -> Result<u64, StoreError> {
+        let eligible = match self {
+            Store::Sqlite(s) => sqlite_persons::baseline(&s.pool).await?,
+            Store::Postgres(s) => postgres_persons::baseline(&s.pool).await?,
+        };
+        Ok(u64::try_from(eligible).unwrap_or(0))
     }
 
     /// One person's record, if the registers exported one.

@@ -1,0 +1,122 @@
+//! `yichuang bench proactive --people N`: N synthetic insured persons imported through
+//! the facts path (rows per second printed), then a rule of five CEL conditions
+//! evaluated for every one (read and evaluate), timed against one hand-written SQL query
+//! over the same rows in the same run. Both must agree on who; the ratio is SQL time
+//! over rule time (goal ≥ 1).
+
+use std::time::Instant;
+
+use jiff::ToSpan;
+use jiff::civil::date;
+use yichuang_domain::facts::{CardStatus, PERSON, PersonRecord, PersonStatus, person_facts};
+use yichuang_domain::rules::{ConditionSource, Params, Rule};
+use yichuang_domain::{RegionCode, ResidentId};
+use yichuang_store::Store;
+
+use crate::Outcome;
+use crate::store_cmd::runtime;
+
+/// Counties the synthetic people are insured in.
+const COUNTIES: [&str; 6] = ["330211", "510107", "320102", "370102", "450102", "620102"];
+
+/// The five conditions; `Store::baseline_person_eligibility` is the same in SQL.
+fn five_conditions() -> anyhow::Result<Rule> {
+    let condition = |id: &str, expr: &str| ConditionSource {
+        id: id.to_owned(),
+        label: id.to_owned(),
+        expr: expr.to_owned(),
+    };
+    Rule::compile(
+        PERSON,
+        &Params::new(),
+        vec![
+            condition(
+                "insured_status",
+                "status == 'employed' || status == 'claiming_benefit'",
+            ),
+            condition("a_year_paid", "ui_months >= 12"),
+            condition("plausible", "ui_months <= 600"),
+            condition("has_card", "card != 'none'"),
+            condition("card_not_lost", "card != 'lost'"),
+        ],
+        None,
+    )
+    .map_err(|problems| anyhow::anyhow!("the bench rule: {problems:?}"))
+}
+
+/// Person `i` of the synthetic register: distinct identity numbers, every status and
+/// card state, contribution months spread over a working life.
+fn person(i: usize) -> Option<PersonRecord> {
+    let county = COUNTIES[i % COUNTIES.len()];
+    let birth = date(1950, 1, 1)
+        .checked_add(((i / 999) as i64).days())
+        .ok()?;
+    let spread = (i.wrapping_mul(2_654_435_761)) >> 7;
+    Some(PersonRecord {
+        person: ResidentId::from_parts(county.parse().ok()?, birth, (i % 999 + 1) as u16).ok()?,
+        region: RegionCode::parse(county).ok()?,
+        status: [
+            PersonStatus::Employed,
+            PersonStatus::ClaimingBenefit,
+            PersonStatus::Other,
+        ][spread % 3],
+        ui_months: (spread % 400) as u32,
+        card: [
+            CardStatus::Active,
+            CardStatus::Issued,
+            CardStatus::None,
+            CardStatus::Lost,
+        ][(spread / 3) % 4],
+    })
+}
+
+pub(crate) fn run(people: usize, url: &str) -> anyhow::Result<Outcome> {
+    let rule = five_conditions()?;
+    let records: Vec<PersonRecord> = (0..people).filter_map(person).collect();
+    let params = Params::new();
+    runtime()?.block_on(async {
+        let store = Store::open(url).await?;
+        let started = Instant::now();
+        for chunk in records.chunks(100_000) {
+            store.import_persons(chunk).await?;
+        }
+        let import = started.elapsed().as_secs_f64();
+        println!(
+            "import: {} persons in {import:.2} s, {:.0} rows/s",
+            records.len(),
+            records.len() as f64 / import.max(1e-9)
+        );
+
+        let started = Instant::now();
+        let stored = store.all_person_facts().await?;
+        let read = started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        let mut eligible = 0u64;
+        for record in &stored {
+            if rule.evaluate(&params, &person_facts(record))?.eligible {
+                eligible += 1;
+            }
+        }
+        let evaluate = started.elapsed().as_secs_f64();
+
+        let started = Instant::now();
+        let sql_eligible = store.baseline_person_eligibility().await?;
+        let sql = started.elapsed().as_secs_f64();
+
+        let total = read + evaluate;
+        println!(
+            "rule (5 CEL conditions): read {read:.2} s + evaluate {evaluate:.2} s = {total:.2} s, {:.0} people/s; {eligible} eligible",
+            stored.len() as f64 / total.max(1e-9)
+        );
+        println!("SQL baseline: {sql:.2} s; {sql_eligible} eligible");
+        println!(
+            "ratio (SQL time / rule time, goal ≥ 1): {:.3}",
+            sql / total.max(1e-9)
+        );
+        if eligible != sql_eligible {
+            eprintln!("the rule and the SQL disagree: this is a defect");
+            return anyhow::Ok(Outcome::Invalid);
+        }
+        anyhow::Ok(Outcome::Done)
+    })
+}
