@@ -109,9 +109,14 @@ fn a_rule_decided_items_guide_names_its_rule_and_changes_with_it() {
     );
 }
 
+/// How a case edits the card-activation file.
+type Edit = Box<dyn Fn(&str) -> String>;
+/// Files a case adds: (path, text).
+type Extra = Vec<(&'static str, String)>;
+
 #[test]
 fn a_rule_that_cannot_decide_its_item_is_refused_by_line() {
-    let cases: Vec<(&str, Box<dyn Fn(&str) -> String>, Vec<(&str, String)>, &str)> = vec![
+    let cases: Vec<(&str, Edit, Extra, &str)> = vec![
         (
             "an item decided by two rules",
             Box::new(|t: &str| t.to_owned()),

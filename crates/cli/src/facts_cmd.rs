@@ -40,6 +40,9 @@ pub(crate) enum FactKind {
     /// `person,region,status,ui_months,card` (status: employed, claiming_benefit or
     /// other; card: none, issued, active or lost).
     Persons,
+    /// `person,certificate,occupation,level,issued_on` (level 1 to 5, date as
+    /// YYYY-MM-DD; the person imported before).
+    Certificates,
 }
 
 impl FactKind {
@@ -49,6 +52,7 @@ impl FactKind {
             FactKind::EmployerMonths => FactFile::EmployerMonths,
             FactKind::Claimants => FactFile::Claimants,
             FactKind::Persons => FactFile::Persons,
+            FactKind::Certificates => FactFile::Certificates,
         }
     }
 }

@@ -37,7 +37,14 @@ pub(crate) enum ProactiveCommand {
 /// One line of the list as JSON.
 #[derive(Serialize)]
 struct Entry<'a> {
-    uscc: &'a str,
+    /// An employer's credit code (employer policies).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uscc: Option<&'a str>,
+    /// A person's identity number, with the certificate (certificate policies).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    person: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certificate: Option<&'a str>,
     name: &'a str,
     region: String,
     eligible: bool,
@@ -74,18 +81,26 @@ pub(crate) fn run(
         let store = Store::open(url)
             .await
             .with_context(|| format!("opening {}", shown(url)))?;
-        let screening = yichuang_engine::proactive::screen_employers(&store, &policy, year).await?;
+        let screening = yichuang_engine::proactive::screen_subjects(&store, &policy, year).await?;
         anyhow::Ok((screening, store))
     })?;
     eprintln!(
         "policy {} version {} (rule hash {}); inputs digest {}",
         screening.policy, screening.policy_version, screening.policy_hash, screening.inputs_digest
     );
+    let of_persons = policy.rule.schema.subject != "employer_year";
+    if !dry_run && of_persons {
+        eprintln!(
+            "{}: publishing a list of persons for 公示 and granting to persons are not built (a public list of people needs its masking decided); run it with --dry-run",
+            policy.id
+        );
+        return Ok(Outcome::Invalid);
+    }
     if !dry_run {
         return publish_or_grant(store, &loaded, &policy, year, &screening, data_dir);
     }
     if json {
-        print_json(&entries(&screening))?;
+        print_json(&entries(&screening, of_persons))?;
     } else {
         print_text(&screening);
     }
@@ -160,7 +175,7 @@ fn publish_or_grant(
     })
 }
 
-fn entries(screening: &Screening) -> Vec<Entry<'_>> {
+fn entries(screening: &Screening, of_persons: bool) -> Vec<Entry<'_>> {
     screening
         .entries
         .iter()
@@ -169,8 +184,15 @@ fn entries(screening: &Screening) -> Vec<Entry<'_>> {
                 Ok(ev) => (ev.eligible, ev.amount_cents, ev.reasons.as_slice(), None),
                 Err(message) => (false, 0, &[][..], Some(message.as_str())),
             };
+            let (uscc, person, certificate) = if of_persons {
+                (None, Some(e.name.as_str()), Some(e.id.as_str()))
+            } else {
+                (Some(e.id.as_str()), None, None)
+            };
             Entry {
-                uscc: &e.id,
+                uscc,
+                person,
+                certificate,
                 name: &e.name,
                 region: e.region.to_string(),
                 eligible,
@@ -214,7 +236,7 @@ fn print_text(screening: &Screening) {
     }
     let eligible = screening.eligible().count();
     println!(
-        "{} employers, {eligible} eligible, {total} yuan in all",
+        "{} subjects, {eligible} eligible, {total} yuan in all",
         screening.entries.len()
     );
 }

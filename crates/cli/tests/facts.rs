@@ -330,3 +330,94 @@ fn persons_are_imported_with_their_cards_and_bad_rows_named() {
     );
     assert!(err.contains("nothing was imported"), "{err}");
 }
+
+/// 技能提升补贴 on persons: certificates found from the registers, one line each, with
+/// the holder, the amount by level and the reasons; a certificate of someone the
+/// insurance register lacks is refused at import; the real run is not built for
+/// persons and says so.
+#[test]
+fn certificates_are_screened_for_the_skill_subsidy() {
+    let dir = tempfile::tempdir().unwrap();
+    let person = |seq: u16| {
+        yichuang_domain::ResidentId::from_parts(330211, jiff::civil::date(1990, 6, 1), seq)
+            .unwrap()
+            .as_str()
+            .to_owned()
+    };
+    let (worker, newcomer, stranger) = (person(21), person(22), person(23));
+    let persons = format!(
+        "person,region,status,ui_months,card\n{worker},330211,employed,30,active\n{newcomer},330211,employed,6,active\n"
+    );
+    assert_eq!(import(dir.path(), "persons", &persons).0, 0);
+    let unknown = format!(
+        "person,certificate,occupation,level,issued_on\n{stranger},C-9,电工,5,2025-03-01\n"
+    );
+    let (code, _, err) = import(dir.path(), "certificates", &unknown);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("certificates.csv:2: person:") && err.contains("not an imported person"),
+        "{err}"
+    );
+    let certificates = format!(
+        "person,certificate,occupation,level,issued_on\n\
+         {worker},C-1,电工,4,2024-05-01\n\
+         {worker},C-2,电工,5,2025-02-01\n\
+         {worker},C-3,焊工,3,2025-04-01\n\
+         {newcomer},C-4,电工,5,2025-05-01\n"
+    );
+    let (code, _, err) = import(dir.path(), "certificates", &certificates);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(
+        dir.path(),
+        &[
+            "proactive",
+            "run",
+            "--policy",
+            "skill-upgrade-subsidy",
+            "--year",
+            "2025",
+            "--dry-run",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let list: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(list.len(), 3, "the 2025 certificates only: {list:?}");
+    let line = |c: &str| list.iter().find(|e| e["certificate"] == c).unwrap().clone();
+    assert_eq!(line("C-3")["person"], worker.as_str());
+    assert_eq!(line("C-3")["eligible"], true);
+    assert_eq!(line("C-3")["amount_yuan"], 2000.0, "高级");
+    assert_eq!(
+        line("C-2")["eligible"],
+        false,
+        "a 初级 after 中级 in the same occupation"
+    );
+    let lower = line("C-2");
+    let failed: Vec<&str> = lower["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["held"] == false)
+        .map(|r| r["condition"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed, ["first_at_this_level"]);
+    assert_eq!(line("C-4")["eligible"], false, "six months insured");
+    assert!(line("C-4").get("uscc").is_none());
+
+    let (code, _, err) = run(
+        dir.path(),
+        &[
+            "proactive",
+            "run",
+            "--policy",
+            "skill-upgrade-subsidy",
+            "--year",
+            "2025",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("not built") && err.contains("--dry-run"),
+        "{err}"
+    );
+}

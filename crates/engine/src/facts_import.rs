@@ -14,7 +14,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 use yichuang_domain::RegionCode;
 use yichuang_domain::facts::{
-    ClaimantsRecord, EmployerMonthRecord, EmployerRecord, FieldError, PersonRecord,
+    CertificateRecord, ClaimantsRecord, EmployerMonthRecord, EmployerRecord, FieldError,
+    PersonRecord,
 };
 use yichuang_store::{Store, StoreError};
 
@@ -29,10 +30,18 @@ pub enum FactFile {
     Claimants,
     /// `person,region,status,ui_months,card`
     Persons,
+    /// `person,certificate,occupation,level,issued_on`
+    Certificates,
 }
 
 impl FactFile {
-    pub const NAMES: [&'static str; 4] = ["employers", "employer-months", "claimants", "persons"];
+    pub const NAMES: [&'static str; 5] = [
+        "employers",
+        "employer-months",
+        "claimants",
+        "persons",
+        "certificates",
+    ];
 
     pub fn parse(name: &str) -> Option<FactFile> {
         match name {
@@ -40,6 +49,7 @@ impl FactFile {
             "employer-months" => Some(FactFile::EmployerMonths),
             "claimants" => Some(FactFile::Claimants),
             "persons" => Some(FactFile::Persons),
+            "certificates" => Some(FactFile::Certificates),
             _ => None,
         }
     }
@@ -50,6 +60,7 @@ impl FactFile {
             FactFile::EmployerMonths => &EmployerMonthRecord::HEADER,
             FactFile::Claimants => &ClaimantsRecord::HEADER,
             FactFile::Persons => &PersonRecord::HEADER,
+            FactFile::Certificates => &CertificateRecord::HEADER,
         }
     }
 }
@@ -132,6 +143,31 @@ pub async fn import_facts(
                 read,
                 |rows| async move { store.import_persons(&rows).await },
             )
+            .await
+        }
+        FactFile::Certificates => {
+            let mut read = read_rows(
+                input,
+                CertificateRecord::HEADER,
+                |fields| CertificateRecord::parse(fields, today),
+                |r| r.certificate.clone(),
+            );
+            let known = store.fact_person_ids().await?;
+            for (line, row) in &read.rows {
+                if !known.contains(row.person.as_str()) {
+                    read.problems.push(LineProblem {
+                        line: *line,
+                        message: format!(
+                            "person: {} is not an imported person (import persons.csv first)",
+                            row.person.masked()
+                        ),
+                    });
+                }
+            }
+            read.problems.sort_by_key(|p| p.line);
+            write(read, |rows| async move {
+                store.import_certificates(&rows).await
+            })
             .await
         }
     }

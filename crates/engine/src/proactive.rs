@@ -7,12 +7,12 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use yichuang_domain::case::{Actor, ActorRole, Applicant, Staff, Submission};
 use yichuang_domain::catalog::{Channel, Role};
-use yichuang_domain::facts::employer_year_facts;
+use yichuang_domain::facts::{PERSON_CERTIFICATE, certificate_year_facts, employer_year_facts};
 use yichuang_domain::proactive::{
     GrantList, ListCommand, ListContext, ListError, ListEvent, Policy, Screening, Subject,
     decide_list, screen,
 };
-use yichuang_store::{EmployerYearRecords, Store, StoreError};
+use yichuang_store::{CertificateHolder, EmployerYearRecords, Store, StoreError};
 
 use crate::streams::{StreamState, Working, record, working};
 use crate::writer::Writer;
@@ -29,6 +29,38 @@ pub fn employer_subjects(records: &[EmployerYearRecords], year: i16) -> Vec<Subj
             facts: employer_year_facts(&r.employer, &r.months, year, r.new_claimants),
         })
         .collect()
+}
+
+/// Every certificate issued in `year` as a subject of a `person_certificate` policy:
+/// the id is the certificate's number, the name its holder's identity number.
+pub fn certificate_subjects(holders: &[CertificateHolder], year: i16) -> Vec<Subject> {
+    holders
+        .iter()
+        .flat_map(|h| {
+            certificate_year_facts(&h.person, &h.certificates, year)
+                .into_iter()
+                .map(|(certificate, facts)| Subject {
+                    id: certificate.certificate,
+                    name: h.person.person.as_str().to_owned(),
+                    region: h.person.region,
+                    facts,
+                })
+        })
+        .collect()
+}
+
+/// The list for `policy` over `year`, whatever its subject: every employer's year, or
+/// every certificate issued in the year, eligible or not, with reasons.
+pub async fn screen_subjects(
+    store: &Store,
+    policy: &Policy,
+    year: i16,
+) -> Result<Screening, StoreError> {
+    if policy.rule.schema.subject == PERSON_CERTIFICATE.subject {
+        let holders = store.certificate_holders(year).await?;
+        return Ok(screen(policy, certificate_subjects(&holders, year)));
+    }
+    screen_employers(store, policy, year).await
 }
 
 /// The list for `policy` over `year`: every employer, eligible or not, with reasons.

@@ -46,6 +46,7 @@ pub use model::{
     AuditFinding, AuditReport, Batch, CaseFilter, CaseSummary, CaseWrite, ClockColumns,
     EventRecord, RequestWrite, StoredCase, StoredRequest,
 };
+pub use person_facts::CertificateHolder;
 pub use skills::StaffSkill;
 pub use staff::{IdentityRead, IdentityReadFilter};
 pub use streams::{CounterDelta, ScheduledMessage, StoredStream, StreamEventRecord, StreamWrite};

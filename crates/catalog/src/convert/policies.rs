@@ -61,11 +61,11 @@ impl Builder<'_> {
                 format!("{field}: publicity_days"),
                 "a grant policy needs publicity_days: the working days its list is published (公示) before grants",
             ),
-            PolicyPurpose::Grant if raw.subject.get_ref() != "employer_year" => self.push(
+            PolicyPurpose::Grant if raw.subject.get_ref() == "person" => self.push(
                 file,
                 raw.subject.span().start,
                 format!("{field}: subject"),
-                "a grant policy screens employers' years: its subject must be \"employer_year\" (grants to persons are not built yet)",
+                "a grant policy screens a year: its subject is \"employer_year\" or \"person_certificate\"",
             ),
             PolicyPurpose::Grant => {}
             PolicyPurpose::Decide => {

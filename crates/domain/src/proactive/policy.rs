@@ -4,12 +4,12 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::RegionCode;
-use crate::facts::{EMPLOYER_YEAR, PERSON};
+use crate::facts::{EMPLOYER_YEAR, PERSON, PERSON_CERTIFICATE};
 use crate::rules::{FactSchema, Facts, Params, Rule};
 
 /// The schemas a policy may name as its subject.
 pub fn schema_named(name: &str) -> Option<FactSchema> {
-    [EMPLOYER_YEAR, PERSON]
+    [EMPLOYER_YEAR, PERSON, PERSON_CERTIFICATE]
         .into_iter()
         .find(|s| s.subject == name)
 }

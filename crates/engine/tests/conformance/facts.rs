@@ -117,3 +117,61 @@ pub async fn imports_are_idempotent_and_a_screening_reads_them_back(w: &World) {
         ["layoff_rate"]
     );
 }
+
+/// Persons and their certificates: imported once, read back per year with every
+/// certificate of each holder in date order, the same on both backends.
+pub async fn certificates_read_back_by_holder_and_year(w: &World) {
+    use jiff::civil::date;
+    use yichuang_domain::ResidentId;
+    use yichuang_domain::facts::{CardStatus, CertificateRecord, PersonRecord, PersonStatus};
+    let store = w.engine.store();
+    let person = |seq: u16| PersonRecord {
+        person: ResidentId::from_parts(330211, date(1991, 2, 3), seq).unwrap(),
+        region: RegionCode::parse("330211").unwrap(),
+        status: PersonStatus::Employed,
+        ui_months: 24,
+        card: CardStatus::Active,
+    };
+    let (a, b) = (person(31), person(32));
+    store.import_persons(&[a.clone(), b.clone()]).await.unwrap();
+    let certificate = |holder: &PersonRecord, number: &str, level: u8, on| CertificateRecord {
+        person: holder.person,
+        certificate: number.to_owned(),
+        occupation: "电工".to_owned(),
+        level,
+        issued_on: on,
+    };
+    let rows = vec![
+        certificate(&a, "K-2", 5, date(2025, 6, 1)),
+        certificate(&a, "K-1", 4, date(2024, 6, 1)),
+        certificate(&b, "K-3", 3, date(2023, 6, 1)),
+    ];
+    assert_eq!(store.import_certificates(&rows).await.unwrap(), 3);
+    assert_eq!(store.import_certificates(&rows).await.unwrap(), 0);
+    let holders = store.certificate_holders(2025).await.unwrap();
+    let holder = holders
+        .iter()
+        .find(|h| h.person.person == a.person)
+        .expect("a has a 2025 certificate");
+    let numbers: Vec<&str> = holder
+        .certificates
+        .iter()
+        .map(|c| c.certificate.as_str())
+        .collect();
+    assert_eq!(numbers, ["K-1", "K-2"], "every year's, in date order");
+    assert!(
+        holders.iter().all(|h| h.person.person != b.person),
+        "b has none in 2025"
+    );
+    let subjects = yichuang_engine::proactive::certificate_subjects(&holders, 2025);
+    let mine: Vec<_> = subjects
+        .iter()
+        .filter(|s| s.name == a.person.as_str())
+        .collect();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(
+        mine[0].facts.get("held_before"),
+        Some(&yichuang_domain::rules::FactValue::Bool(true)),
+        "中级 held before the 初级"
+    );
+}

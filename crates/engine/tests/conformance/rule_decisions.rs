@@ -157,7 +157,7 @@ pub async fn a_rule_decides_after_acceptance_and_a_reviewer_can_take_it_up(w: &W
     // Importing the record later does not make the rule run twice: a person decides.
     w.engine
         .store()
-        .import_persons(&[unknown.clone()])
+        .import_persons(std::slice::from_ref(&unknown))
         .await
         .unwrap();
     assert!(
@@ -195,7 +195,7 @@ pub async fn a_rule_gone_from_the_catalog_refers_the_case(w: &World, url: &str) 
     let waiting = person(107, CardStatus::Issued);
     w.engine
         .store()
-        .import_persons(&[waiting.clone()])
+        .import_persons(std::slice::from_ref(&waiting))
         .await
         .unwrap();
     let case = apply(w, ITEM, &waiting.person).await;

@@ -192,7 +192,17 @@ pub(crate) async fn case_page(
         deadline: deadline_text(&state, &ui, &case),
         materials: material_rows(&ui, &case),
         steps: timeline(&ui, &events),
-        rule: super::rule_view::rule_view(&ui, &case, &events),
+        rule: super::rule_view::rule_view(
+            &ui,
+            &case,
+            &events,
+            case.guide
+                .guide
+                .decided_by
+                .as_ref()
+                .and_then(|r| state.catalog.policy(&r.policy))
+                .map(|p| p.name.as_str()),
+        ),
         documents: document_links(&ui, &events),
         commands,
         problem,

@@ -223,7 +223,13 @@ async fn draw(
             }
         },
     };
-    let policies = state.catalog.grant_policies();
+    // Lists of employers only: lists of persons are screened from the command line.
+    let policies: Vec<_> = state
+        .catalog
+        .grant_policies()
+        .into_iter()
+        .filter(|p| p.rule.schema.subject == "employer_year")
+        .collect();
     let chosen = policies
         .iter()
         .find(|p| p.id == query.policy)

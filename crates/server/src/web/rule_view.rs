@@ -3,6 +3,7 @@
 //! reviewer who takes the case over starts from the reason.
 
 use yichuang_domain::case::{Case, EventBody};
+use yichuang_domain::rules::FactValue;
 use yichuang_store::EventRecord;
 
 use super::Ui;
@@ -20,9 +21,29 @@ pub(crate) struct ConditionLine {
     pub values: String,
 }
 
+/// A register's value in words where the locale has them (`fact-card-issued`).
+fn in_words(ui: &Ui, name: &str, value: &FactValue) -> String {
+    match value {
+        FactValue::Text(text) => {
+            let key = format!("fact-{name}-{text}");
+            let words = ui.t(&key);
+            if words == key { text.clone() } else { words }
+        }
+        FactValue::Bool(held) => ui.t(if *held { "rule-yes" } else { "rule-no" }),
+        FactValue::Int(n) => n.to_string(),
+    }
+}
+
 /// Present when the item is rule-decided and the rule has had its turn.
-pub(crate) fn rule_view(ui: &Ui, case: &Case, events: &[EventRecord]) -> Option<RuleView> {
+pub(crate) fn rule_view(
+    ui: &Ui,
+    case: &Case,
+    events: &[EventRecord],
+    policy_name: Option<&str>,
+) -> Option<RuleView> {
     let rule = case.guide.guide.decided_by.as_ref()?;
+    // The policy's name in words; its id only if the catalog no longer has it.
+    let name = policy_name.unwrap_or(&rule.policy).to_owned();
     if let Some(reason) = &case.referred {
         return Some(RuleView {
             summary: super::i18n::text_with(
@@ -49,10 +70,7 @@ pub(crate) fn rule_view(ui: &Ui, case: &Case, events: &[EventRecord]) -> Option<
         summary: super::i18n::text_with(
             ui.lang,
             key,
-            &[
-                ("policy", rule.policy.clone()),
-                ("version", trace.version.clone()),
-            ],
+            &[("policy", name), ("version", trace.version.clone())],
         ),
         conditions: trace
             .reasons
@@ -64,9 +82,15 @@ pub(crate) fn rule_view(ui: &Ui, case: &Case, events: &[EventRecord]) -> Option<
                 values: r
                     .values
                     .iter()
-                    .map(|(name, value)| format!("{name} = {value}"))
+                    .map(|(name, value)| {
+                        format!(
+                            "{} {}",
+                            ui.t(&format!("fact-{name}")),
+                            in_words(ui, name, value)
+                        )
+                    })
                     .collect::<Vec<_>>()
-                    .join(", "),
+                    .join("，"),
             })
             .collect(),
     })

@@ -8,3 +8,13 @@ CREATE TABLE fact_persons (
     ui_months BIGINT NOT NULL,
     card      TEXT NOT NULL
 );
+-- Skill certificates from the certification register (技能提升补贴 reads them).
+CREATE TABLE fact_certificates (
+    certificate TEXT PRIMARY KEY,
+    person      TEXT NOT NULL,
+    occupation  TEXT NOT NULL,
+    level       BIGINT NOT NULL,
+    issued_on   TEXT NOT NULL
+);
+CREATE INDEX fact_certificates_by_person ON fact_certificates (person);
+CREATE INDEX fact_certificates_by_day ON fact_certificates (issued_on);
