@@ -47,6 +47,14 @@ async function tabTo(page, selector, label) {
   return false;
 }
 
+// Staff sign-in with the keyboard: id, password, Enter, to the workbench.
+async function signIn(page, id, password) {
+  await page.goto(base + '/staff/login');
+  await page.fill('#staff_id', id);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL(/\/staff$/), page.keyboard.press('Enter')]);
+}
+
 async function visit(page, path, label) {
   const response = await page.goto(base + path);
   check(response && response.status() < 400, `${label}: ${path} answered ${response && response.status()}`);
@@ -319,10 +327,7 @@ try {
 
     const staff = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const clerk = await staff.newPage();
-    await clerk.goto(base + '/staff/login');
-    await clerk.fill('#staff_id', process.env.STAFF_ID);
-    await clerk.fill('#password', process.env.STAFF_PASSWORD);
-    await Promise.all([clerk.waitForURL(/\/staff$/), clerk.keyboard.press('Enter')]);
+    await signIn(clerk, process.env.STAFF_ID, process.env.STAFF_PASSWORD);
     await visit(clerk, '/staff/window', 'window-sign-on');
     if (await tabTo(clerk, 'button[value=open]', 'window-sign-on')) {
       await Promise.all([clerk.waitForLoadState('load'), clerk.keyboard.press('Enter')]);
@@ -453,10 +458,7 @@ try {
   if (process.env.ADMIN_PASSWORD) {
     const office = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const a = await office.newPage();
-    await a.goto(base + '/staff/login');
-    await a.fill('#staff_id', 'admin');
-    await a.fill('#password', process.env.ADMIN_PASSWORD);
-    await Promise.all([a.waitForURL(/\/staff$/), a.keyboard.press('Enter')]);
+    await signIn(a, 'admin', process.env.ADMIN_PASSWORD);
     await visit(a, '/staff/admin/halls', 'admin-halls');
     await a.fill('#new-id', 'beilun-center');
     await a.fill('#new-region', '510107');
@@ -487,10 +489,7 @@ try {
   if (process.env.SUPERVISOR_PASSWORD) {
     const office = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const s = await office.newPage();
-    await s.goto(base + '/staff/login');
-    await s.fill('#staff_id', 'supervisor-zj');
-    await s.fill('#password', process.env.SUPERVISOR_PASSWORD);
-    await Promise.all([s.waitForURL(/\/staff$/), s.keyboard.press('Enter')]);
+    await signIn(s, 'supervisor-zj', process.env.SUPERVISOR_PASSWORD);
     await visit(s, '/staff/ratings', 'staff-ratings');
     check(await s.locator('tbody tr').count() > 1, 'ratings: the demo poor ratings are listed');
     check(await s.locator('.red').count() > 0, 'ratings: overdue follow-ups are red');
@@ -591,10 +590,7 @@ try {
 
     const office = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const s = await office.newPage();
-    await s.goto(base + '/staff/login');
-    await s.fill('#staff_id', 'supervisor-zj');
-    await s.fill('#password', process.env.SUPERVISOR_PASSWORD);
-    await Promise.all([s.waitForURL(/\/staff$/), s.keyboard.press('Enter')]);
+    await signIn(s, 'supervisor-zj', process.env.SUPERVISOR_PASSWORD);
     await visit(s, '/staff/complaints', 'staff-complaints');
     check(await s.locator('.red').count() > 0, 'complaints: the overdue one is red');
     check((await s.locator('main').textContent()).includes('已转'), 'complaints: the overdue one has gone up');
@@ -625,10 +621,7 @@ try {
   if (process.env.SUPERVISOR_PASSWORD) {
     const office = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const s = await office.newPage();
-    await s.goto(base + '/staff/login');
-    await s.fill('#staff_id', 'supervisor-zj');
-    await s.fill('#password', process.env.SUPERVISOR_PASSWORD);
-    await Promise.all([s.waitForURL(/\/staff$/), s.keyboard.press('Enter')]);
+    await signIn(s, 'supervisor-zj', process.env.SUPERVISOR_PASSWORD);
     await visit(s, '/staff/figures', 'staff-figures-province');
     check((await s.locator('h1').textContent()).includes('浙江省'), 'figures: the supervisor\'s province');
     await Promise.all([s.waitForURL(/region=330200/), s.getByRole('link', { name: '宁波市', exact: true }).click()]);
@@ -699,10 +692,7 @@ try {
   if (process.env.RULE_CASE_ID && process.env.SUPERVISOR_PASSWORD) {
     const office = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const s = await office.newPage();
-    await s.goto(base + '/staff/login');
-    await s.fill('#staff_id', 'supervisor-zj');
-    await s.fill('#password', process.env.SUPERVISOR_PASSWORD);
-    await Promise.all([s.waitForURL(/\/staff$/), s.keyboard.press('Enter')]);
+    await signIn(s, 'supervisor-zj', process.env.SUPERVISOR_PASSWORD);
     await visit(s, `/staff/cases/${process.env.RULE_CASE_ID}`, 'staff-rule-case');
     const main = await s.locator('main').textContent();
     check(main.includes('自动审批规则'), 'rule case: the rule section');

@@ -9,39 +9,14 @@ use yichuang_domain::RegionCode;
 
 const ACTIVATION: &str = include_str!("../../../catalog/policies/card-activation.toml");
 
-/// The built-in catalog's files with `extra` added and `card-activation` edited.
+mod common;
+
+/// The built-in catalog with `card-activation` edited and `extra` files added.
 fn catalog_with(
     edit: impl Fn(&str) -> String,
     extra: &[(&str, String)],
 ) -> Result<yichuang_catalog::LoadedCatalog, yichuang_catalog::CatalogErrors> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
-    let mut files = Vec::new();
-    let mut folders = vec![root.clone()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if path.extension().is_some_and(|e| e == "toml") {
-                let name = path
-                    .strip_prefix(&root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let text = std::fs::read_to_string(&path).unwrap();
-                let text = if name == "policies/card-activation.toml" {
-                    edit(&text)
-                } else {
-                    text
-                };
-                files.push((format!("catalog/{name}"), text));
-            }
-        }
-    }
-    for (name, text) in extra {
-        files.push(((*name).to_owned(), text.clone()));
-    }
-    yichuang_catalog::load_files(files)
+    common::catalog_with("policies/card-activation.toml", edit, extra)
 }
 
 fn guide_hash(loaded: &yichuang_catalog::LoadedCatalog, item: &str) -> String {

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use proptest::prelude::*;
 use yichuang_domain::facts::{
     Cents, EmployerMonthRecord, EmployerRecord, EmployerSize, Month, employer_year_facts,
@@ -219,31 +221,11 @@ fn with_flagship_edited(
     edit: impl Fn(&str) -> String,
 ) -> Result<yichuang_catalog::LoadedCatalog, yichuang_catalog::CatalogErrors> {
     // The whole built-in catalog (a policy names an item of it), the flagship edited.
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
-    let mut files = Vec::new();
-    let mut folders = vec![root.clone()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if path.extension().is_some_and(|e| e == "toml") {
-                let name = path
-                    .strip_prefix(&root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let text = std::fs::read_to_string(&path).unwrap();
-                let text = if name == "policies/job-retention-refund.toml" {
-                    edit(FLAGSHIP)
-                } else {
-                    text
-                };
-                files.push((format!("catalog/{name}"), text));
-            }
-        }
-    }
-    yichuang_catalog::load_files(files)
+    common::catalog_with(
+        "policies/job-retention-refund.toml",
+        |_| edit(FLAGSHIP),
+        &[],
+    )
 }
 
 #[test]
