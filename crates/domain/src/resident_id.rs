@@ -94,6 +94,17 @@ impl ResidentId {
         }
     }
 
+    /// A number this platform stored after [`ResidentId::parse`] accepted it, read back:
+    /// only its shape is checked again (17 digits and a digit or `X`); the check
+    /// character, birth date and region were checked when it came in. For the store's
+    /// reads, where checking each of millions of numbers again costs more than the read.
+    pub fn from_stored(text: &str) -> Option<ResidentId> {
+        let bytes: [u8; 18] = text.as_bytes().try_into().ok()?;
+        let shaped = bytes[..17].iter().all(u8::is_ascii_digit)
+            && (bytes[17].is_ascii_digit() || bytes[17] == b'X');
+        shaped.then_some(ResidentId(bytes))
+    }
+
     /// Builds the number for an address code, birth date and 3-digit sequence code
     /// (odd for men, even for women), computing the check character. For generated demo
     /// and benchmark data; the result passes [`ResidentId::parse`] as of its birth date.

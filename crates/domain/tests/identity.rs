@@ -307,3 +307,18 @@ fn invalid_credit_codes_say_why() {
         }
     }
 }
+
+#[test]
+fn a_stored_number_comes_back_as_it_was_and_only_its_shape_is_checked() {
+    let id = ResidentId::from_parts(330211, jiff::civil::date(1980, 5, 17), 101).unwrap();
+    assert_eq!(ResidentId::from_stored(id.as_str()), Some(id));
+    for bad in [
+        "",
+        "33021119800517101",
+        "3302111980051710XX",
+        "33021119800517101x",
+        "33021119800517A01X",
+    ] {
+        assert_eq!(ResidentId::from_stored(bad), None, "{bad:?}");
+    }
+}

@@ -2,10 +2,9 @@
 //! person's record read back for a rule. Imported like the employer facts: one
 //! transaction, chunked upserts that leave equal rows alone.
 
-use jiff::civil::Date;
-use sqlx::{QueryBuilder, Row};
 use std::collections::HashSet;
 
+use sqlx::{QueryBuilder, Row};
 use yichuang_domain::facts::{CardStatus, CertificateRecord, PersonRecord, PersonStatus};
 use yichuang_domain::{RegionCode, ResidentId};
 
@@ -39,9 +38,8 @@ where
     let months: i64 = row.try_get("ui_months")?;
     let card: String = row.try_get("card")?;
     Ok(PersonRecord {
-        person: ResidentId::parse(&person, Date::MAX)
-            .map_err(|_| corrupt("identity number", &person))?
-            .value,
+        person: ResidentId::from_stored(&person)
+            .ok_or_else(|| corrupt("identity number", &person))?,
         region: RegionCode::parse(&region).map_err(|_| corrupt("region", &region))?,
         status: PersonStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
         ui_months: u32::try_from(months).map_err(|_| corrupt("ui_months", &months.to_string()))?,
