@@ -294,15 +294,18 @@ fn catalog_test_runs_every_example() {
     assert!(stdout.contains("0 failed"), "{stdout}");
 }
 
+/// A valid identity number of 镇海 born on `birth`.
+fn person_id(birth: jiff::civil::Date, seq: u16) -> String {
+    yichuang_domain::ResidentId::from_parts(330211, birth, seq)
+        .unwrap()
+        .as_str()
+        .to_owned()
+}
+
 #[test]
 fn persons_are_imported_with_their_cards_and_bad_rows_named() {
     let dir = tempfile::tempdir().unwrap();
-    let person = |seq: u16| {
-        yichuang_domain::ResidentId::from_parts(330211, jiff::civil::date(1979, 4, 2), seq)
-            .unwrap()
-            .as_str()
-            .to_owned()
-    };
+    let person = |seq: u16| person_id(jiff::civil::date(1979, 4, 2), seq);
     let (a, b) = (person(11), person(12));
     let good = format!(
         "person,region,status,ui_months,card\n{a},330211,employed,30,issued\n{b},330211,claiming_benefit,90,active\n"
@@ -338,12 +341,7 @@ fn persons_are_imported_with_their_cards_and_bad_rows_named() {
 #[test]
 fn certificates_are_screened_for_the_skill_subsidy() {
     let dir = tempfile::tempdir().unwrap();
-    let person = |seq: u16| {
-        yichuang_domain::ResidentId::from_parts(330211, jiff::civil::date(1990, 6, 1), seq)
-            .unwrap()
-            .as_str()
-            .to_owned()
-    };
+    let person = |seq: u16| person_id(jiff::civil::date(1990, 6, 1), seq);
     let (worker, newcomer, stranger) = (person(21), person(22), person(23));
     let persons = format!(
         "person,region,status,ui_months,card\n{worker},330211,employed,30,active\n{newcomer},330211,employed,6,active\n"

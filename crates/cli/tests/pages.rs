@@ -45,12 +45,24 @@ async fn token(base: &str, id: &str, password: &str) -> String {
     session["token"].as_str().unwrap().to_owned()
 }
 
+/// A staff API answer as JSON.
+async fn get_json(base: &str, token: &str, path: &str) -> Value {
+    reqwest::Client::new()
+        .get(format!("{base}{path}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 async fn a_demo_case(base: &str, id: &str, password: &str) -> DemoCase {
-    let http = reqwest::Client::new();
     let token = token(base, id, password).await;
     let get = |path: String| {
-        let request = http.get(format!("{base}{path}")).bearer_auth(&token);
-        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+        let (base, token) = (base.to_owned(), token.clone());
+        async move { get_json(&base, &token, &path).await }
     };
     let list = get("/api/v1/cases?limit=1".to_owned()).await;
     let case_id = list["cases"][0]["case"]["id"].as_str().unwrap().to_owned();
@@ -139,17 +151,12 @@ async fn a_person_finds_a_guide_and_a_case_on_every_device_and_in_senior_mode() 
     let case = a_demo_case(&base, &id, &password).await;
     let reviewer_token = token(&base, &reviewer.id, &reviewer.password).await;
     // A card activation the demo's rule decided, for the reviewer's view of it.
-    let decided: Value = reqwest::Client::new()
-        .get(format!(
-            "{base}/api/v1/cases?item=social-security-card-activation&state=decided&limit=1"
-        ))
-        .bearer_auth(&reviewer_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let decided = get_json(
+        &base,
+        &reviewer_token,
+        "/api/v1/cases?item=social-security-card-activation&state=decided&limit=1",
+    )
+    .await;
     let rule_case = decided["cases"][0]["case"]["id"]
         .as_str()
         .expect("the demo has a rule-decided case")
