@@ -236,3 +236,58 @@ async fn a_published_list_takes_an_objection_that_a_supervisor_decides() {
     let (_, page) = text(&browser(), public).await;
     assert!(page.contains("异议成立，不予返还"), "{page}");
 }
+
+/// A long public notice is read page by page and searched by name or credit code; a
+/// page number that is none is said so, and the first page shown.
+#[tokio::test]
+async fn a_long_notice_pages_and_finds_an_employer() {
+    let app = spawn_app().await;
+    let lines: Vec<Listed> = (0..120u32)
+        .map(|i| {
+            let e = employer("330211", 50_000_000 + i, &format!("公示测试单位{i:03}"));
+            Listed {
+                id: e.uscc.as_str().to_owned(),
+                name: e.name,
+                region: "330211".to_owned(),
+                amount_cents: 100_000,
+            }
+        })
+        .collect();
+    let wanted = lines[77].clone();
+    app.engine
+        .execute_grant_list(
+            "publish-long",
+            ("job-retention-refund", 2025),
+            ListCommand::Publish {
+                policy_hash: "h".to_owned(),
+                inputs_digest: "d".to_owned(),
+                lines,
+                publicity_days: 5,
+            },
+            SYSTEM,
+            None,
+        )
+        .await
+        .unwrap();
+    let url = |query: &str| format!("{}/proactive/job-retention-refund/2025?{query}", app.base);
+    let (status, first) = text(&browser(), url("")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(first.contains("共 120 家单位"), "{first}");
+    assert!(first.contains("第 1 页，共 3 页"), "{first}");
+    assert_eq!(first.matches("<th scope=\"row\">").count(), 50);
+    assert!(first.contains("rel=\"next\""));
+    let (_, last) = text(&browser(), url("page=3")).await;
+    assert_eq!(last.matches("<th scope=\"row\">").count(), 20);
+    assert!(last.contains("rel=\"prev\"") && !last.contains("rel=\"next\""));
+    let (_, found) = text(&browser(), url(&format!("q={}", wanted.id.to_lowercase()))).await;
+    assert!(
+        found.contains(&wanted.name),
+        "found by credit code, any case"
+    );
+    assert_eq!(found.matches("<th scope=\"row\">").count(), 1);
+    let (_, none) = text(&browser(), url("q=%E4%B8%8D%E5%AD%98%E5%9C%A8")).await;
+    assert!(none.contains("没有符合查找条件的单位"), "{none}");
+    let (status, bad) = text(&browser(), url("page=x9")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(bad.contains("页码“x9”无效（共 3 页）"), "{bad}");
+}

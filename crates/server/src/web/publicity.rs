@@ -37,9 +37,23 @@ struct PublicityPage {
     title: String,
     period: String,
     open: bool,
+    /// This page's lines (of those matching the search).
     lines: Vec<Line>,
+    /// Lines on the list, and those matching the search.
+    total: usize,
+    matching: usize,
+    q: String,
+    page: usize,
+    pages: usize,
+    /// "Page 2 of 10", in words.
+    page_of: String,
+    /// A page number that was not one, in words.
+    problem: Option<String>,
     done: bool,
 }
+
+/// Lines a page shows: a long list is read on a phone, page by page.
+const PER_PAGE: usize = 50;
 
 #[derive(Template)]
 #[template(path = "public/objection.html")]
@@ -63,6 +77,11 @@ pub(crate) struct ListQuery {
     done: String,
     #[serde(default)]
     id: String,
+    /// Part of an employer's name or credit code.
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: String,
 }
 
 async fn published(state: &AppState, policy: &str, year: &str) -> Option<(GrantList, String)> {
@@ -98,9 +117,36 @@ pub(crate) async fn page(
         "from",
         written(ui.lang, list.published_on.unwrap_or(today)),
     ) + &ui.t1("publicity-until", "until", written(ui.lang, until));
-    let lines = list
+    let q = query.q.trim().chars().take(100).collect::<String>();
+    let matching: Vec<&yichuang_domain::proactive::ListLine> = list
         .lines
         .iter()
+        .filter(|l| {
+            q.is_empty() || l.listed.name.contains(&q) || l.listed.id.contains(&q.to_uppercase())
+        })
+        .collect();
+    let pages = matching.len().div_ceil(PER_PAGE).max(1);
+    let (page, problem) = match query.page.trim() {
+        "" => (1, None),
+        text => match text.parse::<usize>() {
+            Ok(n) if (1..=pages).contains(&n) => (n, None),
+            _ => (
+                1,
+                Some(super::i18n::text_with(
+                    ui.lang,
+                    "publicity-bad-page",
+                    &[
+                        ("page", text.chars().take(20).collect()),
+                        ("pages", pages.to_string()),
+                    ],
+                )),
+            ),
+        },
+    };
+    let lines = matching
+        .iter()
+        .skip((page - 1) * PER_PAGE)
+        .take(PER_PAGE)
         .map(|l| Line {
             id: l.listed.id.clone(),
             name: l.listed.name.clone(),
@@ -118,6 +164,17 @@ pub(crate) async fn page(
         period,
         open: today <= until,
         lines,
+        total: list.lines.len(),
+        matching: matching.len(),
+        q,
+        page_of: super::i18n::text_with(
+            ui.lang,
+            "publicity-page-of",
+            &[("page", page.to_string()), ("pages", pages.to_string())],
+        ),
+        page,
+        pages,
+        problem,
         done: query.done == "objected",
         ui,
     };
