@@ -291,3 +291,64 @@ async fn a_long_notice_pages_and_finds_an_employer() {
     assert_eq!(status, StatusCode::OK);
     assert!(bad.contains("页码“x9”无效（共 3 页）"), "{bad}");
 }
+
+/// The whole published list downloads as CSV, names with commas quoted.
+#[tokio::test]
+async fn the_published_list_downloads_as_csv() {
+    let app = spawn_app().await;
+    let e = employer("330211", 60_000_001, "甲，乙,丙公司");
+    app.engine
+        .execute_grant_list(
+            "publish-csv",
+            ("job-retention-refund", 2025),
+            ListCommand::Publish {
+                policy_hash: "h".to_owned(),
+                inputs_digest: "d".to_owned(),
+                lines: vec![Listed {
+                    id: e.uscc.as_str().to_owned(),
+                    name: e.name.clone(),
+                    region: "330211".to_owned(),
+                    amount_cents: 123_456,
+                }],
+                publicity_days: 5,
+            },
+            SYSTEM,
+            None,
+        )
+        .await
+        .unwrap();
+    let response = browser()
+        .get(format!(
+            "{}/proactive/job-retention-refund/2025/list.csv",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let body = response.text().await.unwrap();
+    let mut lines = body.lines();
+    assert_eq!(
+        lines.next(),
+        Some("uscc,name,region,region_name,amount_yuan,status")
+    );
+    assert_eq!(
+        lines.next().unwrap(),
+        format!(
+            "{},\"甲，乙,丙公司\",330211,浙江省 宁波市 镇海区,1234.56,公示中",
+            e.uscc.as_str()
+        )
+    );
+    let (status, _) = text(
+        &browser(),
+        format!("{}/proactive/job-retention-refund/1999/list.csv", app.base),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

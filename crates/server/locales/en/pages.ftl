@@ -1001,6 +1001,7 @@ publicity-count = { $n } employers
 publicity-matching = , { $n } matching the search
 publicity-search-label = Find an employer by name or credit code
 publicity-search = Find
+publicity-csv = Download the whole list (CSV)
 publicity-no-match = No employer on the list matches.
 publicity-pages = Pages
 publicity-page-of = Page { $page } of { $pages }

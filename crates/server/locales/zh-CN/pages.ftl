@@ -1001,6 +1001,7 @@ publicity-count = 共 { $n } 家单位
 publicity-matching = ，其中 { $n } 家符合查找条件
 publicity-search-label = 按单位名称或统一社会信用代码查找
 publicity-search = 查找
+publicity-csv = 下载完整名单（CSV）
 publicity-no-match = 没有符合查找条件的单位。
 publicity-pages = 分页
 publicity-page-of = 第 { $page } 页，共 { $pages } 页

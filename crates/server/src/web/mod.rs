@@ -175,6 +175,10 @@ pub(crate) fn staff_pages() -> Router<AppState> {
         .route("/staff/proactive/decide", post(proactive::decide))
         .route("/proactive/{policy}/{year}", get(publicity::page))
         .route(
+            "/proactive/{policy}/{year}/list.csv",
+            get(publicity::csv_file),
+        )
+        .route(
             "/proactive/{policy}/{year}/object",
             get(publicity::objection_form).post(publicity::object),
         )

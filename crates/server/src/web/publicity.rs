@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yichuang_domain::facts::Cents;
@@ -99,6 +99,58 @@ fn status_words(ui: &Ui, line: &yichuang_domain::proactive::ListLine) -> String 
         _ => "publicity-listed",
     };
     ui.t(key)
+}
+
+/// The whole published list as CSV (UTF-8, a header row): credit code, name, region
+/// code and name, amount in yuan, status in words. The notice is public; so is this.
+pub(crate) async fn csv_file(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path((policy, year)): Path<(String, String)>,
+) -> Response {
+    let Some((list, _)) = published(&state, &policy, &year).await else {
+        return message(ui, StatusCode::NOT_FOUND, "publicity-not-published");
+    };
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut rows = vec![vec![
+        "uscc".to_owned(),
+        "name".to_owned(),
+        "region".to_owned(),
+        "region_name".to_owned(),
+        "amount_yuan".to_owned(),
+        "status".to_owned(),
+    ]];
+    rows.extend(list.lines.iter().map(|l| {
+        vec![
+            l.listed.id.clone(),
+            l.listed.name.clone(),
+            l.listed.region.clone(),
+            yichuang_domain::RegionCode::parse(&l.listed.region)
+                .map(|r| r.full_name())
+                .unwrap_or_default(),
+            Cents(l.listed.amount_cents).to_string(),
+            status_words(&ui, l),
+        ]
+    }));
+    for row in &rows {
+        if out.write_record(row).is_err() {
+            return message(ui, StatusCode::INTERNAL_SERVER_ERROR, "error-internal");
+        }
+    }
+    let Ok(body) = out.into_inner() else {
+        return message(ui, StatusCode::INTERNAL_SERVER_ERROR, "error-internal");
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{policy}-{}.csv\"", list.year),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 pub(crate) async fn page(
