@@ -152,19 +152,16 @@ pub async fn import_facts(
                 |fields| CertificateRecord::parse(fields, today),
                 |r| r.certificate.clone(),
             );
-            let known = store.fact_person_ids().await?;
-            for (line, row) in &read.rows {
-                if !known.contains(row.person.as_str()) {
-                    read.problems.push(LineProblem {
-                        line: *line,
-                        message: format!(
-                            "person: {} is not an imported person (import persons.csv first)",
-                            row.person.masked()
-                        ),
-                    });
-                }
-            }
-            read.problems.sort_by_key(|p| p.line);
+            read.need_imported(
+                &store.fact_person_ids().await?,
+                |r| r.person.as_str(),
+                |r| {
+                    format!(
+                        "person: {} is not an imported person (import persons.csv first)",
+                        r.person.masked()
+                    )
+                },
+            );
             write(read, |rows| async move {
                 store.import_certificates(&rows).await
             })
@@ -199,14 +196,26 @@ impl<T> RowsRead<T> {
 
     /// Months and claimants must belong to an employer imported before.
     fn need_employers(&mut self, code: impl Fn(&T) -> &str, known: &HashSet<String>) {
+        self.need_imported(known, &code, |row| {
+            format!(
+                "uscc: {} is not an imported employer (import employers.csv first)",
+                code(row)
+            )
+        });
+    }
+
+    /// Every row's `key` among those `known` (imported before); else `problem`.
+    fn need_imported(
+        &mut self,
+        known: &HashSet<String>,
+        key: impl Fn(&T) -> &str,
+        problem: impl Fn(&T) -> String,
+    ) {
         for (line, row) in &self.rows {
-            if !known.contains(code(row)) {
+            if !known.contains(key(row)) {
                 self.problems.push(LineProblem {
                     line: *line,
-                    message: format!(
-                        "uscc: {} is not an imported employer (import employers.csv first)",
-                        code(row)
-                    ),
+                    message: problem(row),
                 });
             }
         }

@@ -170,12 +170,12 @@ pub(crate) async fn page(
         written(ui.lang, list.published_on.unwrap_or(today)),
     ) + &ui.t1("publicity-until", "until", written(ui.lang, until));
     let q = query.q.trim().chars().take(100).collect::<String>();
+    // Credit codes are upper case; a code typed in lower case still finds its line.
+    let code = q.to_uppercase();
     let matching: Vec<&yichuang_domain::proactive::ListLine> = list
         .lines
         .iter()
-        .filter(|l| {
-            q.is_empty() || l.listed.name.contains(&q) || l.listed.id.contains(&q.to_uppercase())
-        })
+        .filter(|l| q.is_empty() || l.listed.name.contains(&q) || l.listed.id.contains(&code))
         .collect();
     let pages = matching.len().div_ceil(PER_PAGE).max(1);
     let (page, problem) = match query.page.trim() {
