@@ -2,6 +2,7 @@
 
 mod life_events;
 mod policies;
+mod rating_settings;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -217,6 +218,7 @@ impl Builder<'_> {
             variants,
             life_events,
             decision_rules: Vec::new(),
+            rating_settings: self.rating_settings(parsed),
         }
     }
 

@@ -277,6 +277,29 @@ pub struct RegionFile {
     #[serde(default)]
     #[schemars(with = "Vec<RawVariant>")]
     pub variant: Vec<Spanned<RawVariant>>,
+    /// The region's own rating settings (好差评), for it and every region below it
+    /// that sets none; unset fields keep the national defaults.
+    #[schemars(with = "Option<RawRatingSettings>")]
+    pub ratings: Option<Spanned<RawRatingSettings>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRatingSettings {
+    /// Raised on every change: ratings record the version they were taken under.
+    pub version: u32,
+    /// Where the settings come from, as cited (a document, or POLICY-FACTS §1).
+    pub source: String,
+    pub late_days: Option<u32>,
+    pub contact_days: Option<u32>,
+    pub close_days: Option<u32>,
+    pub rectify_days: Option<u32>,
+    /// Which stages of a case are rated: `acceptance`, `completion`.
+    pub case_stages: Option<Vec<String>>,
+    /// Calendar days after which a service nobody rated counts as `default_level`.
+    pub default_after_days: Option<u32>,
+    /// `very_satisfied`, `satisfied` or `basic` (a default is never a poor rating).
+    pub default_level: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -5,6 +5,7 @@
 
 mod appointments;
 mod complaints;
+mod default_ratings;
 mod error;
 mod facts_import;
 mod figures;
@@ -36,6 +37,7 @@ pub use error::EngineError;
 pub use facts_import::{FactFile, ImportReport, LineProblem, import_facts};
 pub use hall::{HALL_DAY, HallResponse};
 pub use history::{History, HistoryStep};
+pub use default_ratings::DefaultSweep;
 pub use ratings::RatingResponse;
 
 /// What a request asks.

@@ -58,7 +58,8 @@ fn stage_of(command: &RatingCommand) -> Stage {
         | K::Contact { stage, .. }
         | K::Close { stage, .. }
         | K::Appeal { stage, .. }
-        | K::DecideAppeal { stage, .. } => *stage,
+        | K::DecideAppeal { stage, .. }
+        | K::Default { stage } => *stage,
     }
 }
 
@@ -78,7 +79,7 @@ impl Writer {
         // only ever shortens a window.
         let add_working_days =
             move |from, n| calendar.add_working_days(from, n, region).unwrap_or(from);
-        let policy = RatingPolicy::default();
+        let policy = region.map_or_else(RatingPolicy::default, |r| self.catalog.rating_policy(r));
         let id = job.case_id.clone();
         let w = working(
             &self.store,

@@ -40,22 +40,37 @@ pub(crate) async fn seed_skills(store: &Store, since: jiff::civil::Date) -> Resu
     Ok(())
 }
 
+/// Minutes of hall time the seeded day takes (23 steps of 4 minutes, then 4 of one).
+const SEEDED_MINUTES: i64 = 96;
+
+/// Where the seeded day starts and how long one of its minutes lasts: two and a half
+/// hours ago, or, just after midnight in China, squeezed in since midnight. Every seeded
+/// call must lie in the past, or a call made now would not be the newest on the board.
+fn seeded_span(real: Timestamp) -> (Timestamp, SignedDuration) {
+    let today = china_date(real);
+    let midnight = today
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .map(|z| z.timestamp())
+        .unwrap_or(real);
+    let start = (real - SignedDuration::from_mins(150)).max(midnight);
+    // Leave a tenth of the span free at the end, so the last seeded call is not "now".
+    let room = real.duration_since(start).as_secs_f64() * 0.9;
+    let minute = SignedDuration::from_secs_f64((room / SEEDED_MINUTES as f64).min(60.0));
+    (start, minute)
+}
+
 /// Today's tickets in both halls. The engine's clock (`now`) is moved a minute per
-/// step from an hour and a half ago, inside today.
+/// step from earlier today (see `seeded_span`), never past the real time.
 pub(crate) async fn seed_day(
     engine: &Engine,
     now: &Arc<Mutex<Timestamp>>,
     zhenhai_clerk: &Staff,
     wuhou_clerk: &Staff,
 ) -> Result<(), DemoError> {
-    let real = Timestamp::now();
-    let mut at = real - SignedDuration::from_mins(150);
-    if china_date(at) != china_date(real) {
-        at = real;
-    }
+    let (mut at, minute) = seeded_span(Timestamp::now());
     let mut n = 0u32;
     let mut step = |minutes: i64| {
-        at += SignedDuration::from_mins(minutes);
+        at += minute * minutes as i32;
         if let Ok(mut t) = now.lock() {
             *t = at;
         }
@@ -230,4 +245,28 @@ async fn seed_bookings(
         )
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span_end(real: Timestamp) -> (Timestamp, Timestamp) {
+        let (start, minute) = seeded_span(real);
+        (start, start + minute * SEEDED_MINUTES as i32)
+    }
+
+    #[test]
+    fn the_seeded_day_lies_in_the_past_and_inside_today_at_any_hour() {
+        // 16:00:30 UTC is half a minute after midnight in China: the case that once put
+        // the seeded calls ahead of a call made now.
+        for real in ["2026-11-30T16:00:30Z", "2026-11-30T16:20:00Z", "2026-11-30T03:00:00Z"] {
+            let real: Timestamp = real.parse().unwrap();
+            let (start, end) = span_end(real);
+            assert_eq!(china_date(start), china_date(real), "{real}: starts today");
+            assert!(end < real, "{real}: the last seeded step {end} is not before now");
+        }
+        let noon: Timestamp = "2026-11-30T04:00:00Z".parse().unwrap();
+        assert_eq!(seeded_span(noon).1, SignedDuration::from_mins(1), "a full minute when there is room");
+    }
 }

@@ -58,9 +58,11 @@ pub async fn serve(
     let tls = options.tls.as_ref().map(listen::tls_acceptor).transpose()?;
     let purge = tokio::spawn(purge_expired(state.store.clone()));
     let sender = tokio::spawn(outbox::deliver(state.clone()));
+    let defaults = tokio::spawn(default_ratings(state.engine.clone()));
     let result = listen::run(listener, routes::router(state), &options, tls, shutdown).await;
     purge.abort();
     sender.abort();
+    defaults.abort();
     Ok(result?)
 }
 
@@ -85,6 +87,24 @@ async fn purge_expired(store: yichuang_store::Store) {
             Ok(n) if n > 0 => tracing::info!(purged = n, "expired tokens and sessions deleted"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "purging expired tokens failed"),
+        }
+    }
+}
+
+/// Default ratings (默认评价) where a region sets them: a sweep a minute after the
+/// start, then hourly (a sweep gives each due stage its default once).
+async fn default_ratings(engine: yichuang_engine::Engine) {
+    let hour = std::time::Duration::from_secs(3600);
+    let first = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut every = tokio::time::interval_at(first, hour);
+    loop {
+        every.tick().await;
+        match engine.give_default_ratings().await {
+            Ok(sweep) if sweep.given > 0 => {
+                tracing::info!(given = sweep.given, "default ratings given");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "the default-rating sweep failed"),
         }
     }
 }

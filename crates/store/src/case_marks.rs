@@ -42,6 +42,11 @@ macro_rules! marks {
 }
 
 const CASE_IDS: &str = "SELECT id FROM cases ORDER BY id";
+const STEPPED_BETWEEN: &str = "SELECT DISTINCT e.case_id FROM case_events e \
+     JOIN cases c ON c.id = e.case_id \
+     WHERE e.kind IN ('accepted', 'completed', 'completed_on_the_spot') \
+     AND e.at >= $1 AND e.at < $2 AND c.handling_region >= $3 AND c.handling_region < $4 \
+     ORDER BY e.case_id";
 const OVERDUE_BY_COUNTY: &str = "SELECT handling_region, COUNT(*) AS n FROM cases \
      WHERE handling_region >= $1 AND handling_region < $2 AND running = 1 AND deadline < $3 \
      GROUP BY handling_region";
@@ -84,6 +89,38 @@ impl Store {
             }
         };
         Ok(rows)
+    }
+
+    /// Cases handled under `prefix` that were accepted or completed between two times
+    /// (RFC 3339, `from` included): those a default rating may be due for.
+    pub async fn cases_stepped_between(
+        &self,
+        prefix: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let end = format!("{prefix}\u{10FFFF}");
+        let ids = match self {
+            Store::Sqlite(s) => {
+                sqlx::query_scalar(STEPPED_BETWEEN)
+                    .bind(from)
+                    .bind(to)
+                    .bind(prefix)
+                    .bind(&end)
+                    .fetch_all(&s.pool)
+                    .await?
+            }
+            Store::Postgres(s) => {
+                sqlx::query_scalar(STEPPED_BETWEEN)
+                    .bind(from)
+                    .bind(to)
+                    .bind(prefix)
+                    .bind(&end)
+                    .fetch_all(&s.pool)
+                    .await?
+            }
+        };
+        Ok(ids)
     }
 
     pub async fn case_marks(&self, id: &str) -> Result<Option<CaseMarks>, StoreError> {

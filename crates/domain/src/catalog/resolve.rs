@@ -21,6 +21,8 @@ pub struct Catalog {
     /// The policies whose rules decide applications (智能审批), one per item at most;
     /// each item's guides name theirs in `decided_by`.
     pub decision_rules: Vec<std::sync::Arc<crate::proactive::Policy>>,
+    /// Regions' own rating settings (好差评), by the region that set them.
+    pub rating_settings: Vec<(RegionCode, crate::rating::RatingPolicy)>,
 }
 
 /// Where a resolved value came from.
@@ -118,6 +120,19 @@ pub enum ResolveError {
 }
 
 impl Catalog {
+    /// The rating settings that hold in `region`: its own, or the nearest region above
+    /// it that has some, or the national defaults.
+    pub fn rating_policy(&self, region: RegionCode) -> crate::rating::RatingPolicy {
+        std::iter::successors(Some(region), |r| r.parent())
+            .find_map(|r| {
+                self.rating_settings
+                    .iter()
+                    .find(|(code, _)| *code == r)
+                    .map(|(_, policy)| policy.clone())
+            })
+            .unwrap_or_default()
+    }
+
     pub fn item_ids(&self) -> Vec<&str> {
         let mut ids: Vec<&str> = self.guides.iter().map(|g| g.item.as_str()).collect();
         ids.sort_unstable();

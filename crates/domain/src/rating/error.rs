@@ -36,6 +36,14 @@ pub enum RatingError {
     StaffOnly,
     #[error("the person who appealed cannot decide the appeal")]
     OwnAppeal,
+    #[error("the {stage:?} stage is not rated in this region")]
+    StageNotRated { stage: Stage },
+    #[error("this region has no default rating")]
+    NoDefault,
+    #[error("a default rating is given from {from}, when nobody can rate any more")]
+    DefaultNotYet { from: Date },
+    #[error("only the system gives a default rating")]
+    SystemOnly,
 }
 
 impl RatingError {
@@ -57,6 +65,10 @@ impl RatingError {
             RatingError::NoAppeal => "no_appeal",
             RatingError::StaffOnly => "staff_only",
             RatingError::OwnAppeal => "own_appeal",
+            RatingError::StageNotRated { .. } => "stage_not_rated",
+            RatingError::NoDefault => "no_default",
+            RatingError::DefaultNotYet { .. } => "default_not_yet",
+            RatingError::SystemOnly => "system_only",
         }
     }
 }

@@ -102,6 +102,8 @@ pub enum RatingChannel {
     Link,
     /// The 12333 line: a clerk records it for the caller.
     Phone,
+    /// No channel: the default level of a service nobody rated (`Rater::Default`).
+    None,
 }
 
 impl RatingChannel {
@@ -112,6 +114,7 @@ impl RatingChannel {
             RatingChannel::Kiosk => "kiosk",
             RatingChannel::Link => "link",
             RatingChannel::Phone => "phone",
+            RatingChannel::None => "none",
         }
     }
 
@@ -120,6 +123,7 @@ impl RatingChannel {
         match self {
             RatingChannel::Pad | RatingChannel::Kiosk => &Indicator::HALL,
             RatingChannel::Online | RatingChannel::Link => &Indicator::ONLINE,
+            RatingChannel::None => &[],
             RatingChannel::Phone => &[
                 Indicator::Efficiency,
                 Indicator::GuideAccuracy,
@@ -182,6 +186,8 @@ pub enum Rater {
     },
     /// Recorded by a clerk for a caller on the 12333 line (marked as such).
     OnBehalf { staff: String },
+    /// Nobody rated in time: the region's default level (默认评价), given by the system.
+    Default { after_days: u32 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -24,7 +24,9 @@ pub use file::{
     RatingEvent, RatingEventBody, RatingFile, Stage, Subject,
 };
 pub use level::{Indicator, Level};
-pub use policy::RatingPolicy;
-pub use rules::{RatingCommand, RatingCommandKind, RatingContext, decide_rating};
+pub use policy::{DefaultRating, RatingPolicy};
+pub use rules::{
+    RatingCommand, RatingCommandKind, RatingContext, SYSTEM, decide_rating, default_due,
+};
 pub use stars::{StarCriteria, Stars};
 pub use tally::{Tally, tally, tally_key};

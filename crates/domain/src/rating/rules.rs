@@ -46,21 +46,38 @@ pub enum RatingCommandKind {
         upheld: bool,
         reason: String,
     },
+    /// 默认评价: the system gives the region's default level to a stage nobody rated,
+    /// once the late window has closed and the region's days have passed.
+    Default {
+        stage: Stage,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RatingCommand {
-    /// `pad`, `kiosk`, `online:<party>`, or a staff id.
+    /// `pad`, `kiosk`, `online:<party>`, `system` (a default rating), or a staff id.
     pub actor: String,
     pub kind: RatingCommandKind,
 }
 
 impl RatingCommand {
     fn staff(&self) -> Option<&str> {
-        let anonymous =
-            self.actor == "pad" || self.actor == "kiosk" || self.actor.starts_with("online:");
+        let anonymous = self.actor == "pad"
+            || self.actor == "kiosk"
+            || self.actor.starts_with("online:")
+            || self.is_system();
         (!anonymous).then_some(self.actor.as_str())
     }
+
+    fn is_system(&self) -> bool {
+        self.actor == SYSTEM
+    }
+}
+
+/// The actor of a default rating.
+pub const SYSTEM: &str = "system";
+
+impl RatingCommand {
 }
 
 /// What the rules need besides the file: now, the settings, the service as the caller
@@ -98,6 +115,7 @@ pub fn decide_rating(
         } => rate(
             file, command, ctx, *stage, *level, indicators, text, *channel,
         )?,
+        RatingCommandKind::Default { stage } => default_rating(file, command, ctx, *stage)?,
         RatingCommandKind::Contact { stage, note } => {
             command.staff().ok_or(RatingError::StaffOnly)?;
             open_follow_up(file, *stage)?;
@@ -193,15 +211,13 @@ fn rate(
     channel: RatingChannel,
 ) -> Result<RatingEventBody, RatingError> {
     let service = ctx.service;
-    let reached = service
-        .reached(stage)
-        .ok_or(RatingError::NotYet { stage })?;
-    if file.rating(stage).is_some() {
-        return Err(RatingError::AlreadyRated { stage });
-    }
+    let reached = unrated_stage(file, ctx, stage)?;
     let last = (ctx.add_working_days)(reached, ctx.policy.late_days);
     if ctx.today > last {
         return Err(RatingError::TooLate { last });
+    }
+    if command.is_system() {
+        return Err(RatingError::NotTheirs);
     }
     let rater = match command.staff() {
         Some(staff) => {
@@ -243,6 +259,85 @@ fn rate(
     let mut indicators = indicators.to_vec();
     indicators.sort();
     indicators.dedup();
+    Ok(rated(ctx, stage, level, indicators, text, channel, rater))
+}
+
+/// The day `stage` was reached, when it is rated here, reached and not yet rated.
+fn unrated_stage(
+    file: &RatingFile,
+    ctx: &RatingContext<'_>,
+    stage: Stage,
+) -> Result<Date, RatingError> {
+    if !ctx.policy.rates(stage) {
+        return Err(RatingError::StageNotRated { stage });
+    }
+    let reached = ctx
+        .service
+        .reached(stage)
+        .ok_or(RatingError::NotYet { stage })?;
+    if file.rating(stage).is_some() {
+        return Err(RatingError::AlreadyRated { stage });
+    }
+    Ok(reached)
+}
+
+/// The region's default level for a stage nobody rated: only when the person can no
+/// longer rate (the late window has closed) and the region's days have passed, so a
+/// default never takes the place of a rating someone could still give.
+fn default_rating(
+    file: &RatingFile,
+    command: &RatingCommand,
+    ctx: &RatingContext<'_>,
+    stage: Stage,
+) -> Result<RatingEventBody, RatingError> {
+    if !command.is_system() {
+        return Err(RatingError::SystemOnly);
+    }
+    let default = ctx.policy.default_rating.ok_or(RatingError::NoDefault)?;
+    let reached = unrated_stage(file, ctx, stage)?;
+    let from = default_due(ctx.policy, reached, ctx.add_working_days).unwrap_or(reached);
+    if ctx.today < from {
+        return Err(RatingError::DefaultNotYet { from });
+    }
+    Ok(rated(
+        ctx,
+        stage,
+        default.level,
+        Vec::new(),
+        "",
+        RatingChannel::None,
+        Rater::Default {
+            after_days: default.after_days,
+        },
+    ))
+}
+
+/// The first day a stage reached on `reached` and not rated gets the default level:
+/// the day after the late window, or the region's days later, whichever is later.
+pub fn default_due(
+    policy: &RatingPolicy,
+    reached: Date,
+    add_working_days: &dyn Fn(Date, u32) -> Date,
+) -> Option<Date> {
+    let default = policy.default_rating?;
+    let after_late = add_working_days(reached, policy.late_days)
+        .tomorrow()
+        .ok()?;
+    let after_days = reached
+        .checked_add(jiff::Span::new().days(i64::from(default.after_days)))
+        .ok()?;
+    Some(after_late.max(after_days))
+}
+
+fn rated(
+    ctx: &RatingContext<'_>,
+    stage: Stage,
+    level: Level,
+    indicators: Vec<Indicator>,
+    text: &str,
+    channel: RatingChannel,
+    rater: Rater,
+) -> RatingEventBody {
     let follow_up = level.is_poor().then(|| FollowUp {
         stage,
         opened_at: ctx.at,
@@ -256,8 +351,8 @@ fn rate(
         closed_by: None,
         on_time: None,
     });
-    Ok(RatingEventBody::Rated {
-        service: Box::new(service.clone()),
+    RatingEventBody::Rated {
+        service: Box::new(ctx.service.clone()),
         rating: Rating {
             stage,
             level,
@@ -270,7 +365,7 @@ fn rate(
             excluded: false,
         },
         follow_up,
-    })
+    }
 }
 
 fn open_follow_up(file: &RatingFile, stage: Stage) -> Result<&FollowUp, RatingError> {

@@ -347,8 +347,13 @@ async fn file_page(
         .map(|s| (s.id, s.name))
         .collect();
     let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
-    if let Rater::OnBehalf { staff } = &rating.rater {
-        facts.push((ui.t("ratings-recorded-by"), name(staff)));
+    match &rating.rater {
+        Rater::OnBehalf { staff } => facts.push((ui.t("ratings-recorded-by"), name(staff))),
+        Rater::Default { after_days } => facts.push((
+            ui.t("ratings-channel"),
+            ui.t1("ratings-default-after", "days", after_days),
+        )),
+        Rater::Person { .. } => {}
     }
     if !rating.indicators.is_empty() {
         let named: Vec<String> = rating
