@@ -1820,6 +1820,7 @@ async fn suite(url: Option<String>) {
     ratings::a_case_is_rated_once_per_stage_and_a_poor_rating_is_followed_up(&w).await;
     ratings::a_hall_visit_is_rated_at_the_pad(&w).await;
     ratings::many_cases_rated_at_once_each_get_one_rating(&w).await;
+    ratings::an_unrated_service_gets_its_regions_default_once(&w).await;
     ratings::the_totals_equal_a_recount_from_the_events(&w).await;
     complaints::a_complaint_is_answered_once_and_goes_up_when_unsatisfied(&w).await;
     let url =

@@ -152,7 +152,7 @@ pub(crate) async fn published(
 /// The figures as CSV: one line for the region, then each breakdown's lines.
 pub(crate) fn csv(published: &Published) -> String {
     let mut out = String::from(
-        "part,code,name,rated,very_satisfied,satisfied,basic,dissatisfied,very_dissatisfied,poor,excluded,satisfaction_rate,follow_up_rate,timely_rate\n",
+        "part,code,name,rated,very_satisfied,satisfied,basic,dissatisfied,very_dissatisfied,poor,excluded,defaulted,satisfaction_rate,follow_up_rate,timely_rate\n",
     );
     let rate = |r: Option<f64>| r.map(|r| format!("{r:.4}")).unwrap_or_default();
     let quote = |text: &str| {
@@ -164,7 +164,7 @@ pub(crate) fn csv(published: &Published) -> String {
     };
     let mut line = |part: &str, code: &str, name: &str, f: &RatingFigures| {
         out.push_str(&format!(
-            "{part},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{part},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             quote(code),
             quote(name),
             f.rated,
@@ -175,6 +175,7 @@ pub(crate) fn csv(published: &Published) -> String {
             f.very_dissatisfied,
             f.poor,
             f.excluded,
+            f.defaulted,
             rate(f.satisfaction_rate()),
             rate(f.follow_up_rate()),
             rate(f.timely_rate()),

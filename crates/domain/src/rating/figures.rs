@@ -22,6 +22,8 @@ pub struct RatingFigures {
     /// Poor ratings whose follow-up is closed, and of those, closed in time.
     pub closed: i64,
     pub closed_on_time: i64,
+    /// Of the ratings, those that are a region's default level (默认评价: nobody rated).
+    pub defaulted: i64,
     #[serde(skip)]
     poor_given: i64,
     #[serde(skip)]
@@ -40,6 +42,7 @@ impl RatingFigures {
             "excluded_poor" => self.excluded_poor += value,
             "closed" => self.closed += value,
             "closed_on_time" => self.closed_on_time += value,
+            "defaulted" => self.defaulted += value,
             other => match Level::parse(other) {
                 Some(Level::VerySatisfied) => self.very_satisfied += value,
                 Some(Level::Satisfied) => self.satisfied += value,
@@ -60,7 +63,7 @@ impl RatingFigures {
         }
     }
 
-    fn totals(&self) -> [(&'static str, i64); 11] {
+    fn totals(&self) -> [(&'static str, i64); 12] {
         [
             ("rated", self.rated_given),
             ("poor", self.poor_given),
@@ -68,6 +71,7 @@ impl RatingFigures {
             ("excluded_poor", self.excluded_poor),
             ("closed", self.closed),
             ("closed_on_time", self.closed_on_time),
+            ("defaulted", self.defaulted),
             ("very_satisfied", self.very_satisfied),
             ("satisfied", self.satisfied),
             ("basic", self.basic),

@@ -29,6 +29,9 @@ pub fn tally(before: &RatingFile, event: &RatingEvent) -> Vec<Tally> {
             if rating.level.is_poor() {
                 names.push("poor");
             }
+            if matches!(rating.rater, super::file::Rater::Default { .. }) {
+                names.push("defaulted");
+            }
             (rating.stage, names)
         }
         RatingEventBody::FollowUpClosed { stage, on_time, .. } => {

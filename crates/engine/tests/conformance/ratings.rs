@@ -412,3 +412,76 @@ pub async fn the_totals_equal_a_recount_from_the_events(w: &World) {
     assert!(recount.len() > 10, "{recount:?}");
     assert_eq!(stored, recount);
 }
+
+/// 广西 counts a service nobody rated within 7 days (and after the late window) as
+/// 非常满意: the sweep gives that default once, as the system, and leaves alone what a
+/// person rated and what lies in a region without a default.
+pub async fn an_unrated_service_gets_its_regions_default_once(w: &World) {
+    let before = *w.now.lock().unwrap();
+    // Friday 2026-12-04: the late window closes on Friday the 11th.
+    w.set_today(jiff::civil::date(2026, 12, 4));
+    let complete = CommandKind::CompleteOnTheSpot {
+        method: "当场打印".to_owned(),
+    };
+    let mut cases = Vec::new();
+    for region in ["450102", "450102", "330211"] {
+        let case = w
+            .submit("personal-record-query", region, region, &["id-card"])
+            .await;
+        w.run(&case, CLERK, complete.clone()).await.unwrap();
+        cases.push(Subject::Case {
+            case_id: case.case_id.clone(),
+        });
+    }
+    let (unrated, rated, elsewhere) = (&cases[0], &cases[1], &cases[2]);
+    w.engine
+        .execute_rating(
+            &w.request_id(),
+            rated.clone(),
+            rate(Stage::Completion, Level::Satisfied, RatingChannel::Online),
+            &format!("online:{PERSON}"),
+            None,
+        )
+        .await
+        .unwrap();
+    // Not yet on the 11th: the person could still rate.
+    w.set_today(jiff::civil::date(2026, 12, 11));
+    w.engine.give_default_ratings().await.unwrap();
+    assert!(w.engine.rating_file(unrated).await.unwrap().rating(Stage::Completion).is_none());
+
+    w.set_today(jiff::civil::date(2026, 12, 14));
+    let sweep = w.engine.give_default_ratings().await.unwrap();
+    assert!(sweep.given >= 1, "{sweep:?}");
+    let given = w.engine.rating_file(unrated).await.unwrap();
+    let rating = given.rating(Stage::Completion).unwrap();
+    assert_eq!(rating.level, Level::VerySatisfied);
+    assert_eq!(rating.rater, yichuang_domain::rating::Rater::Default { after_days: 7 });
+    assert_eq!(rating.policy_version, 2, "广西's settings, by their version");
+    let events = w.engine.store().stream_events(&unrated.stream_id()).await.unwrap();
+    assert_eq!(events.last().unwrap().actor, "system");
+    assert_eq!(
+        w.engine.rating_file(rated).await.unwrap().rating(Stage::Completion).unwrap().level,
+        Level::Satisfied,
+        "a person's rating stands"
+    );
+    assert!(
+        w.engine.rating_file(elsewhere).await.unwrap().rating(Stage::Completion).is_none(),
+        "浙江 sets no default"
+    );
+    // A second sweep gives nothing more; the person can no longer rate.
+    assert_eq!(w.engine.give_default_ratings().await.unwrap().given, 0);
+    let late = w
+        .engine
+        .execute_rating(
+            &w.request_id(),
+            unrated.clone(),
+            rate(Stage::Completion, Level::Dissatisfied, RatingChannel::Online),
+            &format!("online:{PERSON}"),
+            None,
+        )
+        .await;
+    assert!(
+        matches!(rating_error(late), RatingError::AlreadyRated { .. } | RatingError::TooLate { .. })
+    );
+    *w.now.lock().unwrap() = before;
+}

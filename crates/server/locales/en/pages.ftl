@@ -729,6 +729,7 @@ published-up = Up one level
 published-rated = Ratings
 published-satisfaction = Satisfaction rate
 published-poor = Poor ratings
+published-defaulted = { $n } of them the local default for services nobody rated
 published-follow-up = Followed up
 published-timely = Followed up in time
 published-levels = Ratings by level

@@ -729,6 +729,7 @@ published-up = 返回上一级
 published-rated = 评价数
 published-satisfaction = 满意率
 published-poor = 差评数
+published-defaulted = 其中 { $n } 条为未评价按本地规定计入的默认评价
 published-follow-up = 差评整改率
 published-timely = 按期整改率
 published-levels = 各等级评价数

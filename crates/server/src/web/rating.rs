@@ -368,16 +368,20 @@ pub(crate) async fn visit_submit(
     .await
 }
 
-/// The stage of a case still to rate: completion once reached, else acceptance.
+/// The stage of a case still to rate: completion once reached, else acceptance where
+/// the handling region rates acceptance.
 pub(crate) async fn case_stage_to_rate(state: &AppState, case_id: &str) -> Option<Stage> {
     let subject = Subject::Case {
         case_id: case_id.to_owned(),
     };
     let service = state.engine.rated_service(&subject).await.ok()?;
     let file = state.engine.rating_file(&subject).await.ok()?;
-    [Stage::Completion, Stage::Acceptance]
-        .into_iter()
-        .find(|s| service.reached(*s).is_some() && file.rating(*s).is_none())
+    let policy = yichuang_domain::RegionCode::parse(&service.region)
+        .map(|r| state.catalog.catalog.rating_policy(r))
+        .unwrap_or_default();
+    [Stage::Completion, Stage::Acceptance].into_iter().find(|s| {
+        policy.rates(*s) && service.reached(*s).is_some() && file.rating(*s).is_none()
+    })
 }
 
 async fn case_about(state: &AppState, ui: &Ui, case_id: &str) -> Option<(String, String)> {

@@ -26,6 +26,8 @@ pub(crate) struct Shown {
     pub href: Option<String>,
     pub name: String,
     pub rated: i64,
+    /// Of `rated`, a region's default level for services nobody rated.
+    pub defaulted: i64,
     pub levels: [i64; 5],
     pub poor: i64,
     pub satisfaction: String,
@@ -58,6 +60,7 @@ fn shown(name: String, href: Option<String>, f: &RatingFigures) -> Shown {
         href,
         name,
         rated: f.rated,
+        defaulted: f.defaulted,
         levels: [
             f.very_satisfied,
             f.satisfied,
