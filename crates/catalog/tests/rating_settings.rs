@@ -20,20 +20,34 @@ fn guangxi_counts_an_unrated_service_as_very_satisfied_after_seven_days_and_belo
     for code in ["450000", "450100", "450102"] {
         let policy = catalog.rating_policy(region(code));
         let default = policy.default_rating.expect("广西 sets a default");
-        assert_eq!((default.after_days, default.level), (7, Level::VerySatisfied), "{code}");
+        assert_eq!(
+            (default.after_days, default.level),
+            (7, Level::VerySatisfied),
+            "{code}"
+        );
         assert_eq!(policy.version, 2);
         assert!(policy.source.contains("广西"));
-        assert_eq!(policy.case_stages, vec![Stage::Acceptance, Stage::Completion]);
+        assert_eq!(
+            policy.case_stages,
+            vec![Stage::Acceptance, Stage::Completion]
+        );
     }
     // Elsewhere the national defaults hold: no default rating.
-    assert_eq!(catalog.rating_policy(region("330211")), RatingPolicy::default());
+    assert_eq!(
+        catalog.rating_policy(region("330211")),
+        RatingPolicy::default()
+    );
 }
 
 fn refused(settings: &str) -> Vec<String> {
     let edit = |text: &str| {
         let cut = text.find("[ratings]").unwrap();
         let variants = text.find("[[variant]]").unwrap();
-        format!("{}[ratings]\n{settings}\n\n{}", &text[..cut], &text[variants..])
+        format!(
+            "{}[ratings]\n{settings}\n\n{}",
+            &text[..cut],
+            &text[variants..]
+        )
     };
     catalog_with(GUANGXI, edit, &[])
         .expect_err("the settings must be refused")
@@ -74,7 +88,10 @@ fn bad_settings_are_refused_each_with_its_field() {
             "version = 1\nsource = \"x\"",
             "ratings: version: a region's settings are numbered above the national ones",
         ),
-        ("version = 2\nsource = \"  \"", "ratings: source: say where the settings come from"),
+        (
+            "version = 2\nsource = \"  \"",
+            "ratings: source: say where the settings come from",
+        ),
     ];
     for (settings, expected) in cases {
         let errors = refused(settings);

@@ -81,12 +81,28 @@ fn the_default_waits_for_the_late_window_and_the_regions_days() {
     );
     let mut file = RatingFile::new("ratings/case/case-9");
     assert_eq!(
-        run(&mut file, &policy, SYSTEM, default(Stage::Completion), date(2026, 12, 11)),
+        run(
+            &mut file,
+            &policy,
+            SYSTEM,
+            default(Stage::Completion),
+            date(2026, 12, 11)
+        ),
         Err("default_not_yet"),
         "the person can still rate on the 11th"
     );
-    let body = run(&mut file, &policy, SYSTEM, default(Stage::Completion), date(2026, 12, 12)).unwrap();
-    let RatingEventBody::Rated { rating, follow_up, .. } = &body else {
+    let body = run(
+        &mut file,
+        &policy,
+        SYSTEM,
+        default(Stage::Completion),
+        date(2026, 12, 12),
+    )
+    .unwrap();
+    let RatingEventBody::Rated {
+        rating, follow_up, ..
+    } = &body
+    else {
         panic!("not a rating: {body:?}");
     };
     assert_eq!(rating.level, Level::VerySatisfied);
@@ -96,7 +112,13 @@ fn the_default_waits_for_the_late_window_and_the_regions_days() {
     assert!(follow_up.is_none());
     // Given once; and it counts in the published figures like any rating.
     assert_eq!(
-        run(&mut file, &policy, SYSTEM, default(Stage::Completion), date(2026, 12, 13)),
+        run(
+            &mut file,
+            &policy,
+            SYSTEM,
+            default(Stage::Completion),
+            date(2026, 12, 13)
+        ),
         Err("already_rated")
     );
     let before = RatingFile::new("ratings/case/case-9");
@@ -108,7 +130,10 @@ fn the_default_waits_for_the_late_window_and_the_regions_days() {
         body,
     };
     let names: Vec<&str> = tally(&before, &event).iter().map(|t| t.name).collect();
-    assert!(names.contains(&"rated") && names.contains(&"very_satisfied"), "{names:?}");
+    assert!(
+        names.contains(&"rated") && names.contains(&"very_satisfied"),
+        "{names:?}"
+    );
 }
 
 #[test]
@@ -116,15 +141,33 @@ fn only_the_system_gives_a_default_and_only_where_a_region_sets_one() {
     let mut file = RatingFile::new("ratings/case/case-9");
     let late = date(2026, 12, 20);
     assert_eq!(
-        run(&mut file, &guangxi(), "supervisor-1", default(Stage::Completion), late),
+        run(
+            &mut file,
+            &guangxi(),
+            "supervisor-1",
+            default(Stage::Completion),
+            late
+        ),
         Err("system_only")
     );
     assert_eq!(
-        run(&mut file, &guangxi(), "online:110105194912310029", default(Stage::Completion), late),
+        run(
+            &mut file,
+            &guangxi(),
+            "online:110105194912310029",
+            default(Stage::Completion),
+            late
+        ),
         Err("system_only")
     );
     assert_eq!(
-        run(&mut file, &RatingPolicy::default(), SYSTEM, default(Stage::Completion), late),
+        run(
+            &mut file,
+            &RatingPolicy::default(),
+            SYSTEM,
+            default(Stage::Completion),
+            late
+        ),
         Err("no_default")
     );
     // The system never rates as a person.
@@ -152,12 +195,28 @@ fn a_person_who_rated_in_time_is_never_overwritten_by_the_default() {
         text: String::new(),
         channel: RatingChannel::Online,
     };
-    run(&mut file, &policy, "online:110105194912310029", rate, date(2026, 12, 11)).unwrap();
+    run(
+        &mut file,
+        &policy,
+        "online:110105194912310029",
+        rate,
+        date(2026, 12, 11),
+    )
+    .unwrap();
     assert_eq!(
-        run(&mut file, &policy, SYSTEM, default(Stage::Completion), date(2026, 12, 14)),
+        run(
+            &mut file,
+            &policy,
+            SYSTEM,
+            default(Stage::Completion),
+            date(2026, 12, 14)
+        ),
         Err("already_rated")
     );
-    assert_eq!(file.rating(Stage::Completion).unwrap().level, Level::Satisfied);
+    assert_eq!(
+        file.rating(Stage::Completion).unwrap().level,
+        Level::Satisfied
+    );
 }
 
 #[test]
@@ -175,11 +234,23 @@ fn a_stage_the_region_does_not_rate_is_refused() {
         channel: RatingChannel::Online,
     };
     assert_eq!(
-        run(&mut file, &policy, "online:110105194912310029", rate, date(2026, 12, 7)),
+        run(
+            &mut file,
+            &policy,
+            "online:110105194912310029",
+            rate,
+            date(2026, 12, 7)
+        ),
         Err("stage_not_rated")
     );
     assert_eq!(
-        run(&mut file, &policy, SYSTEM, default(Stage::Acceptance), date(2026, 12, 20)),
+        run(
+            &mut file,
+            &policy,
+            SYSTEM,
+            default(Stage::Acceptance),
+            date(2026, 12, 20)
+        ),
         Err("stage_not_rated")
     );
     assert!(policy.rates(Stage::Visit), "a hall visit is always rated");

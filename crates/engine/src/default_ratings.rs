@@ -44,10 +44,15 @@ impl crate::Engine {
         for region in self.regions_with_defaults() {
             let prefix = region.subtree_prefix();
             let (from, to) = (day_start(today, -back), day_start(today, 1));
-            for case_id in self.store().cases_stepped_between(&prefix, &from, &to).await? {
+            for case_id in self
+                .store()
+                .cases_stepped_between(&prefix, &from, &to)
+                .await?
+            {
                 let subject = Subject::Case { case_id };
                 for stage in [Stage::Acceptance, Stage::Completion] {
-                    self.default_if_due(&subject, stage, today, &mut sweep).await?;
+                    self.default_if_due(&subject, stage, today, &mut sweep)
+                        .await?;
                 }
             }
             for hall in self.store().halls(&prefix).await? {
@@ -93,14 +98,24 @@ impl crate::Engine {
             .filter(|(_, p)| p.default_rating.is_some())
             .collect();
         with.iter()
-            .filter(|(r, _)| !with.iter().any(|(other, _)| other != r && r.is_within(*other)))
+            .filter(|(r, _)| {
+                !with
+                    .iter()
+                    .any(|(other, _)| other != r && r.is_within(*other))
+            })
             .map(|(r, _)| *r)
             .collect()
     }
 
     /// Whether a stage reached on `reached` falls due for its default within the
     /// catch-up window ending today.
-    fn in_catch_up(&self, policy: &RatingPolicy, region: RegionCode, reached: Date, today: Date) -> bool {
+    fn in_catch_up(
+        &self,
+        policy: &RatingPolicy,
+        region: RegionCode,
+        reached: Date,
+        today: Date,
+    ) -> bool {
         let add = |from: Date, n: u32| {
             self.calendar
                 .add_working_days(from, n, Some(region))
@@ -124,10 +139,9 @@ impl crate::Engine {
             Err(e) if e.is_client_error() => return Ok(()),
             Err(e) => return Err(e),
         };
-        let (Some(reached), Ok(region)) = (
-            service.reached(stage),
-            RegionCode::parse(&service.region),
-        ) else {
+        let (Some(reached), Ok(region)) =
+            (service.reached(stage), RegionCode::parse(&service.region))
+        else {
             return Ok(());
         };
         let policy: RatingPolicy = self.catalog.rating_policy(region);
@@ -172,5 +186,8 @@ fn day_start(today: Date, offset: i64) -> String {
     today
         .checked_add(Span::new().days(offset))
         .and_then(|d| d.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8))))
-        .map_or_else(|_| Timestamp::UNIX_EPOCH.to_string(), |z| z.timestamp().to_string())
+        .map_or_else(
+            |_| Timestamp::UNIX_EPOCH.to_string(),
+            |z| z.timestamp().to_string(),
+        )
 }

@@ -33,11 +33,11 @@ use yichuang_store::{CaseFilter, CaseSummary, EventRecord, Store};
 
 pub use appointments::AppointmentResponse;
 pub use complaints::{ComplaintOffice, ComplaintResponse};
+pub use default_ratings::DefaultSweep;
 pub use error::EngineError;
 pub use facts_import::{FactFile, ImportReport, LineProblem, import_facts};
 pub use hall::{HALL_DAY, HallResponse};
 pub use history::{History, HistoryStep};
-pub use default_ratings::DefaultSweep;
 pub use ratings::RatingResponse;
 
 /// What a request asks.

@@ -260,13 +260,24 @@ mod tests {
     fn the_seeded_day_lies_in_the_past_and_inside_today_at_any_hour() {
         // 16:00:30 UTC is half a minute after midnight in China: the case that once put
         // the seeded calls ahead of a call made now.
-        for real in ["2026-11-30T16:00:30Z", "2026-11-30T16:20:00Z", "2026-11-30T03:00:00Z"] {
+        for real in [
+            "2026-11-30T16:00:30Z",
+            "2026-11-30T16:20:00Z",
+            "2026-11-30T03:00:00Z",
+        ] {
             let real: Timestamp = real.parse().unwrap();
             let (start, end) = span_end(real);
             assert_eq!(china_date(start), china_date(real), "{real}: starts today");
-            assert!(end < real, "{real}: the last seeded step {end} is not before now");
+            assert!(
+                end < real,
+                "{real}: the last seeded step {end} is not before now"
+            );
         }
         let noon: Timestamp = "2026-11-30T04:00:00Z".parse().unwrap();
-        assert_eq!(seeded_span(noon).1, SignedDuration::from_mins(1), "a full minute when there is room");
+        assert_eq!(
+            seeded_span(noon).1,
+            SignedDuration::from_mins(1),
+            "a full minute when there is room"
+        );
     }
 }

@@ -32,7 +32,12 @@ impl Builder<'_> {
                 );
             }
             if raw.source.trim().is_empty() {
-                self.push(*file, at, "ratings: source", "say where the settings come from");
+                self.push(
+                    *file,
+                    at,
+                    "ratings: source",
+                    "say where the settings come from",
+                );
             }
             let case_stages = match &raw.case_stages {
                 None => national.case_stages.clone(),
@@ -46,7 +51,9 @@ impl Builder<'_> {
                                     *file,
                                     at,
                                     "ratings: case_stages",
-                                    format!("{name:?} is not a stage of a case (acceptance, completion)"),
+                                    format!(
+                                        "{name:?} is not a stage of a case (acceptance, completion)"
+                                    ),
                                 );
                             }
                             stage

@@ -28,5 +28,5 @@ pub use policy::{DefaultRating, RatingPolicy};
 pub use rules::{
     RatingCommand, RatingCommandKind, RatingContext, SYSTEM, decide_rating, default_due,
 };
-pub use stars::{StarCriteria, Stars};
+pub use stars::{OnTime, StarCriteria, Stars};
 pub use tally::{Tally, tally, tally_key};

@@ -77,8 +77,7 @@ impl RatingCommand {
 /// The actor of a default rating.
 pub const SYSTEM: &str = "system";
 
-impl RatingCommand {
-}
+impl RatingCommand {}
 
 /// What the rules need besides the file: now, the settings, the service as the caller
 /// read it, and the legal calendar's working-day arithmetic.

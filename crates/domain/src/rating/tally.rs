@@ -88,6 +88,20 @@ pub fn tally(before: &RatingFile, event: &RatingEvent) -> Vec<Tally> {
     if let Some(clerk) = &service.served_by {
         keys.push(tally_key("clerk", clerk, &month));
     }
+    // Who served at a window: its stars weigh those clerks' on-time cases.
+    let mut extra = Vec::new();
+    if let (RatingEventBody::Rated { .. }, Some(hall), Some(window), Some(clerk)) = (
+        &event.body,
+        &service.hall,
+        service.window,
+        &service.served_by,
+    ) {
+        extra.push(Tally {
+            key: tally_key("window_clerk", &format!("{hall}#{window}|{clerk}"), &month),
+            name: "rated",
+            delta: 1,
+        });
+    }
     keys.iter()
         .flat_map(|key| {
             names.iter().map(move |name| Tally {
@@ -96,5 +110,6 @@ pub fn tally(before: &RatingFile, event: &RatingEvent) -> Vec<Tally> {
                 delta: 1,
             })
         })
+        .chain(extra)
         .collect()
 }

@@ -434,6 +434,24 @@ pub async fn an_unrated_service_gets_its_regions_default_once(w: &World) {
         });
     }
     let (unrated, rated, elsewhere) = (&cases[0], &cases[1], &cases[2]);
+    // Each completion is counted for the clerk who did it (the stars' 按时办结率).
+    let by_clerk = w
+        .engine
+        .store()
+        .counters("cases|clerk|2026-12|staff-1")
+        .await
+        .unwrap();
+    let count = |name: &str| {
+        by_clerk
+            .iter()
+            .filter(|c| c.name == name)
+            .map(|c| c.value)
+            .sum::<i64>()
+    };
+    assert!(
+        count("completed") >= 3 && count("on_time") >= 3,
+        "{by_clerk:?}"
+    );
     w.engine
         .execute_rating(
             &w.request_id(),
@@ -447,7 +465,14 @@ pub async fn an_unrated_service_gets_its_regions_default_once(w: &World) {
     // Not yet on the 11th: the person could still rate.
     w.set_today(jiff::civil::date(2026, 12, 11));
     w.engine.give_default_ratings().await.unwrap();
-    assert!(w.engine.rating_file(unrated).await.unwrap().rating(Stage::Completion).is_none());
+    assert!(
+        w.engine
+            .rating_file(unrated)
+            .await
+            .unwrap()
+            .rating(Stage::Completion)
+            .is_none()
+    );
 
     w.set_today(jiff::civil::date(2026, 12, 14));
     let sweep = w.engine.give_default_ratings().await.unwrap();
@@ -455,17 +480,39 @@ pub async fn an_unrated_service_gets_its_regions_default_once(w: &World) {
     let given = w.engine.rating_file(unrated).await.unwrap();
     let rating = given.rating(Stage::Completion).unwrap();
     assert_eq!(rating.level, Level::VerySatisfied);
-    assert_eq!(rating.rater, yichuang_domain::rating::Rater::Default { after_days: 7 });
-    assert_eq!(rating.policy_version, 2, "广西's settings, by their version");
-    let events = w.engine.store().stream_events(&unrated.stream_id()).await.unwrap();
+    assert_eq!(
+        rating.rater,
+        yichuang_domain::rating::Rater::Default { after_days: 7 }
+    );
+    assert_eq!(
+        rating.policy_version, 2,
+        "广西's settings, by their version"
+    );
+    let events = w
+        .engine
+        .store()
+        .stream_events(&unrated.stream_id())
+        .await
+        .unwrap();
     assert_eq!(events.last().unwrap().actor, "system");
     assert_eq!(
-        w.engine.rating_file(rated).await.unwrap().rating(Stage::Completion).unwrap().level,
+        w.engine
+            .rating_file(rated)
+            .await
+            .unwrap()
+            .rating(Stage::Completion)
+            .unwrap()
+            .level,
         Level::Satisfied,
         "a person's rating stands"
     );
     assert!(
-        w.engine.rating_file(elsewhere).await.unwrap().rating(Stage::Completion).is_none(),
+        w.engine
+            .rating_file(elsewhere)
+            .await
+            .unwrap()
+            .rating(Stage::Completion)
+            .is_none(),
         "浙江 sets no default"
     );
     // A second sweep gives nothing more; the person can no longer rate.
@@ -475,13 +522,18 @@ pub async fn an_unrated_service_gets_its_regions_default_once(w: &World) {
         .execute_rating(
             &w.request_id(),
             unrated.clone(),
-            rate(Stage::Completion, Level::Dissatisfied, RatingChannel::Online),
+            rate(
+                Stage::Completion,
+                Level::Dissatisfied,
+                RatingChannel::Online,
+            ),
             &format!("online:{PERSON}"),
             None,
         )
         .await;
-    assert!(
-        matches!(rating_error(late), RatingError::AlreadyRated { .. } | RatingError::TooLate { .. })
-    );
+    assert!(matches!(
+        rating_error(late),
+        RatingError::AlreadyRated { .. } | RatingError::TooLate { .. }
+    ));
     *w.now.lock().unwrap() = before;
 }

@@ -380,9 +380,10 @@ async fn file_page(
         .calendar()
         .add_working_days(
             today,
-            region.map_or(yichuang_domain::rating::RatingPolicy::default().rectify_days, |r| {
-                state.catalog.catalog.rating_policy(r).rectify_days
-            }),
+            region.map_or(
+                yichuang_domain::rating::RatingPolicy::default().rectify_days,
+                |r| state.catalog.catalog.rating_policy(r).rectify_days,
+            ),
             region,
         )
         .unwrap_or(today);

@@ -379,9 +379,9 @@ pub(crate) async fn case_stage_to_rate(state: &AppState, case_id: &str) -> Optio
     let policy = yichuang_domain::RegionCode::parse(&service.region)
         .map(|r| state.catalog.catalog.rating_policy(r))
         .unwrap_or_default();
-    [Stage::Completion, Stage::Acceptance].into_iter().find(|s| {
-        policy.rates(*s) && service.reached(*s).is_some() && file.rating(*s).is_none()
-    })
+    [Stage::Completion, Stage::Acceptance]
+        .into_iter()
+        .find(|s| policy.rates(*s) && service.reached(*s).is_some() && file.rating(*s).is_none())
 }
 
 async fn case_about(state: &AppState, ui: &Ui, case_id: &str) -> Option<(String, String)> {

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use yichuang_domain::rating::{StarCriteria, Stars};
+use yichuang_domain::rating::{OnTime, StarCriteria, Stars};
 
 use super::staff::signed_in;
 use super::{Ui, message, render};
@@ -31,6 +31,8 @@ pub(crate) struct StarRow {
     pub satisfaction: String,
     pub follow_up: String,
     pub timely: String,
+    /// 按时办结率 with the cases it counts, or a dash without completed cases.
+    pub on_time: String,
     pub model: bool,
 }
 
@@ -75,6 +77,10 @@ fn row(ui: &Ui, name: String, s: &Stars) -> StarRow {
         satisfaction: percent(s.satisfaction_rate),
         follow_up: percent(Some(s.follow_up_rate)),
         timely: percent(Some(s.timely_rate)),
+        on_time: s.on_time_rate.map_or_else(
+            || "—".to_owned(),
+            |r| format!("{:.1}%（{}）", r * 100.0, s.completed),
+        ),
         model: false,
     }
 }
@@ -87,6 +93,7 @@ fn formula(ui: &Ui, c: &StarCriteria) -> String {
             ("satisfaction", format!("{}", c.satisfaction_weight)),
             ("follow_up", format!("{}", c.follow_up_weight)),
             ("timely", format!("{}", c.timely_weight)),
+            ("on_time", format!("{}", c.on_time_weight)),
             ("volume", format!("{}", c.volume_weight)),
             ("target", c.volume_target.to_string()),
             ("min", c.min_ratings.to_string()),
@@ -157,6 +164,48 @@ async fn figures_over(
     Ok(sum)
 }
 
+/// Cases completed and on time per clerk over `months` (`cases|clerk|…` totals).
+async fn on_time_by_clerk(
+    state: &AppState,
+    months: &[String],
+) -> Result<std::collections::HashMap<String, OnTime>, yichuang_store::StoreError> {
+    let mut by = std::collections::HashMap::<String, OnTime>::new();
+    for month in months {
+        let head = format!("cases|clerk|{month}|");
+        for c in state.store.counters(&head).await? {
+            if let Some(clerk) = c.key.strip_prefix(&head) {
+                by.entry(clerk.to_owned())
+                    .or_default()
+                    .add(&c.name, c.value);
+            }
+        }
+    }
+    Ok(by)
+}
+
+/// The clerks who served at each of a hall's windows over `months` (from the visits
+/// rated there), by `<hall>#<window>`.
+async fn clerks_by_window(
+    state: &AppState,
+    hall: &str,
+    months: &[String],
+) -> Result<std::collections::HashMap<String, Vec<String>>, yichuang_store::StoreError> {
+    let mut by = std::collections::HashMap::<String, Vec<String>>::new();
+    for month in months {
+        let head = format!("ratings|window_clerk|{month}|");
+        for c in state.store.counters(&format!("{head}{hall}#")).await? {
+            if let Some((window, clerk)) = c.key.strip_prefix(&head).and_then(|v| v.split_once('|'))
+            {
+                let clerks = by.entry(window.to_owned()).or_default();
+                if !clerks.iter().any(|known| known == clerk) {
+                    clerks.push(clerk.to_owned());
+                }
+            }
+        }
+    }
+    Ok(by)
+}
+
 /// A hall's windows for a month, with their stars (public).
 pub(crate) async fn hall_windows(
     State(state): State<AppState>,
@@ -176,8 +225,11 @@ pub(crate) async fn hall_windows(
     let Some(hall) = state.store.hall(&hall_id).await.ok().flatten() else {
         return message(ui, StatusCode::NOT_FOUND, "hall-none");
     };
-    let Ok(by_window) = figures_over(&state, "window", &months, &format!("{hall_id}#")).await
-    else {
+    let (Ok(by_window), Ok(on_time), Ok(clerks)) = (
+        figures_over(&state, "window", &months, &format!("{hall_id}#")).await,
+        on_time_by_clerk(&state, &months).await,
+        clerks_by_window(&state, &hall_id, &months).await,
+    ) else {
         return message(ui, StatusCode::SERVICE_UNAVAILABLE, "error-internal");
     };
     let criteria = StarCriteria::default();
@@ -185,14 +237,18 @@ pub(crate) async fn hall_windows(
         .windows
         .iter()
         .map(|w| {
-            let figures = by_window
-                .get(&format!("{hall_id}#{}", w.number))
-                .copied()
-                .unwrap_or_default();
+            let key = format!("{hall_id}#{}", w.number);
+            let figures = by_window.get(&key).copied().unwrap_or_default();
+            let mut cases = OnTime::default();
+            for clerk in clerks.get(&key).into_iter().flatten() {
+                let theirs = on_time.get(clerk).copied().unwrap_or_default();
+                cases.add("completed", theirs.completed);
+                cases.add("on_time", theirs.on_time);
+            }
             row(
                 &ui,
                 format!("{} · {}", w.number, w.label),
-                &criteria.stars(&figures),
+                &criteria.stars(&figures, cases),
             )
         })
         .collect();
@@ -230,9 +286,10 @@ pub(crate) async fn clerks(
     } else {
         String::new()
     };
-    let (Ok(by_clerk), Ok(people)) = (
+    let (Ok(by_clerk), Ok(people), Ok(on_time)) = (
         figures_over(&state, "clerk", &months, "").await,
         state.store.list_staff().await,
+        on_time_by_clerk(&state, &months).await,
     ) else {
         return message(ui, StatusCode::SERVICE_UNAVAILABLE, "error-internal");
     };
@@ -240,7 +297,10 @@ pub(crate) async fn clerks(
     let mut ranked: Vec<(String, Stars)> = people
         .iter()
         .filter(|p| p.jurisdiction.is_within(staff.jurisdiction))
-        .filter_map(|p| Some((p.name.clone(), criteria.stars(by_clerk.get(&p.id)?))))
+        .filter_map(|p| {
+            let cases = on_time.get(&p.id).copied().unwrap_or_default();
+            Some((p.name.clone(), criteria.stars(by_clerk.get(&p.id)?, cases)))
+        })
         .collect();
     ranked.sort_by(|a, b| {
         b.1.score
