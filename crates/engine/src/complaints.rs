@@ -109,12 +109,19 @@ impl Writer {
             event: name.to_owned(),
             state: c.state.name().to_owned(),
         })?;
-        let party = w.state.complainant.as_ref().and_then(|c| c.party.clone());
-        if let (true, Some(party)) = (replied, party) {
+        // The signed-in complainant by their party; one known only by a phone number
+        // (a call, a letter) by `tel:<number>`, which the SMS gateway sends to as is.
+        let recipient = w.state.complainant.as_ref().and_then(|c| {
+            c.party.clone().or_else(|| {
+                let phone = c.phone.trim();
+                (!phone.is_empty()).then(|| format!("{PHONE_RECIPIENT}{phone}"))
+            })
+        });
+        if let (true, Some(recipient)) = (replied, recipient) {
             let message = Message::complaint_answered(number);
             w.messages.push(ScheduledMessage {
                 key: format!("complaint:{number}/{}", w.state.replies.len()),
-                recipient: party,
+                recipient,
                 kind: message.kind.name().to_owned(),
                 message: serde_json::to_string(&message).map_err(corrupt)?,
                 due: at.to_string(),
@@ -124,6 +131,9 @@ impl Writer {
         Ok(response)
     }
 }
+
+/// The prefix of a message's recipient that is a phone number, not a party.
+pub const PHONE_RECIPIENT: &str = "tel:";
 
 /// The listed row of a complaint as it now stands.
 fn complaint_row(c: &Complaint) -> ComplaintRow {

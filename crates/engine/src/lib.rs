@@ -32,7 +32,7 @@ use yichuang_domain::catalog::Catalog;
 use yichuang_store::{CaseFilter, CaseSummary, EventRecord, Store};
 
 pub use appointments::AppointmentResponse;
-pub use complaints::{ComplaintOffice, ComplaintResponse};
+pub use complaints::{ComplaintOffice, ComplaintResponse, PHONE_RECIPIENT};
 pub use default_ratings::DefaultSweep;
 pub use error::EngineError;
 pub use facts_import::{FactFile, ImportReport, LineProblem, import_facts};

@@ -83,6 +83,21 @@ pub(crate) fn link_path(options: &MessageOptions, case_id: &str, expires: i64) -
     )
 }
 
+/// What a complaint's signed answer link signs: not a case id, so neither link opens
+/// the other.
+pub(crate) fn answer_link_subject(number: &str) -> String {
+    format!("complaint/{number}")
+}
+
+/// The path of a link that opens a complaint's written answer until `expires`: for a
+/// complainant known only by a phone number, who has no account to sign in with.
+pub(crate) fn answer_link_path(options: &MessageOptions, number: &str, expires: i64) -> String {
+    format!(
+        "/r/{number}/{expires}/{}",
+        signature(&options.link_key, &answer_link_subject(number), expires)
+    )
+}
+
 /// True when the link was made by this server for this case and has not expired.
 pub(crate) fn link_is_valid(
     options: &MessageOptions,
@@ -262,16 +277,29 @@ pub(crate) fn compose(
         .unwrap_or(Timestamp::MAX)
         .as_second();
     // A booking's reminder opens "my appointments" (signed in), not a case.
-    // A complaint's answer opens the complaint (signed in).
+    // A complaint's answer opens the complaint (signed in), or, for a complainant known
+    // only by phone, the written answer by a signed link.
+    let by_phone = message
+        .recipient
+        .starts_with(yichuang_engine::PHONE_RECIPIENT);
     let path = if let Some(number) = &message.message.complaint {
-        format!("/my/complaints/{number}")
+        if by_phone {
+            answer_link_path(options, number, expires)
+        } else {
+            format!("/my/complaints/{number}")
+        }
     } else if message.message.appointment.is_some() {
         "/my/appointments".to_owned()
     } else {
         link_path(options, &message.case_id, expires)
     };
     let link = format!("{}{path}", options.public_url.trim_end_matches('/'));
-    let text = text(&message.message, &label.item, &label.number, &link);
+    let text = match &message.message.complaint {
+        Some(number) if by_phone => format!(
+            "【一窗】您的投诉（编号 {number}）已有书面答复，查看：{link} 。是否满意，请致电 12333 告诉我们，工作人员会为您记录。"
+        ),
+        _ => text(&message.message, &label.item, &label.number, &link),
+    };
     (link, text)
 }
 

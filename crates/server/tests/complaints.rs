@@ -305,3 +305,107 @@ async fn staff_write_down_a_phone_complaint_only_with_a_way_to_answer() {
     let number = location.trim_start_matches("/staff/complaints/");
     assert!(theirs.contains(number), "{theirs}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_complainant_known_only_by_phone_gets_the_answer_by_text_message() {
+    use yichuang_server::MessageOptions;
+    let (webhook, received) = app::gateway::accepting_gateway().await;
+    let app = app::spawn_app_shaped(move |state| {
+        state.with_demo_sign_in().with_messages(MessageOptions {
+            webhook: Some(webhook),
+            public_url: "https://yichuang.example".to_owned(),
+            first_retry: std::time::Duration::ZERO,
+            ..MessageOptions::default()
+        })
+    })
+    .await;
+    // 武侯's clerk writes down a call about a clerk in 镇海.
+    let clerk = staff_browser(&app.base, "clerk-wh").await;
+    let list = format!("{}/staff/complaints", app.base);
+    let (_, page) = text(&clerk, list.clone()).await;
+    let csrf = hidden(&page, "csrf");
+    let call = |nonce: &'static str, phone: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("nonce", nonce.to_owned()),
+            ("about", "clerk".to_owned()),
+            ("clerk", "clerk-zh".to_owned()),
+            ("channel", "phone".to_owned()),
+            ("name", "李先生".to_owned()),
+            ("phone", phone.to_owned()),
+            ("text", "窗口让我跑了三趟".to_owned()),
+        ]
+    };
+    let form = |v: Vec<(&'static str, String)>| {
+        let clerk = clerk.clone();
+        let list = list.clone();
+        async move {
+            let response = clerk.post(list).form(&v).send().await.unwrap();
+            let status = response.status();
+            let location = response
+                .headers()
+                .get(LOCATION)
+                .map(|l| l.to_str().unwrap().to_owned())
+                .unwrap_or_default();
+            (status, location, response.text().await.unwrap())
+        }
+    };
+    let (status, _, again) = form(call("t1", "138x0000")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(again.contains("电话号码有误"), "{again}");
+    assert!(again.contains("窗口让我跑了三趟"), "what was typed is kept");
+    let (status, location, _) = form(call("t2", "138-0000-1111")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
+    let number = location.trim_start_matches("/staff/complaints/").to_owned();
+
+    let supervisor = staff_browser(&app.base, "supervisor-zj").await;
+    let desk = format!("{}/staff/complaints/{number}", app.base);
+    step(&supervisor, &desk, &[("action", "take")]).await;
+    let (status, _, _) = step(
+        &supervisor,
+        &desk,
+        &[
+            ("action", "reply"),
+            ("text", "已核实，材料清单已改为一次告知。"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    // The gateway gets a text to the number, with a signed link to the answer.
+    let started = std::time::Instant::now();
+    let delivery = loop {
+        let found = received
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, body)| body.clone())
+            .find(|body| body["kind"] == "complaint_answered");
+        if let Some(body) = found {
+            break body;
+        }
+        assert!(started.elapsed().as_secs() < 20, "no text message was sent");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert_eq!(delivery["to"], "tel:13800001111", "{delivery}");
+    let said = delivery["text"].as_str().unwrap();
+    assert!(said.contains(&number) && said.contains("12333"), "{said}");
+    let link = delivery["link"].as_str().unwrap();
+    let path = link.strip_prefix("https://yichuang.example").unwrap();
+    assert!(path.starts_with(&format!("/r/{number}/")), "{path}");
+    let anyone = app::pages::browser();
+    let (status, document) = text(&anyone, format!("{}{path}", app.base)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        document.contains("投诉答复书") && document.contains("材料清单已改为一次告知"),
+        "{document}"
+    );
+    // A link with another signature, or for another complaint, opens nothing.
+    let forged = format!("{}{}0", app.base, &path[..path.len() - 1]);
+    assert_eq!(text(&anyone, forged).await.0, StatusCode::NOT_FOUND);
+    let other = path.replacen(&number, "TS-0", 1);
+    assert_eq!(
+        text(&anyone, format!("{}{other}", app.base)).await.0,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -7,46 +7,12 @@
 mod app;
 mod contract;
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use app::gateway::gateway;
 use app::spawn_app_shaped;
-use axum::http::{HeaderMap, StatusCode};
-use serde_json::Value;
+use axum::http::StatusCode;
 use yichuang_server::MessageOptions;
-
-/// (idempotency key, body) of every POST the gateway got.
-type Received = Arc<Mutex<Vec<(String, Value)>>>;
-
-/// A gateway that refuses its first delivery and takes the rest.
-async fn gateway() -> (String, Received) {
-    let received: Received = Arc::default();
-    let seen = received.clone();
-    let app = axum::Router::new().route(
-        "/sms",
-        axum::routing::post(move |headers: HeaderMap, body: axum::Json<Value>| {
-            let seen = seen.clone();
-            async move {
-                let key = headers
-                    .get("idempotency-key")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or_default()
-                    .to_owned();
-                let mut seen = seen.lock().unwrap();
-                seen.push((key, body.0));
-                if seen.len() == 1 {
-                    StatusCode::SERVICE_UNAVAILABLE
-                } else {
-                    StatusCode::OK
-                }
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (format!("http://{address}/sms"), received)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_is_retried_until_the_gateway_takes_it_and_its_link_opens_the_case() {

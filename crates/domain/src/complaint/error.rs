@@ -10,6 +10,8 @@ pub enum ComplaintError {
     TextTooLong { max: usize },
     #[error("give a phone number or sign in, so the answer can reach you")]
     NoWayToReply,
+    #[error("the phone number is not one: 7 to 15 digits, with an optional + and hyphens")]
+    BadPhone,
     #[error("the complaint is closed")]
     Closed,
     #[error("the complaint has no answer to judge yet")]
@@ -32,6 +34,7 @@ impl ComplaintError {
             ComplaintError::NoText => "no_text",
             ComplaintError::TextTooLong { .. } => "text_too_long",
             ComplaintError::NoWayToReply => "no_way_to_reply",
+            ComplaintError::BadPhone => "bad_phone",
             ComplaintError::Closed => "complaint_closed",
             ComplaintError::NotReplied => "not_replied",
             ComplaintError::AlreadyReplied => "already_replied",

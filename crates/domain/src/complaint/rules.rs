@@ -109,7 +109,7 @@ pub fn decide_complaint(
             let mut complainant = Complainant {
                 party: complainant.party.clone(),
                 name: complainant.name.trim().to_owned(),
-                phone: complainant.phone.trim().to_owned(),
+                phone: phone_number(&complainant.phone)?,
             };
             // Online it is the signed-in person's own complaint; staff write down
             // what came by phone, letter or at a desk.
@@ -190,4 +190,23 @@ pub fn decide_complaint(
         actor: command.actor.clone(),
         body,
     })
+}
+
+/// A phone number as the SMS gateway is given it: spaces and hyphens dropped, an
+/// optional leading +, then 7 to 15 digits (a landline without its area code has 7;
+/// E.164 allows 15). Empty stays empty (no phone given).
+fn phone_number(given: &str) -> Result<String, ComplaintError> {
+    let compact: String = given
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    let digits = compact.strip_prefix('+').unwrap_or(&compact);
+    if compact.is_empty() {
+        return Ok(compact);
+    }
+    if (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(compact)
+    } else {
+        Err(ComplaintError::BadPhone)
+    }
 }

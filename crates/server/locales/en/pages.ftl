@@ -851,6 +851,7 @@ complaint-error-not-filed = There is no such complaint.
 complaint-error-no-text = Say what went wrong.
 complaint-error-text-too-long = The text is too long.
 complaint-error-no-way-to-reply = Give a phone number, so the answer can reach the person.
+complaint-error-bad-phone = The phone number is not one: 7 to 15 digits (an area code and hyphens are fine).
 complaint-error-complaint-closed = The complaint is closed.
 complaint-error-not-replied = The complaint has no answer yet.
 complaint-error-already-replied = The complaint was already answered; the complainant's verdict comes next.

@@ -851,6 +851,7 @@ complaint-error-not-filed = 没有这个投诉。
 complaint-error-no-text = 请填写投诉内容。
 complaint-error-text-too-long = 内容太长。
 complaint-error-no-way-to-reply = 请留下电话，以便答复。
+complaint-error-bad-phone = 电话号码有误：请填写 7 至 15 位数字（可带区号和“-”）。
 complaint-error-complaint-closed = 此投诉已办结。
 complaint-error-not-replied = 此投诉还没有答复。
 complaint-error-already-replied = 此投诉已答复，等待投诉人评价。

@@ -284,3 +284,29 @@ pub(crate) async fn reply(
         _ => message(ui, StatusCode::NOT_FOUND, "error-not-found"),
     }
 }
+
+/// `/r/{number}/{expires}/{signature}`: the written answer, opened from the text
+/// message sent to a complainant known only by a phone number.
+pub(crate) async fn answer_by_link(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path((number, expires, signature)): Path<(String, i64, String)>,
+) -> Response {
+    let subject = crate::outbox::answer_link_subject(&number);
+    if !crate::outbox::link_is_valid(
+        &state.messages,
+        &subject,
+        expires,
+        &signature,
+        jiff::Timestamp::now(),
+    ) {
+        return message(ui, StatusCode::NOT_FOUND, "inbox-link-invalid");
+    }
+    match state.engine.complaint(&number).await {
+        Ok(Some(complaint)) if !complaint.replies.is_empty() => {
+            super::complaint::reply_document(&state, &ui, &complaint).await
+        }
+        Ok(_) => message(ui, StatusCode::NOT_FOUND, "error-not-found"),
+        Err(_) => message(ui, StatusCode::SERVICE_UNAVAILABLE, "error-internal"),
+    }
+}

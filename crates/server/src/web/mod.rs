@@ -86,6 +86,10 @@ pub(crate) fn public_pages() -> Router<AppState> {
         .route("/my/inbox", get(inbox::inbox))
         .route("/m/{case}/{expires}/{signature}", get(inbox::link))
         .route(
+            "/r/{number}/{expires}/{signature}",
+            get(complaint_my::answer_by_link),
+        )
+        .route(
             "/m/{case}/{expires}/{signature}/rate",
             get(rating::link_form).post(rating::link_submit),
         )

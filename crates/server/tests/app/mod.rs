@@ -15,6 +15,7 @@ use yichuang_store::Store;
 
 use crate::contract::Contract;
 
+pub mod gateway;
 pub mod pages;
 
 pub struct App {
