@@ -490,6 +490,12 @@ try {
     const office = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const s = await office.newPage();
     await signIn(s, 'supervisor-zj', process.env.SUPERVISOR_PASSWORD);
+    // The workbench says what went overdue and came up to this supervisor.
+    await axe(s, 'staff-workbench-supervisor');
+    await shot(s, 'staff-workbench-supervisor');
+    const escalated = s.locator('#escalated-title + ul a');
+    check(await escalated.count() >= 1, 'workbench: overdue follow-ups or complaints are named');
+    check((await escalated.first().textContent()).includes('超期'), 'workbench: in words');
     await visit(s, '/staff/ratings', 'staff-ratings');
     check(await s.locator('tbody tr').count() > 1, 'ratings: the demo poor ratings are listed');
     check(await s.locator('.red').count() > 0, 'ratings: overdue follow-ups are red');

@@ -16,26 +16,30 @@ pub struct CaseMarks {
     pub steps: Vec<(String, String, String)>,
 }
 
-const CASE: &str = "SELECT item, handling_region, applicant FROM cases WHERE id = $1";
-const STEPS: &str = "SELECT kind, actor, at FROM case_events WHERE case_id = $1 \
-     AND kind IN ('accepted', 'completed', 'completed_on_the_spot') ORDER BY seq";
+/// The case's columns and its rated steps in one read: a row per step, or one row
+/// with no step (the left join) for a case not yet accepted.
+const MARKS: &str = "SELECT c.item, c.handling_region, c.applicant, e.kind, e.actor, e.at \
+     FROM cases c LEFT JOIN case_events e ON e.case_id = c.id \
+     AND e.kind IN ('accepted', 'completed', 'completed_on_the_spot') \
+     WHERE c.id = $1 ORDER BY e.seq";
 
 macro_rules! marks {
     ($pool:expr, $id:expr) => {{
-        let Some(row) = sqlx::query(CASE).bind($id).fetch_optional($pool).await? else {
+        let rows = sqlx::query(MARKS).bind($id).fetch_all($pool).await?;
+        let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let steps = sqlx::query(STEPS)
-            .bind($id)
-            .fetch_all($pool)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("kind")?, r.try_get("actor")?, r.try_get("at")?)))
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let mut steps = Vec::new();
+        for r in &rows {
+            let kind: Option<String> = r.try_get("kind")?;
+            if let Some(kind) = kind {
+                steps.push((kind, r.try_get("actor")?, r.try_get("at")?));
+            }
+        }
         CaseMarks {
-            item: row.try_get("item")?,
-            handling_region: row.try_get("handling_region")?,
-            applicant: row.try_get("applicant")?,
+            item: first.try_get("item")?,
+            handling_region: first.try_get("handling_region")?,
+            applicant: first.try_get("applicant")?,
             steps,
         }
     }};

@@ -131,11 +131,6 @@ fn status_of(ui: &Ui, row: &FollowUpRow) -> String {
     })
 }
 
-fn overdue(row: &FollowUpRow, today: Date) -> bool {
-    let past = |day: &str| day.parse::<Date>().is_ok_and(|d| today > d);
-    !row.closed && ((!row.contacted && past(&row.contact_by)) || past(&row.close_by))
-}
-
 pub(crate) async fn list(
     State(state): State<AppState>,
     ui: Ui,
@@ -160,7 +155,7 @@ pub(crate) async fn list(
             continue;
         };
         let file = state.engine.rating_file(&subject).await.ok();
-        let late = overdue(&row, today);
+        let late = super::escalated::follow_up_overdue(&row, today);
         let date = |d: &str| {
             d.parse::<Date>()
                 .map_or_else(|_| d.to_owned(), |d| written(ui.lang, d))

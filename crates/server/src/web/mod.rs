@@ -16,6 +16,7 @@ mod desk;
 mod desk_bookings;
 mod desk_complaints;
 mod desk_ratings;
+mod escalated;
 mod figures;
 mod form;
 mod guide;

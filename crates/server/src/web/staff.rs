@@ -160,6 +160,7 @@ struct Workbench {
     moved: Vec<MovedRow>,
     csrf: String,
     is_admin: bool,
+    escalated: super::escalated::Escalated,
 }
 
 pub(crate) async fn home(State(state): State<AppState>, ui: Ui, headers: HeaderMap) -> Response {
@@ -197,6 +198,7 @@ pub(crate) async fn home(State(state): State<AppState>, ui: Ui, headers: HeaderM
             moved,
             csrf,
             is_admin: staff.role == yichuang_domain::catalog::Role::Administrator,
+            escalated: super::escalated::escalated_to(&state, &staff).await,
         },
     )
 }
