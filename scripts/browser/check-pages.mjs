@@ -243,6 +243,35 @@ try {
     await Promise.all([p.waitForURL(/\/documents\//), p.getByRole('link', { name: '决定书' }).click()]);
     check(await p.locator('h1').textContent() === '决定书', 'journey: the decision opens');
     await axe(p, 'my-decision');
+    // Rated online from the case page (the acceptance), with the keyboard alone.
+    await p.goto(base + `/my/cases/${caseId}`);
+    await Promise.all([p.waitForURL(/\/rate$/), p.getByRole('link', { name: '评价本次服务' }).click()]);
+    await axe(p, 'rate-online');
+    await shot(p, 'rate-online');
+    await p.focus('#level-satisfied');
+    await p.keyboard.press('Space');
+    if (await tabTo(p, 'main form[method=post] button[type=submit]', 'rate-online submit')) {
+      await Promise.all([p.waitForEvent('framenavigated'), p.keyboard.press('Enter')]);
+    }
+    await p.waitForSelector('h1:has-text("感谢您的评价")', { timeout: 10000 })
+      .catch(() => fail('rate online: thanked'));
+    // Completed: the text message's signed link opens the case on a phone, not signed
+    // in, and rates the completion.
+    await api(process.env.STAFF_TOKEN, caseId, 6, { command: 'complete', method: '邮寄送达' });
+    await p.goto(base + '/my/inbox');
+    const sms = (await p.locator('ol.messages').textContent()).match(/\/m\/[^\s，。]+/g) || [];
+    check(sms.length > 0, 'inbox: the messages carry a signed link');
+    const phone = await browser.newContext({ bypassCSP: true, viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
+    const m = await phone.newPage();
+    await m.goto(base + sms[0]);
+    await Promise.all([m.waitForURL(/\/rate$/), m.getByRole('link', { name: '评价本次服务' }).click()]);
+    await axe(m, 'rate-link');
+    await noSideScroll(m, 'rate-link 360');
+    await shot(m, 'rate-link');
+    await m.check('#level-very_satisfied');
+    await Promise.all([m.waitForLoadState('load'), m.getByRole('button', { name: '提交评价' }).click()]);
+    check((await m.locator('h1').textContent()).includes('感谢您的评价'), 'rate by link: thanked');
+    await phone.close();
     await p.goto(base + '/my');
     await axe(p, 'my-cases');
     await p.setViewportSize({ width: 360, height: 740 });

@@ -219,6 +219,7 @@ impl Builder<'_> {
             life_events,
             decision_rules: Vec::new(),
             rating_settings: self.rating_settings(parsed),
+            star_criteria: self.star_criteria(parsed),
         }
     }
 

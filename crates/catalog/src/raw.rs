@@ -281,6 +281,26 @@ pub struct RegionFile {
     /// that sets none; unset fields keep the national defaults.
     #[schemars(with = "Option<RawRatingSettings>")]
     pub ratings: Option<Spanned<RawRatingSettings>>,
+    /// The region's own criteria for star windows and service models (星级窗口), for it
+    /// and every region below it that sets none; unset fields keep the defaults.
+    #[schemars(with = "Option<RawStarCriteria>")]
+    pub stars: Option<Spanned<RawStarCriteria>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawStarCriteria {
+    /// Where the criteria come from, as cited, or why they are illustrative.
+    pub source: String,
+    pub satisfaction_weight: Option<f64>,
+    pub follow_up_weight: Option<f64>,
+    pub timely_weight: Option<f64>,
+    pub on_time_weight: Option<f64>,
+    pub volume_weight: Option<f64>,
+    pub volume_target: Option<i64>,
+    pub min_ratings: Option<i64>,
+    /// The lowest score for 5, 4, 3 and 2 stars, highest first.
+    pub thresholds: Option<[f64; 4]>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -104,3 +104,59 @@ fn bad_settings_are_refused_each_with_its_field() {
     let errors = refused("version = 2\nsource = \"x\"\nlate_dayz = 3");
     assert!(errors.iter().any(|e| e.contains("late_dayz")), "{errors:?}");
 }
+
+/// 广西's file with a `[stars]` table put before its variants.
+fn with_stars(
+    stars: &str,
+) -> Result<yichuang_catalog::LoadedCatalog, yichuang_catalog::CatalogErrors> {
+    let edit = |text: &str| {
+        let variants = text.find("[[variant]]").unwrap();
+        format!(
+            "{}[stars]\n{stars}\n\n{}",
+            &text[..variants],
+            &text[variants..]
+        )
+    };
+    catalog_with(GUANGXI, edit, &[])
+}
+
+#[test]
+fn a_regions_star_criteria_hold_below_it_and_bad_ones_are_refused() {
+    let loaded = with_stars(
+        "source = \"示例：某市星级窗口评定办法\"\non_time_weight = 0.3\nmin_ratings = 5\nthresholds = [96.0, 92.0, 85.0, 75.0]",
+    )
+    .unwrap();
+    let criteria = loaded.catalog.star_criteria(region("450102"));
+    assert_eq!(criteria.on_time_weight, 0.3);
+    assert_eq!(criteria.min_ratings, 5);
+    assert_eq!(criteria.thresholds, [96.0, 92.0, 85.0, 75.0]);
+    assert_eq!(criteria.provenance, "示例：某市星级窗口评定办法");
+    assert_eq!(
+        criteria.satisfaction_weight,
+        yichuang_domain::rating::StarCriteria::default().satisfaction_weight,
+        "unset fields keep the defaults"
+    );
+    assert_eq!(
+        loaded.catalog.star_criteria(region("330211")),
+        yichuang_domain::rating::StarCriteria::default()
+    );
+    for (stars, expected) in [
+        (
+            "source = \"x\"\nthresholds = [90.0, 95.0, 80.0, 70.0]",
+            "stars: thresholds",
+        ),
+        (
+            "source = \"x\"\nthresholds = [190.0, 95.0, 80.0, 70.0]",
+            "stars: thresholds",
+        ),
+        ("source = \"x\"\nvolume_weight = -1.0", "stars: weights"),
+        ("source = \"x\"\nmin_ratings = 0", "stars: min_ratings"),
+        ("source = \"\"", "stars: source"),
+    ] {
+        let errors = with_stars(stars).expect_err(stars).0;
+        assert!(
+            errors.iter().any(|e| e.field == expected),
+            "{stars:?}: expected {expected}, got {errors:?}"
+        );
+    }
+}

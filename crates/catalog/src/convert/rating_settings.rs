@@ -1,8 +1,8 @@
-//! Regions' own rating settings (`[ratings]` in a region file): every value checked,
-//! unset ones kept at the national defaults.
+//! Regions' own rating settings (`[ratings]`) and star criteria (`[stars]`) in a region
+//! file: every value checked, unset ones kept at the national defaults.
 
 use yichuang_domain::RegionCode;
-use yichuang_domain::rating::{DefaultRating, Level, RatingPolicy, Stage};
+use yichuang_domain::rating::{DefaultRating, Level, RatingPolicy, Stage, StarCriteria};
 
 use super::{Builder, Parsed};
 
@@ -131,6 +131,75 @@ impl Builder<'_> {
                     source: raw.source.trim().to_owned(),
                 },
             ));
+        }
+        out
+    }
+}
+
+impl Builder<'_> {
+    pub(super) fn star_criteria(&mut self, parsed: &Parsed) -> Vec<(RegionCode, StarCriteria)> {
+        let mut out = Vec::new();
+        for (file, region_file) in &parsed.regions {
+            let Some(spanned) = &region_file.stars else {
+                continue;
+            };
+            let Ok(region) = RegionCode::parse(region_file.region.get_ref()) else {
+                continue;
+            };
+            let (raw, at) = (spanned.get_ref(), spanned.span().start);
+            let d = StarCriteria::default();
+            let criteria = StarCriteria {
+                provenance: raw.source.trim().to_owned(),
+                satisfaction_weight: raw.satisfaction_weight.unwrap_or(d.satisfaction_weight),
+                follow_up_weight: raw.follow_up_weight.unwrap_or(d.follow_up_weight),
+                timely_weight: raw.timely_weight.unwrap_or(d.timely_weight),
+                on_time_weight: raw.on_time_weight.unwrap_or(d.on_time_weight),
+                volume_weight: raw.volume_weight.unwrap_or(d.volume_weight),
+                volume_target: raw.volume_target.unwrap_or(d.volume_target),
+                min_ratings: raw.min_ratings.unwrap_or(d.min_ratings),
+                thresholds: raw.thresholds.unwrap_or(d.thresholds),
+            };
+            let mut problems = Vec::new();
+            if criteria.provenance.is_empty() {
+                problems.push((
+                    "stars: source",
+                    "say where the criteria come from".to_owned(),
+                ));
+            }
+            let weights = [
+                criteria.satisfaction_weight,
+                criteria.follow_up_weight,
+                criteria.timely_weight,
+                criteria.on_time_weight,
+                criteria.volume_weight,
+            ];
+            if weights.iter().any(|w| !w.is_finite() || *w < 0.0)
+                || weights.iter().sum::<f64>() <= 0.0
+            {
+                problems.push((
+                    "stars: weights",
+                    "weights are numbers of 0 or more, not all 0".to_owned(),
+                ));
+            }
+            let t = criteria.thresholds;
+            if t.iter().any(|v| !(0.0..=100.0).contains(v)) || t.windows(2).any(|p| p[0] <= p[1]) {
+                problems.push((
+                    "stars: thresholds",
+                    "four scores out of 100 for 5, 4, 3 and 2 stars, each lower than the one before".to_owned(),
+                ));
+            }
+            if criteria.min_ratings < 1 || criteria.volume_target < 1 {
+                problems.push((
+                    "stars: min_ratings",
+                    "min_ratings and volume_target are 1 or more".to_owned(),
+                ));
+            }
+            if problems.is_empty() {
+                out.push((region, criteria));
+            }
+            for (field, message) in problems {
+                self.push(*file, at, field, message);
+            }
         }
         out
     }

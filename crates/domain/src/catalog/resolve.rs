@@ -23,6 +23,8 @@ pub struct Catalog {
     pub decision_rules: Vec<std::sync::Arc<crate::proactive::Policy>>,
     /// Regions' own rating settings (好差评), by the region that set them.
     pub rating_settings: Vec<(RegionCode, crate::rating::RatingPolicy)>,
+    /// Regions' own star criteria (星级窗口), by the region that set them.
+    pub star_criteria: Vec<(RegionCode, crate::rating::StarCriteria)>,
 }
 
 /// Where a resolved value came from.
@@ -123,14 +125,12 @@ impl Catalog {
     /// The rating settings that hold in `region`: its own, or the nearest region above
     /// it that has some, or the national defaults.
     pub fn rating_policy(&self, region: RegionCode) -> crate::rating::RatingPolicy {
-        std::iter::successors(Some(region), |r| r.parent())
-            .find_map(|r| {
-                self.rating_settings
-                    .iter()
-                    .find(|(code, _)| *code == r)
-                    .map(|(_, policy)| policy.clone())
-            })
-            .unwrap_or_default()
+        nearest(&self.rating_settings, region).unwrap_or_default()
+    }
+
+    /// The star criteria that hold in `region`, found as `rating_policy` is.
+    pub fn star_criteria(&self, region: RegionCode) -> crate::rating::StarCriteria {
+        nearest(&self.star_criteria, region).unwrap_or_default()
     }
 
     pub fn item_ids(&self) -> Vec<&str> {
@@ -304,4 +304,14 @@ fn content_hash(resolved: &ResolvedGuide) -> String {
     });
     let digest = Sha256::digest(content.to_string().as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The setting of `region` or of the nearest region above it that has one.
+fn nearest<T: Clone>(settings: &[(RegionCode, T)], region: RegionCode) -> Option<T> {
+    std::iter::successors(Some(region), |r| r.parent()).find_map(|r| {
+        settings
+            .iter()
+            .find(|(code, _)| *code == r)
+            .map(|(_, setting)| setting.clone())
+    })
 }

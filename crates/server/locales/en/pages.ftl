@@ -754,6 +754,7 @@ stars-model = Service quality model
 stars-none = No ratings in this period yet.
 stars-how = How stars are given
 stars-on-time = Completed on time (cases)
+stars-source = Local criteria: { $source }
 stars-formula = Score = (satisfaction × { $satisfaction } + poor ratings followed up × { $follow_up } + followed up in time × { $timely } + cases completed on time × { $on_time } + ratings as a share of { $target } × { $volume }) ÷ the sum of the weights × 100; with no poor ratings, follow-up counts as 100 %; the on-time rate is the share of the cases the clerk (for a window: the clerks who served at it) completed in the period within their limit, and is left out, weight and all, where none was completed; fewer than { $min } ratings in the period (a month or a quarter): no stars. 5, 4, 3 and 2 stars need { $thresholds } points; below that, 1 star. The criteria are illustrative (no national 人社 star-window standard has been published) and each region may set its own. The top three clerks with five stars are the period's service quality models.
 rating-at-window = Please rate this service on the window's pad, or by scanning the QR code the window shows.
 

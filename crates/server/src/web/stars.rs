@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use yichuang_domain::RegionCode;
 use yichuang_domain::rating::{OnTime, StarCriteria, Stars};
 
 use super::staff::signed_in;
@@ -85,8 +86,14 @@ fn row(ui: &Ui, name: String, s: &Stars) -> StarRow {
     }
 }
 
+/// The formula in words, and where a region's own criteria come from.
 fn formula(ui: &Ui, c: &StarCriteria) -> String {
-    super::i18n::text_with(
+    let source = if c.provenance == StarCriteria::default().provenance {
+        String::new()
+    } else {
+        format!(" {}", ui.t1("stars-source", "source", &c.provenance))
+    };
+    let text = super::i18n::text_with(
         ui.lang,
         "stars-formula",
         &[
@@ -106,7 +113,8 @@ fn formula(ui: &Ui, c: &StarCriteria) -> String {
                     .join(" / "),
             ),
         ],
-    )
+    );
+    text + &source
 }
 
 /// The period asked for: a month (this month by default) or a quarter, as its label
@@ -232,7 +240,9 @@ pub(crate) async fn hall_windows(
     ) else {
         return message(ui, StatusCode::SERVICE_UNAVAILABLE, "error-internal");
     };
-    let criteria = StarCriteria::default();
+    let criteria = RegionCode::parse(&hall.region)
+        .map(|r| state.catalog.catalog.star_criteria(r))
+        .unwrap_or_default();
     let rows = hall
         .windows
         .iter()
@@ -293,7 +303,7 @@ pub(crate) async fn clerks(
     ) else {
         return message(ui, StatusCode::SERVICE_UNAVAILABLE, "error-internal");
     };
-    let criteria = StarCriteria::default();
+    let criteria = state.catalog.catalog.star_criteria(staff.jurisdiction);
     let mut ranked: Vec<(String, Stars)> = people
         .iter()
         .filter(|p| p.jurisdiction.is_within(staff.jurisdiction))
