@@ -67,6 +67,16 @@ fn run(
     Ok(event.body)
 }
 
+fn online(stage: Stage, level: Level) -> RatingCommandKind {
+    RatingCommandKind::Rate {
+        stage,
+        level,
+        indicators: Vec::new(),
+        text: String::new(),
+        channel: RatingChannel::Online,
+    }
+}
+
 fn default(stage: Stage) -> RatingCommandKind {
     RatingCommandKind::Default { stage }
 }
@@ -171,13 +181,7 @@ fn only_the_system_gives_a_default_and_only_where_a_region_sets_one() {
         Err("no_default")
     );
     // The system never rates as a person.
-    let rate = RatingCommandKind::Rate {
-        stage: Stage::Completion,
-        level: Level::Basic,
-        indicators: Vec::new(),
-        text: String::new(),
-        channel: RatingChannel::Online,
-    };
+    let rate = online(Stage::Completion, Level::Basic);
     assert_eq!(
         run(&mut file, &guangxi(), SYSTEM, rate, date(2026, 12, 7)),
         Err("not_theirs")
@@ -188,13 +192,7 @@ fn only_the_system_gives_a_default_and_only_where_a_region_sets_one() {
 fn a_person_who_rated_in_time_is_never_overwritten_by_the_default() {
     let policy = guangxi();
     let mut file = RatingFile::new("ratings/case/case-9");
-    let rate = RatingCommandKind::Rate {
-        stage: Stage::Completion,
-        level: Level::Satisfied,
-        indicators: Vec::new(),
-        text: String::new(),
-        channel: RatingChannel::Online,
-    };
+    let rate = online(Stage::Completion, Level::Satisfied);
     run(
         &mut file,
         &policy,
@@ -226,13 +224,7 @@ fn a_stage_the_region_does_not_rate_is_refused() {
         ..guangxi()
     };
     let mut file = RatingFile::new("ratings/case/case-9");
-    let rate = RatingCommandKind::Rate {
-        stage: Stage::Acceptance,
-        level: Level::Satisfied,
-        indicators: Vec::new(),
-        text: String::new(),
-        channel: RatingChannel::Online,
-    };
+    let rate = online(Stage::Acceptance, Level::Satisfied);
     assert_eq!(
         run(
             &mut file,
