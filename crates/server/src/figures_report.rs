@@ -20,8 +20,9 @@ pub struct Area {
     pub name: String,
     pub cases: CaseFigures,
     pub ratings: RatingFigures,
-    /// Open cases past their deadline today (not limited to the months).
-    pub overdue: i64,
+    /// Open cases past their deadline today (not limited to the months); none where
+    /// it is not kept (an item's line).
+    pub overdue: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -33,6 +34,8 @@ pub struct Report {
     pub total: Area,
     /// The next level down, by code.
     pub areas: Vec<Area>,
+    /// The region's items, by item id (the name is the id: the page names them).
+    pub items: Vec<Area>,
 }
 
 /// The months from `from` to `to` (`YYYY-MM`), at most `limit` of them.
@@ -77,6 +80,17 @@ fn area_entry<'a>(
     Some(areas.entry(code).or_insert_with(|| Area {
         code: code.to_string(),
         name: code.name().to_owned(),
+        overdue: Some(0),
+        ..Area::default()
+    }))
+}
+
+/// The line of an item, from an `area_item` total's value (`<county>|<item>`).
+fn item_entry<'a>(items: &'a mut BTreeMap<String, Area>, value: &str) -> Option<&'a mut Area> {
+    let (_, item) = value.split_once('|')?;
+    Some(items.entry(item.to_owned()).or_insert_with(|| Area {
+        code: item.to_owned(),
+        name: item.to_owned(),
         ..Area::default()
     }))
 }
@@ -92,9 +106,11 @@ pub async fn report(
     let mut total = Area {
         code: region.to_string(),
         name: region.full_name(),
+        overdue: Some(0),
         ..Area::default()
     };
     let mut areas: BTreeMap<RegionCode, Area> = BTreeMap::new();
+    let mut items: BTreeMap<String, Area> = BTreeMap::new();
     for month in months(from, to, 120) {
         for (county, name, value) in read(store, &format!("cases|region|{month}|"), &prefix).await?
         {
@@ -111,11 +127,23 @@ pub async fn report(
                 a.ratings.add(&name, value);
             }
         }
+        // By item: the region's counties × items, one range each (the region first).
+        for (value, name, n) in read(store, &format!("cases|area_item|{month}|"), &prefix).await? {
+            if let Some(item) = item_entry(&mut items, &value) {
+                item.cases.add(&name, n);
+            }
+        }
+        for (value, name, n) in read(store, &format!("ratings|area_item|{month}|"), &prefix).await?
+        {
+            if let Some(item) = item_entry(&mut items, &value) {
+                item.ratings.add(&name, n);
+            }
+        }
     }
     for (county, n) in store.overdue_by_county(&prefix, today).await? {
-        total.overdue += n;
+        total.overdue = Some(total.overdue.unwrap_or(0) + n);
         if let Some(a) = area_entry(&mut areas, region, &county) {
-            a.overdue += n;
+            a.overdue = Some(a.overdue.unwrap_or(0) + n);
         }
     }
     Ok(Report {
@@ -124,5 +152,6 @@ pub async fn report(
         to: to.to_owned(),
         total,
         areas: areas.into_values().collect(),
+        items: items.into_values().collect(),
     })
 }

@@ -57,6 +57,18 @@ async fn a_citys_figures_count_its_counties_cases_as_they_move() {
         page.contains("有该指标的地区不足两个"),
         "one county: nothing to compare"
     );
+    // By item and by channel: both cases were taken at a window for one item.
+    let by_item = &page[page.find("id=\"by-item\"").expect("an item table")..];
+    assert!(
+        by_item.contains("个人社会保险权益记录查询打印"),
+        "the item by its name: {by_item}"
+    );
+    let by_channel = &page[page.find("id=\"by-channel\"").expect("a channel table")..];
+    let window = &by_channel[by_channel.find("大厅窗口").expect("the window channel")..];
+    assert!(
+        window.contains(">2<") && window.contains("100.0%"),
+        "{window}"
+    );
 
     let (status, csv) = text(
         &supervisor,
@@ -77,6 +89,13 @@ async fn a_citys_figures_count_its_counties_cases_as_they_move() {
     assert_eq!(cells[column("on_time_rate")], "1.0000");
     // Nothing is past its deadline yet.
     assert_eq!(cells[column("overdue_now")], "0.0000");
+    let item = lines
+        .clone()
+        .find(|l| l.starts_with("item,personal-record-query,"))
+        .expect(&csv);
+    let cells: Vec<&str> = item.split(',').collect();
+    assert_eq!(cells[column("submitted")], "2.0000");
+    assert_eq!(cells[column("overdue_now")], "", "not kept per item");
 
     // A month that is not one: the defaults, said in words.
     let (status, page) = text(

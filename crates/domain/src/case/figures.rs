@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::tally::{BUCKET_NAMES, DAY_BUCKETS};
+use crate::catalog::Channel;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CaseFigures {
@@ -23,6 +24,8 @@ pub struct CaseFigures {
     pub limit_sum: i64,
     /// Completions by handling time, per `BUCKET_NAMES`.
     pub days: BTreeMap<&'static str, i64>,
+    /// Submissions by channel, per `Channel::tally_name`.
+    pub channels: BTreeMap<&'static str, i64>,
 }
 
 #[allow(clippy::cast_precision_loss)]
@@ -47,6 +50,9 @@ impl CaseFigures {
             other => {
                 if let Some(bucket) = BUCKET_NAMES.iter().find(|b| **b == other) {
                     *self.days.entry(bucket).or_insert(0) += value;
+                } else if let Some(channel) = Channel::ALL.iter().find(|c| c.tally_name() == other)
+                {
+                    *self.channels.entry(channel.tally_name()).or_insert(0) += value;
                 }
             }
         }
@@ -66,6 +72,21 @@ impl CaseFigures {
         for (bucket, n) in &other.days {
             *self.days.entry(bucket).or_insert(0) += n;
         }
+        for (channel, n) in &other.channels {
+            *self.channels.entry(channel).or_insert(0) += n;
+        }
+    }
+
+    /// Submissions per channel, in the catalog's order of channels, with their share
+    /// of all submissions (cases from before channels were counted are in no channel).
+    pub fn by_channel(&self) -> Vec<(Channel, i64, Option<f64>)> {
+        Channel::ALL
+            .iter()
+            .filter_map(|c| {
+                let n = self.channels.get(c.tally_name()).copied().unwrap_or(0);
+                (n > 0).then(|| (*c, n, ratio(n, self.submitted)))
+            })
+            .collect()
     }
 
     /// 网办率: submitted online, by phone app or kiosk rather than at a window.

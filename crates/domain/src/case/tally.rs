@@ -58,6 +58,7 @@ pub fn case_tally(
     match &event.body {
         EventBody::Submitted { submission, .. } => {
             names.push("submitted");
+            names.push(submission.channel.tally_name());
             if submission.channel != Channel::Window {
                 names.push("submitted_online");
             }

@@ -205,6 +205,29 @@ pub enum Channel {
 }
 
 impl Channel {
+    pub const ALL: [Channel; 7] = [
+        Channel::Window,
+        Channel::Online,
+        Channel::Mobile,
+        Channel::Kiosk,
+        Channel::BankOutlet,
+        Channel::Post,
+        Channel::Phone,
+    ];
+
+    /// The name of the running total that counts cases submitted through it.
+    pub fn tally_name(self) -> &'static str {
+        match self {
+            Channel::Window => "channel_window",
+            Channel::Online => "channel_online",
+            Channel::Mobile => "channel_mobile",
+            Channel::Kiosk => "channel_kiosk",
+            Channel::BankOutlet => "channel_bank_outlet",
+            Channel::Post => "channel_post",
+            Channel::Phone => "channel_phone",
+        }
+    }
+
     pub fn name_zh(self) -> &'static str {
         match self {
             Channel::Window => "窗口",

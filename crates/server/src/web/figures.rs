@@ -52,7 +52,7 @@ const FIGURES: [Figure; 10] = [
     Figure {
         key: "overdue_now",
         label: "figures-overdue-now",
-        value: |a| Some(a.overdue as f64),
+        value: |a| a.overdue.map(|n| n as f64),
         percent: false,
     },
     Figure {
@@ -130,6 +130,41 @@ struct FiguresPage {
     csv_href: String,
     /// How many synthetic cases the store holds (`demo generate`): said on the page.
     synthetic: i64,
+    /// The region's items (most submitted first): name, then every figure but the
+    /// overdue count (kept by county only).
+    items: Vec<(String, Vec<String>)>,
+    item_columns: Vec<String>,
+    /// Submissions by channel: name, count, share.
+    channels: Vec<(String, i64, String)>,
+}
+
+/// The figures an item's line shows: all but "overdue now".
+fn item_figures() -> impl Iterator<Item = &'static Figure> {
+    FIGURES.iter().filter(|f| f.key != "overdue_now")
+}
+
+/// The region's items as the page shows them, most submitted first, named.
+fn item_lines(state: &AppState, report: &Report) -> Vec<(String, Vec<String>)> {
+    let mut items: Vec<&Area> = report.items.iter().collect();
+    items.sort_by(|a, b| {
+        b.cases
+            .submitted
+            .cmp(&a.cases.submitted)
+            .then_with(|| a.code.cmp(&b.code))
+    });
+    items
+        .into_iter()
+        .map(|a| {
+            let name = state
+                .catalog
+                .catalog
+                .versions(&a.code)
+                .last()
+                .map_or_else(|| a.code.clone(), |g| g.name.clone());
+            let cells = item_figures().map(|f| written(f, (f.value)(a))).collect();
+            (name, cells)
+        })
+        .collect()
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -353,12 +388,28 @@ pub(crate) async fn page(
         ),
         figure_label,
         synthetic: synthetic_cases(&state).await,
+        items: item_lines(&state, &report),
+        item_columns: item_figures().map(|f| ui.t(f.label)).collect(),
+        channels: report
+            .total
+            .cases
+            .by_channel()
+            .into_iter()
+            .map(|(channel, n, share)| {
+                (
+                    ui.t(super::words::channel_key(channel)),
+                    n,
+                    share.map_or_else(|| "—".to_owned(), |s| format!("{:.1}%", s * 100.0)),
+                )
+            })
+            .collect(),
         ui,
     };
     render(StatusCode::OK, &page)
 }
 
-/// The same lines as CSV: the region, then its next level down, every figure.
+/// The same lines as CSV: the region, its next level down, then its items (their
+/// `code` the item id), every figure.
 pub(crate) async fn csv_file(
     State(state): State<AppState>,
     ui: Ui,
@@ -379,8 +430,9 @@ pub(crate) async fn csv_file(
         "no"
     };
     let mut written_ok = out.write_record(&header).is_ok();
-    for (part, area) in
-        std::iter::once(("region", &report.total)).chain(report.areas.iter().map(|a| ("area", a)))
+    for (part, area) in std::iter::once(("region", &report.total))
+        .chain(report.areas.iter().map(|a| ("area", a)))
+        .chain(report.items.iter().map(|a| ("item", a)))
     {
         let mut record = vec![
             part.to_owned(),
