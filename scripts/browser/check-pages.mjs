@@ -661,6 +661,13 @@ try {
     check((await s.locator('h1').textContent()).includes('浙江省'), 'figures: the supervisor\'s province');
     await Promise.all([s.waitForURL(/region=330200/), s.getByRole('link', { name: '宁波市', exact: true }).click()]);
     check(await s.locator('tbody th a', { hasText: '镇海区' }).count() === 1, 'figures: the city lists 镇海区');
+    // Hall waits (the demo hall's calls today), by item and by channel.
+    const zhenhai = s.locator('#ranking ~ div tbody tr', { hasText: '镇海区' });
+    check(/\d+\.\d%/.test(await s.locator('.facts').first().textContent()), 'figures: rates in the summary');
+    check((await s.locator('.facts').first().textContent()).includes('15 分钟内叫号占比'), 'figures: hall waits are a figure');
+    check(await zhenhai.count() === 1, 'figures: 镇海区 has a line');
+    check(await s.locator('#by-item ~ div tbody tr').count() >= 1, 'figures: the items are listed');
+    check((await s.locator('main').textContent()).includes('大厅窗口'), 'figures: the channels are listed');
     await s.selectOption('#figures-figure', 'mean_days');
     await Promise.all([s.waitForURL(/figure=mean_days/), s.getByRole('button', { name: '查看' }).click()]);
     check((await s.locator('#ranking').textContent()).includes('平均办理工作日'), 'figures: ranked by the chosen figure');

@@ -107,6 +107,16 @@ impl Writer {
             project_of: &project_of,
         };
         let event = hall::decide(&w.state, command, &ctx)?;
+        let county = config.region.to_string();
+        w.counters.extend(
+            hall::wait_tally(&w.state, &event, &county)
+                .into_iter()
+                .map(|t| yichuang_store::CounterDelta {
+                    key: t.key,
+                    name: t.name.to_owned(),
+                    delta: t.delta,
+                }),
+        );
         let (name, number) = (
             event.body.name(),
             event.body.ticket_number().map(str::to_owned),

@@ -1831,6 +1831,7 @@ async fn suite(url: Option<String>) {
     hall::hall_requests_are_idempotent_and_audited(&w, &url).await;
     the_audit_verifies_and_names_the_first_tampered_case(&w, &url).await;
     figures::the_case_totals_equal_a_recount_from_the_events(&w).await;
+    figures::the_hall_waits_equal_a_recount_from_the_events(&w).await;
     facts::imports_are_idempotent_and_a_screening_reads_them_back(&w).await;
     facts::certificates_read_back_by_holder_and_year(&w).await;
     grant_lists::a_list_is_published_objected_to_and_granted_once(&w).await;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use yichuang_domain::RegionCode;
 use yichuang_domain::case::CaseFigures;
+use yichuang_domain::hall::WaitFigures;
 use yichuang_domain::rating::RatingFigures;
 use yichuang_store::StoreError;
 
@@ -20,6 +21,8 @@ pub struct Area {
     pub name: String,
     pub cases: CaseFigures,
     pub ratings: RatingFigures,
+    /// Hall waits from taking a ticket to its first call (by county only, not item).
+    pub waits: WaitFigures,
     /// Open cases past their deadline today (not limited to the months); none where
     /// it is not kept (an item's line).
     pub overdue: Option<i64>,
@@ -125,6 +128,13 @@ pub async fn report(
             total.ratings.add(&name, value);
             if let Some(a) = area_entry(&mut areas, region, &county) {
                 a.ratings.add(&name, value);
+            }
+        }
+        for (county, name, value) in read(store, &format!("halls|region|{month}|"), &prefix).await?
+        {
+            total.waits.add(&name, value);
+            if let Some(a) = area_entry(&mut areas, region, &county) {
+                a.waits.add(&name, value);
             }
         }
         // By item: the region's counties × items, one range each (the region first).

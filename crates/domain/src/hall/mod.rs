@@ -14,6 +14,7 @@ mod routing;
 mod rules;
 mod skills;
 mod ticket;
+mod waits;
 
 pub use appointments::{
     AppointmentCommand, AppointmentCommandKind, AppointmentContext, AppointmentDay,
@@ -32,3 +33,4 @@ pub use rules::{
 };
 pub use skills::{SkillLevel, Skills};
 pub use ticket::{GreenReason, Purpose, Ticket, TicketChannel, TicketStatus};
+pub use waits::{WAIT_BUCKET_NAMES, WAIT_BUCKETS, WaitFigures, wait_tally, wait_tally_key};

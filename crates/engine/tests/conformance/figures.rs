@@ -66,3 +66,31 @@ pub async fn the_case_totals_equal_a_recount_from_the_events(w: &World) {
         .unwrap();
     assert!(red_later > 0, "some open case is late by 2031");
 }
+
+/// After every hall day the suite ran (calls, recalls, returns, a second writer), the
+/// stored waits (`halls|…`) equal a recount from the hall days' events, and each first
+/// call counted once.
+pub async fn the_hall_waits_equal_a_recount_from_the_events(w: &World) {
+    let recount = w.engine.recount_hall_totals().await.unwrap();
+    let mut stored = std::collections::BTreeMap::new();
+    for c in w.engine.store().counters("halls|").await.unwrap() {
+        if c.value != 0 {
+            stored.insert((c.key, c.name), c.value);
+        }
+    }
+    let called: i64 = recount
+        .iter()
+        .filter(|((key, name), _)| key.starts_with("halls|region|") && name == "called")
+        .map(|(_, v)| *v)
+        .sum();
+    assert!(called > 0, "the suite called tickets: {recount:?}");
+    let bucketed: i64 = recount
+        .iter()
+        .filter(|((key, name), _)| {
+            key.starts_with("halls|region|") && name.starts_with("wait_") && name != "wait_s_sum"
+        })
+        .map(|(_, v)| *v)
+        .sum();
+    assert_eq!(bucketed, called, "every first call is in one bucket");
+    assert_eq!(stored, recount);
+}

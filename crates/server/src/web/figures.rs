@@ -30,7 +30,7 @@ struct Figure {
 }
 
 #[allow(clippy::cast_precision_loss)]
-const FIGURES: [Figure; 10] = [
+const FIGURES: [Figure; 13] = [
     Figure {
         key: "on_time_rate",
         label: "figures-on-time-rate",
@@ -78,6 +78,24 @@ const FIGURES: [Figure; 10] = [
         label: "figures-submitted",
         value: |a| Some(a.cases.submitted as f64),
         percent: false,
+    },
+    Figure {
+        key: "mean_wait_minutes",
+        label: "figures-mean-wait",
+        value: |a| a.waits.mean_minutes(),
+        percent: false,
+    },
+    Figure {
+        key: "p90_wait_minutes",
+        label: "figures-p90-wait",
+        value: |a| a.waits.p90_minutes().map(f64::from),
+        percent: false,
+    },
+    Figure {
+        key: "within_15_minutes_rate",
+        label: "figures-within-15",
+        value: |a| a.waits.within_15_rate(),
+        percent: true,
     },
     Figure {
         key: "satisfaction_rate",
@@ -138,9 +156,15 @@ struct FiguresPage {
     channels: Vec<(String, i64, String)>,
 }
 
-/// The figures an item's line shows: all but "overdue now".
+/// The figures an item's line shows: all but those kept by county only (overdue now,
+/// hall waits).
 fn item_figures() -> impl Iterator<Item = &'static Figure> {
-    FIGURES.iter().filter(|f| f.key != "overdue_now")
+    FIGURES.iter().filter(|f| {
+        !matches!(
+            f.key,
+            "overdue_now" | "mean_wait_minutes" | "p90_wait_minutes" | "within_15_minutes_rate"
+        )
+    })
 }
 
 /// The region's items as the page shows them, most submitted first, named.
