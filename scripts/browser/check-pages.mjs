@@ -682,6 +682,18 @@ try {
     await s.emulateMedia({ media: 'print' });
     check(await s.locator('form.no-print').isHidden(), 'figures: the form does not print');
     await s.emulateMedia({ media: 'screen' });
+    // 效果评估 from the figures page: 浙江's change of an item, before and after.
+    await s.goto(base + '/staff/figures');
+    await Promise.all([s.waitForURL(/\/staff\/figures\/effect/), s.getByRole('link', { name: /效果评估/ }).click()]);
+    await s.selectOption('#effect-item', 'retirement-pension-claim');
+    await Promise.all([s.waitForURL(/item=retirement-pension-claim/), s.getByRole('button', { name: '比较' }).click()]);
+    check(await s.locator('main section table').count() >= 1, 'effect: a before-and-after table per change');
+    check((await s.locator('main').textContent()).includes('不能单独证明'), 'effect: says it is a comparison, not a cause');
+    await axe(s, 'staff-effect');
+    await shot(s, 'staff-effect');
+    await s.setViewportSize({ width: 360, height: 740 });
+    await noSideScroll(s, 'staff-effect 360');
+    await s.setViewportSize({ width: 1280, height: 900 });
     await visit(s, '/staff/standards', 'staff-standards');
     check(await s.locator('table.heatmap tbody tr').count() >= 1, 'standards: the differing items are listed');
     check((await s.locator('main').textContent()).includes('与国家标准的差异'), 'standards: the heading');

@@ -165,3 +165,24 @@ pub async fn report(
         items: items.into_values().collect(),
     })
 }
+
+/// One item's case figures in a region over `months` (`YYYY-MM`), from the
+/// `cases|area_item|…` totals of the region's counties.
+pub async fn item_figures_over(
+    store: &Store,
+    region: RegionCode,
+    item: &str,
+    months: &[String],
+) -> Result<CaseFigures, StoreError> {
+    let prefix = region.subtree_prefix();
+    let suffix = format!("|{item}");
+    let mut figures = CaseFigures::default();
+    for month in months {
+        for (value, name, n) in read(store, &format!("cases|area_item|{month}|"), &prefix).await? {
+            if value.ends_with(&suffix) {
+                figures.add(&name, n);
+            }
+        }
+    }
+    Ok(figures)
+}

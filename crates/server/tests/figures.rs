@@ -97,6 +97,71 @@ async fn a_citys_figures_count_its_counties_cases_as_they_move() {
     assert_eq!(cells[column("submitted")], "2.0000");
     assert_eq!(cells[column("overdue_now")], "", "not kept per item");
 
+    // 效果评估: the item's figures before and after each change in force, and around a
+    // month the supervisor names (the engine's month, 2026-03: the two cases fall
+    // after it).
+    let month = "2026-03";
+    let effect = format!(
+        "{}/staff/figures/effect?region=330200&item=personal-record-query&months=3&since={month}",
+        app.base
+    );
+    let (status, page) = text(&supervisor, effect).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("国家标准 第 1 版生效"),
+        "the national version: {page}"
+    );
+    let chosen = &page[page
+        .find(&format!("自选月份 {month}"))
+        .expect("the chosen month")..];
+    let submitted = &chosen[chosen.find("收件量").expect("the volume line")..];
+    let cells: Vec<&str> = submitted
+        .split("<td")
+        .skip(1)
+        .take(3)
+        .map(|c| {
+            c.split('>')
+                .nth(1)
+                .unwrap_or("")
+                .split('<')
+                .next()
+                .unwrap_or("")
+        })
+        .collect();
+    assert_eq!(cells, ["0", "2", "+2.00"], "{submitted}");
+    for (query, said) in [
+        ("item=no-such-item", "没有找到这个事项"),
+        (
+            "item=personal-record-query&months=99",
+            "比较月数应为 1 到 24",
+        ),
+        (
+            "item=personal-record-query&since=2026-13",
+            "对比月份无法识别",
+        ),
+    ] {
+        let (status, page) = text(
+            &supervisor,
+            format!("{}/staff/figures/effect?region=330200&{query}", app.base),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert!(page.contains(said), "{query}: {page}");
+    }
+    let (status, _) = text(
+        &supervisor,
+        format!(
+            "{}/staff/figures/effect?region=440000&item=personal-record-query",
+            app.base
+        ),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "outside the supervisor's reach"
+    );
+
     // A month that is not one: the defaults, said in words.
     let (status, page) = text(
         &supervisor,

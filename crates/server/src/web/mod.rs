@@ -16,6 +16,7 @@ mod desk;
 mod desk_bookings;
 mod desk_complaints;
 mod desk_ratings;
+mod effect;
 mod escalated;
 mod figures;
 mod form;
@@ -189,6 +190,7 @@ pub(crate) fn staff_pages() -> Router<AppState> {
         )
         .route("/staff/figures", get(figures::page))
         .route("/staff/figures.csv", get(figures::csv_file))
+        .route("/staff/figures/effect", get(effect::page))
         .route("/staff/ratings/file", get(desk_ratings::file))
         .route("/staff/ratings/models", get(stars::clerks))
         .route(
