@@ -671,7 +671,8 @@ try {
     await s.selectOption('#figures-figure', 'mean_days');
     await Promise.all([s.waitForURL(/figure=mean_days/), s.getByRole('button', { name: '查看' }).click()]);
     check((await s.locator('#ranking').textContent()).includes('平均办理工作日'), 'figures: ranked by the chosen figure');
-    check(await s.locator('figure.chart svg[role=img]').count() === 1, 'figures: the chart is drawn');
+    check(await s.locator('figure.chart svg[role=img]').count() === 2, 'figures: the ranking and the trend are drawn');
+    check(await s.locator('#trend ~ div tbody tr').count() >= 1, 'figures: the month-by-month table');
     await axe(s, 'staff-figures-city');
     await shot(s, 'staff-figures-city');
     await s.setViewportSize({ width: 360, height: 740 });

@@ -39,6 +39,16 @@ pub struct Report {
     pub areas: Vec<Area>,
     /// The region's items, by item id (the name is the id: the page names them).
     pub items: Vec<Area>,
+    /// Month by month: the region's line and its next level down's (for the trend).
+    pub monthly: Vec<Month>,
+}
+
+/// One month of a report.
+#[derive(Debug, Clone)]
+pub struct Month {
+    pub month: String,
+    pub total: Area,
+    pub areas: Vec<Area>,
 }
 
 /// The months from `from` to `to` (`YYYY-MM`), at most `limit` of them.
@@ -114,29 +124,52 @@ pub async fn report(
     };
     let mut areas: BTreeMap<RegionCode, Area> = BTreeMap::new();
     let mut items: BTreeMap<String, Area> = BTreeMap::new();
+    let mut monthly = Vec::new();
     for month in months(from, to, 120) {
+        let mut this = Area {
+            code: total.code.clone(),
+            name: total.name.clone(),
+            ..Area::default()
+        };
+        let mut these: BTreeMap<RegionCode, Area> = BTreeMap::new();
         for (county, name, value) in read(store, &format!("cases|region|{month}|"), &prefix).await?
         {
-            total.cases.add(&name, value);
-            if let Some(a) = area_entry(&mut areas, region, &county) {
-                a.cases.add(&name, value);
+            for (line, lines) in [(&mut total, &mut areas), (&mut this, &mut these)] {
+                line.cases.add(&name, value);
+                if let Some(a) = area_entry(lines, region, &county) {
+                    a.cases.add(&name, value);
+                }
             }
         }
         for (county, name, value) in
             read(store, &format!("ratings|region|{month}|"), &prefix).await?
         {
-            total.ratings.add(&name, value);
-            if let Some(a) = area_entry(&mut areas, region, &county) {
-                a.ratings.add(&name, value);
+            for (line, lines) in [(&mut total, &mut areas), (&mut this, &mut these)] {
+                line.ratings.add(&name, value);
+                if let Some(a) = area_entry(lines, region, &county) {
+                    a.ratings.add(&name, value);
+                }
             }
         }
         for (county, name, value) in read(store, &format!("halls|region|{month}|"), &prefix).await?
         {
-            total.waits.add(&name, value);
-            if let Some(a) = area_entry(&mut areas, region, &county) {
-                a.waits.add(&name, value);
+            for (line, lines) in [(&mut total, &mut areas), (&mut this, &mut these)] {
+                line.waits.add(&name, value);
+                if let Some(a) = area_entry(lines, region, &county) {
+                    a.waits.add(&name, value);
+                }
             }
         }
+        // A month's lines have no "overdue now" (it is today's, not the month's).
+        let mut these: Vec<Area> = these.into_values().collect();
+        for a in &mut these {
+            a.overdue = None;
+        }
+        monthly.push(Month {
+            month: month.clone(),
+            total: this,
+            areas: these,
+        });
         // By item: the region's counties × items, one range each (the region first).
         for (value, name, n) in read(store, &format!("cases|area_item|{month}|"), &prefix).await? {
             if let Some(item) = item_entry(&mut items, &value) {
@@ -163,6 +196,7 @@ pub async fn report(
         total,
         areas: areas.into_values().collect(),
         items: items.into_values().collect(),
+        monthly,
     })
 }
 

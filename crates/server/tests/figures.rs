@@ -49,6 +49,11 @@ async fn a_citys_figures_count_its_counties_cases_as_they_move() {
     assert!(page.contains("镇海区"), "the county is listed");
     assert!(page.contains("region=330211"), "and opens one level down");
     assert!(page.contains("<svg role=\"img\""), "a chart");
+    let trend = &page[page.find("id=\"trend\"").expect("the month-by-month table")..];
+    assert!(
+        trend.contains(">2026-03<"),
+        "the engine's month is a row: {trend}"
+    );
     assert!(
         page.contains("100.0%"),
         "the completed case was on time: {page}"
@@ -128,7 +133,7 @@ async fn a_citys_figures_count_its_counties_cases_as_they_move() {
                 .unwrap_or("")
         })
         .collect();
-    assert_eq!(cells, ["0", "2", "+2.00"], "{submitted}");
+    assert_eq!(cells, ["0", "2", "+2"], "{submitted}");
     for (query, said) in [
         ("item=no-such-item", "没有找到这个事项"),
         (

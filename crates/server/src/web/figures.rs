@@ -154,6 +154,9 @@ struct FiguresPage {
     item_columns: Vec<String>,
     /// Submissions by channel: name, count, share.
     channels: Vec<(String, i64, String)>,
+    /// Month, the figure, its CV and Gini over the next level down.
+    trend: Vec<(String, String, String, String)>,
+    trend_chart: String,
 }
 
 /// The figures an item's line shows: all but those kept by county only (overdue now,
@@ -272,11 +275,9 @@ async fn synthetic_cases(state: &AppState) -> i64 {
         .unwrap_or(0)
 }
 
-/// How evenly the figure is spread over the next level down: the regions with a
-/// positive figure (Theil's indices take logarithms), or why there is nothing to say.
-fn evenness(ui: &Ui, report: &Report, figure: &Figure) -> (Vec<(String, String)>, String) {
-    let observations: Vec<Observation> = report
-        .areas
+/// The areas with a positive figure, as the equalization indices take them.
+fn observations(areas: &[Area], figure: &Figure) -> Vec<Observation> {
+    areas
         .iter()
         .filter_map(|a| {
             let value = (figure.value)(a).filter(|v| *v > 0.0)?;
@@ -287,7 +288,37 @@ fn evenness(ui: &Ui, report: &Report, figure: &Figure) -> (Vec<(String, String)>
                 group: None,
             })
         })
-        .collect();
+        .collect()
+}
+
+/// The figure month by month, with how evenly it was spread over the next level down
+/// that month (CV and Gini; a dash with fewer than two areas to compare).
+fn trend(report: &Report, figure: &Figure) -> Vec<(String, String, String, String)> {
+    report
+        .monthly
+        .iter()
+        .map(|m| {
+            let spread = indices(&observations(&m.areas, figure))
+                .ok()
+                .filter(|r| r.n >= 2);
+            (
+                m.month.clone(),
+                written(figure, (figure.value)(&m.total)),
+                spread
+                    .as_ref()
+                    .map_or_else(|| "—".to_owned(), |r| format!("{:.4}", r.cv)),
+                spread
+                    .as_ref()
+                    .map_or_else(|| "—".to_owned(), |r| format!("{:.4}", r.gini)),
+            )
+        })
+        .collect()
+}
+
+/// How evenly the figure is spread over the next level down: the regions with a
+/// positive figure (Theil's indices take logarithms), or why there is nothing to say.
+fn evenness(ui: &Ui, report: &Report, figure: &Figure) -> (Vec<(String, String)>, String) {
+    let observations = observations(&report.areas, figure);
     let left_out = report.areas.len() - observations.len();
     if observations.len() < 2 {
         return (Vec::new(), ui.t("figures-evenness-too-few"));
@@ -379,6 +410,15 @@ pub(crate) async fn page(
         .collect();
     let figure_label = ui.t(figure.label);
     let chart = bars_svg(&figure_label, &bars, &|v| written(figure, Some(v)));
+    let months: Vec<Bar> = report
+        .monthly
+        .iter()
+        .map(|m| Bar {
+            label: m.month.clone(),
+            value: (figure.value)(&m.total),
+        })
+        .collect();
+    let trend_chart = bars_svg(&figure_label, &months, &|v| written(figure, Some(v)));
     let (evenness, evenness_note) = evenness(&ui, &report, figure);
     let up = asked
         .region
@@ -413,6 +453,8 @@ pub(crate) async fn page(
         figure_label,
         synthetic: synthetic_cases(&state).await,
         items: item_lines(&state, &report),
+        trend: trend(&report, figure),
+        trend_chart,
         item_columns: item_figures().map(|f| ui.t(f.label)).collect(),
         channels: report
             .total
