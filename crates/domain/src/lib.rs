@@ -12,6 +12,7 @@ pub mod equalization;
 pub mod facts;
 pub mod hall;
 pub mod notice;
+pub mod population;
 pub mod proactive;
 pub mod rating;
 pub mod region;

@@ -167,6 +167,16 @@ async fn a_citys_figures_count_its_counties_cases_as_they_move() {
         "outside the supervisor's reach"
     );
 
+    // The province's cases per 10,000 residents (2020 census): 2 of 64,567,588.
+    let (_, province) = text(
+        &supervisor,
+        format!("{}/staff/figures?region=330000", app.base),
+    )
+    .await;
+    let summary = &province[province
+        .find("每万常住人口收件量")
+        .expect("the residents' figure")..];
+    assert!(summary.contains("<dd>0.00</dd>"), "{summary}");
     // A month that is not one: the defaults, said in words.
     let (status, page) = text(
         &supervisor,

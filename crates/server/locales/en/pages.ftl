@@ -877,6 +877,7 @@ figures-period = From { $from }
 figures-ranking = Areas ranked by { $figure }
 figures-rank = Rank
 figures-area = Area
+figures-per-10k = Cases per 10,000 residents (provinces only, 2020 census)
 figures-trend = Month by month: { $figure }
 figures-month = Month
 figures-trend-caption = The area's { $figure } each month (the table above has the data; the CV and Gini measure the spread over the next level down that month).

@@ -877,6 +877,7 @@ figures-period = { $from }
 figures-ranking = 下级地区排名：{ $figure }
 figures-rank = 名次
 figures-area = 地区
+figures-per-10k = 每万常住人口收件量（仅省级，2020 年人口普查）
 figures-trend = 按月趋势：{ $figure }
 figures-month = 月份
 figures-trend-caption = 本地区各月{ $figure }（数据同上表；变异系数、基尼系数为当月下级各地区之间的差异）。

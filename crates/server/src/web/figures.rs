@@ -13,6 +13,7 @@ use serde::Deserialize;
 use yichuang_domain::RegionCode;
 use yichuang_domain::case::Staff;
 use yichuang_domain::equalization::{Observation, indices};
+use yichuang_domain::population::census_2020;
 
 use super::chart::{Bar, bars_svg};
 use super::staff::signed_in;
@@ -30,7 +31,7 @@ struct Figure {
 }
 
 #[allow(clippy::cast_precision_loss)]
-const FIGURES: [Figure; 13] = [
+const FIGURES: [Figure; 14] = [
     Figure {
         key: "on_time_rate",
         label: "figures-on-time-rate",
@@ -71,6 +72,15 @@ const FIGURES: [Figure; 13] = [
         key: "p90_days",
         label: "figures-p90-days",
         value: |a| a.cases.p90_days().map(f64::from),
+        percent: false,
+    },
+    Figure {
+        key: "per_10k_residents",
+        label: "figures-per-10k",
+        value: |a| {
+            let people = RegionCode::parse(&a.code).ok().and_then(census_2020)?;
+            Some(a.cases.submitted as f64 * 10_000.0 / people as f64)
+        },
         percent: false,
     },
     Figure {
@@ -160,12 +170,16 @@ struct FiguresPage {
 }
 
 /// The figures an item's line shows: all but those kept by county only (overdue now,
-/// hall waits).
+/// hall waits) and the residents' one (a region's).
 fn item_figures() -> impl Iterator<Item = &'static Figure> {
     FIGURES.iter().filter(|f| {
         !matches!(
             f.key,
-            "overdue_now" | "mean_wait_minutes" | "p90_wait_minutes" | "within_15_minutes_rate"
+            "overdue_now"
+                | "mean_wait_minutes"
+                | "p90_wait_minutes"
+                | "within_15_minutes_rate"
+                | "per_10k_residents"
         )
     })
 }
