@@ -202,7 +202,7 @@ pub(crate) async fn page(
                 None => problem = Some(ui.t("effect-bad-since")),
             },
         }
-        points.sort_by(|a, b| b.0.cmp(&a.0));
+        points.sort_by_key(|p| std::cmp::Reverse(p.0));
         for (day, title) in points {
             let (before, after) = periods(day, months_each, today);
             let (Ok(b), Ok(a)) = (
