@@ -22,6 +22,7 @@ pub mod uscc;
 
 mod check_digits;
 mod division_table;
+pub mod histogram;
 
 pub use calendar::{Calendar, CalendarError, DayKind, PeriodUnit};
 pub use notice::{Notice, Parsed};

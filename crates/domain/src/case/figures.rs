@@ -121,18 +121,10 @@ impl CaseFigures {
     /// The 90th percentile of handling time, as the upper bound of the histogram's
     /// bucket it falls in (None past the last bound, or with no completions).
     pub fn p90_days(&self) -> Option<u32> {
-        let total: i64 = self.days.values().sum();
-        if total == 0 {
-            return None;
-        }
-        let needed = (total * 9 + 9) / 10;
-        let mut seen = 0;
-        for (bound, name) in DAY_BUCKETS.iter().zip(BUCKET_NAMES) {
-            seen += self.days.get(name).copied().unwrap_or(0);
-            if seen >= needed {
-                return Some(*bound);
-            }
-        }
-        None
+        let counts: Vec<i64> = BUCKET_NAMES
+            .iter()
+            .map(|name| self.days.get(name).copied().unwrap_or(0))
+            .collect();
+        crate::histogram::p90_bound(&DAY_BUCKETS, &counts)
     }
 }

@@ -117,19 +117,7 @@ impl WaitFigures {
     /// The 90th percentile, as the upper bound in minutes of the bucket it falls in
     /// (None past the last bound, or with nobody called).
     pub fn p90_minutes(&self) -> Option<u32> {
-        let total: i64 = self.buckets.iter().sum();
-        if total == 0 {
-            return None;
-        }
-        let needed = (total * 9 + 9) / 10;
-        let mut seen = 0;
-        for (bound, n) in WAIT_BUCKETS.iter().zip(self.buckets) {
-            seen += n;
-            if seen >= needed {
-                return Some(*bound);
-            }
-        }
-        None
+        crate::histogram::p90_bound(&WAIT_BUCKETS, &self.buckets)
     }
 }
 
