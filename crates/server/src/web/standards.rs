@@ -22,8 +22,16 @@ use crate::state::AppState;
 /// (shorter, fewer materials), worse, or only differently.
 pub(crate) struct Cell {
     pub text: String,
-    /// `better`, `worse`, `changed` or `same`.
-    pub class: &'static str,
+    /// `better`, `worse`, `changed` or `same`, then `heat-1` … `heat-3` for how far
+    /// the region is from the standard (the words say by how much).
+    pub class: String,
+}
+
+/// How far a region is from the standard, 1 (a little) to 3 (a lot): a quarter of the
+/// promised limit counts one step, and so does each material added or dropped.
+fn heat(percent: Option<i64>, materials: usize) -> u8 {
+    let steps = percent.map_or(0, |p| p.unsigned_abs() / 25) + materials as u64;
+    steps.clamp(1, 3) as u8
 }
 
 pub(crate) struct ItemRow {
@@ -59,11 +67,12 @@ fn cell(ui: &Ui, d: &yichuang_domain::catalog::Deviation) -> Cell {
     if d.is_empty() {
         return Cell {
             text: ui.t("standards-same"),
-            class: "same",
+            class: "same".to_owned(),
         };
     }
     let mut parts = Vec::new();
     let mut better = 0i32;
+    let mut percent = None;
     if let Some(change) = &d.promised {
         let words = |l: &Option<yichuang_domain::catalog::TimeLimit>| {
             l.as_ref()
@@ -80,8 +89,16 @@ fn cell(ui: &Ui, d: &yichuang_domain::catalog::Deviation) -> Cell {
             }
             _ => "≠",
         };
+        // By how much, where both limits count the same unit.
+        percent = match (&change.baseline, &change.resolved) {
+            (Some(b), Some(r)) if b.unit == r.unit && b.amount > 0 => {
+                Some((i64::from(r.amount) - i64::from(b.amount)) * 100 / i64::from(b.amount))
+            }
+            _ => None,
+        };
+        let size = percent.map_or_else(String::new, |p| format!("（{p:+}%）"));
         parts.push(format!(
-            "{} {arrow} {} → {}",
+            "{} {arrow} {} → {}{size}",
             ui.t("standards-promised"),
             words(&change.baseline),
             words(&change.resolved)
@@ -109,11 +126,15 @@ fn cell(ui: &Ui, d: &yichuang_domain::catalog::Deviation) -> Cell {
     }
     Cell {
         text: parts.join("；"),
-        class: match better.signum() {
-            1 => "better",
-            -1 => "worse",
-            _ => "changed",
-        },
+        class: format!(
+            "{} heat-{}",
+            match better.signum() {
+                1 => "better",
+                -1 => "worse",
+                _ => "changed",
+            },
+            heat(percent, d.materials_added.len() + d.materials_dropped.len())
+        ),
     }
 }
 
@@ -185,7 +206,7 @@ pub(crate) async fn page(
                     Some(d) => cell(&ui, d),
                     None => Cell {
                         text: ui.t("standards-not-offered"),
-                        class: "worse",
+                        class: "worse heat-3".to_owned(),
                     },
                 })
                 .collect(),
