@@ -49,6 +49,12 @@ async fn a_citys_figures_count_its_counties_cases_as_they_move() {
     assert!(page.contains("镇海区"), "the county is listed");
     assert!(page.contains("region=330211"), "and opens one level down");
     assert!(page.contains("<svg role=\"img\""), "a chart");
+    // Quick periods keep the region and the figure (the engine's day is 2026-03-02).
+    assert!(
+        page.contains("href=\"/staff/figures?region=330200&#38;from=2026-01&#38;to=2026-03&#38;figure=submitted\"")
+            && page.contains("from=2025-01&#38;to=2025-12"),
+        "this quarter and last year: {page}"
+    );
     let trend = &page[page.find("id=\"trend\"").expect("the month-by-month table")..];
     assert!(
         trend.contains(">2026-03<"),

@@ -156,6 +156,8 @@ struct FiguresPage {
     evenness: Vec<(String, String)>,
     evenness_note: String,
     csv_href: String,
+    /// Quick periods: (label, link) for this quarter, this year and last year.
+    periods: Vec<(String, String)>,
     /// How many synthetic cases the store holds (`demo generate`): said on the page.
     synthetic: i64,
     /// The region's items (most submitted first): name, then every figure but the
@@ -277,6 +279,38 @@ fn href(region: &str, asked: &Asked) -> String {
     ])
     .unwrap_or_default();
     format!("/staff/figures?{query}")
+}
+
+/// Links to this quarter, this year and last year, keeping the region and figure.
+fn periods(ui: &Ui, asked: &Asked, today: jiff::civil::Date) -> Vec<(String, String)> {
+    let (year, month) = (today.year(), today.month());
+    let quarter_start = (month - 1) / 3 * 3 + 1;
+    let this_month = format!("{year:04}-{month:02}");
+    [
+        (
+            "figures-this-quarter",
+            format!("{year:04}-{quarter_start:02}"),
+            this_month.clone(),
+        ),
+        ("figures-this-year", format!("{year:04}-01"), this_month),
+        (
+            "figures-last-year",
+            format!("{:04}-01", year - 1),
+            format!("{:04}-12", year - 1),
+        ),
+    ]
+    .into_iter()
+    .map(|(key, from, to)| {
+        let period = Asked {
+            region: asked.region,
+            from,
+            to,
+            figure: asked.figure,
+            problem: None,
+        };
+        (ui.t(key), href(&asked.region.to_string(), &period))
+    })
+    .collect()
 }
 
 /// How many synthetic cases the store holds (0 without a synthetic year).
@@ -459,6 +493,7 @@ pub(crate) async fn page(
         chart,
         evenness,
         evenness_note,
+        periods: periods(&ui, &asked, state.engine.today()),
         csv_href: href(&asked.region.to_string(), &asked).replacen(
             "/staff/figures?",
             "/staff/figures.csv?",
