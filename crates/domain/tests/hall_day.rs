@@ -170,6 +170,9 @@ proptest! {
         let today = jiff::civil::date(2026, 11, 30);
         let mut day = HallDay::new("hall-1", today);
         let mut events: Vec<HallEvent> = Vec::new();
+        // Waits counted for the figures: once per ticket ever called, however often it
+        // is recalled, returned or transferred.
+        let mut waited = 0usize;
         for step in &steps {
             if let Step::Wait(seconds) = step {
                 at = at.checked_add(seconds.seconds()).expect("time");
@@ -201,6 +204,10 @@ proptest! {
                     }
                 }
             }
+            waited += yichuang_domain::hall::wait_tally(&before, &event, "330211")
+                .iter()
+                .filter(|t| t.name == "called" && t.key.starts_with("halls|region|"))
+                .count();
             day.apply(&event);
             events.push(event);
             for w in WINDOWS {
@@ -220,6 +227,8 @@ proptest! {
             }
         }
         prop_assert!(finished.values().all(|n| *n == 1), "finished twice: {:?}", finished);
+        let called = day.tickets.iter().filter(|t| t.first_called_at.is_some()).count();
+        prop_assert_eq!(waited, called, "a wait counted twice or missed");
         let replayed = HallDay::replay("hall-1", today, &events);
         prop_assert_eq!(replayed, day);
     }

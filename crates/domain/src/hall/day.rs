@@ -210,6 +210,7 @@ impl HallDay {
                     t.status = TicketStatus::Called;
                     t.calls = *call;
                     t.last_call = Some(at);
+                    t.first_called_at = t.first_called_at.or(Some(at));
                     t.window = Some(*window);
                 }
             }

@@ -359,6 +359,7 @@ fn take(
             status: TicketStatus::Waiting,
             calls: 0,
             last_call: None,
+            first_called_at: None,
             window: None,
             finished_at: None,
             case_id: None,

@@ -94,6 +94,10 @@ pub struct Ticket {
     pub calls: u8,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_call: Option<Timestamp>,
+    /// The first call ever (kept when it is returned or transferred): the end of the
+    /// wait the supervision figures count once per ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_called_at: Option<Timestamp>,
     /// The window it is called to, or was transferred to (only that window may call it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<u32>,

@@ -40,12 +40,13 @@ fn bucket(seconds: i64) -> &'static str {
 }
 
 /// What `event` adds, given the day before it and the hall's county: a ticket's first
-/// call ever (a recall, or a call after it came back, is not a new wait).
+/// call ever (a recall, or a call after it came back or was transferred, is not a new
+/// wait).
 pub fn wait_tally(day: &HallDay, event: &HallEvent, county: &str) -> Vec<Tally> {
     let HallEventBody::TicketCalled { number, .. } = &event.body else {
         return Vec::new();
     };
-    let Some(ticket) = day.ticket(number).filter(|t| t.last_call.is_none()) else {
+    let Some(ticket) = day.ticket(number).filter(|t| t.first_called_at.is_none()) else {
         return Vec::new();
     };
     let seconds = event.at.as_second() - ticket.taken_at.as_second();
