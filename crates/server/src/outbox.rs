@@ -111,8 +111,15 @@ pub(crate) fn link_is_valid(
     expires > now.as_second() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
 }
 
-/// The text of a message, in Chinese as sent by SMS.
-pub(crate) fn text(message: &Message, item: &str, number: &str, link: &str) -> String {
+/// The text of a message, in Chinese as sent by SMS; `by_phone` for a complainant
+/// known only by a phone number (no account to judge the answer with).
+pub(crate) fn text(
+    message: &Message,
+    item: &str,
+    number: &str,
+    link: &str,
+    by_phone: bool,
+) -> String {
     let date = |d: Option<jiff::civil::Date>| d.map(dates_written).unwrap_or_default();
     let provisional = if message.provisional {
         "（暂定）"
@@ -162,6 +169,11 @@ pub(crate) fn text(message: &Message, item: &str, number: &str, link: &str) -> S
             ),
             None => format!("您预约的“{item}”（{number}）就在下一个工作日。"),
         },
+        MessageKind::ComplaintAnswered if by_phone => {
+            return format!(
+                "【一窗】您的投诉（编号 {number}）已有书面答复，查看：{link} 。是否满意，请致电 12333 告诉我们，工作人员会为您记录。"
+            );
+        }
         MessageKind::ComplaintAnswered => {
             format!("您的投诉（编号 {number}）已有书面答复，请查看答复并告诉我们是否满意。")
         }
@@ -294,12 +306,13 @@ pub(crate) fn compose(
         link_path(options, &message.case_id, expires)
     };
     let link = format!("{}{path}", options.public_url.trim_end_matches('/'));
-    let text = match &message.message.complaint {
-        Some(number) if by_phone => format!(
-            "【一窗】您的投诉（编号 {number}）已有书面答复，查看：{link} 。是否满意，请致电 12333 告诉我们，工作人员会为您记录。"
-        ),
-        _ => text(&message.message, &label.item, &label.number, &link),
-    };
+    let text = text(
+        &message.message,
+        &label.item,
+        &label.number,
+        &link,
+        by_phone,
+    );
     (link, text)
 }
 

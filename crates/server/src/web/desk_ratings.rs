@@ -345,7 +345,7 @@ async fn file_page(
     match &rating.rater {
         Rater::OnBehalf { staff } => facts.push((ui.t("ratings-recorded-by"), name(staff))),
         Rater::Default { after_days } => facts.push((
-            ui.t("ratings-channel"),
+            ui.t("ratings-default"),
             ui.t1("ratings-default-after", "days", after_days),
         )),
         Rater::Person { .. } => {}
@@ -375,10 +375,10 @@ async fn file_page(
         .calendar()
         .add_working_days(
             today,
-            region.map_or(
-                yichuang_domain::rating::RatingPolicy::default().rectify_days,
-                |r| state.catalog.catalog.rating_policy(r).rectify_days,
-            ),
+            region
+                .map(|r| state.catalog.catalog.rating_policy(r))
+                .unwrap_or_default()
+                .rectify_days,
             region,
         )
         .unwrap_or(today);

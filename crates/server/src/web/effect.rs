@@ -87,9 +87,13 @@ fn shown(value: Option<f64>, rate: bool) -> String {
     }
 }
 
-fn difference(before: Option<f64>, after: Option<f64>, rate: bool) -> String {
+fn difference(ui: &Ui, before: Option<f64>, after: Option<f64>, rate: bool) -> String {
     match (before, after) {
-        (Some(b), Some(a)) if rate => format!("{:+.1} 个百分点", (a - b) * 100.0),
+        (Some(b), Some(a)) if rate => ui.t1(
+            "effect-points",
+            "points",
+            format!("{:+.1}", (a - b) * 100.0),
+        ),
         (Some(b), Some(a)) if (a - b).fract() == 0.0 => format!("{:+.0}", a - b),
         (Some(b), Some(a)) => format!("{:+.2}", a - b),
         _ => "—".to_owned(),
@@ -235,7 +239,7 @@ pub(crate) async fn page(
                             ui.t(key),
                             shown(x, *rate),
                             shown(y, *rate),
-                            difference(x, y, *rate),
+                            difference(&ui, x, y, *rate),
                         )
                     })
                     .collect(),
