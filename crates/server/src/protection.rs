@@ -30,6 +30,8 @@ pub struct ProtectionConfig {
     pub logins_per_client_hour: u32,
     /// Password checks running at once (argon2id takes 19 MiB each); default one per core.
     pub password_checks: usize,
+    /// How long a sign-in waits for a free password check before it is told to retry.
+    pub password_wait: Duration,
     /// Wrong last-four answers a case's progress lookup takes a day before it locks.
     pub progress_wrong_per_day: u32,
     /// How long a progress lookup stays locked after its budget is spent.
@@ -52,6 +54,7 @@ impl Default for ProtectionConfig {
             logins_per_account_hour: 10,
             logins_per_client_hour: 60,
             password_checks: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            password_wait: Duration::from_secs(2),
             progress_wrong_per_day: 5,
             progress_lock: Duration::from_secs(3600),
             token_days: 30,
@@ -159,7 +162,7 @@ impl Guards {
 
     /// A slot to run one password check in; waits briefly, then gives up.
     pub async fn password_slot(&self) -> Result<OwnedSemaphorePermit, RetryAfter> {
-        let wait = Duration::from_secs(2);
+        let wait = self.config.password_wait;
         match tokio::time::timeout(wait, self.password_checks.clone().acquire_owned()).await {
             Ok(Ok(permit)) => Ok(permit),
             _ => Err(RetryAfter(wait)),
