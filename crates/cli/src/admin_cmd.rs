@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
-use yichuang_domain::RegionCode;
+use yichuang_domain::Jurisdiction;
 use yichuang_domain::case::{Staff, role_name};
 use yichuang_domain::catalog::Role;
 use yichuang_server::{hash_password, hash_token, issue_token, new_secret};
@@ -40,9 +40,9 @@ pub(crate) enum AdminCommand {
         id: String,
         #[arg(long)]
         name: String,
-        /// The region subtree they administer.
+        /// The region subtree they administer (000000: the whole country).
         #[arg(long)]
-        region: RegionCode,
+        region: Jurisdiction,
     },
     /// Add a staff member with a role and jurisdiction; prints the password and a token once.
     AddStaff {
@@ -52,8 +52,10 @@ pub(crate) enum AdminCommand {
         name: String,
         #[arg(long, value_enum)]
         role: RoleArg,
+        /// The region subtree they serve (000000: the whole country, e.g. the
+        /// ministry's supervisors and standards officers).
         #[arg(long)]
-        region: RegionCode,
+        region: Jurisdiction,
     },
     /// Issue another API token for a staff member.
     Token {

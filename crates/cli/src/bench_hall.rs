@@ -28,7 +28,7 @@ fn clerk(window: u32) -> anyhow::Result<Staff> {
         id: format!("bench-clerk-{window}"),
         name: format!("bench clerk {window}"),
         role: Role::Clerk,
-        jurisdiction: RegionCode::parse("330211")?,
+        jurisdiction: RegionCode::parse("330211")?.into(),
     })
 }
 

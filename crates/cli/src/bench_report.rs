@@ -80,10 +80,12 @@ pub(crate) fn run(
         let mut scans = Vec::new();
         let mut county_totals = Vec::new();
         let mut county_scans = Vec::new();
+        let mut nation_totals = Vec::new();
+        let mut nation_scans = Vec::new();
         for _ in 0..runs {
             for province in &provinces {
                 let t = Instant::now();
-                let report = yichuang_server::supervision_report(&store, *province, (&from, &to), today).await?;
+                let report = yichuang_server::supervision_report(&store, Some(*province), (&from, &to), today).await?;
                 totals.push(t.elapsed());
                 std::hint::black_box(report);
                 let t = Instant::now();
@@ -94,17 +96,25 @@ pub(crate) fn run(
                 std::hint::black_box(scanned);
             }
             let t = Instant::now();
-            std::hint::black_box(yichuang_server::supervision_report(&store, county, (&from, &to), today).await?);
+            std::hint::black_box(yichuang_server::supervision_report(&store, Some(county), (&from, &to), today).await?);
             county_totals.push(t.elapsed());
             let t = Instant::now();
             std::hint::black_box(store.figures_by_scan(&county.subtree_prefix(), &from_at, &to_at).await?);
             county_scans.push(t.elapsed());
+            let t = Instant::now();
+            std::hint::black_box(yichuang_server::supervision_report(&store, None, (&from, &to), today).await?);
+            nation_totals.push(t.elapsed());
+            let t = Instant::now();
+            std::hint::black_box(store.figures_by_scan("", &from_at, &to_at).await?);
+            nation_scans.push(t.elapsed());
         }
         println!("dashboard query, 12 months, {runs} runs:");
         let (_, ours) = line("province, running totals", &mut totals);
         let (_, baseline) = line("province, GROUP BY over cases", &mut scans);
         line("county, running totals", &mut county_totals);
         line("county, GROUP BY over cases", &mut county_scans);
+        line("whole country, running totals", &mut nation_totals);
+        line("whole country, GROUP BY over cases", &mut nation_scans);
         println!(
             "ratio (GROUP BY p99 / running totals p99, province): {:.1}x",
             baseline / ours.max(1e-9)

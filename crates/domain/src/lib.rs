@@ -11,6 +11,7 @@ pub mod complaint;
 pub mod equalization;
 pub mod facts;
 pub mod hall;
+pub mod jurisdiction;
 pub mod notice;
 pub mod population;
 pub mod proactive;
@@ -25,6 +26,7 @@ mod division_table;
 pub mod histogram;
 
 pub use calendar::{Calendar, CalendarError, DayKind, PeriodUnit};
+pub use jurisdiction::Jurisdiction;
 pub use notice::{Notice, Parsed};
 pub use region::{Level, RegionCode, RegionCodeError, RegionTrail};
 pub use resident_id::{ResidentId, ResidentIdError, Sex};

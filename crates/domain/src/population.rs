@@ -27,6 +27,32 @@ pub fn census_2020(region: RegionCode) -> Option<u64> {
     CENSUS.get(&region).copied()
 }
 
+/// The whole country's 2020 census population (the 31 provinces).
+pub fn census_2020_total() -> u64 {
+    CENSUS.values().sum()
+}
+
+/// `code,name,economic_region`; provenance in `data/README.md`.
+const ECONOMIC_REGIONS: &str = include_str!("../../../data/reference/economic_regions_nbs2011.csv");
+
+static GROUPS: LazyLock<HashMap<RegionCode, &'static str>> = LazyLock::new(|| {
+    ECONOMIC_REGIONS
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let mut cells = line.split(',');
+            let code = RegionCode::parse(cells.next()?).ok()?;
+            Some((code, cells.nth(1)?.trim()))
+        })
+        .collect()
+});
+
+/// The economic region (东部, 中部, 西部 or 东北) of a province, as the National Bureau
+/// of Statistics divides them (None for any other level).
+pub fn economic_region(province: RegionCode) -> Option<&'static str> {
+    GROUPS.get(&province).copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +73,20 @@ mod tests {
                 .is_some_and(|n| n > 60_000_000)
         );
         assert_eq!(RegionCode::parse("330211").ok().and_then(census_2020), None);
+    }
+
+    #[test]
+    fn every_province_has_one_of_the_four_economic_regions() {
+        let mut sizes: HashMap<&str, usize> = HashMap::new();
+        for province in CENSUS.keys() {
+            *sizes
+                .entry(economic_region(*province).unwrap())
+                .or_default() += 1;
+        }
+        assert_eq!(sizes.get("东部"), Some(&10));
+        assert_eq!(sizes.get("中部"), Some(&6));
+        assert_eq!(sizes.get("西部"), Some(&12));
+        assert_eq!(sizes.get("东北"), Some(&3));
+        assert_eq!(census_2020_total(), 1_409_778_724);
     }
 }

@@ -217,8 +217,14 @@ impl crate::Engine {
                     self.store().staff_by_id(staff).await?.ok_or_else(|| {
                         unknown(format!("no staff member has the number {staff}"))
                     })?;
+                // The ministry's own staff answer to no office of this platform.
+                let region = member.jurisdiction.region().ok_or_else(|| {
+                    unknown(format!(
+                        "staff member {staff} serves the whole country; complaints about them go to the ministry, not a regional office"
+                    ))
+                })?;
                 Ok(ComplaintOffice {
-                    region: member.jurisdiction.to_string(),
+                    region: region.to_string(),
                     served_by: Some(member.id),
                 })
             }

@@ -489,7 +489,7 @@ fn staff(id: &str, role: Role, region: &str) -> Staff {
         id: id.to_owned(),
         name: id.to_owned(),
         role,
-        jurisdiction: RegionCode::parse(region).unwrap(),
+        jurisdiction: yichuang_domain::Jurisdiction::parse(region).unwrap(),
     }
 }
 

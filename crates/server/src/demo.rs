@@ -9,7 +9,7 @@ use jiff::tz::{TimeZone, offset};
 use jiff::{Timestamp, ToSpan};
 use yichuang_domain::case::{Actor, ActorRole, Applicant, Command, CommandKind, Staff, Submission};
 use yichuang_domain::catalog::{Applicant as Serves, Catalog, Channel, Role};
-use yichuang_domain::{Calendar, RegionCode, ResidentId, Uscc};
+use yichuang_domain::{Calendar, Jurisdiction, RegionCode, ResidentId, Uscc};
 use yichuang_engine::{Engine, EngineConfig, EngineError, Request};
 use yichuang_store::{Hall, HallKind, HallWindow, Store, StoreError};
 
@@ -97,24 +97,40 @@ pub async fn seed_demo(
     let region = |code: &str| RegionCode::parse(code).map_err(|e| DemoError::Other(e.to_string()));
     let zhenhai = region("330211")?;
     let wuhou = region("510107")?;
-    let accounts = [
-        ("admin", "管理员", Role::Administrator, region("330000")?),
-        ("clerk-zh", "镇海综合柜员", Role::Clerk, zhenhai),
-        ("clerk-zh2", "镇海综合柜员（养老）", Role::Clerk, zhenhai),
-        ("reviewer-zh", "镇海审核员", Role::Reviewer, zhenhai),
+    let accounts: [(&str, &str, Role, Jurisdiction); 8] = [
+        (
+            "admin",
+            "管理员",
+            Role::Administrator,
+            region("330000")?.into(),
+        ),
+        ("clerk-zh", "镇海综合柜员", Role::Clerk, zhenhai.into()),
+        (
+            "clerk-zh2",
+            "镇海综合柜员（养老）",
+            Role::Clerk,
+            zhenhai.into(),
+        ),
+        ("reviewer-zh", "镇海审核员", Role::Reviewer, zhenhai.into()),
         (
             "supervisor-zj",
             "浙江省督查员",
             Role::Supervisor,
-            region("330000")?,
+            region("330000")?.into(),
         ),
         (
             "standards-zj",
             "浙江省标准管理员",
             Role::StandardsOfficer,
-            region("330000")?,
+            region("330000")?.into(),
         ),
-        ("clerk-wh", "武侯银行网点柜员", Role::Clerk, wuhou),
+        ("clerk-wh", "武侯银行网点柜员", Role::Clerk, wuhou.into()),
+        (
+            "supervisor-cn",
+            "人社部督查员（全国）",
+            Role::Supervisor,
+            Jurisdiction::Nation,
+        ),
     ];
     let mut credentials = DemoCredentials {
         staff: Vec::new(),
@@ -423,7 +439,7 @@ pub async fn seed_demo(
         id: id.to_owned(),
         name: name.to_owned(),
         role: Role::Clerk,
-        jurisdiction,
+        jurisdiction: Jurisdiction::Region(jurisdiction),
     };
     crate::demo_hall::seed_day(
         &engine,

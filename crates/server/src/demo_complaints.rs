@@ -38,13 +38,13 @@ pub(crate) async fn seed_complaints(
         id: "supervisor-zj".to_owned(),
         name: "浙江省人社厅督办".to_owned(),
         role: Role::Supervisor,
-        jurisdiction: province,
+        jurisdiction: province.into(),
     };
     let clerk = Staff {
         id: "clerk-zh2".to_owned(),
         name: "clerk-zh2".to_owned(),
         role: Role::Clerk,
-        jurisdiction: zhenhai,
+        jurisdiction: zhenhai.into(),
     };
     let person = |i: usize| people.get(i % people.len().max(1)).cloned();
     let mut n = 0u32;

@@ -50,11 +50,11 @@ pub(crate) async fn seed_ratings(
     let province = RegionCode::parse("330000").map_err(other)?;
     // Two of the demo's clerks serve in turn; each records the other's 12333 callers.
     let clerks = ["clerk-zh", "clerk-zh2"];
-    let staff = |id: &str, role, jurisdiction| Staff {
+    let staff = |id: &str, role, region: RegionCode| Staff {
         id: id.to_owned(),
         name: id.to_owned(),
         role,
-        jurisdiction,
+        jurisdiction: region.into(),
     };
     let supervisor = staff("supervisor-zj", Role::Supervisor, province);
     let mut n = 0usize;

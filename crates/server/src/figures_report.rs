@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use yichuang_domain::RegionCode;
 use yichuang_domain::case::CaseFigures;
 use yichuang_domain::hall::WaitFigures;
 use yichuang_domain::rating::RatingFigures;
+use yichuang_domain::{Jurisdiction, RegionCode};
 use yichuang_store::StoreError;
 
 use crate::ratings_report::area_of;
@@ -30,7 +30,8 @@ pub struct Area {
 
 #[derive(Debug, Clone)]
 pub struct Report {
-    pub region: RegionCode,
+    /// None: the whole country (its next level down the provinces).
+    pub region: Option<RegionCode>,
     /// `YYYY-MM`, both ends included.
     pub from: String,
     pub to: String,
@@ -86,10 +87,10 @@ async fn read(
 /// The line of the next level down from `region` that `county` lies in.
 fn area_entry<'a>(
     areas: &'a mut BTreeMap<RegionCode, Area>,
-    region: RegionCode,
+    region: Option<RegionCode>,
     county: &str,
 ) -> Option<&'a mut Area> {
-    let code = area_of(Some(region), RegionCode::parse(county).ok()?)?;
+    let code = area_of(region, RegionCode::parse(county).ok()?)?;
     Some(areas.entry(code).or_insert_with(|| Area {
         code: code.to_string(),
         name: code.name().to_owned(),
@@ -108,17 +109,19 @@ fn item_entry<'a>(items: &'a mut BTreeMap<String, Area>, value: &str) -> Option<
     }))
 }
 
-/// A region's figures over `from`..=`to` (`YYYY-MM`) with its next level down.
+/// A region's figures (the whole country's with `None`) over `from`..=`to`
+/// (`YYYY-MM`) with its next level down.
 pub async fn report(
     store: &Store,
-    region: RegionCode,
+    region: Option<RegionCode>,
     (from, to): (&str, &str),
     today: jiff::civil::Date,
 ) -> Result<Report, StoreError> {
-    let prefix = region.subtree_prefix();
+    let reach = region.map_or(Jurisdiction::Nation, Jurisdiction::Region);
+    let prefix = reach.subtree_prefix();
     let mut total = Area {
-        code: region.to_string(),
-        name: region.full_name(),
+        code: reach.to_string(),
+        name: reach.full_name(),
         overdue: Some(0),
         ..Area::default()
     };

@@ -15,6 +15,7 @@ mod demo_rules;
 mod demo_year;
 mod documents;
 mod error;
+mod figure_list;
 mod figures_report;
 mod headers;
 mod listen;

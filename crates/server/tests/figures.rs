@@ -208,6 +208,80 @@ async fn a_citys_figures_count_its_counties_cases_as_they_move() {
 }
 
 #[tokio::test]
+async fn the_ministry_compares_provinces_weighted_by_residents_and_by_economic_region() {
+    let app = spawn_app().await;
+    // Two cases in 浙江 (东部), one in 四川 (西部).
+    for (clerk, county) in [
+        ("clerk-zh", "330211"),
+        ("clerk-zh", "330211"),
+        ("clerk-wh", "510107"),
+    ] {
+        let (status, case) = app
+            .submit(clerk, "personal-record-query", county, county, &["id-card"])
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{case}");
+    }
+    let ministry = staff_browser(&app.base, "supervisor-cn").await;
+    let (status, page) = text(
+        &ministry,
+        format!("{}/staff/figures?figure=submitted", app.base),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("监督统计：全国"), "{page}");
+    assert!(
+        page.contains("region=330000") && page.contains("region=510000"),
+        "each province opens one level down: {page}"
+    );
+    let evenness = &page[page.find("均衡程度").expect("the evenness section")..];
+    let value = |label: &str| {
+        let at = evenness
+            .find(label)
+            .unwrap_or_else(|| panic!("{label}: {evenness}"));
+        let dd = &evenness[at..];
+        let start = dd.find("<dd>").unwrap() + 4;
+        dd[start..start + dd[start..].find("</dd>").unwrap()].to_owned()
+    };
+    // Values 2 and 1: CV 0.5 / 1.5; weighted by 64,567,588 and 83,674,866 residents,
+    // 0.345392 (computed by hand); one province per economic region, so the Theil
+    // index is all "between" and nothing "within".
+    assert_eq!(value("变异系数</dt>"), "0.333333");
+    assert_eq!(value("变异系数（按常住人口加权）"), "0.345392");
+    assert_eq!(value("泰尔指数 T</dt>"), "0.056633");
+    assert_eq!(value("泰尔指数 T：四大区域之间"), "0.056633");
+    assert_eq!(value("泰尔指数 T：四大区域内部"), "0.000000");
+    assert!(evenness.contains("国家统计局"), "the grouping is sourced");
+    // A province's page goes back up to the whole country for the ministry only.
+    let (_, province) = text(
+        &ministry,
+        format!("{}/staff/figures?region=330000", app.base),
+    )
+    .await;
+    assert!(province.contains("region=000000"), "{province}");
+    let supervisor = staff_browser(&app.base, "supervisor-zj").await;
+    let (_, own) = text(
+        &supervisor,
+        format!("{}/staff/figures?region=330000", app.base),
+    )
+    .await;
+    assert!(!own.contains("region=000000"), "no link above the reach");
+    let (status, _) = text(
+        &supervisor,
+        format!("{}/staff/figures?region=000000", app.base),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the country is above 浙江");
+    let (status, csv) = text(
+        &ministry,
+        format!("{}/staff/figures.csv?region=000000", app.base),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.contains("\nregion,000000,全国,"), "{csv}");
+    assert!(csv.contains("\narea,510000,四川省,"), "{csv}");
+}
+
+#[tokio::test]
 async fn a_standards_officer_sees_where_regions_differ_from_the_national_standard() {
     let app = spawn_app().await;
     let officer = staff_browser(&app.base, "standards-zj").await;

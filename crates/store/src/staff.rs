@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use sqlx::Row;
-use yichuang_domain::RegionCode;
+
 use yichuang_domain::case::{Staff, role_name};
 use yichuang_domain::catalog::Role;
 
@@ -130,7 +130,7 @@ macro_rules! staff_functions {
                         id: row.try_get("id")?,
                         name: row.try_get("name")?,
                         role: role_from(&role)?,
-                        jurisdiction: RegionCode::parse(&region).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                        jurisdiction: yichuang_domain::Jurisdiction::parse(&region).map_err(|e| StoreError::Corrupt(e.to_string()))?,
                     },
                     row.try_get("password_hash")?,
                 ))

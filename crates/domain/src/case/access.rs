@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::command::{ActorRole, CommandKind};
 use super::state::Case;
 use crate::catalog::Role;
+use crate::jurisdiction::Jurisdiction;
 use crate::region::RegionCode;
 
 /// A staff member as the rules see them.
@@ -14,8 +15,8 @@ pub struct Staff {
     pub id: String,
     pub name: String,
     pub role: Role,
-    /// The region subtree this person serves.
-    pub jurisdiction: RegionCode,
+    /// The region subtree this person serves, or the whole country.
+    pub jurisdiction: Jurisdiction,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -23,7 +24,7 @@ pub enum AccessError {
     #[error("{region} is outside your jurisdiction ({jurisdiction})")]
     OutsideJurisdiction {
         region: RegionCode,
-        jurisdiction: RegionCode,
+        jurisdiction: Jurisdiction,
     },
     #[error("role {role} may not {action}")]
     RoleNotAllowed {
@@ -60,8 +61,8 @@ impl Staff {
     /// A case is in reach when its accepting or its handling region is inside the
     /// jurisdiction: both ends of a remote acceptance (跨省通办) see it.
     pub fn reaches(&self, case: &Case) -> Result<(), AccessError> {
-        if case.accepting_region.is_within(self.jurisdiction)
-            || case.handling_region.is_within(self.jurisdiction)
+        if self.jurisdiction.contains(case.accepting_region)
+            || self.jurisdiction.contains(case.handling_region)
         {
             Ok(())
         } else {
@@ -81,7 +82,7 @@ impl Staff {
                 action: "work a hall's windows",
             });
         }
-        if !hall_region.is_within(self.jurisdiction) {
+        if !self.jurisdiction.contains(hall_region) {
             return Err(AccessError::OutsideJurisdiction {
                 region: hall_region,
                 jurisdiction: self.jurisdiction,
@@ -98,7 +99,7 @@ impl Staff {
                 action: "take in applications",
             });
         }
-        if !accepting.is_within(self.jurisdiction) {
+        if !self.jurisdiction.contains(accepting) {
             return Err(AccessError::OutsideJurisdiction {
                 region: accepting,
                 jurisdiction: self.jurisdiction,
@@ -174,7 +175,7 @@ impl Staff {
             });
         }
         match region {
-            Some(region) if !region.is_within(self.jurisdiction) => {
+            Some(region) if !self.jurisdiction.contains(region) => {
                 Err(AccessError::OutsideJurisdiction {
                     region,
                     jurisdiction: self.jurisdiction,
@@ -214,7 +215,7 @@ impl Staff {
     /// verifying belong to the handling region.
     pub fn may_command(&self, case: &Case, command: &CommandKind) -> Result<(), AccessError> {
         self.reaches(case)?;
-        let handles = case.handling_region.is_within(self.jurisdiction);
+        let handles = self.jurisdiction.contains(case.handling_region);
         if !handles && !accepting_side_may(command) {
             return Err(AccessError::HandlingSideOnly {
                 command: command.name(),

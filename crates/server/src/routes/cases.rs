@@ -194,10 +194,10 @@ pub async fn list(
             e.to_string(),
         ))
     })?;
-    let region = match &q.region {
+    let region_prefix = match &q.region {
         Some(text) => {
             let region = parse_region(&ctx, text)?;
-            if !region.is_within(staff.jurisdiction) {
+            if !staff.jurisdiction.contains(region) {
                 return Err(ctx.error(ApiError::new(
                     StatusCode::FORBIDDEN,
                     "forbidden",
@@ -206,9 +206,9 @@ pub async fn list(
                     format!("{region} is outside {}", staff.jurisdiction),
                 )));
             }
-            region
+            region.subtree_prefix()
         }
-        None => staff.jurisdiction,
+        None => staff.jurisdiction.subtree_prefix(),
     };
     let parse_state = |text: &str| {
         serde_json::from_value(json!(text)).map_err(|_| {
@@ -249,7 +249,7 @@ pub async fn list(
     let filter = CaseFilter {
         state: q.state.as_deref().map(parse_state).transpose()?,
         warning: q.warning.as_deref().map(parse_warning).transpose()?,
-        region_prefix: Some(region.subtree_prefix()),
+        region_prefix: Some(region_prefix),
         item: q.item,
         channel: q.channel,
         deadline_before,

@@ -63,7 +63,7 @@ pub async fn push(
         file,
         &body[..],
         state.engine.today(),
-        Some(staff.jurisdiction),
+        staff.jurisdiction.region(),
     )
     .await
     .map_err(|e| ctx.error(ApiError::from(yichuang_engine::EngineError::Store(e))))?;

@@ -164,7 +164,7 @@ pub(crate) async fn act(
             }
             let region = RegionCode::parse(&field("region"))
                 .ok()
-                .filter(|r| r.is_within(staff.jurisdiction));
+                .filter(|r| staff.jurisdiction.contains(*r));
             if region.is_none() {
                 problem("region", ui.t("admin-error-region"));
             }

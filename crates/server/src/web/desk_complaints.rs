@@ -208,7 +208,7 @@ pub(crate) async fn record(
 async fn in_reach(state: &AppState, staff: &Staff, number: &str) -> Option<Complaint> {
     let complaint = state.engine.complaint(number).await.ok().flatten()?;
     let region = RegionCode::parse(&complaint.region).ok()?;
-    region.is_within(staff.jurisdiction).then_some(complaint)
+    staff.jurisdiction.contains(region).then_some(complaint)
 }
 
 async fn complaint_page(

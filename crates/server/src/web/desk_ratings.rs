@@ -308,7 +308,7 @@ async fn file_page(
         return message(ui, StatusCode::NOT_FOUND, "error-not-found");
     };
     let in_reach = yichuang_domain::RegionCode::parse(&service.region)
-        .is_ok_and(|r| r.is_within(staff.jurisdiction));
+        .is_ok_and(|r| staff.jurisdiction.contains(r));
     if !in_reach {
         return message(ui, StatusCode::NOT_FOUND, "error-not-found");
     }

@@ -136,12 +136,15 @@ pub(crate) async fn page(
     let Some((staff, _, _)) = signed_in(&state, &headers).await else {
         return Redirect::to("/staff/login").into_response();
     };
-    let region = match query.region.trim() {
-        "" => Ok(staff.jurisdiction),
-        text => RegionCode::parse(text),
+    // The whole country has no guide of its own to set against: a national
+    // supervisor names a region.
+    let region = match (query.region.trim(), staff.jurisdiction.region()) {
+        ("", Some(own)) => Ok(own),
+        ("", None) => return message(ui, StatusCode::UNPROCESSABLE_ENTITY, "effect-name-region"),
+        (text, _) => RegionCode::parse(text),
     };
     let Ok(region) = region.map_err(|_| ()).and_then(|r| {
-        if r.is_within(staff.jurisdiction) {
+        if staff.jurisdiction.contains(r) {
             Ok(r)
         } else {
             Err(())

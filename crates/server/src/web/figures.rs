@@ -10,116 +10,17 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::ToSpan;
 use serde::Deserialize;
-use yichuang_domain::RegionCode;
+use yichuang_domain::Jurisdiction;
 use yichuang_domain::case::Staff;
-use yichuang_domain::equalization::{Observation, indices};
-use yichuang_domain::population::census_2020;
+use yichuang_domain::equalization::indices;
 
 use super::chart::{Bar, bars_svg};
 use super::staff::signed_in;
 use super::{Ui, message, render};
+use crate::figure_list::{FIGURES, Figure, item_figures, observations, synthetic_cases};
 use crate::figures_report::{Area, Report, report};
 use crate::ratings_report::parse_month;
 use crate::state::AppState;
-
-/// A figure a region can be ranked on.
-struct Figure {
-    key: &'static str,
-    label: &'static str,
-    value: fn(&Area) -> Option<f64>,
-    percent: bool,
-}
-
-#[allow(clippy::cast_precision_loss)]
-const FIGURES: [Figure; 14] = [
-    Figure {
-        key: "on_time_rate",
-        label: "figures-on-time-rate",
-        value: |a| a.cases.on_time_rate(),
-        percent: true,
-    },
-    Figure {
-        key: "first_time_rate",
-        label: "figures-first-time-rate",
-        value: |a| a.cases.first_time_rate(),
-        percent: true,
-    },
-    Figure {
-        key: "online_rate",
-        label: "figures-online-rate",
-        value: |a| a.cases.online_rate(),
-        percent: true,
-    },
-    Figure {
-        key: "overdue_now",
-        label: "figures-overdue-now",
-        value: |a| a.overdue.map(|n| n as f64),
-        percent: false,
-    },
-    Figure {
-        key: "notices_per_case",
-        label: "figures-notices-per-case",
-        value: |a| a.cases.notices_per_case(),
-        percent: false,
-    },
-    Figure {
-        key: "mean_days",
-        label: "figures-mean-days",
-        value: |a| a.cases.mean_days(),
-        percent: false,
-    },
-    Figure {
-        key: "p90_days",
-        label: "figures-p90-days",
-        value: |a| a.cases.p90_days().map(f64::from),
-        percent: false,
-    },
-    Figure {
-        key: "per_10k_residents",
-        label: "figures-per-10k",
-        value: |a| {
-            let people = RegionCode::parse(&a.code).ok().and_then(census_2020)?;
-            Some(a.cases.submitted as f64 * 10_000.0 / people as f64)
-        },
-        percent: false,
-    },
-    Figure {
-        key: "submitted",
-        label: "figures-submitted",
-        value: |a| Some(a.cases.submitted as f64),
-        percent: false,
-    },
-    Figure {
-        key: "mean_wait_minutes",
-        label: "figures-mean-wait",
-        value: |a| a.waits.mean_minutes(),
-        percent: false,
-    },
-    Figure {
-        key: "p90_wait_minutes",
-        label: "figures-p90-wait",
-        value: |a| a.waits.p90_minutes().map(f64::from),
-        percent: false,
-    },
-    Figure {
-        key: "within_15_minutes_rate",
-        label: "figures-within-15",
-        value: |a| a.waits.within_15_rate(),
-        percent: true,
-    },
-    Figure {
-        key: "satisfaction_rate",
-        label: "figures-satisfaction-rate",
-        value: |a| a.ratings.satisfaction_rate(),
-        percent: true,
-    },
-    Figure {
-        key: "follow_up_rate",
-        label: "figures-follow-up-rate",
-        value: |a| a.ratings.follow_up_rate(),
-        percent: true,
-    },
-];
 
 fn written(figure: &Figure, value: Option<f64>) -> String {
     match value {
@@ -171,21 +72,6 @@ struct FiguresPage {
     trend_chart: String,
 }
 
-/// The figures an item's line shows: all but those kept by county only (overdue now,
-/// hall waits) and the residents' one (a region's).
-fn item_figures() -> impl Iterator<Item = &'static Figure> {
-    FIGURES.iter().filter(|f| {
-        !matches!(
-            f.key,
-            "overdue_now"
-                | "mean_wait_minutes"
-                | "p90_wait_minutes"
-                | "within_15_minutes_rate"
-                | "per_10k_residents"
-        )
-    })
-}
-
 /// The region's items as the page shows them, most submitted first, named.
 fn item_lines(state: &AppState, report: &Report) -> Vec<(String, Vec<String>)> {
     let mut items: Vec<&Area> = report.items.iter().collect();
@@ -225,7 +111,7 @@ pub(crate) struct FiguresQuery {
 /// The region, months and figure asked for, or the defaults (the staff member's own
 /// region, the last twelve months) with the key of what was wrong.
 struct Asked {
-    region: RegionCode,
+    region: Jurisdiction,
     from: String,
     to: String,
     figure: &'static Figure,
@@ -235,9 +121,9 @@ struct Asked {
 fn asked(staff: &Staff, query: &FiguresQuery, today: jiff::civil::Date) -> Result<Asked, ()> {
     let region = match query.region.trim() {
         "" => staff.jurisdiction,
-        text => RegionCode::parse(text).map_err(|_| ())?,
+        text => Jurisdiction::parse(text).map_err(|_| ())?,
     };
-    if !region.is_within(staff.jurisdiction) {
+    if !staff.jurisdiction.covers(region) {
         return Err(());
     }
     let this_month = today.strftime("%Y-%m").to_string();
@@ -313,32 +199,6 @@ fn periods(ui: &Ui, asked: &Asked, today: jiff::civil::Date) -> Vec<(String, Str
     .collect()
 }
 
-/// How many synthetic cases the store holds (0 without a synthetic year).
-async fn synthetic_cases(state: &AppState) -> i64 {
-    state
-        .store
-        .counters("synthetic|cases")
-        .await
-        .map(|c| c.iter().map(|c| c.value).sum())
-        .unwrap_or(0)
-}
-
-/// The areas with a positive figure, as the equalization indices take them.
-fn observations(areas: &[Area], figure: &Figure) -> Vec<Observation> {
-    areas
-        .iter()
-        .filter_map(|a| {
-            let value = (figure.value)(a).filter(|v| *v > 0.0)?;
-            Some(Observation {
-                region: a.code.clone(),
-                value,
-                population: None,
-                group: None,
-            })
-        })
-        .collect()
-}
-
 /// The figure month by month, with how evenly it was spread over the next level down
 /// that month (CV and Gini; a dash with fewer than two areas to compare).
 fn trend(report: &Report, figure: &Figure) -> Vec<(String, String, String, String)> {
@@ -375,17 +235,42 @@ fn evenness(ui: &Ui, report: &Report, figure: &Figure) -> (Vec<(String, String)>
         return (Vec::new(), ui.t("figures-evenness-too-few"));
     };
     let number = |x: f64| format!("{x:.6}");
-    (
-        vec![
-            (ui.t("figures-evenness-n"), r.n.to_string()),
-            (ui.t("figures-evenness-mean"), written(figure, Some(r.mean))),
-            (ui.t("figures-evenness-cv"), number(r.cv)),
-            (ui.t("figures-evenness-gini"), number(r.gini)),
-            (ui.t("figures-evenness-theil-t"), number(r.theil_t)),
-            (ui.t("figures-evenness-theil-l"), number(r.theil_l)),
-        ],
-        ui.t1("figures-evenness-note", "left", left_out),
-    )
+    let mut lines = vec![
+        (ui.t("figures-evenness-n"), r.n.to_string()),
+        (ui.t("figures-evenness-mean"), written(figure, Some(r.mean))),
+        (ui.t("figures-evenness-cv"), number(r.cv)),
+    ];
+    if let Some(cv) = r.cv_weighted {
+        lines.push((ui.t("figures-evenness-cv-weighted"), number(cv)));
+    }
+    lines.extend([
+        (ui.t("figures-evenness-gini"), number(r.gini)),
+        (ui.t("figures-evenness-theil-t"), number(r.theil_t)),
+        (ui.t("figures-evenness-theil-l"), number(r.theil_l)),
+    ]);
+    let mut note = ui.t1("figures-evenness-note", "left", left_out);
+    if let Some(d) = r.decomposition {
+        lines.extend([
+            (
+                ui.t("figures-evenness-theil-t-between"),
+                number(d.theil_t_between),
+            ),
+            (
+                ui.t("figures-evenness-theil-t-within"),
+                number(d.theil_t_within),
+            ),
+            (
+                ui.t("figures-evenness-theil-l-between"),
+                number(d.theil_l_between),
+            ),
+            (
+                ui.t("figures-evenness-theil-l-within"),
+                number(d.theil_l_within),
+            ),
+        ]);
+        note = format!("{note} {}", ui.t("figures-evenness-groups"));
+    }
+    (lines, note)
 }
 
 /// Who asks, what for, and the figures: or the page that says why not (sign in
@@ -407,7 +292,14 @@ async fn read_report(
             "figures-outside",
         ));
     };
-    match report(&state.store, asked.region, (&asked.from, &asked.to), today).await {
+    match report(
+        &state.store,
+        asked.region.region(),
+        (&asked.from, &asked.to),
+        today,
+    )
+    .await
+    {
         Ok(report) => Ok((staff, asked, report)),
         Err(e) => {
             tracing::error!(error = %e, "figures could not be read");
@@ -470,9 +362,18 @@ pub(crate) async fn page(
     let (evenness, evenness_note) = evenness(&ui, &report, figure);
     let up = asked
         .region
-        .parent()
-        .filter(|p| p.is_within(staff.jurisdiction))
-        .map(|p| (href(&p.to_string(), &asked), p.name().to_owned()));
+        .region()
+        .map(|r| {
+            r.parent()
+                .map_or(Jurisdiction::Nation, Jurisdiction::Region)
+        })
+        .filter(|p| staff.jurisdiction.covers(*p))
+        .map(|p| {
+            let name = p
+                .region()
+                .map_or_else(|| p.full_name(), |r| r.name().to_owned());
+            (href(&p.to_string(), &asked), name)
+        });
     let page = FiguresPage {
         heading: ui.t1("figures-heading", "region", report.total.name.clone()),
         region: asked.region.to_string(),
@@ -572,7 +473,7 @@ pub(crate) async fn csv_file(
                     header::CONTENT_DISPOSITION,
                     format!(
                         "attachment; filename=\"figures-{}-{}-{}.csv\"",
-                        report.region, report.from, report.to
+                        report.total.code, report.from, report.to
                     ),
                 ),
             ],

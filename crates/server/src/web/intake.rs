@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yichuang_domain::case::{Applicant, Submission};
 use yichuang_domain::catalog::Channel;
-use yichuang_domain::{RegionCode, ResidentId, Uscc};
+use yichuang_domain::{Jurisdiction, RegionCode, ResidentId, Uscc};
 use yichuang_engine::Request;
 use yichuang_store::HallKind;
 
@@ -114,18 +114,18 @@ async fn ticket_person(state: &AppState, ticket: &str) -> Option<String> {
 }
 
 /// The region and channel of a window intake: the serving hall's, or the clerk's own
-/// jurisdiction at a plain window.
-async fn place(state: &AppState, ticket: &str, fallback: RegionCode) -> (RegionCode, Channel) {
+/// region at a plain window (none for staff who reach the whole country).
+async fn place(state: &AppState, ticket: &str, own: Jurisdiction) -> Option<(RegionCode, Channel)> {
     let hall_id = ticket.split('/').next().unwrap_or_default();
     match state.store.hall(hall_id).await.ok().flatten() {
-        Some(hall) => (
-            RegionCode::parse(&hall.region).unwrap_or(fallback),
+        Some(hall) => Some((
+            RegionCode::parse(&hall.region).ok().or(own.region())?,
             match hall.kind {
                 HallKind::BankOutlet => Channel::BankOutlet,
                 HallKind::Hall => Channel::Window,
             },
-        ),
-        None => (fallback, Channel::Window),
+        )),
+        None => Some((own.region()?, Channel::Window)),
     }
 }
 
@@ -165,7 +165,13 @@ pub(crate) async fn submit(
             );
         }
     };
-    let (region, channel) = place(&state, &query.ticket, staff.jurisdiction).await;
+    let Some((region, channel)) = place(&state, &query.ticket, staff.jurisdiction).await else {
+        let text = ui.t("intake-no-region");
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(&state, ui, csrf, &query, Some(text)),
+        );
+    };
     let submission = Submission {
         applicant,
         agent: None,

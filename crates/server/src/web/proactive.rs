@@ -253,7 +253,7 @@ async fn draw(
     let in_reach: Vec<_> = screening
         .entries
         .iter()
-        .filter(|e| e.region.is_within(staff.jurisdiction))
+        .filter(|e| staff.jurisdiction.contains(e.region))
         .collect();
     let (mut eligible, mut review, mut total) = (0, 0, Cents(0));
     let mut rows = Vec::new();
@@ -304,7 +304,7 @@ async fn draw(
         }
     }
     let settings = policy
-        .params_for(Some(staff.jurisdiction))
+        .params_for(staff.jurisdiction.region())
         .into_iter()
         .map(|(name, value)| Setting {
             name: ui.t(&format!("fact-{name}")),
@@ -341,7 +341,7 @@ async fn draw(
                 .iter()
                 .filter(|line| {
                     yichuang_domain::RegionCode::parse(&line.listed.region)
-                        .is_ok_and(|r| r.is_within(staff.jurisdiction))
+                        .is_ok_and(|r| staff.jurisdiction.contains(r))
                 })
                 .filter_map(|line| {
                     let o = line.objection.as_ref().filter(|o| o.upheld.is_none())?;

@@ -159,7 +159,7 @@ pub(crate) async fn page(
     let in_reach: Vec<RegionCode> = catalog
         .regions()
         .into_iter()
-        .filter(|r| r.is_within(staff.jurisdiction))
+        .filter(|r| staff.jurisdiction.contains(*r))
         .collect();
     let coverage = yichuang_catalog::coverage(catalog, date);
     let regions = in_reach

@@ -303,10 +303,13 @@ pub(crate) async fn clerks(
     ) else {
         return message(ui, StatusCode::SERVICE_UNAVAILABLE, "error-internal");
     };
-    let criteria = state.catalog.catalog.star_criteria(staff.jurisdiction);
+    let criteria = staff
+        .jurisdiction
+        .region()
+        .map_or_else(Default::default, |r| state.catalog.catalog.star_criteria(r));
     let mut ranked: Vec<(String, Stars)> = people
         .iter()
-        .filter(|p| p.jurisdiction.is_within(staff.jurisdiction))
+        .filter(|p| staff.jurisdiction.covers(p.jurisdiction))
         .filter_map(|p| {
             let cases = on_time.get(&p.id).copied().unwrap_or_default();
             Some((p.name.clone(), criteria.stars(by_clerk.get(&p.id)?, cases)))

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
+use yichuang_domain::Calendar;
 use yichuang_domain::case::Staff;
 use yichuang_domain::catalog::Role;
-use yichuang_domain::{Calendar, RegionCode};
 use yichuang_engine::{Engine, EngineConfig};
 use yichuang_server::{AppState, ListenOptions, ProtectionConfig, hash_password, hash_token};
 use yichuang_store::Store;
@@ -47,6 +47,8 @@ pub const STAFF: &[(&str, Role, &str)] = &[
     ("clerk-wh", Role::Clerk, "510107"),
     ("reviewer-wh", Role::Reviewer, "510107"),
     ("clerk-gd", Role::Clerk, "440000"),
+    // The ministry's supervisor: the whole country.
+    ("supervisor-cn", Role::Supervisor, "000000"),
     // Every role inside (镇海 / 浙江) and outside (广东), for the role × action table.
     ("in-clerk", Role::Clerk, "330211"),
     ("in-reviewer", Role::Reviewer, "330211"),
@@ -135,7 +137,7 @@ async fn spawn_app_configured(
             id: (*id).to_owned(),
             name: (*id).to_owned(),
             role: *role,
-            jurisdiction: RegionCode::parse(region).unwrap(),
+            jurisdiction: yichuang_domain::Jurisdiction::parse(region).unwrap(),
         };
         store
             .create_staff(&staff, &hash_password(&format!("pw-{id}")).unwrap())
