@@ -265,6 +265,54 @@ pub struct PublishedRatings {
     pub items: Vec<PublishedLine>,
 }
 
+/// Every figure of 监督统计 by its key (`on_time_rate`, `submitted`, …; the keys of
+/// the CSV's columns): null where there is nothing to count or it is not kept there
+/// (overdue cases per item, hall waits per item, residents below the province).
+pub type FigureValues = std::collections::BTreeMap<String, Option<f64>>;
+
+/// A region, province or item with its figures.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct FiguresLine {
+    /// A division code, or an item id.
+    pub code: String,
+    pub name: String,
+    pub figures: FigureValues,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct FiguresMonth {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub figures: FigureValues,
+}
+
+/// 监督统计 of a region (or the whole country) over a run of months: read from the
+/// totals kept as events are committed, never from the cases.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct SupervisionFigures {
+    /// A division code, or `000000` for the whole country.
+    pub region: String,
+    pub name: String,
+    /// `YYYY-MM`, both ends included.
+    pub from: String,
+    pub to: String,
+    /// The store holds synthetic cases (`demo generate`), and these figures count them.
+    pub includes_synthetic: bool,
+    pub figures: FigureValues,
+    /// The next level down (the provinces for the whole country), by code.
+    pub areas: Vec<FiguresLine>,
+    /// The region's items, by item id.
+    pub items: Vec<FiguresLine>,
+    /// The region's figures month by month.
+    pub months: Vec<FiguresMonth>,
+    /// For each figure, how evenly it is spread over `areas` with a positive value
+    /// (均等化): null with fewer than two. Provinces add the CV weighted by their 2020
+    /// census population and the Theil indices split between and within the National
+    /// Bureau of Statistics' four economic regions.
+    pub evenness:
+        std::collections::BTreeMap<String, Option<yichuang_domain::equalization::Indices>>,
+}
+
 /// What a pushed facts file did: rows read, rows new or changed, and every bad row
 /// with its line (nothing is written when there is one).
 #[derive(Debug, Serialize, JsonSchema)]

@@ -108,6 +108,16 @@ pub(crate) const FIGURES: [Figure; 14] = [
     },
 ];
 
+/// An item's name as the catalog's newest version gives it (its id if unknown).
+pub(crate) fn item_name(state: &AppState, item: &str) -> String {
+    state
+        .catalog
+        .catalog
+        .versions(item)
+        .last()
+        .map_or_else(|| item.to_owned(), |g| g.name.clone())
+}
+
 /// The 2020 census population of a province or of the whole country (`000000`);
 /// none below the province level, where our sources give none.
 pub(crate) fn residents(code: &str) -> Option<u64> {

@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::bodies;
-use crate::routes::{cases, facts, identity, ops, public};
+use crate::routes::{cases, facts, figures, identity, ops, public};
 
 /// RFC 9457 problem details, as every error is sent.
 #[derive(Debug, ToSchema)]
@@ -67,6 +67,7 @@ derived_by_schemars!(
     bodies::HallList,
     bodies::Progress,
     bodies::PublishedRatings,
+    bodies::SupervisionFigures,
     bodies::CaseAnswer,
     bodies::CaseList,
     bodies::CaseDetail,
@@ -101,6 +102,7 @@ impl Modify for Bearer {
         cases::login, cases::logout, cases::submit, cases::command, cases::list, cases::one, cases::document, cases::identity_reads,
         identity::person, identity::employer,
         facts::push,
+        figures::figures,
         ops::healthz, ops::readyz, ops::guarded_metrics,
     ),
     components(schemas(ProblemDoc, FieldError)),
@@ -111,6 +113,7 @@ impl Modify for Bearer {
         (name = "cases", description = "Case handling (staff, bearer token)"),
         (name = "staff", description = "Staff sign-in"),
         (name = "people", description = "People and employers: identity numbers validated (staff)"),
+        (name = "supervision", description = "Supervision figures and their equalization indices (staff, bearer token)"),
         (name = "facts", description = "Records pushed by the systems that hold them, for the rules (administrators)"),
         (name = "operations", description = "Health and metrics"),
     )

@@ -279,6 +279,57 @@ async fn the_ministry_compares_provinces_weighted_by_residents_and_by_economic_r
     assert_eq!(status, StatusCode::OK);
     assert!(csv.contains("\nregion,000000,全国,"), "{csv}");
     assert!(csv.contains("\narea,510000,四川省,"), "{csv}");
+
+    // The same lines through the API, with the ministry's token.
+    let (status, body) = app
+        .get("/api/v1/figures?region=000000", Some("supervisor-cn"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["name"], "全国");
+    assert_eq!(body["figures"]["submitted"], 3.0);
+    let areas = body["areas"].as_array().unwrap();
+    let sichuan = areas.iter().find(|a| a["code"] == "510000").expect("四川");
+    assert_eq!(sichuan["figures"]["submitted"], 1.0);
+    assert_eq!(body["items"][0]["name"], "个人社会保险权益记录查询打印");
+    assert!(
+        body["months"].as_array().unwrap().len() == 12,
+        "a year by default"
+    );
+    let spread = &body["evenness"]["submitted"];
+    assert!(
+        (spread["cv_weighted"].as_f64().unwrap() - 0.345_392).abs() < 1e-6,
+        "{spread}"
+    );
+    assert_eq!(spread["theil_t_within"], 0.0);
+    assert_eq!(
+        body["evenness"]["mean_wait_minutes"],
+        serde_json::Value::Null,
+        "no hall waits: nothing to compare"
+    );
+    // A province's own supervisor gets their province by default and not the country.
+    let (status, own) = app.get("/api/v1/figures", Some("supervisor-zj")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(own["region"], "330000");
+    assert_eq!(own["figures"]["submitted"], 2.0);
+    let (status, refused) = app
+        .get("/api/v1/figures?region=000000", Some("supervisor-zj"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    let (status, _) = app.get("/api/v1/figures", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    for (query, field) in [
+        ("from=2026-13", "from"),
+        ("to=2031-01", "to"),
+        ("from=2026-03&to=2026-01", "from"),
+        ("from=2001-01&to=2026-01", "from"),
+        ("region=99", "region"),
+    ] {
+        let (status, problem) = app
+            .get(&format!("/api/v1/figures?{query}"), Some("supervisor-cn"))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert_eq!(problem["errors"][0]["field"], field, "{query}: {problem}");
+    }
 }
 
 #[tokio::test]

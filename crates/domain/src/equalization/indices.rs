@@ -19,7 +19,7 @@ pub struct Observation {
     pub group: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Decomposition {
     pub theil_t_between: f64,
     pub theil_t_within: f64,
@@ -29,7 +29,7 @@ pub struct Decomposition {
 
 /// The indices; `cv_weighted` when every region has a population, the decomposition
 /// when every region has a group.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Indices {
     pub n: usize,
     pub mean: f64,

@@ -2,6 +2,7 @@
 
 pub(crate) mod cases;
 pub(crate) mod facts;
+pub(crate) mod figures;
 pub(crate) mod identity;
 pub(crate) mod ops;
 pub(crate) mod public;
@@ -162,6 +163,7 @@ pub fn router(state: AppState) -> Router {
             get(cases::document),
         )
         .route("/api/v1/identity-reads", get(cases::identity_reads))
+        .route("/api/v1/figures", get(figures::figures))
         .route("/api/v1/people/{id}", get(identity::person))
         .route("/api/v1/employers/{code}", get(identity::employer))
         .route(

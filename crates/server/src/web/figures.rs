@@ -17,7 +17,7 @@ use yichuang_domain::equalization::indices;
 use super::chart::{Bar, bars_svg};
 use super::staff::signed_in;
 use super::{Ui, message, render};
-use crate::figure_list::{FIGURES, Figure, item_figures, observations, synthetic_cases};
+use crate::figure_list::{FIGURES, Figure, item_figures, item_name, observations, synthetic_cases};
 use crate::figures_report::{Area, Report, report};
 use crate::ratings_report::parse_month;
 use crate::state::AppState;
@@ -84,12 +84,7 @@ fn item_lines(state: &AppState, report: &Report) -> Vec<(String, Vec<String>)> {
     items
         .into_iter()
         .map(|a| {
-            let name = state
-                .catalog
-                .catalog
-                .versions(&a.code)
-                .last()
-                .map_or_else(|| a.code.clone(), |g| g.name.clone());
+            let name = item_name(state, &a.code);
             let cells = item_figures().map(|f| written(f, (f.value)(a))).collect();
             (name, cells)
         })
