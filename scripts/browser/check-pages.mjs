@@ -695,9 +695,32 @@ try {
     await s.setViewportSize({ width: 360, height: 740 });
     await noSideScroll(s, 'staff-effect 360');
     await s.setViewportSize({ width: 1280, height: 900 });
+    // The ministry: the whole country, its provinces ranked per 10,000 residents, with
+    // the population-weighted CV and the Theil split over the four economic regions.
+    if (process.env.NATIONAL_PASSWORD) {
+      const ministry = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+      const n = await ministry.newPage();
+      await signIn(n, 'supervisor-cn', process.env.NATIONAL_PASSWORD);
+      await visit(n, '/staff/figures?figure=per_10k_residents', 'staff-figures-nation');
+      check((await n.locator('h1').textContent()).includes('全国'), 'nation: the heading');
+      check(await n.locator('#ranking ~ div tbody tr').count() >= 10, 'nation: the synthetic year\'s provinces are ranked');
+      const even = await n.locator('main').textContent();
+      check(even.includes('按常住人口加权') && even.includes('四大区域之间'), 'nation: weighted CV and the Theil split');
+      await shot(n, 'staff-figures-nation');
+      await Promise.all([n.waitForURL(/region=330000/), n.getByRole('link', { name: '浙江省', exact: true }).click()]);
+      check(await n.getByRole('link', { name: /全国/ }).count() >= 1, 'nation: a province links back up');
+      await n.setViewportSize({ width: 360, height: 740 });
+      await n.goto(base + '/staff/figures');
+      await noSideScroll(n, 'staff-figures-nation 360');
+      await axe(n, 'staff-figures-nation 360');
+      await n.evaluate(() => document.documentElement.classList.add('senior'));
+      await noSideScroll(n, 'staff-figures-nation senior 360');
+      await ministry.close();
+    }
     await visit(s, '/staff/standards', 'staff-standards');
     check(await s.locator('table.heatmap tbody tr').count() >= 1, 'standards: the differing items are listed');
     check((await s.locator('main').textContent()).includes('与国家标准的差异'), 'standards: the heading');
+    check(/\d+ 个县级单位中，\d+ 个能办理全部现行事项/.test(await s.locator('main').textContent()), 'standards: coverage by place');
     await s.setViewportSize({ width: 360, height: 740 });
     await noSideScroll(s, 'staff-standards 360');
     await s.setViewportSize({ width: 1280, height: 900 });

@@ -4,6 +4,7 @@
 //! Loading never stops at the first problem: it collects every error with its file,
 //! line and field, and returns a catalog only when there are none.
 
+mod area_coverage;
 mod convert;
 mod error;
 mod raw;
@@ -14,6 +15,7 @@ use std::path::Path;
 use rust_embed::RustEmbed;
 use yichuang_domain::catalog::Catalog;
 
+pub use area_coverage::{CountyCoverage, county_coverage, county_units};
 pub use error::{CatalogError, CatalogErrors};
 pub use raw::schema;
 pub use reports::{CoverageRow, HistoryEntry, coverage, history};

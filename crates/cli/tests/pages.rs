@@ -180,6 +180,14 @@ async fn a_person_finds_a_guide_and_a_case_on_every_device_and_in_senior_mode() 
         .env("RULE_CASE_ID", &rule_case)
         .env("ADMIN_PASSWORD", &account("administrator").password)
         .env("SUPERVISOR_PASSWORD", &account("supervisor").password)
+        .env(
+            "NATIONAL_PASSWORD",
+            &accounts
+                .iter()
+                .find(|a| a.id == "supervisor-cn")
+                .expect("the demo's national supervisor")
+                .password,
+        )
         .env("OIDC", "1")
         .env(
             "DOCUMENT_SEQ",

@@ -350,6 +350,19 @@ async fn a_standards_officer_sees_where_regions_differ_from_the_national_standar
         ),
         "the size of the difference: {page}"
     );
+    // 地域覆盖: every built-in item is offered online, so every one of 浙江's county
+    // units can apply for all of them (the catalog test covers the gaps).
+    let units = yichuang_catalog::county_units(Some("330000".parse().unwrap())).len();
+    assert!(units >= 80, "{units}");
+    assert!(
+        page.contains(&format!(
+            "{units} 个县级单位中，{units} 个能办理全部现行事项"
+        )),
+        "{page}"
+    );
+    let coverage = &page[page.find("id=\"area-coverage\"").expect("the section")..];
+    assert!(coverage.contains(">宁波市<"), "by city: {coverage}");
+    assert!(coverage.contains("辖区内每个县（区）都能办理每个现行事项"));
     let (status, page) = text(
         &officer,
         format!("{}/staff/standards?date=2026-02-30", app.base),

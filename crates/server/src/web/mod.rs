@@ -5,6 +5,7 @@
 
 mod admin_halls;
 mod apply;
+mod area_coverage;
 mod assets;
 mod booking;
 mod chart;

@@ -55,6 +55,8 @@ struct StandardsPage {
     problem: Option<String>,
     regions: Vec<RegionColumn>,
     rows: Vec<ItemRow>,
+    area: super::area_coverage::AreaCoverage,
+    area_summary: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -212,7 +214,15 @@ pub(crate) async fn page(
                 .collect(),
         });
     }
+    let area = super::area_coverage::area_coverage(&state, staff.jurisdiction, date).await;
+    let area_summary = ui.t2(
+        "standards-area-summary",
+        ("complete", area.complete),
+        ("units", area.units),
+    );
     let page = StandardsPage {
+        area,
+        area_summary,
         date: date.to_string(),
         problem,
         regions,

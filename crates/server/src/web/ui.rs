@@ -45,6 +45,20 @@ impl Ui {
     pub fn t1(&self, key: &str, name: &'static str, value: impl std::fmt::Display) -> String {
         i18n::text_with(self.lang, key, &[(name, value.to_string())])
     }
+
+    /// The interface text of `key` with two arguments.
+    pub fn t2(
+        &self,
+        key: &str,
+        (first, a): (&'static str, impl std::fmt::Display),
+        (second, b): (&'static str, impl std::fmt::Display),
+    ) -> String {
+        i18n::text_with(
+            self.lang,
+            key,
+            &[(first, a.to_string()), (second, b.to_string())],
+        )
+    }
 }
 
 /// A path on this site to return to; anything else (another host, `//evil`, a
