@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use yichuang_domain::case::{
     self, Actor, Case, Command, CommandKind, Context, GuideSnapshot, Submission,
 };
-use yichuang_store::{Batch, CaseWrite, EventRecord};
+use yichuang_store::{Batch, CaseWrite, EventRecord, PendingCommit};
 
 use crate::EngineError;
 
@@ -47,6 +47,18 @@ impl crate::Engine {
     /// ends that case's history there (what came before stands). Returns how many
     /// events were written.
     pub async fn write_histories(&self, histories: Vec<History>) -> Result<usize, EngineError> {
+        let (events, pending) = self.begin_histories(histories)?;
+        pending.await?;
+        Ok(events)
+    }
+
+    /// Decides and chains `histories` now and starts their commit: the caller may
+    /// build the next batch while the store writes this one (the store's writer works
+    /// on its own thread), then awaits the commit. Returns how many events it holds.
+    pub fn begin_histories(
+        &self,
+        histories: Vec<History>,
+    ) -> Result<(usize, PendingCommit), EngineError> {
         let calendar = self.calendar();
         let policy = self.config.policy;
         let context = |day: Date, hour: i8| Context {
@@ -87,13 +99,11 @@ impl crate::Engine {
             cases.push(CaseWrite::new(state, 0, records, Vec::new(), None)?);
         }
         let counters = crate::streams::merge_counters(&mut [], counters);
-        self.store()
-            .commit(Batch {
-                cases,
-                streams: Vec::new(),
-                counters,
-            })
-            .await?;
-        Ok(events)
+        let pending = self.store().begin_commit(Batch {
+            cases,
+            streams: Vec::new(),
+            counters,
+        });
+        Ok((events, pending))
     }
 }

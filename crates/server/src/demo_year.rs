@@ -149,6 +149,9 @@ pub async fn generate_year(
         ..SyntheticYear::default()
     };
     let mut batch = Vec::with_capacity(BATCH);
+    // One batch is written while the next is built (two cores: one builds and
+    // decides, the store's writer commits).
+    let mut writing: Option<yichuang_store::PendingCommit> = None;
     for i in 0..cases {
         let mut pick = rng.random::<f64>() * total_weight;
         let county = counties
@@ -309,19 +312,26 @@ pub async fn generate_year(
             steps,
         });
         if batch.len() >= BATCH {
-            summary.cases += batch.len();
-            summary.events += engine
-                .write_histories(std::mem::take(&mut batch))
-                .await
+            let size = batch.len();
+            let (events, pending) = engine
+                .begin_histories(std::mem::take(&mut batch))
                 .map_err(other)?;
-            progress(summary.cases);
+            if let Some(previous) = writing.replace(pending) {
+                previous.await?;
+                progress(summary.cases);
+            }
+            summary.cases += size;
+            summary.events += events;
         }
+    }
+    if let Some(previous) = writing.take() {
+        previous.await?;
     }
     if !batch.is_empty() {
         summary.cases += batch.len();
         summary.events += engine.write_histories(batch).await.map_err(other)?;
-        progress(summary.cases);
     }
+    progress(summary.cases);
     engine
         .store()
         .add_to_counters(&[CounterDelta {
