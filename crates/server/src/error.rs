@@ -108,6 +108,17 @@ impl ApiError {
         )
     }
 
+    /// A region (or the whole country) beyond the caller's reach: 403.
+    pub fn outside(asked: impl std::fmt::Display, reach: impl std::fmt::Display) -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "超出辖区",
+            "Outside your jurisdiction",
+            format!("{asked} is outside {reach}"),
+        )
+    }
+
     /// Too many requests from this client (or for this account or case): 429.
     pub fn too_many(what: impl Into<String>, retry: crate::protection::RetryAfter) -> ApiError {
         let mut e = ApiError::new(

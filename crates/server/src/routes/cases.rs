@@ -198,13 +198,7 @@ pub async fn list(
         Some(text) => {
             let region = parse_region(&ctx, text)?;
             if !staff.jurisdiction.contains(region) {
-                return Err(ctx.error(ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "forbidden",
-                    "超出辖区",
-                    "Outside your jurisdiction",
-                    format!("{region} is outside {}", staff.jurisdiction),
-                )));
+                return Err(ctx.error(ApiError::outside(region, staff.jurisdiction)));
             }
             region.subtree_prefix()
         }

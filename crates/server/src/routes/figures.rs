@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use serde::Deserialize;
 use yichuang_domain::Jurisdiction;
 use yichuang_domain::equalization::indices;
@@ -58,13 +57,7 @@ pub async fn figures(
             .map_err(|e| ctx.error(ApiError::bad_input("region", e.to_string())))?,
     };
     if !staff.jurisdiction.covers(region) {
-        return Err(ctx.error(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "超出辖区",
-            "Outside your jurisdiction",
-            format!("{region} is outside {}", staff.jurisdiction),
-        )));
+        return Err(ctx.error(ApiError::outside(region, staff.jurisdiction)));
     }
     let today = state.engine.today();
     let month = |field: &str, text: Option<&str>, default: String| match text
