@@ -203,15 +203,17 @@ pub async fn report(
     })
 }
 
-/// One item's case figures in a region over `months` (`YYYY-MM`), from the
+/// One item's case figures in a region (the whole country with `None`) over `months` (`YYYY-MM`), from the
 /// `cases|area_item|…` totals of the region's counties.
 pub async fn item_figures_over(
     store: &Store,
-    region: RegionCode,
+    region: Option<RegionCode>,
     item: &str,
     months: &[String],
 ) -> Result<CaseFigures, StoreError> {
-    let prefix = region.subtree_prefix();
+    let prefix = region
+        .map_or(Jurisdiction::Nation, Jurisdiction::Region)
+        .subtree_prefix();
     let suffix = format!("|{item}");
     let mut figures = CaseFigures::default();
     for month in months {

@@ -280,6 +280,25 @@ async fn the_ministry_compares_provinces_weighted_by_residents_and_by_economic_r
     assert!(csv.contains("\nregion,000000,全国,"), "{csv}");
     assert!(csv.contains("\narea,510000,四川省,"), "{csv}");
 
+    // 效果评估 for the whole country: the national versions only, all three cases
+    // after the month the ministry names.
+    let (status, effect) = text(
+        &ministry,
+        format!(
+            "{}/staff/figures/effect?item=personal-record-query&months=3&since=2026-03",
+            app.base
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{effect}");
+    assert!(effect.contains("全国"), "{effect}");
+    let chosen = &effect[effect.find("自选月份 2026-03").expect("the chosen month")..];
+    let volume = &chosen[chosen.find("收件量").expect("the volume line")..];
+    assert!(
+        volume.contains(">0<") && volume.contains(">3<") && volume.contains(">+3<"),
+        "{volume}"
+    );
+
     // The same lines through the API, with the ministry's token.
     let (status, body) = app
         .get("/api/v1/figures?region=000000", Some("supervisor-cn"))

@@ -942,7 +942,6 @@ figures-evenness-theil-t-within = Theil T within the four economic regions
 figures-evenness-theil-l-between = Theil L between the four economic regions
 figures-evenness-theil-l-within = Theil L within the four economic regions
 figures-evenness-groups = Residents are the provinces' 2020 census figures; the four economic regions are the National Bureau of Statistics' east, centre, west and north-east. The between and within parts add up to the whole Theil index.
-effect-name-region = Name a province, city or county in the region field: an effect evaluation compares a region's standard before and after it changed, and the whole country has no version of its own to compare.
 intake-no-region = The accepting region is unknown: your reach is the whole country. Take the application in from a hall's queue ticket, or ask staff of the region to take it in.
 figures-bad-month = A month was not understood (or lies in the future); the last twelve months are shown.
 figures-from-after-to = The first month is after the last; the last twelve months are shown.

@@ -942,7 +942,6 @@ figures-evenness-theil-t-within = 泰尔指数 T：四大区域内部
 figures-evenness-theil-l-between = 泰尔指数 L：四大区域之间
 figures-evenness-theil-l-within = 泰尔指数 L：四大区域内部
 figures-evenness-groups = 人口取第七次全国人口普查（2020 年）各省数据；四大区域为国家统计局划分的东部、中部、西部和东北地区，区域之间与区域内部两部分相加等于总的泰尔指数。
-effect-name-region = 请在“地区”一栏填写省、市或县的代码：效果评估比较一个地区的标准变更前后，全国没有自己的一版标准可比。
 intake-no-region = 无法确定受理地区：您的辖区是全国，请从大厅的叫号进入受理，或请所在地区的工作人员受理。
 figures-bad-month = 月份无法识别或晚于本月，已显示最近十二个月。
 figures-from-after-to = 起始月份晚于截止月份，已显示最近十二个月。

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Deserialize;
-use yichuang_domain::RegionCode;
+use yichuang_domain::Jurisdiction;
 use yichuang_domain::case::CaseFigures;
 
 use super::staff::signed_in;
@@ -136,15 +136,13 @@ pub(crate) async fn page(
     let Some((staff, _, _)) = signed_in(&state, &headers).await else {
         return Redirect::to("/staff/login").into_response();
     };
-    // The whole country has no guide of its own to set against: a national
-    // supervisor names a region.
-    let region = match (query.region.trim(), staff.jurisdiction.region()) {
-        ("", Some(own)) => Ok(own),
-        ("", None) => return message(ui, StatusCode::UNPROCESSABLE_ENTITY, "effect-name-region"),
-        (text, _) => RegionCode::parse(text),
+    // A region, or the whole country (`000000`): there only the national versions.
+    let region = match query.region.trim() {
+        "" => Ok(staff.jurisdiction),
+        text => Jurisdiction::parse(text),
     };
     let Ok(region) = region.map_err(|_| ()).and_then(|r| {
-        if staff.jurisdiction.contains(r) {
+        if staff.jurisdiction.covers(r) {
             Ok(r)
         } else {
             Err(())
@@ -182,7 +180,10 @@ pub(crate) async fn page(
         // variants of the region or a region above it.
         let mut points: Vec<(Date, String)> = yichuang_catalog::history(catalog, &item)
             .into_iter()
-            .filter(|h| h.region.is_none_or(|r| region.is_within(r)))
+            .filter(|h| {
+                h.region
+                    .is_none_or(|r| region.region().is_some_and(|own| own.is_within(r)))
+            })
             .filter(|h| h.effective <= today)
             .map(|h| {
                 let whose = h
@@ -213,20 +214,26 @@ pub(crate) async fn page(
         for (day, title) in points {
             let (before, after) = periods(day, months_each, today);
             let (Ok(b), Ok(a)) = (
-                item_figures_over(&state.store, region, &item, &before).await,
-                item_figures_over(&state.store, region, &item, &after).await,
+                item_figures_over(&state.store, region.region(), &item, &before).await,
+                item_figures_over(&state.store, region.region(), &item, &after).await,
             ) else {
                 return message(ui, StatusCode::SERVICE_UNAVAILABLE, "error-internal");
             };
             let limit_on = |d: Date| {
-                catalog
-                    .resolve(&item, region, d)
-                    .ok()
-                    .and_then(|g| g.guide.promised.clone())
-                    .map_or_else(
-                        || ui.t("standards-no-limit"),
-                        |l| super::guide::limit_amount(&ui, &l),
-                    )
+                match region.region() {
+                    Some(own) => catalog
+                        .resolve(&item, own, d)
+                        .ok()
+                        .and_then(|g| g.guide.promised.clone()),
+                    None => catalog
+                        .guide_at(&item, d)
+                        .ok()
+                        .and_then(|g| g.promised.clone()),
+                }
+                .map_or_else(
+                    || ui.t("standards-no-limit"),
+                    |l| super::guide::limit_amount(&ui, &l),
+                )
             };
             let eve = day.yesterday().unwrap_or(day);
             comparisons.push(Comparison {
