@@ -52,6 +52,15 @@ pub struct Month {
     pub areas: Vec<Area>,
 }
 
+/// The default period of the figures: (eleven months ago, this month), `YYYY-MM`.
+pub(crate) fn last_twelve_months(today: jiff::civil::Date) -> (String, String) {
+    let this_month = today.strftime("%Y-%m").to_string();
+    let year_ago = today
+        .checked_sub(jiff::Span::new().months(11))
+        .map_or_else(|_| this_month.clone(), |d| d.strftime("%Y-%m").to_string());
+    (year_ago, this_month)
+}
+
 /// The months from `from` to `to` (`YYYY-MM`), at most `limit` of them.
 pub(crate) fn months(from: &str, to: &str, limit: usize) -> Vec<String> {
     let parse = |m: &str| jiff::civil::Date::strptime("%Y-%m-%d", format!("{m}-01")).ok();

@@ -15,7 +15,7 @@ use crate::auth::SignedIn;
 use crate::bodies::{FigureValues, FiguresLine, FiguresMonth, SupervisionFigures};
 use crate::error::ApiError;
 use crate::figure_list::{FIGURES, item_name, observations, synthetic_cases};
-use crate::figures_report::{Area, months, report};
+use crate::figures_report::{Area, last_twelve_months, months, report};
 use crate::ratings_report::parse_month;
 use crate::state::AppState;
 
@@ -72,10 +72,7 @@ pub async fn figures(
             ))
         }),
     };
-    let this_month = today.strftime("%Y-%m").to_string();
-    let year_ago = today
-        .checked_sub(jiff::Span::new().months(11))
-        .map_or_else(|_| this_month.clone(), |d| d.strftime("%Y-%m").to_string());
+    let (year_ago, this_month) = last_twelve_months(today);
     let from = month("from", q.from.as_deref(), year_ago)?;
     let to = month("to", q.to.as_deref(), this_month)?;
     if from > to {

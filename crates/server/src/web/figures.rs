@@ -8,7 +8,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use jiff::ToSpan;
 use serde::Deserialize;
 use yichuang_domain::Jurisdiction;
 use yichuang_domain::case::Staff;
@@ -18,7 +17,7 @@ use super::chart::{Bar, bars_svg};
 use super::staff::signed_in;
 use super::{Ui, message, render};
 use crate::figure_list::{FIGURES, Figure, item_figures, item_name, observations, synthetic_cases};
-use crate::figures_report::{Area, Report, report};
+use crate::figures_report::{Area, Report, last_twelve_months, report};
 use crate::ratings_report::parse_month;
 use crate::state::AppState;
 
@@ -121,10 +120,7 @@ fn asked(staff: &Staff, query: &FiguresQuery, today: jiff::civil::Date) -> Resul
     if !staff.jurisdiction.covers(region) {
         return Err(());
     }
-    let this_month = today.strftime("%Y-%m").to_string();
-    let year_ago = today
-        .checked_sub(11.months())
-        .map_or_else(|_| this_month.clone(), |d| d.strftime("%Y-%m").to_string());
+    let (year_ago, this_month) = last_twelve_months(today);
     let mut problem = None;
     let mut month = |text: &str, default: &str| match text.trim() {
         "" => default.to_owned(),
