@@ -18,6 +18,7 @@ pub mod proactive;
 pub mod rating;
 pub mod region;
 pub mod resident_id;
+pub mod roll_up;
 pub mod rules;
 pub mod uscc;
 

@@ -41,8 +41,7 @@ impl crate::Engine {
                 case = Some(state);
             }
         }
-        totals.retain(|_, v| *v != 0);
-        Ok(totals)
+        Ok(crate::streams::recounted(totals))
     }
 
     /// The hall waits' running totals counted again from every hall day's events, by
@@ -80,7 +79,6 @@ impl crate::Engine {
                 state.apply(&event);
             }
         }
-        totals.retain(|_, v| *v != 0);
-        Ok(totals)
+        Ok(crate::streams::recounted(totals))
     }
 }

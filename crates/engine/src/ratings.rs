@@ -236,8 +236,7 @@ impl crate::Engine {
                 file.apply(&event);
             }
         }
-        totals.retain(|_, v| *v != 0);
-        Ok(totals)
+        Ok(crate::streams::recounted(totals))
     }
 
     /// The ratings of `subject` as stored (none yet: an empty file).

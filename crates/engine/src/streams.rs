@@ -177,8 +177,28 @@ pub(crate) fn finish<S: StreamState>(
     Ok(writes)
 }
 
+/// Totals counted again from events, with each county's also added to its province's
+/// (as `merge_counters` adds the stored ones) and the zeros dropped: what the stored
+/// totals must equal.
+pub(crate) fn recounted(
+    mut totals: std::collections::BTreeMap<(String, String), i64>,
+) -> std::collections::BTreeMap<(String, String), i64> {
+    let provinces: Vec<((String, String), i64)> = totals
+        .iter()
+        .filter_map(|((key, name), value)| {
+            let province = yichuang_domain::roll_up::province_key(key)?;
+            Some(((province, name.clone()), *value))
+        })
+        .collect();
+    for (key, value) in provinces {
+        *totals.entry(key).or_insert(0) += value;
+    }
+    totals.retain(|_, v| *v != 0);
+    totals
+}
+
 /// Adds up the batch's running totals (the streams' and `more`, the cases') by key
-/// and name, taken off the stream writes: a batch of ratings or cases in one county
+/// and name, each county's also to its province's, taken off the stream writes: a batch of ratings or cases in one county
 /// and month writes each total once, and every transaction takes the total rows in
 /// the same (sorted) order, so two writers' commits cannot deadlock on them.
 pub(crate) fn merge_counters(
@@ -189,6 +209,9 @@ pub(crate) fn merge_counters(
         std::collections::BTreeMap::new();
     let from_streams = writes.iter_mut().flat_map(|w| w.counters.drain(..));
     for c in from_streams.chain(more) {
+        if let Some(province) = yichuang_domain::roll_up::province_key(&c.key) {
+            *merged.entry((province, c.name.clone())).or_default() += c.delta;
+        }
         *merged.entry((c.key, c.name)).or_default() += c.delta;
     }
     merged

@@ -20,6 +20,8 @@ use yichuang_store::{CaseFilter, Store, StoreError};
 
 #[path = "conformance/complaints.rs"]
 mod complaints;
+#[path = "conformance/escalation.rs"]
+mod escalation;
 #[path = "conformance/facts.rs"]
 mod facts;
 #[path = "conformance/figures.rs"]
@@ -1823,6 +1825,7 @@ async fn suite(url: Option<String>) {
     ratings::an_unrated_service_gets_its_regions_default_once(&w).await;
     ratings::the_totals_equal_a_recount_from_the_events(&w).await;
     complaints::a_complaint_is_answered_once_and_goes_up_when_unsatisfied(&w).await;
+    escalation::the_overdue_counts_equal_the_lists_rule(&w).await;
     let url =
         url.unwrap_or_else(|| Store::sqlite_url(&w._dir.as_ref().unwrap().path().join("cases.db")));
     a_second_writer_never_loses_a_step(&w, &url).await;

@@ -281,19 +281,19 @@ pub struct FiguresLine {
 
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct FiguresMonth {
-    /// `YYYY-MM`.
+    /// `YYYY-MM`, or `YYYY-MM-DD` in a report by day.
     pub month: String,
     pub figures: FigureValues,
 }
 
-/// 监督统计 of a region (or the whole country) over a run of months: read from the
+/// 监督统计 of a region (or the whole country) over a run of months or days: read from the
 /// totals kept as events are committed, never from the cases.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct SupervisionFigures {
     /// A division code, or `000000` for the whole country.
     pub region: String,
     pub name: String,
-    /// `YYYY-MM`, both ends included.
+    /// `YYYY-MM` (months) or `YYYY-MM-DD` (days), both ends included.
     pub from: String,
     pub to: String,
     /// The store holds synthetic cases (`demo generate`), and these figures count them.
@@ -303,7 +303,11 @@ pub struct SupervisionFigures {
     pub areas: Vec<FiguresLine>,
     /// The region's items, by item id.
     pub items: Vec<FiguresLine>,
-    /// The region's figures month by month.
+    /// False when the items are not kept for this period (a city's or a county's run
+    /// of days: items by day are kept for provinces and the country only); `items` is
+    /// then empty.
+    pub items_kept: bool,
+    /// The region's figures month by month, or day by day (`month` then holds the day).
     pub months: Vec<FiguresMonth>,
     /// For each figure, how evenly it is spread over `areas` with a positive value
     /// (均等化): null with fewer than two. Provinces add the CV weighted by their 2020

@@ -32,19 +32,23 @@ pub struct Area {
 pub struct Report {
     /// None: the whole country (its next level down the provinces).
     pub region: Option<RegionCode>,
-    /// `YYYY-MM`, both ends included.
+    /// `YYYY-MM`, or `YYYY-MM-DD` for a run of days; both ends included.
     pub from: String,
     pub to: String,
+    /// False where the items are not kept for the period (a city's or a county's run
+    /// of days): the page says so rather than show none.
+    pub items_kept: bool,
     pub total: Area,
     /// The next level down, by code.
     pub areas: Vec<Area>,
     /// The region's items, by item id (the name is the id: the page names them).
     pub items: Vec<Area>,
-    /// Month by month: the region's line and its next level down's (for the trend).
+    /// Month by month (day by day for a run of days): the region's line and its next
+    /// level down's (for the trend).
     pub monthly: Vec<Month>,
 }
 
-/// One month of a report.
+/// One month (or day) of a report.
 #[derive(Debug, Clone)]
 pub struct Month {
     pub month: String,
@@ -59,6 +63,128 @@ pub(crate) fn last_twelve_months(today: jiff::civil::Date) -> (String, String) {
         .checked_sub(jiff::Span::new().months(11))
         .map_or_else(|_| this_month.clone(), |d| d.strftime("%Y-%m").to_string());
     (year_ago, this_month)
+}
+
+/// The longest run of days a report reads day by day (a quarter); longer periods are
+/// read by the month.
+pub const MAX_DAYS: usize = 92;
+
+/// The days from `from` to `to` (`YYYY-MM-DD`), at most `limit` of them.
+pub(crate) fn days(from: &str, to: &str, limit: usize) -> Vec<String> {
+    let (Ok(mut day), Ok(last)) = (
+        from.parse::<jiff::civil::Date>(),
+        to.parse::<jiff::civil::Date>(),
+    ) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    while day <= last && out.len() < limit {
+        out.push(day.to_string());
+        let Ok(next) = day.tomorrow() else { break };
+        day = next;
+    }
+    out
+}
+
+/// What is wrong with a period asked for, and which end (`from` or `to`) it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PeriodProblem {
+    /// Neither a month nor a day from 2000 to today.
+    NotADate(&'static str, String),
+    /// One end a month and the other a day.
+    Mixed,
+    FromAfterTo,
+    /// More months than `max_months`, or more days than `MAX_DAYS`.
+    TooLong,
+}
+
+impl PeriodProblem {
+    /// The page's words for it (a Fluent key).
+    pub(crate) fn key(&self) -> &'static str {
+        match self {
+            PeriodProblem::NotADate(..) => "figures-bad-month",
+            PeriodProblem::Mixed => "figures-mixed-period",
+            PeriodProblem::FromAfterTo => "figures-from-after-to",
+            PeriodProblem::TooLong => "figures-too-long",
+        }
+    }
+
+    /// The end it concerns and what was wrong, for an API's problem document.
+    pub(crate) fn field_and_detail(&self, max_months: usize) -> (&'static str, String) {
+        match self {
+            PeriodProblem::NotADate(field, text) => (
+                field,
+                format!(
+                    "{text:?}: give a month as YYYY-MM or a day as YYYY-MM-DD, from 2000 to today"
+                ),
+            ),
+            PeriodProblem::Mixed => ("to", "give both ends as months or both as days".to_owned()),
+            PeriodProblem::FromAfterTo => ("from", "from is after to".to_owned()),
+            PeriodProblem::TooLong => (
+                "from",
+                format!("at most {max_months} months or {MAX_DAYS} days at once"),
+            ),
+        }
+    }
+}
+
+/// A period from two ends as typed: each a month (`YYYY-MM`) or a day (`YYYY-MM-DD`),
+/// from 2000 and not after today, both of one kind. An empty end takes the default of
+/// the other's kind: the last twelve months, or the thirty days up to today.
+pub(crate) fn parse_period(
+    from: &str,
+    to: &str,
+    today: jiff::civil::Date,
+    max_months: usize,
+) -> Result<(String, String), PeriodProblem> {
+    let end = |field: &'static str, text: &str| -> Result<Option<String>, PeriodProblem> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let parsed = if text.len() == 10 {
+            jiff::civil::Date::strptime("%Y-%m-%d", text)
+                .ok()
+                .filter(|d| d.year() >= 2000 && *d <= today)
+                .map(|d| d.to_string())
+        } else {
+            crate::ratings_report::parse_month(text, today)
+        };
+        parsed
+            .map(Some)
+            .ok_or_else(|| PeriodProblem::NotADate(field, text.to_owned()))
+    };
+    let (from, to) = (end("from", from)?, end("to", to)?);
+    let by_day = from.as_deref().or(to.as_deref()).is_some_and(is_by_day);
+    let (from_default, to_default) = if by_day {
+        let month_ago = today
+            .checked_sub(jiff::Span::new().days(29))
+            .unwrap_or(today);
+        (month_ago.to_string(), today.to_string())
+    } else {
+        last_twelve_months(today)
+    };
+    let (from, to) = (from.unwrap_or(from_default), to.unwrap_or(to_default));
+    if is_by_day(&from) != is_by_day(&to) {
+        return Err(PeriodProblem::Mixed);
+    }
+    if from > to {
+        return Err(PeriodProblem::FromAfterTo);
+    }
+    let too_long = if by_day {
+        days(&from, &to, MAX_DAYS + 1).len() > MAX_DAYS
+    } else {
+        months(&from, &to, max_months + 1).len() > max_months
+    };
+    if too_long {
+        return Err(PeriodProblem::TooLong);
+    }
+    Ok((from, to))
+}
+
+/// Whether a period's ends are days (`YYYY-MM-DD`) rather than months.
+pub(crate) fn is_by_day(from: &str) -> bool {
+    from.len() == 10
 }
 
 /// The months from `from` to `to` (`YYYY-MM`), at most `limit` of them.
@@ -108,9 +234,46 @@ fn area_entry<'a>(
     }))
 }
 
-/// The line of an item, from an `area_item` total's value (`<county>|<item>`).
+/// Which totals hold a region's lines, each as (dimension, start of the value): one
+/// range of keys each, and never more rows than the region has counties (the
+/// country's and a province's from the province totals the engine keeps beside the
+/// counties'; `yichuang_domain::roll_up`).
+#[derive(Debug, Clone)]
+pub(crate) struct LineKeys {
+    /// The region's next level down (a province's counties, or the provinces).
+    pub areas: (&'static str, String),
+    /// The region's items (`<region>|<item>`, or the item alone for the country);
+    /// None where they are not kept (a city's or county's days).
+    pub items: Option<(&'static str, String)>,
+}
+
+/// The totals of a region's lines by month, or by day with `by_day`.
+pub(crate) fn line_keys(region: Option<RegionCode>, by_day: bool) -> LineKeys {
+    let pick = |month: &'static str, day: &'static str| if by_day { day } else { month };
+    match region {
+        None => LineKeys {
+            areas: (pick("province", "province_day"), String::new()),
+            items: Some((pick("item", "item_day"), String::new())),
+        },
+        Some(r) if r.level() == yichuang_domain::Level::Province => LineKeys {
+            areas: (pick("region", "region_day"), r.subtree_prefix()),
+            items: Some((pick("province_item", "province_item_day"), format!("{r}|"))),
+        },
+        Some(r) => LineKeys {
+            areas: (pick("region", "region_day"), r.subtree_prefix()),
+            items: (!by_day).then(|| ("area_item", r.subtree_prefix())),
+        },
+    }
+}
+
+/// The item of an item total's value (`<region>|<item>`, or the item alone).
+pub(crate) fn item_of(value: &str) -> &str {
+    value.rsplit('|').next().unwrap_or(value)
+}
+
+/// The line of an item, from an item total's value.
 fn item_entry<'a>(items: &'a mut BTreeMap<String, Area>, value: &str) -> Option<&'a mut Area> {
-    let (_, item) = value.split_once('|')?;
+    let item = item_of(value);
     Some(items.entry(item.to_owned()).or_insert_with(|| Area {
         code: item.to_owned(),
         name: item.to_owned(),
@@ -118,8 +281,9 @@ fn item_entry<'a>(items: &'a mut BTreeMap<String, Area>, value: &str) -> Option<
     }))
 }
 
-/// A region's figures (the whole country's with `None`) over `from`..=`to`
-/// (`YYYY-MM`) with its next level down.
+/// A region's figures (the whole country's with `None`) over `from`..=`to` (both
+/// `YYYY-MM`, or both `YYYY-MM-DD` for at most `MAX_DAYS` days) with its next level
+/// down.
 pub async fn report(
     store: &Store,
     region: Option<RegionCode>,
@@ -128,6 +292,16 @@ pub async fn report(
 ) -> Result<Report, StoreError> {
     let reach = region.map_or(Jurisdiction::Nation, Jurisdiction::Region);
     let prefix = reach.subtree_prefix();
+    let by_day = is_by_day(from);
+    let LineKeys {
+        areas: (by_area, area_start),
+        items: item_keys,
+    } = line_keys(region, by_day);
+    let periods = if by_day {
+        days(from, to, MAX_DAYS)
+    } else {
+        months(from, to, 120)
+    };
     let mut total = Area {
         code: reach.to_string(),
         name: reach.full_name(),
@@ -137,14 +311,15 @@ pub async fn report(
     let mut areas: BTreeMap<RegionCode, Area> = BTreeMap::new();
     let mut items: BTreeMap<String, Area> = BTreeMap::new();
     let mut monthly = Vec::new();
-    for month in months(from, to, 120) {
+    for month in periods {
         let mut this = Area {
             code: total.code.clone(),
             name: total.name.clone(),
             ..Area::default()
         };
         let mut these: BTreeMap<RegionCode, Area> = BTreeMap::new();
-        for (county, name, value) in read(store, &format!("cases|region|{month}|"), &prefix).await?
+        for (county, name, value) in
+            read(store, &format!("cases|{by_area}|{month}|"), &area_start).await?
         {
             for (line, lines) in [(&mut total, &mut areas), (&mut this, &mut these)] {
                 line.cases.add(&name, value);
@@ -154,7 +329,7 @@ pub async fn report(
             }
         }
         for (county, name, value) in
-            read(store, &format!("ratings|region|{month}|"), &prefix).await?
+            read(store, &format!("ratings|{by_area}|{month}|"), &area_start).await?
         {
             for (line, lines) in [(&mut total, &mut areas), (&mut this, &mut these)] {
                 line.ratings.add(&name, value);
@@ -163,7 +338,8 @@ pub async fn report(
                 }
             }
         }
-        for (county, name, value) in read(store, &format!("halls|region|{month}|"), &prefix).await?
+        for (county, name, value) in
+            read(store, &format!("halls|{by_area}|{month}|"), &area_start).await?
         {
             for (line, lines) in [(&mut total, &mut areas), (&mut this, &mut these)] {
                 line.waits.add(&name, value);
@@ -182,13 +358,19 @@ pub async fn report(
             total: this,
             areas: these,
         });
-        // By item: the region's counties × items, one range each (the region first).
-        for (value, name, n) in read(store, &format!("cases|area_item|{month}|"), &prefix).await? {
+        // By item: one range each (the region first).
+        let Some((by_item, item_start)) = &item_keys else {
+            continue;
+        };
+        for (value, name, n) in
+            read(store, &format!("cases|{by_item}|{month}|"), item_start).await?
+        {
             if let Some(item) = item_entry(&mut items, &value) {
                 item.cases.add(&name, n);
             }
         }
-        for (value, name, n) in read(store, &format!("ratings|area_item|{month}|"), &prefix).await?
+        for (value, name, n) in
+            read(store, &format!("ratings|{by_item}|{month}|"), item_start).await?
         {
             if let Some(item) = item_entry(&mut items, &value) {
                 item.ratings.add(&name, n);
@@ -205,6 +387,7 @@ pub async fn report(
         region,
         from: from.to_owned(),
         to: to.to_owned(),
+        items_kept: item_keys.is_some(),
         total,
         areas: areas.into_values().collect(),
         items: items.into_values().collect(),
@@ -212,22 +395,21 @@ pub async fn report(
     })
 }
 
-/// One item's case figures in a region (the whole country with `None`) over `months` (`YYYY-MM`), from the
-/// `cases|area_item|…` totals of the region's counties.
+/// One item's case figures in a region (the whole country with `None`) over `months`
+/// (`YYYY-MM`), from the region's item totals.
 pub async fn item_figures_over(
     store: &Store,
     region: Option<RegionCode>,
     item: &str,
     months: &[String],
 ) -> Result<CaseFigures, StoreError> {
-    let prefix = region
-        .map_or(Jurisdiction::Nation, Jurisdiction::Region)
-        .subtree_prefix();
-    let suffix = format!("|{item}");
+    let Some((by_item, start)) = line_keys(region, false).items else {
+        return Ok(CaseFigures::default());
+    };
     let mut figures = CaseFigures::default();
     for month in months {
-        for (value, name, n) in read(store, &format!("cases|area_item|{month}|"), &prefix).await? {
-            if value.ends_with(&suffix) {
+        for (value, name, n) in read(store, &format!("cases|{by_item}|{month}|"), &start).await? {
+            if item_of(&value) == item {
                 figures.add(&name, n);
             }
         }

@@ -75,9 +75,10 @@ pub(crate) async fn published(
     month: &str,
 ) -> Result<Published, StoreError> {
     let prefix = region.map(|r| r.subtree_prefix()).unwrap_or_default();
+    let keys = crate::figures_report::line_keys(region, false);
     let mut figures = RatingFigures::default();
     let mut areas: BTreeMap<RegionCode, RatingFigures> = BTreeMap::new();
-    for (county, name, value) in read(state, "region", month, &prefix).await? {
+    for (county, name, value) in read(state, keys.areas.0, month, &keys.areas.1).await? {
         figures.add(&name, value);
         let area = RegionCode::parse(&county)
             .ok()
@@ -93,19 +94,12 @@ pub(crate) async fn published(
             halls.entry(hall).or_default().add(&name, value);
         }
     }
-    // The whole country's items from their own totals; a region's from its
-    // region-and-item totals (one range of keys either way).
+    // One range of keys each, for the country and a province from their own totals.
     let mut items: BTreeMap<String, RatingFigures> = BTreeMap::new();
-    if region.is_none() {
-        for (item, name, value) in read(state, "item", month, "").await? {
-            items.entry(item).or_default().add(&name, value);
-        }
-    } else {
-        for (rest, name, value) in read(state, "area_item", month, &prefix).await? {
-            if let Some((_, item)) = rest.split_once('|') {
-                items.entry(item.to_owned()).or_default().add(&name, value);
-            }
-        }
+    let (by_item, start) = keys.items.unwrap_or(("area_item", prefix.clone()));
+    for (value, name, n) in read(state, by_item, month, &start).await? {
+        let item = crate::figures_report::item_of(&value);
+        items.entry(item.to_owned()).or_default().add(&name, n);
     }
     let today = state.engine.today();
     let item_name = |id: &str| {

@@ -190,7 +190,7 @@ async fn a_citys_figures_count_its_counties_cases_as_they_move() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("月份无法识别"), "{page}");
+    assert!(page.contains("月份或日期无法识别"), "{page}");
     // 广东 is outside 浙江's supervisor's reach; a clerk sees only their county.
     let (status, page) = text(
         &supervisor,
@@ -389,4 +389,108 @@ async fn a_standards_officer_sees_where_regions_differ_from_the_national_standar
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("日期无法识别"), "{page}");
+}
+
+#[tokio::test]
+async fn figures_by_the_day_read_day_totals_down_to_the_county() {
+    let app = spawn_app().await;
+    // Today (the test clock) is 2026-03-02: two cases in 镇海区, one in 四川.
+    for (clerk, county) in [
+        ("clerk-zh", "330211"),
+        ("clerk-zh", "330211"),
+        ("clerk-wh", "510107"),
+    ] {
+        let (status, case) = app
+            .submit(clerk, "personal-record-query", county, county, &["id-card"])
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{case}");
+    }
+    let figures = |region: &str, period: &str| format!("/api/v1/figures?region={region}&{period}");
+    let week = "from=2026-02-24&to=2026-03-02";
+    let (status, nation) = app
+        .get(&figures("000000", week), Some("supervisor-cn"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{nation}");
+    assert_eq!(nation["figures"]["submitted"], 3.0);
+    let days = nation["months"].as_array().unwrap();
+    assert_eq!(days.len(), 7, "one line a day");
+    assert_eq!(days[0]["month"], "2026-02-24");
+    assert_eq!(days[6]["month"], "2026-03-02");
+    assert_eq!(days[6]["figures"]["submitted"], 3.0);
+    assert_eq!(days[5]["figures"]["submitted"], 0.0);
+    assert_eq!(nation["items_kept"], true);
+    assert_eq!(nation["items"][0]["figures"]["submitted"], 3.0);
+    let areas = nation["areas"].as_array().unwrap();
+    assert_eq!(areas.len(), 2, "{areas:?}");
+    // A province: its counties' days, its items by day.
+    let (_, zhejiang) = app
+        .get(&figures("330000", week), Some("supervisor-zj"))
+        .await;
+    assert_eq!(zhejiang["figures"]["submitted"], 2.0);
+    assert_eq!(zhejiang["areas"][0]["code"], "330200");
+    assert_eq!(zhejiang["items"][0]["figures"]["submitted"], 2.0);
+    // A city: its counties by day; its items are kept by month only, and it says so.
+    let (_, ningbo) = app
+        .get(&figures("330200", week), Some("supervisor-zj"))
+        .await;
+    assert_eq!(ningbo["figures"]["submitted"], 2.0);
+    assert_eq!(ningbo["areas"][0]["code"], "330211");
+    assert_eq!(ningbo["items_kept"], false);
+    assert_eq!(ningbo["items"].as_array().unwrap().len(), 0);
+    // The day before has none; one end alone runs to today.
+    let (_, before) = app
+        .get(
+            &figures("330200", "from=2026-02-01&to=2026-03-01"),
+            Some("supervisor-zj"),
+        )
+        .await;
+    assert_eq!(before["figures"]["submitted"], 0.0);
+    let (_, open) = app
+        .get(&figures("330200", "from=2026-03-01"), Some("supervisor-zj"))
+        .await;
+    assert_eq!(
+        (open["from"].as_str(), open["to"].as_str()),
+        (Some("2026-03-01"), Some("2026-03-02"))
+    );
+    for (period, field) in [
+        ("from=2026-03-01&to=2026-03", "to"),
+        ("from=2025-11-01&to=2026-03-02", "from"),
+        ("from=2026-03-03", "from"),
+        ("from=2026-02-30", "from"),
+        ("to=2026-3-1", "to"),
+    ] {
+        let (status, problem) = app
+            .get(&figures("330200", period), Some("supervisor-zj"))
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{period}: {problem}"
+        );
+        assert_eq!(problem["errors"][0]["field"], field, "{period}: {problem}");
+    }
+    // The page: day inputs filled, a line a day, the items' absence said in words.
+    let supervisor = staff_browser(&app.base, "supervisor-zj").await;
+    let (status, page) = text(
+        &supervisor,
+        format!("{}/staff/figures?region=330200&{week}", app.base),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(r#"name="from" type="date" value="2026-02-24""#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"name="from" type="month" value="""#),
+        "{page}"
+    );
+    assert!(page.contains(">2026-03-02</th>"), "{page}");
+    assert!(page.contains("按日的事项数字只为省和全国保存"), "{page}");
+    let (_, mixed) = text(
+        &supervisor,
+        format!("{}/staff/figures?from=2026-03-01&to=2026-03", app.base),
+    )
+    .await;
+    assert!(mixed.contains("起止须同为月份或同为日期"), "{mixed}");
 }

@@ -33,6 +33,20 @@ pub(crate) const UPSERT_COMPLAINT: &str = "INSERT INTO complaints \
      ON CONFLICT (number) DO UPDATE SET state = excluded.state, round = excluded.round, \
      reply_by = excluded.reply_by, verdict = excluded.verdict";
 
+impl ComplaintRow {
+    /// Open past its reply day: what goes up a level (`OVERDUE_COUNT` in SQL).
+    pub fn overdue_on(&self, today: jiff::civil::Date) -> bool {
+        self.state == "open"
+            && self
+                .reply_by
+                .parse::<jiff::civil::Date>()
+                .is_ok_and(|by| today > by)
+    }
+}
+
+const OVERDUE_COUNT: &str = "SELECT COUNT(*) AS n FROM complaints \
+     WHERE state = 'open' AND region >= $1 AND region < $2 AND reply_by < $3";
+
 const BY_REGION: &str = "SELECT number, region, party, target, channel, state, round, \
      filed_at, reply_by, verdict FROM complaints WHERE region >= $1 AND region < $2 \
      AND (state <> 'closed' OR $3 = 1) \
@@ -86,6 +100,16 @@ impl Store {
                 complaint_reads!(&s.pool, query, prefix, &end, closed_too, limit)
             }
         })
+    }
+
+    /// How many complaints in regions starting with `prefix` are overdue on `today`
+    /// (`ComplaintRow::overdue_on`), all of them counted, not a page.
+    pub async fn overdue_complaints(
+        &self,
+        prefix: &str,
+        today: jiff::civil::Date,
+    ) -> Result<i64, StoreError> {
+        self.count_in_regions(OVERDUE_COUNT, prefix, today).await
     }
 
     /// One person's complaints, newest first.

@@ -31,6 +31,19 @@ pub(crate) const UPSERT_FOLLOW_UP: &str = "INSERT INTO rating_follow_ups \
      ON CONFLICT (file, stage) DO UPDATE SET contacted = excluded.contacted, \
      closed = excluded.closed, appeal = excluded.appeal";
 
+impl FollowUpRow {
+    /// Past its contact day uncontacted, or past its close day open: what goes up a
+    /// level (`OVERDUE_COUNT` is the same rule in SQL; the dates sort as text).
+    pub fn overdue_on(&self, today: jiff::civil::Date) -> bool {
+        let past = |day: &str| day.parse::<jiff::civil::Date>().is_ok_and(|d| today > d);
+        !self.closed && ((!self.contacted && past(&self.contact_by)) || past(&self.close_by))
+    }
+}
+
+const OVERDUE_COUNT: &str = "SELECT COUNT(*) AS n FROM rating_follow_ups \
+     WHERE closed = 0 AND region >= $1 AND region < $2 \
+     AND ((contacted = 0 AND contact_by < $3) OR close_by < $3)";
+
 const LIST: &str = "SELECT file, stage, region, level, rated_at, contact_by, close_by, \
      contacted, closed, appeal FROM rating_follow_ups \
      WHERE closed <= $1 AND region >= $2 AND region < $3 ORDER BY closed, close_by, file LIMIT $4";
@@ -65,6 +78,16 @@ macro_rules! follow_up_reads {
 }
 
 impl Store {
+    /// How many follow-ups in regions starting with `prefix` are overdue on `today`
+    /// (`FollowUpRow::overdue_on`), all of them counted, not a page.
+    pub async fn overdue_follow_ups(
+        &self,
+        prefix: &str,
+        today: jiff::civil::Date,
+    ) -> Result<i64, StoreError> {
+        self.count_in_regions(OVERDUE_COUNT, prefix, today).await
+    }
+
     /// Follow-ups in regions starting with `prefix`: open ones first by deadline, then
     /// (with `closed_too`) the closed ones.
     pub async fn follow_ups(

@@ -89,6 +89,24 @@ macro_rules! dispatch {
 }
 
 impl Store {
+    /// The `COUNT(*) AS n` of `query` over the regions starting with `prefix` (bound
+    /// as `$1` and `$2`, the range's ends) on `day` (`$3`, `YYYY-MM-DD`).
+    async fn count_in_regions(
+        &self,
+        query: &'static str,
+        prefix: &str,
+        day: jiff::civil::Date,
+    ) -> Result<i64, StoreError> {
+        let end = format!("{prefix}\u{10FFFF}");
+        let day = day.to_string();
+        Ok(dispatch!(self, s => sqlx::query_scalar::<_, i64>(query)
+            .bind(prefix)
+            .bind(&end)
+            .bind(&day)
+            .fetch_one(&s.pool)
+            .await?))
+    }
+
     /// Connects and applies the backend's migrations.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
         let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {

@@ -1,5 +1,5 @@
-//! What each case event adds to the supervision figures, by handling county and by
-//! county × item, in the month it happened: volumes, 网办 (not at a window), notices,
+//! What each case event adds to the supervision figures, by handling county, by
+//! county × item and by item, in the month it happened: volumes, 网办 (not at a window), notices,
 //! acceptance, refusals, completions, 按时办结 (on or before the deadline that drove
 //! the case), 一次办成 (completed with no one-time notice), and the working days from
 //! submission to completion as a sum and a histogram (for the mean and the p90). Kept
@@ -91,6 +91,8 @@ pub fn case_tally(
     let keys = [
         case_tally_key("region", &county, &month),
         case_tally_key("area_item", &format!("{county}|{item}"), &month),
+        // The whole country's item, as the ratings keep it: one line, not every county's.
+        case_tally_key("item", &item, &month),
     ];
     let mut tallies = Vec::new();
     if names.first() == Some(&"completed") {
@@ -122,5 +124,5 @@ pub fn case_tally(
             });
         }
     }
-    tallies
+    crate::roll_up::with_days(tallies, event.on)
 }

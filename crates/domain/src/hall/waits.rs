@@ -51,11 +51,11 @@ pub fn wait_tally(day: &HallDay, event: &HallEvent, county: &str) -> Vec<Tally> 
     };
     let seconds = event.at.as_second() - ticket.taken_at.as_second();
     let seconds = seconds.max(0);
-    let month = event
+    let called_on = event
         .at
         .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-        .strftime("%Y-%m")
-        .to_string();
+        .date();
+    let month = called_on.strftime("%Y-%m").to_string();
     let mut out = Vec::new();
     for key in [
         wait_tally_key("region", county, &month),
@@ -69,7 +69,7 @@ pub fn wait_tally(day: &HallDay, event: &HallEvent, county: &str) -> Vec<Tally> 
             });
         }
     }
-    out
+    crate::roll_up::with_days(out, called_on)
 }
 
 /// Waits read back from the totals.

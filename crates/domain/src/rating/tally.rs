@@ -67,7 +67,8 @@ pub fn tally(before: &RatingFile, event: &RatingEvent) -> Vec<Tally> {
             _ => return Vec::new(),
         },
     };
-    let month = rated_at.to_zoned(china).strftime("%Y-%m").to_string();
+    let rated_on = rated_at.to_zoned(china).date();
+    let month = rated_on.strftime("%Y-%m").to_string();
     let mut keys = vec![tally_key("region", &service.region, &month)];
     if let Some(hall) = &service.hall {
         keys.push(tally_key("hall", hall, &month));
@@ -102,7 +103,8 @@ pub fn tally(before: &RatingFile, event: &RatingEvent) -> Vec<Tally> {
             delta: 1,
         });
     }
-    keys.iter()
+    let tallies = keys
+        .iter()
         .flat_map(|key| {
             names.iter().map(move |name| Tally {
                 key: key.clone(),
@@ -111,5 +113,6 @@ pub fn tally(before: &RatingFile, event: &RatingEvent) -> Vec<Tally> {
             })
         })
         .chain(extra)
-        .collect()
+        .collect();
+    crate::roll_up::with_days(tallies, rated_on)
 }

@@ -15,11 +15,11 @@ use crate::auth::SignedIn;
 use crate::bodies::{FigureValues, FiguresLine, FiguresMonth, SupervisionFigures};
 use crate::error::ApiError;
 use crate::figure_list::{FIGURES, item_name, observations, synthetic_cases};
-use crate::figures_report::{Area, last_twelve_months, months, report};
-use crate::ratings_report::parse_month;
+use crate::figures_report::{Area, parse_period, report};
 use crate::state::AppState;
 
-/// More months than this are refused (the report reads each month's totals).
+/// More months than this are refused (the report reads each month's totals; days
+/// are limited to `figures_report::MAX_DAYS`).
 const MAX_MONTHS: usize = 120;
 
 #[derive(Debug, Deserialize)]
@@ -38,8 +38,8 @@ fn values(area: &Area) -> FigureValues {
 
 #[utoipa::path(get, path = "/api/v1/figures", tag = "supervision",
     params(("region" = Option<String>, Query, description = "A division code, or 000000 for the whole country (default: the caller's reach)"),
-        ("from" = Option<String>, Query, description = "YYYY-MM, first month (default: eleven months before this one)"),
-        ("to" = Option<String>, Query, description = "YYYY-MM, last month, this month or earlier (default: this month)")),
+        ("from" = Option<String>, Query, description = "YYYY-MM, first month (default: eleven months before this one), or YYYY-MM-DD, first day (at most 92 days; by default thirty days up to today)"),
+        ("to" = Option<String>, Query, description = "YYYY-MM, last month, this month or earlier (default: this month), or YYYY-MM-DD, last day, today or earlier; the same kind as from")),
     security(("bearer" = [])),
     responses((status = 200, description = "The region's figures, its next level down, its items and each month, with the equalization indices of every figure", body = SupervisionFigures),
         (status = 401, description = "No valid token", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"),
@@ -60,30 +60,16 @@ pub async fn figures(
         return Err(ctx.error(ApiError::outside(region, staff.jurisdiction)));
     }
     let today = state.engine.today();
-    let month = |field: &str, text: Option<&str>, default: String| match text
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        None => Ok(default),
-        Some(text) => parse_month(text, today).ok_or_else(|| {
-            ctx.error(ApiError::bad_input(
-                field,
-                format!("{text:?}: give a month as YYYY-MM, from 2000 to this month"),
-            ))
-        }),
-    };
-    let (year_ago, this_month) = last_twelve_months(today);
-    let from = month("from", q.from.as_deref(), year_ago)?;
-    let to = month("to", q.to.as_deref(), this_month)?;
-    if from > to {
-        return Err(ctx.error(ApiError::bad_input("from", format!("{from} is after {to}"))));
-    }
-    if months(&from, &to, MAX_MONTHS + 1).len() > MAX_MONTHS {
-        return Err(ctx.error(ApiError::bad_input(
-            "from",
-            format!("at most {MAX_MONTHS} months at once"),
-        )));
-    }
+    let (from, to) = parse_period(
+        q.from.as_deref().unwrap_or(""),
+        q.to.as_deref().unwrap_or(""),
+        today,
+        MAX_MONTHS,
+    )
+    .map_err(|problem| {
+        let (field, detail) = problem.field_and_detail(MAX_MONTHS);
+        ctx.error(ApiError::bad_input(field, detail))
+    })?;
     let r = report(&state.store, region.region(), (&from, &to), today)
         .await
         .map_err(|e| {
@@ -117,6 +103,7 @@ pub async fn figures(
             .iter()
             .map(|a| line(a, item_name(&state, &a.code)))
             .collect(),
+        items_kept: r.items_kept,
         months: r
             .monthly
             .iter()

@@ -96,7 +96,7 @@ async fn list_page(
         .into_iter()
         .map(|r| {
             let reply_by = r.reply_by.parse::<Date>().ok();
-            let overdue = super::escalated::complaint_overdue(&r, today);
+            let overdue = r.overdue_on(today);
             let levels_up = r.round + u32::from(overdue);
             Row {
                 about: ui.t(&format!("complaint-about-{}", r.target)),

@@ -155,7 +155,7 @@ pub(crate) async fn list(
             continue;
         };
         let file = state.engine.rating_file(&subject).await.ok();
-        let late = super::escalated::follow_up_overdue(&row, today);
+        let late = row.overdue_on(today);
         let date = |d: &str| {
             d.parse::<Date>()
                 .map_or_else(|_| d.to_owned(), |d| written(ui.lang, d))

@@ -2,10 +2,8 @@
 //! deadline, complaints past their reply day): counted on the workbench, so nobody has
 //! to open the lists to learn that something was escalated to them.
 
-use jiff::civil::Date;
 use yichuang_domain::case::Staff;
 use yichuang_domain::catalog::Role;
-use yichuang_store::{ComplaintRow, FollowUpRow};
 
 use crate::state::AppState;
 
@@ -22,42 +20,20 @@ impl Escalated {
     }
 }
 
-/// A follow-up past its contact day uncontacted, or past its close day open.
-pub(crate) fn follow_up_overdue(row: &FollowUpRow, today: Date) -> bool {
-    let past = |day: &str| day.parse::<Date>().is_ok_and(|d| today > d);
-    !row.closed && ((!row.contacted && past(&row.contact_by)) || past(&row.close_by))
-}
-
-/// An open complaint past its reply day.
-pub(crate) fn complaint_overdue(row: &ComplaintRow, today: Date) -> bool {
-    row.state == "open" && row.reply_by.parse::<Date>().is_ok_and(|by| today > by)
-}
-
-/// Only supervisors are escalated to; others get nothing (and no reads).
+/// Only supervisors are escalated to; others get nothing (and no reads). Counted in
+/// the store over the whole reach (the country's too), by the rule the lists mark
+/// overdue rows with (`FollowUpRow::overdue_on`, `ComplaintRow::overdue_on`).
 pub(crate) async fn escalated_to(state: &AppState, staff: &Staff) -> Escalated {
     if staff.role != Role::Supervisor {
         return Escalated::default();
     }
     let today = state.engine.today();
     let prefix = staff.jurisdiction.subtree_prefix();
-    let follow_ups = state
-        .store
-        .follow_ups(&prefix, false, 1000)
-        .await
-        .unwrap_or_default();
-    let complaints = state
-        .store
-        .complaints(&prefix, false, 1000)
-        .await
-        .unwrap_or_default();
+    let count = |n: Result<i64, yichuang_store::StoreError>| {
+        n.ok().and_then(|n| usize::try_from(n).ok()).unwrap_or(0)
+    };
     Escalated {
-        follow_ups: follow_ups
-            .iter()
-            .filter(|r| follow_up_overdue(r, today))
-            .count(),
-        complaints: complaints
-            .iter()
-            .filter(|r| complaint_overdue(r, today))
-            .count(),
+        follow_ups: count(state.store.overdue_follow_ups(&prefix, today).await),
+        complaints: count(state.store.overdue_complaints(&prefix, today).await),
     }
 }

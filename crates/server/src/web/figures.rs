@@ -17,8 +17,10 @@ use super::chart::{Bar, bars_svg};
 use super::staff::signed_in;
 use super::{Ui, message, render};
 use crate::figure_list::{FIGURES, Figure, item_figures, item_name, observations, synthetic_cases};
-use crate::figures_report::{Area, Report, last_twelve_months, report};
-use crate::ratings_report::parse_month;
+use crate::figures_report::{Area, Report, is_by_day, last_twelve_months, parse_period, report};
+
+/// The longest run of months the page reads at once (ten years).
+const MAX_MONTHS: usize = 120;
 use crate::state::AppState;
 
 fn written(figure: &Figure, value: Option<f64>) -> String {
@@ -45,10 +47,19 @@ struct FiguresPage {
     region: String,
     from: String,
     to: String,
+    /// The form's ends: the month inputs' or the day inputs' (the other pair empty).
+    month_from: String,
+    month_to: String,
+    day_from: String,
+    day_to: String,
+    by_day: bool,
+    /// False for a city's or county's run of days (items by day are not kept there).
+    items_kept: bool,
     problem: Option<String>,
     up: Option<(String, String)>,
     choices: Vec<(&'static str, String, bool)>,
     figure_label: String,
+    figure_key: &'static str,
     summary: Vec<(String, String)>,
     columns: Vec<String>,
     rows: Vec<Row>,
@@ -120,20 +131,13 @@ fn asked(staff: &Staff, query: &FiguresQuery, today: jiff::civil::Date) -> Resul
     if !staff.jurisdiction.covers(region) {
         return Err(());
     }
-    let (year_ago, this_month) = last_twelve_months(today);
-    let mut problem = None;
-    let mut month = |text: &str, default: &str| match text.trim() {
-        "" => default.to_owned(),
-        text => parse_month(text, today).unwrap_or_else(|| {
-            problem = Some("figures-bad-month");
-            default.to_owned()
-        }),
+    let (from, to, problem) = match parse_period(&query.from, &query.to, today, MAX_MONTHS) {
+        Ok((from, to)) => (from, to, None),
+        Err(problem) => {
+            let (from, to) = last_twelve_months(today);
+            (from, to, Some(problem.key()))
+        }
     };
-    let (mut from, mut to) = (month(&query.from, &year_ago), month(&query.to, &this_month));
-    if from > to {
-        problem = Some("figures-from-after-to");
-        (from, to) = (year_ago, this_month);
-    }
     let figure = FIGURES
         .iter()
         .find(|f| f.key == query.figure)
@@ -158,12 +162,21 @@ fn href(region: &str, asked: &Asked) -> String {
     format!("/staff/figures?{query}")
 }
 
-/// Links to this quarter, this year and last year, keeping the region and figure.
+/// Links to the last seven and thirty days, this quarter, this year and last year,
+/// keeping the region and figure.
 fn periods(ui: &Ui, asked: &Asked, today: jiff::civil::Date) -> Vec<(String, String)> {
     let (year, month) = (today.year(), today.month());
     let quarter_start = (month - 1) / 3 * 3 + 1;
     let this_month = format!("{year:04}-{month:02}");
+    let days_back = |n: i64| {
+        today
+            .checked_sub(jiff::Span::new().days(n - 1))
+            .unwrap_or(today)
+            .to_string()
+    };
     [
+        ("figures-last-7-days", days_back(7), today.to_string()),
+        ("figures-last-30-days", days_back(30), today.to_string()),
         (
             "figures-this-quarter",
             format!("{year:04}-{quarter_start:02}"),
@@ -313,6 +326,7 @@ pub(crate) async fn page(
         Ok(read) => read,
         Err(answer) => return answer,
     };
+    let by_day = is_by_day(&asked.from);
     let figure = asked.figure;
     let mut ranked: Vec<&Area> = report.areas.iter().collect();
     // Highest first; regions without the figure last, by code.
@@ -370,6 +384,28 @@ pub(crate) async fn page(
         region: asked.region.to_string(),
         from: asked.from.clone(),
         to: asked.to.clone(),
+        month_from: if by_day {
+            String::new()
+        } else {
+            asked.from.clone()
+        },
+        month_to: if by_day {
+            String::new()
+        } else {
+            asked.to.clone()
+        },
+        day_from: if by_day {
+            asked.from.clone()
+        } else {
+            String::new()
+        },
+        day_to: if by_day {
+            asked.to.clone()
+        } else {
+            String::new()
+        },
+        by_day,
+        items_kept: report.items_kept,
         problem: asked.problem.map(|k| ui.t(k)),
         up,
         choices: FIGURES
@@ -392,6 +428,7 @@ pub(crate) async fn page(
             1,
         ),
         figure_label,
+        figure_key: figure.key,
         synthetic: synthetic_cases(&state).await,
         items: item_lines(&state, &report),
         trend: trend(&report, figure),
