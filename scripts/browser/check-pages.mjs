@@ -675,13 +675,43 @@ try {
     check(await s.locator('#trend ~ div tbody tr').count() >= 1, 'figures: the month-by-month table');
     await axe(s, 'staff-figures-city');
     await shot(s, 'staff-figures-city');
+    // By the day: the last seven days from the quick link (a line a day; a city's
+    // items are kept by month only, and the page says so), then the province's days
+    // typed into the day form with the keyboard.
+    await Promise.all([s.waitForURL(/from=\d{4}-\d{2}-\d{2}/), s.getByRole('link', { name: '最近 7 天' }).click()]);
+    check(await s.locator('#trend + div tbody tr').count() === 7, 'figures by day: seven lines');
+    check((await s.locator('#trend + div thead').textContent()).includes('日期') && (await s.locator('#trend').textContent()).includes('按日'), 'figures by day: the lines are days');
+    check((await s.locator('main').textContent()).includes('按日的事项数字只为省和全国保存'), 'figures by day: a city\'s items are not kept by day');
+    await axe(s, 'staff-figures-days');
+    await shot(s, 'staff-figures-days');
+    await s.goto(base + '/staff/figures');
+    const week = await s.evaluate(() => {
+      const day = (d) => d.toISOString().slice(0, 10);
+      const today = new Date(Date.now() + 8 * 3600 * 1000);
+      return [day(new Date(today.getTime() - 13 * 86400 * 1000)), day(today)];
+    });
+    await s.focus('#figures-from-day');
+    await s.fill('#figures-from-day', week[0]);
+    await s.keyboard.press('Tab');
+    await s.fill('#figures-to-day', week[1]);
+    if (await tabTo(s, 'fieldset button', 'figures by day')) {
+      await Promise.all([s.waitForURL(/from=\d{4}-\d{2}-\d{2}/), s.keyboard.press('Enter')]);
+      check(await s.locator('#trend + div tbody tr').count() === 14, 'figures by day: fourteen lines typed');
+      check(await s.locator('#by-item ~ div tbody tr').count() >= 1, 'figures by day: a province\'s items by day');
+    }
+    await s.setViewportSize({ width: 360, height: 740 });
+    await noSideScroll(s, 'staff-figures-days 360');
+    await axe(s, 'staff-figures-days 360');
+    await shot(s, 'staff-figures-days-360');
+    await s.setViewportSize({ width: 1280, height: 900 });
+    await s.goto(base + '/staff/figures?region=330200&figure=mean_days');
     await s.setViewportSize({ width: 360, height: 740 });
     await noSideScroll(s, 'staff-figures 360');
     await s.evaluate(() => document.documentElement.classList.add('senior'));
     await noSideScroll(s, 'staff-figures senior 360');
     await s.setViewportSize({ width: 1280, height: 900 });
     await s.emulateMedia({ media: 'print' });
-    check(await s.locator('form.no-print').isHidden(), 'figures: the form does not print');
+    check(await s.locator('form.no-print').evaluateAll((forms) => forms.length === 2 && forms.every((f) => getComputedStyle(f).display === 'none')), 'figures: the forms do not print');
     await s.emulateMedia({ media: 'screen' });
     // 效果评估 from the figures page: 浙江's change of an item, before and after.
     await s.goto(base + '/staff/figures');

@@ -76,9 +76,15 @@ pub(crate) enum BenchCommand {
         /// Synthetic cases to write first.
         #[arg(long, default_value_t = 200_000)]
         cases: usize,
-        /// Rounds over the ten provinces.
+        /// Rounds over the provinces.
         #[arg(long, default_value_t = 10)]
         runs: usize,
+        /// Counties per province the cases are spread over.
+        #[arg(long, default_value_t = 6)]
+        counties_per_province: usize,
+        /// Every province (31 and the two SARs) rather than the demo's ten.
+        #[arg(long)]
+        all_provinces: bool,
     },
     /// N synthetic employers' year imported (rows per second), then the refund decided
     /// for each by a rule of five CEL conditions against one hand-written SQL query
@@ -135,9 +141,21 @@ pub(crate) fn run(
             clients,
             published,
         } => crate::bench_ratings::run(cases.max(1), clients.clamp(1, 200), published.max(1)),
-        BenchCommand::Report { cases, runs } => {
-            crate::bench_report::run(cases.max(1), runs.max(1), db, data_dir)
-        }
+        BenchCommand::Report {
+            cases,
+            runs,
+            counties_per_province,
+            all_provinces,
+        } => crate::bench_report::run(
+            crate::bench_report::Spread {
+                cases: cases.max(1),
+                counties_per_province: counties_per_province.max(1),
+                all_provinces,
+            },
+            runs.max(1),
+            db,
+            data_dir,
+        ),
         BenchCommand::Proactive {
             people: Some(people),
             ..

@@ -26,8 +26,20 @@ fn line(label: &str, times: &mut [Duration]) -> (f64, f64) {
     (p50, p99)
 }
 
+/// How many cases the synthetic year writes, and over which counties.
+pub(crate) struct Spread {
+    pub cases: usize,
+    pub counties_per_province: usize,
+    /// Every province rather than the demo's ten.
+    pub all_provinces: bool,
+}
+
 pub(crate) fn run(
-    cases: usize,
+    Spread {
+        cases,
+        counties_per_province,
+        all_provinces,
+    }: Spread,
     runs: usize,
     db: Option<&str>,
     data_dir: &Path,
@@ -44,13 +56,23 @@ pub(crate) fn run(
         let catalog = Arc::new(loaded.catalog.clone());
         let engine = Engine::start(store.clone(), catalog.clone(), calendar, EngineConfig::default());
         let today = china_date(jiff::Timestamp::now());
-        let provinces: Vec<RegionCode> = yichuang_server::DEFAULT_PROVINCES
-            .iter()
-            .filter_map(|c| RegionCode::parse(c).ok())
-            .collect();
+        let provinces: Vec<RegionCode> = if all_provinces {
+            RegionCode::provinces().collect()
+        } else {
+            yichuang_server::DEFAULT_PROVINCES
+                .iter()
+                .filter_map(|c| RegionCode::parse(c).ok())
+                .collect()
+        };
         let started = Instant::now();
         let year = yichuang_server::generate_year(
-            &engine, &catalog, today, cases, &provinces, 7, &|_| {},
+            &engine,
+            &catalog,
+            today,
+            cases,
+            (&provinces, counties_per_province),
+            7,
+            &|_| {},
         )
         .await?;
         let seconds = started.elapsed().as_secs_f64();

@@ -111,7 +111,13 @@ pub(crate) fn run(command: DemoCommand, url: &str, data_dir: &Path) -> anyhow::R
             }
         };
         let year = yichuang_server::generate_year(
-            &engine, &catalog, today, cases, &provinces, seed, &progress,
+            &engine,
+            &catalog,
+            today,
+            cases,
+            (&provinces, yichuang_server::DEFAULT_COUNTIES_PER_PROVINCE),
+            seed,
+            &progress,
         )
         .await?;
         let seconds = started.elapsed().as_secs_f64();

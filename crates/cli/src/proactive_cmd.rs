@@ -89,13 +89,6 @@ pub(crate) fn run(
         screening.policy, screening.policy_version, screening.policy_hash, screening.inputs_digest
     );
     let of_persons = policy.rule.schema.subject != "employer_year";
-    if !dry_run && of_persons {
-        eprintln!(
-            "{}: publishing a list of persons for 公示 and granting to persons are not built (a public list of people needs its masking decided); run it with --dry-run",
-            policy.id
-        );
-        return Ok(Outcome::Invalid);
-    }
     if !dry_run {
         return publish_or_grant(store, &loaded, &policy, year, &screening, data_dir);
     }
@@ -135,7 +128,7 @@ fn publish_or_grant(
             let list = engine.grant_list(&policy.id, year).await?;
             let until = list.and_then(|l| l.public_until).map(|d| d.to_string()).unwrap_or_default();
             println!(
-                "published for 公示: {count} employers, {} yuan; objections are taken until {until}; run again after that day to grant",
+                "published for 公示: {count} line(s), {} yuan; objections are taken until {until}; run again after that day to grant",
                 Cents(total)
             );
             return anyhow::Ok(Outcome::Done);
@@ -153,14 +146,17 @@ fn publish_or_grant(
                 .filter(|l| l.objection.as_ref().is_some_and(|o| o.upheld.is_none()))
                 .count();
             println!(
-                "public until {until}: {} employers listed, {open} objection(s) waiting; nothing is granted before the period ends",
+                "public until {until}: {} line(s) listed, {open} objection(s) waiting; nothing is granted before the period ends",
                 list.lines.len()
             );
             return anyhow::Ok(Outcome::Done);
         }
-        let granted = engine.grant_from_list(&policy.id, year, &policy.item).await?;
-        for (uscc, case_id) in &granted {
-            println!("granted  {uscc}  case {case_id}");
+        let grantee = yichuang_engine::proactive::Grantee::of(policy);
+        let granted = engine
+            .grant_from_list(&policy.id, year, (&policy.item, grantee))
+            .await?;
+        for (id, case_id) in &granted {
+            println!("granted  {id}  case {case_id}");
         }
         let list = engine.grant_list(&policy.id, year).await?;
         let (done, held) = list.map_or((0, 0), |l| {

@@ -73,6 +73,33 @@ pub async fn screen_employers(
     Ok(screen(policy, employer_subjects(&records, year)))
 }
 
+/// Whom a listed line's grant case is for: the subject a policy screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grantee {
+    /// The line's id is the employer's credit code.
+    Employer,
+    /// The line's id is a certificate's number and its name the holder's identity
+    /// number (as `certificate_subjects` lists them): one grant per certificate.
+    Person,
+}
+
+impl Grantee {
+    pub fn of(policy: &Policy) -> Grantee {
+        if policy.rule.schema.subject == PERSON_CERTIFICATE.subject {
+            Grantee::Person
+        } else {
+            Grantee::Employer
+        }
+    }
+
+    fn applicant(self, listed: &yichuang_domain::proactive::Listed) -> Applicant {
+        match self {
+            Grantee::Employer => Applicant::Employer(listed.id.clone()),
+            Grantee::Person => Applicant::Person(listed.name.clone()),
+        }
+    }
+}
+
 /// The answer to a command on a published list, stored for retries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GrantListResponse {
@@ -242,14 +269,15 @@ impl crate::Engine {
         .await
     }
 
-    /// Makes the grant case of every employer the list allows now, and records it on
-    /// the list. Idempotent by request ids drawn from policy, year and credit code: a
-    /// run interrupted half way and run again makes each case once.
+    /// Makes the grant case of every line the list allows now (to the employer, or to
+    /// the certificate's holder), and records it on the list. Idempotent by request
+    /// ids drawn from policy, year and the line's id: a run interrupted half way and
+    /// run again makes each case once.
     pub async fn grant_from_list(
         &self,
         policy: &str,
         year: i16,
-        item: &str,
+        (item, grantee): (&str, Grantee),
     ) -> Result<Vec<(String, String)>, EngineError> {
         let Some(list) = self.grant_list(policy, year).await? else {
             return Err(EngineError::GrantList(ListError::NotPublished));
@@ -264,7 +292,7 @@ impl crate::Engine {
         for listed in list.grantable(today) {
             let region = yichuang_domain::RegionCode::parse(&listed.region).map_err(corrupt)?;
             let submission = Submission {
-                applicant: Applicant::Employer(listed.id.clone()),
+                applicant: grantee.applicant(listed),
                 agent: None,
                 channel: Channel::Online,
                 accepting_region: region,

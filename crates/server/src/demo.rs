@@ -466,7 +466,7 @@ pub async fn seed_demo(
         &catalog,
         today,
         SYNTHETIC_CASES,
-        &provinces,
+        (&provinces, crate::demo_year::DEFAULT_COUNTIES_PER_PROVINCE),
         2026,
         &|_| {},
     )

@@ -62,21 +62,31 @@ fn other(e: impl std::fmt::Display) -> DemoError {
     DemoError::Other(e.to_string())
 }
 
-/// Up to `n` counties of a province, a few per city.
+/// Counties per province in the demo and `demo generate`.
+pub const DEFAULT_COUNTIES_PER_PROVINCE: usize = 6;
+
+/// Up to `n` counties of a province, spread over its cities: two from each city in
+/// turn, then two more, until `n` (or every county) is taken.
 fn counties_of(province: RegionCode, n: usize) -> Vec<RegionCode> {
+    let cities: Vec<Vec<RegionCode>> = province
+        .children()
+        .map(|city| {
+            let counties: Vec<RegionCode> = city
+                .children()
+                .filter(|c| c.level() == Level::County)
+                .collect();
+            if counties.is_empty() && city.level() == Level::County {
+                vec![city]
+            } else {
+                counties
+            }
+        })
+        .collect();
     let mut found = Vec::new();
-    for city in province.children() {
-        let mut in_city: Vec<RegionCode> = city
-            .children()
-            .filter(|c| c.level() == Level::County)
-            .take(2)
-            .collect();
-        if in_city.is_empty() && city.level() == Level::County {
-            in_city.push(city);
-        }
-        found.extend(in_city);
-        if found.len() >= n {
-            break;
+    let deepest = cities.iter().map(Vec::len).max().unwrap_or(0);
+    for round in (0..deepest).step_by(2) {
+        for city in &cities {
+            found.extend(city.iter().skip(round).take(2));
         }
     }
     found.truncate(n);
@@ -102,7 +112,7 @@ pub async fn generate_year(
     catalog: &Catalog,
     today: Date,
     cases: usize,
-    provinces: &[RegionCode],
+    (provinces, counties_per_province): (&[RegionCode], usize),
     seed: u64,
     progress: &dyn Fn(usize),
 ) -> Result<SyntheticYear, DemoError> {
@@ -110,7 +120,7 @@ pub async fn generate_year(
     let mut counties = Vec::new();
     for province in provinces {
         let east = EAST.iter().any(|p| province.to_string().starts_with(p));
-        for code in counties_of(*province, 6) {
+        for code in counties_of(*province, counties_per_province) {
             let quality: f64 = if east {
                 0.6 + 0.4 * rng.random::<f64>()
             } else {

@@ -35,7 +35,9 @@ pub use demo::DemoError;
 pub use auth::{hash_password, hash_token, issue_token, new_secret};
 pub use demo::{DemoCredentials, DemoParties, demo_parties, seed_demo};
 pub use demo_facts::{SyntheticFacts, generate_facts};
-pub use demo_year::{DEFAULT_PROVINCES, SyntheticYear, generate_year};
+pub use demo_year::{
+    DEFAULT_COUNTIES_PER_PROVINCE, DEFAULT_PROVINCES, SyntheticYear, generate_year,
+};
 pub use figures_report::{
     Area as SupervisionArea, Report as SupervisionReport, report as supervision_report,
 };

@@ -352,3 +352,63 @@ async fn the_published_list_downloads_as_csv() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// A list of persons (技能提升补贴) is public with each holder's identity number masked:
+/// the full number is on no page, in no CSV, and no search by it finds the line; the
+/// last four characters and the certificate's number do.
+#[tokio::test]
+async fn a_list_of_persons_shows_only_masked_identity_numbers() {
+    let app = spawn_app().await;
+    let holder =
+        yichuang_domain::ResidentId::from_parts(330211, jiff::civil::date(1990, 6, 1), 31).unwrap();
+    let full = holder.as_str().to_owned();
+    app.engine
+        .execute_grant_list(
+            "publish-persons",
+            ("skill-upgrade-subsidy", 2025),
+            ListCommand::Publish {
+                policy_hash: "h".to_owned(),
+                inputs_digest: "d".to_owned(),
+                lines: vec![Listed {
+                    id: "C-3".to_owned(),
+                    name: full.clone(),
+                    region: "330211".to_owned(),
+                    amount_cents: 200_000,
+                }],
+                publicity_days: 5,
+            },
+            SYSTEM,
+            None,
+        )
+        .await
+        .unwrap();
+    let url = |rest: &str| format!("{}/proactive/skill-upgrade-subsidy/2025{rest}", app.base);
+    let (status, page) = text(&browser(), url("")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&holder.masked()), "{page}");
+    assert!(!page.contains(&full), "the full number is never shown");
+    assert!(
+        page.contains("共 1 张证书") && page.contains("持证人"),
+        "{page}"
+    );
+    assert!(!page.contains("autocomplete=\"organization\""));
+    let (_, by_full) = text(&browser(), url(&format!("?q={full}"))).await;
+    assert!(
+        by_full.contains("没有符合查找条件的证书"),
+        "a search by the full number finds nothing: {by_full}"
+    );
+    for q in [holder.last_four(), "c-3"] {
+        let (_, found) = text(&browser(), url(&format!("?q={q}"))).await;
+        assert_eq!(
+            found.matches("<th scope=\"row\">").count(),
+            1,
+            "{q}: {found}"
+        );
+    }
+    let (_, csv) = text(&browser(), url("/list.csv")).await;
+    assert!(csv.starts_with("certificate,name,region,"), "{csv}");
+    assert!(
+        csv.contains(&holder.masked()) && !csv.contains(&full),
+        "{csv}"
+    );
+}

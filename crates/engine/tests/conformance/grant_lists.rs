@@ -7,7 +7,7 @@
 use yichuang_domain::catalog::Role;
 use yichuang_domain::proactive::{ListCommand, ListError, Listed};
 use yichuang_engine::EngineError;
-use yichuang_engine::proactive::{GrantListResponse, SYSTEM};
+use yichuang_engine::proactive::{GrantListResponse, Grantee, SYSTEM};
 
 use super::{World, staff};
 
@@ -151,7 +151,9 @@ pub async fn a_list_is_published_objected_to_and_granted_once(w: &World) {
 
     // Nothing is granted while the list is public.
     assert!(matches!(
-        engine.grant_from_list(POLICY, YEAR, POLICY).await,
+        engine
+            .grant_from_list(POLICY, YEAR, (POLICY, Grantee::Employer))
+            .await,
         Err(EngineError::GrantList(ListError::PeriodRunning { .. }))
     ));
     w.set_today(until.tomorrow().unwrap());
@@ -172,7 +174,10 @@ pub async fn a_list_is_published_objected_to_and_granted_once(w: &World) {
         ),
         ListError::PeriodOver { .. }
     ));
-    let granted = engine.grant_from_list(POLICY, YEAR, POLICY).await.unwrap();
+    let granted = engine
+        .grant_from_list(POLICY, YEAR, (POLICY, Grantee::Employer))
+        .await
+        .unwrap();
     assert_eq!(
         granted
             .iter()
@@ -218,14 +223,20 @@ pub async fn a_list_is_published_objected_to_and_granted_once(w: &World) {
         )
         .await
         .unwrap();
-    let second = engine.grant_from_list(POLICY, YEAR, POLICY).await.unwrap();
+    let second = engine
+        .grant_from_list(POLICY, YEAR, (POLICY, Grantee::Employer))
+        .await
+        .unwrap();
     assert_eq!(second.len(), 1);
     assert_eq!(second[0].0, objected.id);
     assert_eq!(
         second[0].1, landed.case_id,
         "the case that landed, not a second one"
     );
-    let third = engine.grant_from_list(POLICY, YEAR, POLICY).await.unwrap();
+    let third = engine
+        .grant_from_list(POLICY, YEAR, (POLICY, Grantee::Employer))
+        .await
+        .unwrap();
     assert!(third.is_empty(), "a rerun makes nothing: {third:?}");
 
     let list = engine.grant_list(POLICY, YEAR).await.unwrap().unwrap();
@@ -242,4 +253,72 @@ pub async fn a_list_is_published_objected_to_and_granted_once(w: &World) {
     assert_eq!(case.case.item, POLICY);
     let messages = engine.store().messages_to(&kept.id, 10).await.unwrap();
     assert!(!messages.is_empty(), "the employer is told");
+}
+
+/// A list of persons (技能提升补贴, one line per certificate, named by the holder's
+/// identity number): after the period each line's case is the holder's own, made once.
+pub async fn a_list_of_certificates_grants_each_holder_once(w: &World) {
+    const SKILL: &str = "skill-upgrade-subsidy";
+    let engine = &w.engine;
+    let before = engine.today();
+    let holder = yichuang_domain::ResidentId::from_parts(330211, jiff::civil::date(1990, 6, 1), 31)
+        .unwrap()
+        .as_str()
+        .to_owned();
+    let line = Listed {
+        id: "C-77".to_owned(),
+        name: holder.clone(),
+        region: "330211".to_owned(),
+        amount_cents: 200_000,
+    };
+    w.set_today(jiff::civil::date(2026, 9, 1));
+    engine
+        .execute_grant_list(
+            "pub-skill",
+            (SKILL, YEAR),
+            ListCommand::Publish {
+                policy_hash: "p".to_owned(),
+                inputs_digest: "d".to_owned(),
+                lines: vec![line.clone()],
+                publicity_days: 5,
+            },
+            SYSTEM,
+            None,
+        )
+        .await
+        .unwrap();
+    w.set_today(jiff::civil::date(2026, 10, 30));
+    let granted = engine
+        .grant_from_list(SKILL, YEAR, (SKILL, Grantee::Person))
+        .await
+        .unwrap();
+    assert_eq!(granted.len(), 1);
+    assert_eq!(granted[0].0, "C-77");
+    let case = engine
+        .store()
+        .load_case(&granted[0].1)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        case.case.applicant,
+        yichuang_domain::case::Applicant::Person(holder.clone()),
+        "the holder's own case"
+    );
+    assert_eq!(case.case.item, SKILL);
+    assert!(
+        !engine
+            .store()
+            .messages_to(&holder, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the holder is told"
+    );
+    let again = engine
+        .grant_from_list(SKILL, YEAR, (SKILL, Grantee::Person))
+        .await
+        .unwrap();
+    assert!(again.is_empty(), "a rerun makes nothing: {again:?}");
+    w.set_today(before);
 }

@@ -1,7 +1,10 @@
-//! 公示 of a 免申即享 list, public: the employers a policy found for a year with their
-//! amounts, the period, and, for a signed-in person while the list is public, a form to
-//! object to one employer (the objection goes to the supervisors through the engine).
-//! No personal data is shown: employers' names, regions and amounts only.
+//! 公示 of a 免申即享 list, public: the employers (or the certificates' holders) a
+//! policy found for a year with their amounts, the period, and, for a signed-in person
+//! while the list is public, a form to object to one line (the objection goes to the
+//! supervisors through the engine). Employers are shown by name; a person only by the
+//! masked identity number (`ResidentId::masked`: the full number never reaches the
+//! page, the CSV or the search). How far to mask a person on a public list is our
+//! choice: no published rule for these lists was found.
 
 use askama::Template;
 use axum::Form;
@@ -33,6 +36,8 @@ pub(crate) struct Line {
 struct PublicityPage {
     ui: Ui,
     policy: String,
+    /// The lines are certificates' holders, not employers.
+    of_persons: bool,
     year: i16,
     title: String,
     period: String,
@@ -84,11 +89,36 @@ pub(crate) struct ListQuery {
     page: String,
 }
 
-async fn published(state: &AppState, policy: &str, year: &str) -> Option<(GrantList, String)> {
+/// A published list with its policy's name, and whether its lines are persons.
+struct Published {
+    list: GrantList,
+    title: String,
+    of_persons: bool,
+}
+
+async fn published(state: &AppState, policy: &str, year: &str) -> Option<Published> {
     let year: i16 = year.parse().ok()?;
-    let name = state.catalog.policy(policy)?.name.clone();
+    let found = state.catalog.policy(policy)?;
+    let title = found.name.clone();
+    let of_persons =
+        found.rule.schema.subject == yichuang_domain::facts::PERSON_CERTIFICATE.subject;
     let list = state.engine.grant_list(policy, year).await.ok()??;
-    list.published_on.is_some().then_some((list, name))
+    list.published_on.is_some().then_some(Published {
+        list,
+        title,
+        of_persons,
+    })
+}
+
+/// How a line is named in public: the employer's name, or the holder's masked
+/// identity number.
+fn public_name(line: &yichuang_domain::proactive::ListLine, of_persons: bool) -> String {
+    if of_persons {
+        yichuang_domain::ResidentId::from_stored(&line.listed.name)
+            .map_or_else(|| "—".to_owned(), |id| id.masked())
+    } else {
+        line.listed.name.clone()
+    }
 }
 
 fn status_words(ui: &Ui, line: &yichuang_domain::proactive::ListLine) -> String {
@@ -108,12 +138,15 @@ pub(crate) async fn csv_file(
     ui: Ui,
     Path((policy, year)): Path<(String, String)>,
 ) -> Response {
-    let Some((list, _)) = published(&state, &policy, &year).await else {
+    let Some(Published {
+        list, of_persons, ..
+    }) = published(&state, &policy, &year).await
+    else {
         return message(ui, StatusCode::NOT_FOUND, "publicity-not-published");
     };
     let mut out = csv::Writer::from_writer(Vec::new());
     let mut rows = vec![vec![
-        "uscc".to_owned(),
+        if of_persons { "certificate" } else { "uscc" }.to_owned(),
         "name".to_owned(),
         "region".to_owned(),
         "region_name".to_owned(),
@@ -123,7 +156,7 @@ pub(crate) async fn csv_file(
     rows.extend(list.lines.iter().map(|l| {
         vec![
             l.listed.id.clone(),
-            l.listed.name.clone(),
+            public_name(l, of_persons),
             l.listed.region.clone(),
             yichuang_domain::RegionCode::parse(&l.listed.region)
                 .map(|r| r.full_name())
@@ -159,7 +192,12 @@ pub(crate) async fn page(
     Path((policy, year)): Path<(String, String)>,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    let Some((list, title)) = published(&state, &policy, &year).await else {
+    let Some(Published {
+        list,
+        title,
+        of_persons,
+    }) = published(&state, &policy, &year).await
+    else {
         return message(ui, StatusCode::NOT_FOUND, "publicity-not-published");
     };
     let today = state.engine.today();
@@ -172,10 +210,12 @@ pub(crate) async fn page(
     let q = query.q.trim().chars().take(100).collect::<String>();
     // Credit codes are upper case; a code typed in lower case still finds its line.
     let code = q.to_uppercase();
-    let matching: Vec<&yichuang_domain::proactive::ListLine> = list
+    // A person is found only by what the page shows (never by the full number).
+    let matching: Vec<(&yichuang_domain::proactive::ListLine, String)> = list
         .lines
         .iter()
-        .filter(|l| q.is_empty() || l.listed.name.contains(&q) || l.listed.id.contains(&code))
+        .map(|l| (l, public_name(l, of_persons)))
+        .filter(|(l, name)| q.is_empty() || name.contains(&q) || l.listed.id.contains(&code))
         .collect();
     let pages = matching.len().div_ceil(PER_PAGE).max(1);
     let (page, problem) = match query.page.trim() {
@@ -199,9 +239,9 @@ pub(crate) async fn page(
         .iter()
         .skip((page - 1) * PER_PAGE)
         .take(PER_PAGE)
-        .map(|l| Line {
+        .map(|(l, name)| Line {
             id: l.listed.id.clone(),
-            name: l.listed.name.clone(),
+            name: name.clone(),
             region: yichuang_domain::RegionCode::parse(&l.listed.region)
                 .map(|r| r.full_name())
                 .unwrap_or_else(|_| l.listed.region.clone()),
@@ -211,6 +251,7 @@ pub(crate) async fn page(
         .collect();
     let page = PublicityPage {
         policy,
+        of_persons,
         year: list.year,
         title,
         period,
@@ -243,13 +284,18 @@ pub(crate) async fn objection_form(
     let Some(citizen) = current(&state, &headers).await else {
         return to_sign_in(&ui.here);
     };
-    let Some((list, title)) = published(&state, &policy, &year).await else {
+    let Some(Published {
+        list,
+        title,
+        of_persons,
+    }) = published(&state, &policy, &year).await
+    else {
         return message(ui, StatusCode::NOT_FOUND, "publicity-not-published");
     };
     let Some(line) = list.line(&query.id) else {
         return message(ui, StatusCode::NOT_FOUND, "publicity-not-listed");
     };
-    let (id, employer) = (line.listed.id.clone(), line.listed.name.clone());
+    let (id, employer) = (line.listed.id.clone(), public_name(line, of_persons));
     let page = ObjectionPage::new(
         ui,
         (policy, list.year, title),
@@ -299,7 +345,12 @@ pub(crate) async fn object(
     if form.field("csrf") != citizen.session.csrf {
         return message(ui, StatusCode::FORBIDDEN, "error-form-expired");
     }
-    let Some((list, title)) = published(&state, &policy, &year).await else {
+    let Some(Published {
+        list,
+        title,
+        of_persons,
+    }) = published(&state, &policy, &year).await
+    else {
         return message(ui, StatusCode::NOT_FOUND, "publicity-not-published");
     };
     let id = form.field("id").to_owned();
@@ -332,7 +383,7 @@ pub(crate) async fn object(
             };
             let employer = list
                 .line(&id)
-                .map(|l| l.listed.name.clone())
+                .map(|l| public_name(l, of_persons))
                 .unwrap_or_default();
             let problem = Some(ui.t(&key));
             let page = ObjectionPage {
