@@ -2,11 +2,16 @@
 //! reads the applicant's facts, runs the item's rule and records the outcome as the
 //! system: a decision carrying the rule's version, the digest of the facts it read and
 //! every condition's values; or, where a fact is missing or the rule cannot run, a
-//! referral that tells the reviewer why. Both go through the writer like every
-//! command, under a request id drawn from the case, so a retry records nothing twice.
+//! referral that tells the reviewer why. An application made without staff (online, on
+//! a phone, at a kiosk) with every material is also accepted by the system first (自动
+//! 受理), and the rule's decision on it delivered electronically (自动出具结果), as
+//! `case::automatic_step` says. Every step goes through the writer like every command,
+//! under a request id drawn from the case and the step, so a retry records nothing
+//! twice.
 
 use yichuang_domain::case::{
-    Actor, ActorRole, Applicant, Case, CaseState, Command, CommandKind, RuleTrace,
+    Actor, ActorRole, Applicant, AutomaticStep, Case, CaseState, Command, CommandKind,
+    ELECTRONIC_DELIVERY, RuleTrace, automatic_step,
 };
 use yichuang_domain::catalog::{DecisionRule, Role};
 use yichuang_domain::facts::person_facts;
@@ -17,27 +22,21 @@ use crate::{Answer, Engine, EngineError, Request, Response};
 /// Cases listed at once by the sweep.
 const PAGE: u32 = 1_000;
 
-/// True while a case's item has a rule and the rule has not yet had its turn.
-fn awaits_rule(case: &Case) -> bool {
-    case.state == CaseState::Accepted
-        && case.referred.is_none()
-        && case.guide.guide.decided_by.is_some()
-}
-
 fn refer(reason: String) -> CommandKind {
     CommandKind::ReferToReviewer { reason }
 }
 
 impl Engine {
-    /// After an acceptance: the item's rule has its turn. A rule that cannot record
-    /// because the case moved meanwhile leaves it to whoever moved it; any other
-    /// failure is the caller's to retry (the acceptance replays, the rule runs again).
+    /// After a submission or an acceptance: the steps the system takes on its own. A
+    /// step that cannot record because the case moved meanwhile leaves it to whoever
+    /// moved it; any other failure is the caller's to retry (the request replays, the
+    /// steps run again under the same request ids).
     pub(crate) async fn follow_acceptance(
         &self,
         response: Response,
     ) -> Result<Response, EngineError> {
-        if response.event == "accepted" {
-            match self.decide_by_rule(&response.case_id).await {
+        if matches!(response.event.as_str(), "submitted" | "accepted") {
+            match self.advance_automatically(&response.case_id).await {
                 Ok(_) => {}
                 Err(e) if e.is_client_error() => {}
                 Err(e) => return Err(e),
@@ -46,39 +45,80 @@ impl Engine {
         Ok(response)
     }
 
-    /// Runs the item's rule on a case waiting for it and records the outcome; `None`
-    /// when the case waits for no rule (no rule, not accepted, or already done).
+    /// Takes every step the system may take on its own on a case (accept, run the
+    /// rule, deliver), one after the other; the last one's answer, or `None` when
+    /// staff act next.
+    pub async fn advance_automatically(
+        &self,
+        case_id: &str,
+    ) -> Result<Option<Response>, EngineError> {
+        let mut last = None;
+        // Three steps at most; the bound keeps a surprise from looping.
+        for _ in 0..3 {
+            let Some(case) = self.case(case_id).await? else {
+                break;
+            };
+            let Some(step) = automatic_step(&case) else {
+                break;
+            };
+            let (kind, name) = match step {
+                AutomaticStep::Accept => (
+                    CommandKind::Accept {
+                        provisional: Vec::new(),
+                        commitments: Vec::new(),
+                        supply_within_days: 1,
+                    },
+                    "accept",
+                ),
+                AutomaticStep::RunRule => {
+                    let Some(rule) = case.guide.guide.decided_by.clone() else {
+                        break;
+                    };
+                    (self.rule_outcome(&case, &rule).await?, "rule")
+                }
+                AutomaticStep::Deliver => (
+                    CommandKind::Complete {
+                        method: ELECTRONIC_DELIVERY.to_owned(),
+                    },
+                    "deliver",
+                ),
+            };
+            let command = Command {
+                expected_version: case.version,
+                actor: Actor {
+                    id: crate::proactive::SYSTEM.to_owned(),
+                    role: ActorRole::Staff(Role::System),
+                },
+                kind,
+            };
+            // Straight to the writer: this loop is what follows each step.
+            let request = Request::Command {
+                case_id: case_id.to_owned(),
+                command,
+            };
+            let request_id = if name == "rule" {
+                format!("rule:{case_id}")
+            } else {
+                format!("auto-{name}:{case_id}")
+            };
+            match self.dispatch(&request_id, request, None).await? {
+                Answer::Case(response) => last = Some(response),
+                _ => return Err(EngineError::WrongAggregate),
+            }
+        }
+        Ok(last)
+    }
+
+    /// Runs the item's rule on a case waiting for it and records the outcome (and
+    /// what follows on its own); `None` when the case waits for no rule.
     pub async fn decide_by_rule(&self, case_id: &str) -> Result<Option<Response>, EngineError> {
         let Some(case) = self.case(case_id).await? else {
             return Ok(None);
         };
-        let Some(rule) = case.guide.guide.decided_by.clone() else {
-            return Ok(None);
-        };
-        if !awaits_rule(&case) {
+        if automatic_step(&case) != Some(AutomaticStep::RunRule) {
             return Ok(None);
         }
-        let kind = self.rule_outcome(&case, &rule).await?;
-        let command = Command {
-            expected_version: case.version,
-            actor: Actor {
-                id: crate::proactive::SYSTEM.to_owned(),
-                role: ActorRole::Staff(Role::System),
-            },
-            kind,
-        };
-        // Straight to the writer: a decision is no acceptance to follow.
-        let request = Request::Command {
-            case_id: case_id.to_owned(),
-            command,
-        };
-        match self
-            .dispatch(&format!("rule:{case_id}"), request, None)
-            .await?
-        {
-            Answer::Case(response) => Ok(Some(response)),
-            _ => Err(EngineError::WrongAggregate),
-        }
+        self.advance_automatically(case_id).await
     }
 
     /// What the rule says about `case`: a decision, or why a person must decide.
@@ -153,23 +193,34 @@ impl Engine {
         })
     }
 
-    /// Gives every accepted case still waiting for its item's rule its turn (after a
-    /// restart that fell between acceptance and the rule). Returns the cases done.
+    /// Gives every case of a rule-decided item still waiting for a step the system
+    /// takes on its own (acceptance, the rule, delivery) its turn, after a restart
+    /// that fell between two steps. Returns the cases moved.
     pub async fn decide_waiting_by_rule(&self) -> Result<usize, EngineError> {
         let mut done = 0;
-        for policy in &self.catalog.decision_rules {
+        let states = [
+            CaseState::Submitted,
+            CaseState::Accepted,
+            CaseState::Decided,
+        ];
+        for (policy, state) in self
+            .catalog
+            .decision_rules
+            .iter()
+            .flat_map(|p| states.map(|s| (p, s)))
+        {
             let filter = CaseFilter {
-                state: Some(CaseState::Accepted),
+                state: Some(state),
                 item: Some(policy.item.clone()),
                 limit: PAGE,
                 ..CaseFilter::default()
             };
-            // Page by page: a case done leaves the accepted state, one referred stays.
+            // Page by page: a case moved leaves the state; one left to staff stays.
             loop {
                 let page = self.list(&filter).await?;
                 let before = done;
                 for summary in &page {
-                    match self.decide_by_rule(&summary.id).await {
+                    match self.advance_automatically(&summary.id).await {
                         Ok(Some(_)) => done += 1,
                         Ok(None) => {}
                         // Moved meanwhile by someone else: nothing is waiting any more.

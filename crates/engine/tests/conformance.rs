@@ -1840,6 +1840,7 @@ async fn suite(url: Option<String>) {
     grant_lists::a_list_is_published_objected_to_and_granted_once(&w).await;
     grant_lists::a_list_of_certificates_grants_each_holder_once(&w).await;
     rule_decisions::a_rule_decides_after_acceptance_and_a_reviewer_can_take_it_up(&w).await;
+    rule_decisions::an_online_application_is_accepted_decided_and_delivered_by_the_system(&w).await;
     rule_decisions::a_rule_gone_from_the_catalog_refers_the_case(&w, &url).await;
 }
 

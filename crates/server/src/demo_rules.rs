@@ -102,6 +102,12 @@ pub(crate) async fn seed_rule_decisions(
             )
             .await
             .map_err(other)?;
+        made += 1;
+        // Applied online with nothing missing: the system has accepted, decided and
+        // delivered it already (自动受理, 自动出具结果). The window's are the clerk's.
+        if channel != Channel::Window {
+            continue;
+        }
         engine
             .execute(
                 &format!("demo-rule-accept-{n}"),
@@ -120,7 +126,6 @@ pub(crate) async fn seed_rule_decisions(
             )
             .await
             .map_err(other)?;
-        made += 1;
     }
     Ok(made)
 }

@@ -4,6 +4,7 @@
 //! causes; [`Case::apply`] folds an event into the case. Time comes in as arguments.
 
 mod access;
+mod automatic;
 mod clock;
 mod command;
 mod event;
@@ -15,6 +16,7 @@ mod state;
 mod tally;
 
 pub use access::{AccessError, Staff, role_name};
+pub use automatic::{AutomaticStep, ELECTRONIC_DELIVERY, automatic_step};
 pub use clock::{Clock, WarningLevel, WarningPolicy};
 pub use command::{
     Actor, ActorRole, Applicant, Attachment, Command, CommandKind, Delivery, RuleTrace, Submission,

@@ -108,6 +108,11 @@ pub enum CaseError {
     DecisionFinal,
     #[error("{problem}")]
     RuleMismatch { problem: String },
+    #[error("the system may not `{command}` here: {why}")]
+    NotAutomatic {
+        command: &'static str,
+        why: &'static str,
+    },
     #[error(transparent)]
     Calendar(#[from] CalendarError),
 }
@@ -141,6 +146,7 @@ impl CaseError {
             CaseError::NoSuchCommitment { .. } => "no_such_commitment",
             CaseError::DecisionFinal => "decision_final",
             CaseError::RuleMismatch { .. } => "rule_mismatch",
+            CaseError::NotAutomatic { .. } => "not_automatic",
             CaseError::Calendar(_) => "calendar",
         }
     }
@@ -268,11 +274,11 @@ fn role_allowed(role: ActorRole, command: &CommandKind) -> bool {
     use Role::*;
     let staff = |roles: &[Role]| matches!(role, ActorRole::Staff(r) if roles.contains(&r));
     match command {
-        C::IssueNotice
-        | C::Accept { .. }
-        | C::Refuse { .. }
-        | C::Complete { .. }
-        | C::CompleteOnTheSpot { .. } => staff(&[Clerk, Supervisor]),
+        C::IssueNotice | C::Refuse { .. } | C::CompleteOnTheSpot { .. } => {
+            staff(&[Clerk, Supervisor])
+        }
+        // The system's only where `automatic::system_may` allows (自动受理, 自动出具结果).
+        C::Accept { .. } | C::Complete { .. } => staff(&[Clerk, Supervisor, System]),
         C::Supplement { .. } => role == ActorRole::Applicant || staff(&[Clerk, Supervisor]),
         C::StartReview | C::VerifyCommitment { .. } => staff(&[Reviewer, Supervisor]),
         C::Decide { .. } => staff(&[Reviewer, Supervisor, System]),
@@ -357,6 +363,9 @@ pub fn decide(case: &Case, command: &Command, ctx: Context<'_>) -> Result<CaseEv
     }
     if command.actor.role == ActorRole::Applicant && !case.is_party(&command.actor.id) {
         return Err(CaseError::NotTheApplicant);
+    }
+    if command.actor.role == ActorRole::Staff(Role::System) {
+        super::automatic::system_may(case, &command.kind)?;
     }
     super::intake::check_texts(&command.kind)?;
     if let CommandKind::Supplement {

@@ -227,3 +227,119 @@ pub async fn a_rule_gone_from_the_catalog_refers_the_case(w: &World, url: &str) 
     assert!(referred.contains("card-activation"), "{referred}");
     assert_eq!(w.engine.decide_waiting_by_rule().await.unwrap(), 0);
 }
+
+/// Applies for `item` without staff (on a phone), handing in `materials`.
+async fn apply_online(w: &World, item: &str, who: &ResidentId, materials: &[&str]) -> Response {
+    let request = Request::Submit {
+        item: item.to_owned(),
+        submission: Submission {
+            applicant: Applicant::Person(who.as_str().to_owned()),
+            agent: None,
+            channel: Channel::Mobile,
+            accepting_region: RegionCode::parse("330211").unwrap(),
+            handling_region: RegionCode::parse("330211").unwrap(),
+            materials: materials.iter().map(|m| (*m).to_owned()).collect(),
+            attachments: Vec::new(),
+            commitments: Vec::new(),
+        },
+        actor: Actor {
+            id: who.as_str().to_owned(),
+            role: ActorRole::Applicant,
+        },
+    };
+    w.engine.execute(&w.request_id(), request).await.unwrap()
+}
+
+/// 自动受理 and 自动出具结果: an online application with every material is accepted by
+/// the system, decided by the rule and delivered electronically (a refusal too); one
+/// missing a material waits for staff; one the register lacks is accepted and referred.
+/// The system may accept nothing else and deliver nothing else.
+pub async fn an_online_application_is_accepted_decided_and_delivered_by_the_system(w: &World) {
+    let issued = person(107, CardStatus::Issued);
+    let active = person(109, CardStatus::Active);
+    let unknown = person(111, CardStatus::Issued);
+    w.engine
+        .store()
+        .import_persons(&[issued.clone(), active.clone()])
+        .await
+        .unwrap();
+    let system = |kind: CommandKind| (ActorRole::Staff(Role::System), kind);
+
+    let granted = apply_online(w, ITEM, &issued.person, &["id-card"]).await;
+    assert_eq!(
+        granted.event, "submitted",
+        "the applicant's answer is the submission"
+    );
+    let now = w.engine.case(&granted.case_id).await.unwrap().unwrap();
+    assert_eq!(now.state, CaseState::Completed);
+    assert_eq!(now.granted, Some(true));
+    assert_eq!(
+        now.delivery.as_ref().map(|d| d.method.as_str()),
+        Some(yichuang_domain::case::ELECTRONIC_DELIVERY)
+    );
+    let events = w.engine.events(&granted.case_id).await.unwrap();
+    let steps: Vec<(&str, &str)> = events
+        .iter()
+        .map(|e| (e.event.body.name(), e.event.actor.id.as_str()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("submitted", issued.person.as_str()),
+            ("accepted", "system"),
+            ("decided", "system"),
+            ("completed", "system"),
+        ]
+    );
+
+    // A refusal by the rule is delivered as well.
+    let refused = apply_online(w, ITEM, &active.person, &["id-card"]).await;
+    let now = w.engine.case(&refused.case_id).await.unwrap().unwrap();
+    assert_eq!(
+        (now.state, now.granted),
+        (CaseState::Completed, Some(false))
+    );
+
+    // A material missing: staff act next (a one-time notice), nothing automatic.
+    let incomplete = apply_online(w, ITEM, &issued.person, &[]).await;
+    let now = w.engine.case(&incomplete.case_id).await.unwrap().unwrap();
+    assert_eq!(now.state, CaseState::Submitted);
+
+    // Not in the register: accepted by the system, then referred with the reason.
+    let unregistered = apply_online(w, ITEM, &unknown.person, &["id-card"]).await;
+    let now = w.engine.case(&unregistered.case_id).await.unwrap().unwrap();
+    assert_eq!(now.state, CaseState::Accepted);
+    assert!(now.referred.is_some());
+
+    // The system accepts nothing that came in at a window, and delivers nothing a
+    // person must deliver.
+    let at_window = apply(w, ITEM, &issued.person).await;
+    let (role, kind) = system(accept());
+    let refused_accept = w.run(&at_window, role, kind).await;
+    assert!(
+        matches!(case_error(refused_accept), CaseError::NotAutomatic { .. }),
+        "a window's application is the clerk's to accept"
+    );
+    let (role, kind) = system(CommandKind::Accept {
+        provisional: vec!["id-card".to_owned()],
+        commitments: Vec::new(),
+        supply_within_days: 5,
+    });
+    assert!(matches!(
+        case_error(w.run(&incomplete, role, kind).await),
+        CaseError::NotAutomatic { .. }
+    ));
+    w.run(&at_window, CLERK, accept()).await.unwrap();
+    let (role, kind) = system(CommandKind::Complete {
+        method: "电子送达".to_owned(),
+    });
+    assert!(
+        matches!(
+            case_error(w.run(&at_window, role, kind).await),
+            CaseError::NotAutomatic { .. }
+        ),
+        "a window's decision is delivered by staff"
+    );
+    // Nothing is left waiting for the system.
+    assert_eq!(w.engine.decide_waiting_by_rule().await.unwrap(), 0);
+}

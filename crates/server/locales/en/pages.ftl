@@ -497,6 +497,7 @@ desk-error-no-extension = The law allows no extension for this service.
 desk-error-extension-too-long = The extension is longer than the law allows.
 desk-error-empty = Please fill in the reason.
 desk-error-no-such-commitment = No commitment was made for that document.
+desk-error-not-automatic = The system only accepts complete applications made online and delivers its rule's decisions; a member of staff must take this step.
 booking-title = Book a visit
 booking-day = Day
 booking-show = Show free times

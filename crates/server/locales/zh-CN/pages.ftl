@@ -497,6 +497,7 @@ desk-error-no-extension = 法律不允许延长该事项的期限。
 desk-error-extension-too-long = 延长的天数超过法律允许的范围。
 desk-error-empty = 请填写理由。
 desk-error-no-such-commitment = 该材料没有告知承诺。
+desk-error-not-automatic = 系统只能自动受理材料齐全的网上申请、自动送达规则作出的决定；这一步须由工作人员办理。
 booking-title = 网上预约
 booking-day = 日期
 booking-show = 查看可预约时段
