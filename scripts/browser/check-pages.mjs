@@ -781,6 +781,18 @@ try {
     await n.evaluate(() => document.documentElement.classList.add('senior'));
     await noSideScroll(n, 'public-notice senior 360');
     await shot(n, 'public-notice-360-senior');
+    // The notice of persons (技能提升补贴): holders only by masked identity numbers.
+    await n.evaluate(() => document.documentElement.classList.remove('senior'));
+    await n.setViewportSize({ width: 1280, height: 900 });
+    await visit(n, publicHref.replace('job-retention-refund', 'skill-upgrade-subsidy'), 'public-notice-persons');
+    const persons = await n.locator('main').textContent();
+    check(persons.includes('持证人') && /\d{4}\*{10}[\dX]{4}/.test(persons), 'notice of persons: masked identity numbers');
+    check(!/\d{17}[\dX]/.test(persons), 'notice of persons: no whole identity number');
+    await n.setViewportSize({ width: 360, height: 740 });
+    await noSideScroll(n, 'public-notice-persons 360');
+    await axe(n, 'public-notice-persons 360');
+    await shot(n, 'public-notice-persons-360');
+    await n.goto(base + publicHref);
     // The objection form: signed in with the demo sign-in, at 360 px in senior mode.
     const objectHref = await n.getByRole('link', { name: /提出异议/ }).first().getAttribute('href');
     await n.goto(base + objectHref);

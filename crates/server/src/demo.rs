@@ -483,17 +483,20 @@ pub async fn seed_demo(
     Ok(Some(credentials))
 }
 
-/// Publishes last year's job-retention refund list as `yichuang proactive run` would,
-/// so the public notice and the supervisors' objections have something to show.
+/// Publishes last year's job-retention refund list and skill subsidy list as
+/// `yichuang proactive run` would, so the public notices (of employers, and of
+/// persons, masked) and the supervisors' objections have something to show.
 async fn publish_demo_list(engine: &Engine, year: i16) -> Result<(), DemoError> {
-    let Some(policy) = yichuang_catalog::builtin()
-        .ok()
-        .and_then(|l| l.policy("job-retention-refund").cloned())
-    else {
+    let Ok(loaded) = yichuang_catalog::builtin() else {
         return Ok(());
     };
-    let screening =
-        yichuang_engine::proactive::screen_employers(engine.store(), &policy, year).await?;
-    engine.publish_list(&policy, year, &screening).await?;
+    for id in ["job-retention-refund", "skill-upgrade-subsidy"] {
+        let Some(policy) = loaded.policy(id) else {
+            continue;
+        };
+        let screening =
+            yichuang_engine::proactive::screen_subjects(engine.store(), policy, year).await?;
+        engine.publish_list(policy, year, &screening).await?;
+    }
     Ok(())
 }

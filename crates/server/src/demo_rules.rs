@@ -7,7 +7,7 @@
 use jiff::civil::Date;
 use yichuang_domain::case::{Actor, ActorRole, Applicant, Command, CommandKind, Submission};
 use yichuang_domain::catalog::{Channel, Role};
-use yichuang_domain::facts::{CardStatus, PersonRecord, PersonStatus};
+use yichuang_domain::facts::{CardStatus, CertificateRecord, PersonRecord, PersonStatus};
 use yichuang_domain::{RegionCode, ResidentId};
 use yichuang_engine::{Engine, Request};
 
@@ -45,6 +45,30 @@ fn records(people: &[String], today: Date) -> Vec<PersonRecord> {
         .collect()
 }
 
+/// Skill certificates some demo people earned last year (技能提升补贴's list): a 初级,
+/// a 中级 and a 高级 to people insured long enough, and one to someone who is not.
+fn certificates(people: &[String], today: Date) -> Vec<CertificateRecord> {
+    let year = today.year() - 1;
+    let earned = [
+        (0, 5, "电工"),
+        (1, 5, "电工"),
+        (2, 4, "焊工"),
+        (3, 3, "电工"),
+    ];
+    earned
+        .into_iter()
+        .filter_map(|(i, level, occupation): (usize, u8, &str)| {
+            Some(CertificateRecord {
+                person: ResidentId::parse(people.get(i)?, today).ok()?.value,
+                certificate: format!("DEMO-{year}-{:04}", i + 1),
+                occupation: occupation.to_owned(),
+                level,
+                issued_on: jiff::civil::date(year, 3 + i as i8, 15),
+            })
+        })
+        .collect()
+}
+
 /// Imports the records and decides a few applications; returns the cases made.
 pub(crate) async fn seed_rule_decisions(
     engine: &Engine,
@@ -54,6 +78,11 @@ pub(crate) async fn seed_rule_decisions(
     engine
         .store()
         .import_persons(&records(people, today))
+        .await
+        .map_err(other)?;
+    engine
+        .store()
+        .import_certificates(&certificates(people, today))
         .await
         .map_err(other)?;
     let zhenhai = RegionCode::parse("330211").map_err(other)?;

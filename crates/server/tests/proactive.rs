@@ -388,7 +388,9 @@ async fn a_list_of_persons_shows_only_masked_identity_numbers() {
     assert!(page.contains(&holder.masked()), "{page}");
     assert!(!page.contains(&full), "the full number is never shown");
     assert!(
-        page.contains("共 1 张证书") && page.contains("持证人"),
+        page.contains("共 1 张证书")
+            && page.contains("持证人")
+            && page.contains("对名单中的人员提出异议"),
         "{page}"
     );
     assert!(!page.contains("autocomplete=\"organization\""));

@@ -1075,6 +1075,7 @@ publicity-search-label-persons = Find by certificate number or the last four cha
 publicity-period = Public notice from { $from }
 publicity-until = { " " }to { $until }
 publicity-how-to-object = During the period, sign in with your real name to object to an employer on the list.
+publicity-how-to-object-persons = During the period, sign in with your real name to object to a person on the list.
 publicity-closed = The notice period has ended; objections are no longer taken.
 publicity-count = { $n } employers
 publicity-count-persons = { $n } certificates

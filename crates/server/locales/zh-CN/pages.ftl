@@ -1075,6 +1075,7 @@ publicity-search-label-persons = 按证书编号或身份证号末四位查找
 publicity-period = 公示期：{ $from }
 publicity-until = 至{ $until }
 publicity-how-to-object = 公示期内，实名登录后可对名单中的单位提出异议。
+publicity-how-to-object-persons = 公示期内，实名登录后可对名单中的人员提出异议。
 publicity-closed = 公示期已结束，不再受理异议。
 publicity-count = 共 { $n } 家单位
 publicity-count-persons = 共 { $n } 张证书
