@@ -321,11 +321,13 @@ impl Engine {
                 return Err(EngineError::WrongAggregate);
             }
         };
+        let follow = self.may_step_on_its_own(&request);
         match self
             .dispatch(request_id, request, Some(staff.clone()))
             .await?
         {
-            Answer::Case(response) => self.follow_acceptance(response).await,
+            Answer::Case(response) if follow => self.follow_acceptance(response).await,
+            Answer::Case(response) => Ok(response),
             Answer::Hall(_)
             | Answer::Appointment(_)
             | Answer::Rating(_)
@@ -341,8 +343,10 @@ impl Engine {
         request_id: &str,
         request: Request,
     ) -> Result<Response, EngineError> {
+        let follow = self.may_step_on_its_own(&request);
         match self.dispatch(request_id, request, None).await? {
-            Answer::Case(response) => self.follow_acceptance(response).await,
+            Answer::Case(response) if follow => self.follow_acceptance(response).await,
+            Answer::Case(response) => Ok(response),
             Answer::Hall(_)
             | Answer::Appointment(_)
             | Answer::Rating(_)

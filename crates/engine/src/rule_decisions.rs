@@ -27,6 +27,17 @@ fn refer(reason: String) -> CommandKind {
 }
 
 impl Engine {
+    /// Whether the system may take steps of its own after `request`: not after
+    /// submitting an item no rule decides (spares every such submission a read).
+    pub(crate) fn may_step_on_its_own(&self, request: &Request) -> bool {
+        match request {
+            Request::Submit { item, .. } => {
+                self.catalog.decision_rules.iter().any(|p| p.item == *item)
+            }
+            _ => true,
+        }
+    }
+
     /// After a submission or an acceptance: the steps the system takes on its own. A
     /// step that cannot record because the case moved meanwhile leaves it to whoever
     /// moved it; any other failure is the caller's to retry (the request replays, the
