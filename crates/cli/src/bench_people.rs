@@ -8,8 +8,9 @@ use std::time::Instant;
 
 use jiff::ToSpan;
 use jiff::civil::date;
+use rayon::prelude::*;
 use yichuang_domain::facts::{CardStatus, PERSON, PersonRecord, PersonStatus, person_facts};
-use yichuang_domain::rules::{ConditionSource, Params, Rule};
+use yichuang_domain::rules::{ConditionSource, Params, Rule, RuleError};
 use yichuang_domain::{RegionCode, ResidentId};
 use yichuang_store::Store;
 
@@ -70,6 +71,10 @@ fn person(i: usize) -> Option<PersonRecord> {
     })
 }
 
+/// Records per page read from the store, and per slice evaluated on one thread.
+const PAGE: usize = 50_000;
+const SLICE: usize = 5_000;
+
 pub(crate) fn run(people: usize, url: &str) -> anyhow::Result<Outcome> {
     let rule = five_conditions()?;
     let records: Vec<PersonRecord> = (0..people).filter_map(person).collect();
@@ -87,26 +92,46 @@ pub(crate) fn run(people: usize, url: &str) -> anyhow::Result<Outcome> {
             records.len() as f64 / import.max(1e-9)
         );
 
+        // Read a page while the one before is evaluated (two cores: the store's reader
+        // and this thread).
         let started = Instant::now();
-        let stored = store.all_person_facts().await?;
-        let read = started.elapsed().as_secs_f64();
-        let started = Instant::now();
+        let mut pages = store.person_pages(PAGE);
+        let mut evaluating = std::time::Duration::ZERO;
+        let mut read = 0usize;
         let mut eligible = 0u64;
-        for record in &stored {
-            if rule.evaluate(&params, &person_facts(record))?.eligible {
-                eligible += 1;
-            }
+        while let Some(page) = pages.next().await {
+            let page = page?;
+            let began = Instant::now();
+            read += page.len();
+            // Both cores evaluate (the reader needs little): one evaluator, and so one
+            // memory of outcomes, per slice of the page.
+            eligible += page
+                .par_chunks(SLICE)
+                .map_init(
+                    || rule.evaluator(),
+                    |evaluator, slice| -> Result<u64, RuleError> {
+                        let mut eligible = 0;
+                        for record in slice {
+                            if evaluator.evaluate(&params, &person_facts(record))?.eligible {
+                                eligible += 1;
+                            }
+                        }
+                        Ok(eligible)
+                    },
+                )
+                .try_reduce(|| 0, |a, b| Ok(a + b))?;
+            evaluating += began.elapsed();
         }
-        let evaluate = started.elapsed().as_secs_f64();
+        let total = started.elapsed().as_secs_f64();
+        let evaluate = evaluating.as_secs_f64();
 
         let started = Instant::now();
         let sql_eligible = store.baseline_person_eligibility().await?;
         let sql = started.elapsed().as_secs_f64();
 
-        let total = read + evaluate;
         println!(
-            "rule (5 CEL conditions): read {read:.2} s + evaluate {evaluate:.2} s = {total:.2} s, {:.0} people/s; {eligible} eligible",
-            stored.len() as f64 / total.max(1e-9)
+            "rule (5 CEL conditions): {total:.2} s to read and evaluate {read} (evaluating {evaluate:.2} s of it), {:.0} people/s; {eligible} eligible",
+            read as f64 / total.max(1e-9)
         );
         println!("SQL baseline: {sql:.2} s; {sql_eligible} eligible");
         println!(

@@ -103,6 +103,7 @@ impl crate::Engine {
             cases,
             streams: Vec::new(),
             counters,
+            history: true,
         });
         Ok((events, pending))
     }

@@ -201,22 +201,50 @@ pub(crate) fn recounted(
 /// and name, each county's also to its province's, taken off the stream writes: a batch of ratings or cases in one county
 /// and month writes each total once, and every transaction takes the total rows in
 /// the same (sorted) order, so two writers' commits cannot deadlock on them.
+/// A bulk batch brings hundreds of thousands of deltas onto a few thousand totals:
+/// they are added in hash maps looked up by borrowed keys (a new string only for a
+/// new total) and sorted once at the end.
 pub(crate) fn merge_counters(
     writes: &mut [StreamWrite],
     more: Vec<CounterDelta>,
 ) -> Vec<CounterDelta> {
-    let mut merged: std::collections::BTreeMap<(String, String), i64> =
-        std::collections::BTreeMap::new();
+    let mut merged: HashMap<String, HashMap<String, i64>> = HashMap::new();
+    let mut provinces: HashMap<String, Option<String>> = HashMap::new();
     let from_streams = writes.iter_mut().flat_map(|w| w.counters.drain(..));
     for c in from_streams.chain(more) {
-        if let Some(province) = yichuang_domain::roll_up::province_key(&c.key) {
-            *merged.entry((province, c.name.clone())).or_default() += c.delta;
+        if !provinces.contains_key(&c.key) {
+            let province = yichuang_domain::roll_up::province_key(&c.key);
+            provinces.insert(c.key.clone(), province);
         }
-        *merged.entry((c.key, c.name)).or_default() += c.delta;
+        if let Some(Some(province)) = provinces.get(&c.key) {
+            add_to(&mut merged, province, &c.name, c.delta);
+        }
+        add_to(&mut merged, &c.key, &c.name, c.delta);
     }
-    merged
+    let mut merged: Vec<CounterDelta> = merged
         .into_iter()
-        .filter(|(_, delta)| *delta != 0)
-        .map(|((key, name), delta)| CounterDelta { key, name, delta })
-        .collect()
+        .flat_map(|(key, names)| {
+            names.into_iter().map(move |(name, delta)| CounterDelta {
+                key: key.clone(),
+                name,
+                delta,
+            })
+        })
+        .filter(|c| c.delta != 0)
+        .collect();
+    merged.sort_unstable_by(|a, b| (&a.key, &a.name).cmp(&(&b.key, &b.name)));
+    merged
+}
+
+fn add_to(merged: &mut HashMap<String, HashMap<String, i64>>, key: &str, name: &str, delta: i64) {
+    let Some(names) = merged.get_mut(key) else {
+        merged.insert(key.to_owned(), HashMap::from([(name.to_owned(), delta)]));
+        return;
+    };
+    match names.get_mut(name) {
+        Some(total) => *total += delta,
+        None => {
+            names.insert(name.to_owned(), delta);
+        }
+    }
 }

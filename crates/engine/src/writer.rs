@@ -233,6 +233,7 @@ impl Writer {
                     cases: built.writes,
                     streams: built.streams,
                     counters: built.counters,
+                    history: false,
                 }),
             }),
             // Reading the store failed while building: each request alone.
@@ -291,6 +292,7 @@ impl Writer {
             cases: built.writes,
             streams: built.streams,
             counters: built.counters,
+            history: false,
         };
         if !batch.is_empty()
             && let Err(e) = self.store.commit(batch).await

@@ -21,6 +21,7 @@ mod halls;
 mod messages;
 mod model;
 mod person_facts;
+mod person_pages;
 mod postgres_commit;
 mod rows;
 mod skills;
@@ -47,6 +48,7 @@ pub use model::{
     EventRecord, RequestWrite, StoredCase, StoredRequest,
 };
 pub use person_facts::CertificateHolder;
+pub use person_pages::PersonPages;
 pub use skills::StaffSkill;
 pub use staff::{IdentityRead, IdentityReadFilter};
 pub use streams::{CounterDelta, ScheduledMessage, StoredStream, StreamEventRecord, StreamWrite};

@@ -126,6 +126,9 @@ pub struct Batch {
     pub streams: Vec<crate::streams::StreamWrite>,
     /// Running totals the batch adds to, merged by key and sorted (`counters.rs`).
     pub counters: Vec<crate::streams::CounterDelta>,
+    /// The cases' events happened earlier and elsewhere (an import, a synthetic year):
+    /// their applicants were told then, so nothing is queued in the outbox now.
+    pub history: bool,
 }
 
 impl Batch {
@@ -140,6 +143,7 @@ impl From<Vec<CaseWrite>> for Batch {
             cases,
             streams: Vec::new(),
             counters: Vec::new(),
+            history: false,
         }
     }
 }

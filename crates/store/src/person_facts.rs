@@ -26,7 +26,7 @@ fn corrupt(what: &str, value: &str) -> StoreError {
 
 /// One row back into its record; what the import checked is trusted (no birth date
 /// bound on the way back).
-fn record<R: Row>(row: &R) -> Result<PersonRecord, StoreError>
+pub(crate) fn record<R: Row>(row: &R) -> Result<PersonRecord, StoreError>
 where
     for<'a> &'a str: sqlx::ColumnIndex<R>,
     for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
@@ -37,13 +37,21 @@ where
     let status: String = row.try_get("status")?;
     let months: i64 = row.try_get("ui_months")?;
     let card: String = row.try_get("card")?;
+    record_of([&person, &region, &status, &card], months)
+}
+
+/// A record from its stored columns: person, region, status and card, and the months.
+pub(crate) fn record_of(
+    [person, region, status, card]: [&str; 4],
+    months: i64,
+) -> Result<PersonRecord, StoreError> {
     Ok(PersonRecord {
-        person: ResidentId::from_stored(&person)
-            .ok_or_else(|| corrupt("identity number", &person))?,
-        region: RegionCode::parse(&region).map_err(|_| corrupt("region", &region))?,
-        status: PersonStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
+        person: ResidentId::from_stored(person)
+            .ok_or_else(|| corrupt("identity number", person))?,
+        region: RegionCode::parse(region).map_err(|_| corrupt("region", region))?,
+        status: PersonStatus::parse(status).ok_or_else(|| corrupt("status", status))?,
         ui_months: u32::try_from(months).map_err(|_| corrupt("ui_months", &months.to_string()))?,
-        card: CardStatus::parse(&card).ok_or_else(|| corrupt("card", &card))?,
+        card: CardStatus::parse(card).ok_or_else(|| corrupt("card", card))?,
     })
 }
 
@@ -101,15 +109,6 @@ macro_rules! person_functions {
                 .fetch_optional(pool)
                 .await?;
                 row.map(|row| record(&row)).transpose()
-            }
-
-            pub(super) async fn all(pool: &$pool) -> Result<Vec<PersonRecord>, StoreError> {
-                let rows = sqlx::query(
-                    "SELECT person, region, status, ui_months, card FROM fact_persons ORDER BY person",
-                )
-                .fetch_all(pool)
-                .await?;
-                rows.iter().map(|row| record(row)).collect()
             }
 
             pub(super) async fn import_certificates(
@@ -221,14 +220,6 @@ impl Store {
         match self {
             Store::Sqlite(s) => sqlite_persons::import(&s.pool, rows).await,
             Store::Postgres(s) => postgres_persons::import(&s.pool, rows).await,
-        }
-    }
-
-    /// Every person's record, by identity number.
-    pub async fn all_person_facts(&self) -> Result<Vec<PersonRecord>, StoreError> {
-        match self {
-            Store::Sqlite(s) => sqlite_persons::all(&s.pool).await,
-            Store::Postgres(s) => postgres_persons::all(&s.pool).await,
         }
     }
 

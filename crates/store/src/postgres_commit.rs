@@ -22,7 +22,7 @@ const UPDATE_CASES_TAIL: &str = ") AS v WHERE cases.id = v.column1 AND cases.ver
 impl PostgresStore {
     pub async fn commit(&self, batch: &Batch) -> Result<(), StoreError> {
         let writes = &batch.cases;
-        let mut rows = CommitRows::of(writes)?;
+        let mut rows = CommitRows::of(writes, batch.history)?;
         let conflict = || batch_conflict(writes);
         // A duplicate key means another writer got there first (a case event or a
         // request id): the caller redoes the batch request by request.

@@ -123,7 +123,9 @@ pub(crate) struct CommitRows<'a> {
 }
 
 impl<'a> CommitRows<'a> {
-    pub(crate) fn of(writes: &'a [CaseWrite]) -> Result<CommitRows<'a>, StoreError> {
+    /// The rows of `writes`; a `history` queues no messages (its applicants were told
+    /// when it happened).
+    pub(crate) fn of(writes: &'a [CaseWrite], history: bool) -> Result<CommitRows<'a>, StoreError> {
         let mut rows = CommitRows {
             guides: Vec::new(),
             events: Vec::new(),
@@ -173,7 +175,7 @@ impl<'a> CommitRows<'a> {
                     prev_hash: &record.prev_hash,
                     hash: &record.hash,
                 });
-                if let Some(message) = message_for(e) {
+                if let Some(message) = message_for(e).filter(|_| !history) {
                     rows.messages.push(MessageRow {
                         case_id: &e.case_id,
                         seq: as_i64(e.seq),

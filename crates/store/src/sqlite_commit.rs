@@ -98,7 +98,7 @@ impl WriteConnection {
 /// Writes every row in one transaction: durable when it returns.
 fn commit(connection: &mut Connection, batch: &Batch) -> Result<(), StoreError> {
     let writes = &batch.cases;
-    let mut rows = CommitRows::of(writes)?;
+    let mut rows = CommitRows::of(writes, batch.history)?;
     let conflict = || batch_conflict(writes);
     // A duplicate key means another writer got there first (a case event or a
     // request id): the caller redoes the batch request by request.

@@ -55,6 +55,7 @@ pub fn screen(policy: &Policy, mut subjects: Vec<Subject>) -> Screening {
     let policy_hash = policy.content_hash();
     let mut digest = Sha256::new();
     digest.update(policy_hash.as_bytes());
+    let mut evaluator = policy.rule.evaluator();
     let entries = subjects
         .into_iter()
         .map(|subject| {
@@ -65,8 +66,7 @@ pub fn screen(policy: &Policy, mut subjects: Vec<Subject>) -> Screening {
             digest.update(facts_digest.as_bytes());
             let params = policy.params_for(Some(subject.region));
             Screened {
-                outcome: policy
-                    .rule
+                outcome: evaluator
                     .evaluate(&params, &subject.facts)
                     .map_err(|e: RuleError| e.to_string()),
                 id: subject.id,

@@ -1,6 +1,6 @@
 //! Running a rule on one subject's facts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -28,17 +28,76 @@ pub struct Evaluation {
     pub reasons: Vec<Reason>,
 }
 
+/// At most this many outcomes are remembered per expression; past it the memory is
+/// emptied and filled again (facts so varied that few repeat gain little from it).
+const REMEMBERED: usize = 1 << 16;
+
+/// Outcomes by the values read. foldhash (seeded per map) hashes these short keys
+/// several times faster than the default SipHash; a map holds at most `REMEMBERED`.
+/// Keyed by the values as a reason records them, so a lookup copies nothing.
+type Remembered<T> = HashMap<BTreeMap<String, FactValue>, T, foldhash::fast::RandomState>;
+
+/// Evaluates one rule for many subjects, remembering each expression's outcome by the
+/// values it read. A CEL expression reads nothing but its variables, so equal values
+/// give an equal outcome; the values are what a reason records anyway. Where subjects
+/// share values (a status, a card state, a count of months), an outcome is computed
+/// once instead of by building a CEL context per subject and condition.
+#[derive(Debug)]
+pub struct Evaluator<'r> {
+    rule: &'r Rule,
+    conditions: Vec<Remembered<bool>>,
+    amount: Remembered<i64>,
+}
+
 impl Rule {
+    /// An evaluation of one subject; for many, `evaluator` remembers outcomes.
     pub fn evaluate(&self, params: &Params, facts: &Facts) -> Result<Evaluation, RuleError> {
-        let mut reasons = Vec::with_capacity(self.conditions.len());
-        for (source, compiled) in self.conditions.iter().zip(&self.compiled_conditions) {
-            let part = format!("condition {:?}", source.id);
+        self.evaluator().evaluate(params, facts)
+    }
+
+    pub fn evaluator(&self) -> Evaluator<'_> {
+        Evaluator {
+            rule: self,
+            conditions: vec![Remembered::default(); self.compiled_conditions.len()],
+            amount: Remembered::default(),
+        }
+    }
+}
+
+/// The remembered outcome for `values`, or `compute`'s (remembered if it succeeded).
+fn recall<T: Copy>(
+    memory: &mut Remembered<T>,
+    values: &BTreeMap<String, FactValue>,
+    compute: impl FnOnce() -> Result<T, RuleError>,
+) -> Result<T, RuleError> {
+    if let Some(known) = memory.get(values) {
+        return Ok(*known);
+    }
+    let outcome = compute()?;
+    if memory.len() >= REMEMBERED {
+        memory.clear();
+    }
+    memory.insert(values.clone(), outcome);
+    Ok(outcome)
+}
+
+impl Evaluator<'_> {
+    pub fn evaluate(&mut self, params: &Params, facts: &Facts) -> Result<Evaluation, RuleError> {
+        let rule = self.rule;
+        let mut reasons = Vec::with_capacity(rule.conditions.len());
+        for ((source, compiled), memory) in rule
+            .conditions
+            .iter()
+            .zip(&rule.compiled_conditions)
+            .zip(&mut self.conditions)
+        {
+            let part = || format!("condition {:?}", source.id);
             let values = read_values(&part, compiled, params, facts)?;
-            let held = match run(compiled, params, facts) {
-                Ok(cel::Value::Bool(held)) => held,
-                Ok(other) => return Err(wrong_type(part, &other, "bool")),
-                Err(e) => return Err(failed(part, &e)),
-            };
+            let held = recall(memory, &values, || match run(compiled, params, facts) {
+                Ok(cel::Value::Bool(held)) => Ok(held),
+                Ok(other) => Err(wrong_type(part(), &other, "bool")),
+                Err(e) => Err(failed(part(), &e)),
+            })?;
             reasons.push(Reason {
                 condition: source.id.clone(),
                 label: source.label.clone(),
@@ -47,21 +106,21 @@ impl Rule {
             });
         }
         let eligible = reasons.iter().all(|r| r.held);
-        let amount_cents = match (&self.compiled_amount, eligible) {
+        let amount_cents = match (&rule.compiled_amount, eligible) {
             (Some(compiled), true) => {
-                let part = "the amount".to_owned();
-                read_values(&part, compiled, params, facts)?;
-                match run(compiled, params, facts) {
-                    Ok(cel::Value::Int(cents)) if cents >= 0 => cents,
-                    Ok(cel::Value::Int(cents)) => {
-                        return Err(RuleError::Failed {
-                            part,
+                let part = || "the amount".to_owned();
+                let values = read_values(&part, compiled, params, facts)?;
+                recall(&mut self.amount, &values, || {
+                    match run(compiled, params, facts) {
+                        Ok(cel::Value::Int(cents)) if cents >= 0 => Ok(cents),
+                        Ok(cel::Value::Int(cents)) => Err(RuleError::Failed {
+                            part: part(),
                             message: format!("the amount came out negative ({cents} cents)"),
-                        });
+                        }),
+                        Ok(other) => Err(wrong_type(part(), &other, "int")),
+                        Err(e) => Err(failed(part(), &e)),
                     }
-                    Ok(other) => return Err(wrong_type(part, &other, "int")),
-                    Err(e) => return Err(failed(part, &e)),
-                }
+                })?
             }
             _ => 0,
         };
@@ -74,7 +133,7 @@ impl Rule {
 }
 
 fn read_values(
-    part: &str,
+    part: &dyn Fn() -> String,
     compiled: &Compiled,
     params: &Params,
     facts: &Facts,
@@ -88,7 +147,7 @@ fn read_values(
                 .cloned()
                 .or_else(|| params.get(name).map(|v| FactValue::Int(*v)))
                 .ok_or_else(|| RuleError::MissingFact {
-                    part: part.to_owned(),
+                    part: part(),
                     fact: name.clone(),
                 })?;
             Ok((name.clone(), value))

@@ -14,6 +14,6 @@ mod facts;
 mod rule;
 
 pub use error::{RuleError, RulePart, RuleProblem};
-pub use evaluate::{Evaluation, Reason};
+pub use evaluate::{Evaluation, Evaluator, Reason};
 pub use facts::{FactField, FactSchema, FactType, FactValue, Facts, Params, hex_digest};
 pub use rule::{ConditionSource, Rule};

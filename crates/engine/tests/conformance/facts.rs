@@ -175,3 +175,54 @@ pub async fn certificates_read_back_by_holder_and_year(w: &World) {
         "中级 held before the 初级"
     );
 }
+
+/// The register read a page at a time gives every person once, in identity-number
+/// order, each page full but the last, the same on both backends.
+pub async fn the_register_reads_back_in_pages(w: &World) {
+    use jiff::ToSpan;
+    use jiff::civil::date;
+    use yichuang_domain::ResidentId;
+    use yichuang_domain::facts::{CardStatus, PersonRecord, PersonStatus};
+    let store = w.engine.store();
+    let imported: Vec<PersonRecord> = (0..2_345u16)
+        .map(|i| PersonRecord {
+            person: ResidentId::from_parts(
+                510107,
+                date(1960, 1, 1)
+                    .checked_add(i64::from(i / 900).days())
+                    .unwrap(),
+                i % 900 + 1,
+            )
+            .unwrap(),
+            region: RegionCode::parse("510107").unwrap(),
+            status: [PersonStatus::Employed, PersonStatus::Other][usize::from(i % 2)],
+            ui_months: u32::from(i),
+            card: [CardStatus::Active, CardStatus::Lost, CardStatus::None][usize::from(i % 3)],
+        })
+        .collect();
+    store.import_persons(&imported).await.unwrap();
+    let mut pages = store.person_pages(1_000);
+    let mut read = Vec::new();
+    let mut sizes = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.unwrap();
+        sizes.push(page.len());
+        read.extend(page);
+    }
+    // Other tests of the suite import persons too: all of them come back.
+    assert!(read.len() >= imported.len());
+    let (last, full) = sizes.split_last().unwrap();
+    assert!(full.iter().all(|size| *size == 1_000), "{sizes:?}");
+    assert!((1..=1_000).contains(last), "{sizes:?}");
+    assert!(
+        read.windows(2)
+            .all(|w| w[0].person.as_str() < w[1].person.as_str()),
+        "in identity-number order, each once"
+    );
+    for person in &imported {
+        let found = read
+            .binary_search_by(|r| r.person.as_str().cmp(person.person.as_str()))
+            .map(|at| &read[at]);
+        assert_eq!(found, Ok(person));
+    }
+}
