@@ -30,6 +30,8 @@ mod figures;
 mod grant_lists;
 #[path = "conformance/hall.rs"]
 mod hall;
+#[path = "conformance/histories.rs"]
+mod histories;
 #[path = "conformance/ratings.rs"]
 mod ratings;
 #[path = "conformance/rule_decisions.rs"]
@@ -1833,6 +1835,7 @@ async fn suite(url: Option<String>) {
     files_are_kept_by_hash_and_checked_by_the_audit(&w, &url).await;
     hall::hall_requests_are_idempotent_and_audited(&w, &url).await;
     the_audit_verifies_and_names_the_first_tampered_case(&w, &url).await;
+    histories::a_history_is_written_whole_and_queues_no_message(&w).await;
     figures::the_case_totals_equal_a_recount_from_the_events(&w).await;
     figures::the_hall_waits_equal_a_recount_from_the_events(&w).await;
     facts::imports_are_idempotent_and_a_screening_reads_them_back(&w).await;
