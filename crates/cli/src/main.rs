@@ -28,6 +28,7 @@ mod serve_cmd;
 mod simulate_cmd;
 mod simulate_scenario;
 mod store_cmd;
+mod totals_cmd;
 mod validate;
 
 use std::path::PathBuf;
@@ -77,6 +78,9 @@ enum Command {
     /// Check the tamper-evident audit trail.
     #[command(subcommand)]
     Audit(store_cmd::AuditCommand),
+    /// The supervision totals against a recount from the events; rebuild them.
+    #[command(subcommand)]
+    Totals(totals_cmd::TotalsCommand),
     /// Benchmarks that print a ratio against a baseline measured in the same run.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -132,6 +136,8 @@ fn main() -> ExitCode {
         Command::Audit(command) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
             .and_then(|url| store_cmd::audit(command, &url, &cli.data_dir)),
         Command::Bench(command) => bench::run(command, cli.db.as_deref(), &cli.data_dir),
+        Command::Totals(command) => store_cmd::database_url(cli.db.as_deref(), &cli.data_dir)
+            .and_then(|url| totals_cmd::run(command, &url, &cli.data_dir)),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,

@@ -187,3 +187,61 @@ fn a_synthetic_year_is_written_and_the_dashboard_timed_against_a_scan() {
         assert!(stdout.contains(line), "{line:?} in {stdout}");
     }
 }
+
+/// Totals that drifted from the events (one changed, a province's gone) are named by
+/// `totals check` and put right by `totals rebuild`.
+#[test]
+fn totals_are_checked_against_the_events_and_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("year.db").display());
+    let (code, _, stderr) = yichuang(&["--db", &url, "demo", "generate", "--cases", "300"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, stderr) = yichuang(&["--db", &url, "totals", "check"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("every stored total equals"), "{stdout}");
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let damaged = runtime.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::query(
+            "UPDATE counters SET value = value + 7 WHERE rowid = \
+             (SELECT min(rowid) FROM counters WHERE key LIKE 'cases|region_day|%')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let gone = sqlx::query("DELETE FROM counters WHERE key LIKE 'cases|province|%'")
+            .execute(&pool)
+            .await
+            .unwrap()
+            .rows_affected();
+        pool.close().await;
+        gone
+    });
+    assert!(damaged > 0);
+    let (code, stdout, _) = yichuang(&["--db", &url, "totals", "check"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains(&format!("{} stored totals differ", damaged + 1)),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("… and"),
+        "only the first are listed: {stdout}"
+    );
+    let (code, stdout, _) = yichuang(&["--db", &url, "totals", "check", "--json"]);
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let differences = report["differences"].as_array().unwrap();
+    assert_eq!(differences.len() as u64, damaged + 1);
+    assert!(differences.iter().any(|d| {
+        d["key"].as_str().unwrap().starts_with("cases|region_day|")
+            && d["stored"].as_i64().unwrap() == d["recounted"].as_i64().unwrap() + 7
+    }));
+
+    let (code, stdout, stderr) = yichuang(&["--db", &url, "totals", "rebuild"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("rebuilt the totals"), "{stdout}");
+    let (code, stdout, _) = yichuang(&["--db", &url, "totals", "check"]);
+    assert_eq!(code, 0, "{stdout}");
+}

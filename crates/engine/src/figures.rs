@@ -1,6 +1,7 @@
 //! The supervision figures' running totals (`cases|…`, added by every committed case
 //! event through `case::case_tally`; `halls|…`, the waits every first call adds through
-//! `hall::wait_tally`) and their recount from the events.
+//! `hall::wait_tally`; `ratings|…`) and their recount from the events, compared with the
+//! stored totals or put in their place (`yichuang totals check|rebuild`).
 
 use yichuang_store::StoreError;
 
@@ -81,4 +82,66 @@ impl crate::Engine {
         }
         Ok(crate::streams::recounted(totals))
     }
+
+    /// Every family of totals counted again from the events (cases, hall waits,
+    /// ratings), by (key, name), zeros left out: what the stored totals must equal.
+    pub async fn recount_totals(
+        &self,
+    ) -> Result<std::collections::BTreeMap<(String, String), i64>, EngineError> {
+        let mut totals = self.recount_case_totals().await?;
+        totals.extend(self.recount_hall_totals().await?);
+        totals.extend(self.recount_rating_totals().await?);
+        totals.retain(|_, value| *value != 0);
+        Ok(totals)
+    }
+
+    /// Where the stored totals differ from a recount from the events, by (key, name):
+    /// (stored, recounted), a missing total being 0.
+    pub async fn totals_differences(
+        &self,
+    ) -> Result<std::collections::BTreeMap<(String, String), (i64, i64)>, EngineError> {
+        let recount = self.recount_totals().await?;
+        let mut stored = std::collections::BTreeMap::new();
+        for family in TOTAL_FAMILIES {
+            for c in self.store().counters(family).await? {
+                if c.value != 0 {
+                    stored.insert((c.key, c.name), c.value);
+                }
+            }
+        }
+        let mut differences = std::collections::BTreeMap::new();
+        for (key, value) in &recount {
+            let was = stored.get(key).copied().unwrap_or(0);
+            if was != *value {
+                differences.insert(key.clone(), (was, *value));
+            }
+        }
+        for (key, value) in stored {
+            if !recount.contains_key(&key) {
+                differences.insert(key, (value, 0));
+            }
+        }
+        Ok(differences)
+    }
+
+    /// Replaces every stored total by a recount from the events, in one transaction;
+    /// returns how many totals there are now. For a store whose totals predate a
+    /// figure (the day totals of a store upgraded from before them) or were damaged.
+    /// Commits made meanwhile by another process would be counted twice or not at
+    /// all: run it with the server stopped.
+    pub async fn rebuild_totals(&self) -> Result<usize, EngineError> {
+        let totals: Vec<yichuang_store::CounterDelta> = self
+            .recount_totals()
+            .await?
+            .into_iter()
+            .map(|((key, name), delta)| yichuang_store::CounterDelta { key, name, delta })
+            .collect();
+        self.store()
+            .replace_counters(&TOTAL_FAMILIES, &totals)
+            .await?;
+        Ok(totals.len())
+    }
 }
+
+/// The families of running totals kept from events: cases, hall waits, ratings.
+pub const TOTAL_FAMILIES: [&str; 3] = ["cases|", "halls|", "ratings|"];

@@ -36,6 +36,7 @@ pub use complaints::{ComplaintOffice, ComplaintResponse, PHONE_RECIPIENT};
 pub use default_ratings::DefaultSweep;
 pub use error::EngineError;
 pub use facts_import::{FactFile, ImportReport, LineProblem, import_facts};
+pub use figures::TOTAL_FAMILIES;
 pub use hall::{HALL_DAY, HallResponse};
 pub use history::{History, HistoryStep};
 pub use ratings::RatingResponse;

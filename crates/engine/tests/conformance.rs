@@ -1846,6 +1846,7 @@ async fn suite(url: Option<String>) {
     rule_decisions::a_rule_decides_after_acceptance_and_a_reviewer_can_take_it_up(&w).await;
     rule_decisions::an_online_application_is_accepted_decided_and_delivered_by_the_system(&w).await;
     rule_decisions::a_rule_gone_from_the_catalog_refers_the_case(&w, &url).await;
+    figures::drifted_totals_are_named_and_rebuilt(&w).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -92,3 +92,66 @@ impl Store {
         Ok(())
     }
 }
+
+/// Deletes one family's totals: SQLite by the key's byte range, PostgreSQL by its start.
+const DELETE_FAMILY_SQLITE: &str = "DELETE FROM counters WHERE key >= $1 AND key < $2";
+const DELETE_FAMILY_POSTGRES: &str = "DELETE FROM counters WHERE starts_with(key, $1) AND $2 <> ''";
+
+macro_rules! replace {
+    ($pool:expr, $db:ty, $delete:expr, $families:expr, $totals:expr) => {{
+        let mut tx = $pool.begin().await?;
+        for family in $families {
+            sqlx::query($delete)
+                .bind(*family)
+                .bind(format!("{family}\u{10FFFF}"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        for chunk in $totals.chunks(FILL_ROWS) {
+            let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO counters (key, name, value) ");
+            q.push_values(chunk, |mut row, c| {
+                row.push_bind(&c.key).push_bind(&c.name).push_bind(c.delta);
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    }};
+}
+
+impl Store {
+    /// Replaces every total whose key starts with one of `families` by `totals`, in one
+    /// transaction (a reader sees the old totals or the new, never a mix). Each of
+    /// `totals` must belong to one of the families; a key outside them is refused
+    /// before anything is written.
+    pub async fn replace_counters(
+        &self,
+        families: &[&str],
+        totals: &[crate::CounterDelta],
+    ) -> Result<(), StoreError> {
+        if let Some(stray) = totals
+            .iter()
+            .find(|t| !families.iter().any(|f| t.key.starts_with(f)))
+        {
+            return Err(StoreError::Corrupt(format!(
+                "the total {:?} belongs to none of the families replaced ({})",
+                stray.key,
+                families.join(", ")
+            )));
+        }
+        match self {
+            Store::Sqlite(s) => {
+                replace!(s.pool, sqlx::Sqlite, DELETE_FAMILY_SQLITE, families, totals)
+            }
+            Store::Postgres(s) => {
+                replace!(
+                    s.pool,
+                    sqlx::Postgres,
+                    DELETE_FAMILY_POSTGRES,
+                    families,
+                    totals
+                )
+            }
+        }
+        Ok(())
+    }
+}

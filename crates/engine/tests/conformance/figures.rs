@@ -94,3 +94,57 @@ pub async fn the_hall_waits_equal_a_recount_from_the_events(w: &World) {
     assert_eq!(bucketed, called, "every first call is in one bucket");
     assert_eq!(stored, recount);
 }
+
+/// Totals that drifted from the events are named, and a rebuild puts the recount in
+/// their place in one transaction; a total outside the families is refused whole.
+pub async fn drifted_totals_are_named_and_rebuilt(w: &World) {
+    let store = w.engine.store();
+    assert_eq!(w.engine.totals_differences().await.unwrap().len(), 0);
+    let existing = store
+        .counters("cases|region|")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.value > 0)
+        .unwrap();
+    let delta = |key: &str, name: &str, delta| yichuang_store::CounterDelta {
+        key: key.to_owned(),
+        name: name.to_owned(),
+        delta,
+    };
+    store
+        .add_to_counters(&[
+            delta(&existing.key, &existing.name, 5),
+            delta("cases|region_day|2020-01-01|330211", "submitted", 3),
+        ])
+        .await
+        .unwrap();
+    let differences = w.engine.totals_differences().await.unwrap();
+    assert_eq!(
+        differences.into_iter().collect::<Vec<_>>(),
+        [
+            (
+                (
+                    "cases|region_day|2020-01-01|330211".to_owned(),
+                    "submitted".to_owned()
+                ),
+                (3, 0)
+            ),
+            (
+                (existing.key.clone(), existing.name.clone()),
+                (existing.value + 5, existing.value)
+            ),
+        ]
+    );
+    let refused = store
+        .replace_counters(
+            &yichuang_engine::TOTAL_FAMILIES,
+            &[delta("queues|x", "n", 1)],
+        )
+        .await;
+    assert!(refused.is_err());
+    assert_eq!(w.engine.totals_differences().await.unwrap().len(), 2);
+    let kept = w.engine.rebuild_totals().await.unwrap();
+    assert_eq!(kept, w.engine.recount_totals().await.unwrap().len());
+    assert_eq!(w.engine.totals_differences().await.unwrap().len(), 0);
+}
