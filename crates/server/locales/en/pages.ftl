@@ -868,7 +868,7 @@ complaint-error-own-complaint = A complaint about you is answered by someone els
 ## Supervision figures (监督统计)
 figures-title = Figures
 figures-heading = Figures: { $region }
-figures-intro = How fast, how well and how evenly cases are handled here and in each area one level down, counted as cases move (never estimated). Choose the months and the figure to rank the areas by; each area opens its own figures.
+figures-intro = How fast, how well and how evenly cases are handled here and in each area one level down, counted as cases move (never estimated). Choose the months (or a run of up to 92 days) and the figure to rank the areas by; each area opens its own figures.
 figures-up = Up to { $region }
 figures-from = From month
 figures-to = To month

@@ -868,7 +868,7 @@ complaint-error-own-complaint = 针对您的投诉由其他人答复。
 ## 监督统计
 figures-title = 监督统计
 figures-heading = 监督统计：{ $region }
-figures-intro = 本地区及下一级各地区办件的速度、质量和均衡程度，随办件流转实时计数（不是估算）。选择月份和排名依据的指标；点击地区查看该地区的统计。
+figures-intro = 本地区及下一级各地区办件的速度、质量和均衡程度，随办件流转实时计数（不是估算）。选择月份（或最多 92 天的日期范围）和排名依据的指标；点击地区查看该地区的统计。
 figures-up = 返回上一级：{ $region }
 figures-from = 起始月份
 figures-to = 截止月份
