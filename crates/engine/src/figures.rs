@@ -14,19 +14,24 @@ impl crate::Engine {
         &self,
     ) -> Result<std::collections::BTreeMap<(String, String), i64>, EngineError> {
         let mut totals = std::collections::BTreeMap::new();
-        for id in self.store().case_ids().await? {
-            let mut case: Option<yichuang_domain::case::Case> = None;
-            for record in self.store().events(&id).await? {
+        let ids = self.store().case_ids().await?;
+        // A run of cases per query (one query per case took minutes for a million).
+        for run in ids.chunks(RECOUNT_RUN) {
+            let (Some(first), Some(last)) = (run.first(), run.last()) else {
+                continue;
+            };
+            let mut case: Option<(String, yichuang_domain::case::Case)> = None;
+            for (id, record) in self.store().events_of_cases(first, last).await? {
                 let event = record.event;
                 let state = match case.take() {
-                    Some(mut state) => {
+                    Some((of, mut state)) if of == id => {
                         for d in crate::writer::tally_case(self.calendar(), &state, &event) {
                             *totals.entry((d.key, d.name)).or_insert(0) += d.delta;
                         }
                         state.apply(&event);
                         state
                     }
-                    None => {
+                    _ => {
                         let created = yichuang_domain::case::Case::from_submission(&event)
                             .ok_or_else(|| {
                                 EngineError::Store(StoreError::Corrupt(format!(
@@ -39,7 +44,7 @@ impl crate::Engine {
                         created
                     }
                 };
-                case = Some(state);
+                case = Some((id, state));
             }
         }
         Ok(crate::streams::recounted(totals))
@@ -142,6 +147,9 @@ impl crate::Engine {
         Ok(totals.len())
     }
 }
+
+/// Cases whose events one query of a recount reads.
+const RECOUNT_RUN: usize = 1_000;
 
 /// The families of running totals kept from events: cases, hall waits, ratings.
 pub const TOTAL_FAMILIES: [&str; 3] = ["cases|", "halls|", "ratings|"];

@@ -5,14 +5,16 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use yichuang_domain::case::{Actor, ActorRole, Applicant, Staff, Submission};
+use yichuang_domain::case::{
+    Actor, ActorRole, Applicant, Message, ObjectionNote, Staff, Submission,
+};
 use yichuang_domain::catalog::{Channel, Role};
 use yichuang_domain::facts::{PERSON_CERTIFICATE, certificate_year_facts, employer_year_facts};
 use yichuang_domain::proactive::{
-    GrantList, ListCommand, ListContext, ListError, ListEvent, Policy, Screening, Subject,
-    decide_list, screen,
+    GrantList, ListCommand, ListContext, ListError, ListEvent, ListEventBody, Policy, Screening,
+    Subject, decide_list, screen,
 };
-use yichuang_store::{CertificateHolder, EmployerYearRecords, Store, StoreError};
+use yichuang_store::{CertificateHolder, EmployerYearRecords, ScheduledMessage, Store, StoreError};
 
 use crate::streams::{StreamState, Working, record, working};
 use crate::writer::Writer;
@@ -168,12 +170,51 @@ impl Writer {
         let event = decide_list(&w.state, command, &ctx)?;
         let name = event.body.name();
         let stream = job.case_id.clone();
-        record(w, job, &event, |l: &GrantList| GrantListResponse {
+        let told = objector_told(&w.state, &event, at)?;
+        let response = record(w, job, &event, |l: &GrantList| GrantListResponse {
             stream,
             version: l.version,
             event: name.to_owned(),
-        })
+        })?;
+        w.messages.extend(told);
+        Ok(response)
     }
+}
+
+/// The message that tells an objector signed in online (`online:<party>`) how their
+/// objection was decided; none for any other event, or an objection taken otherwise.
+fn objector_told(
+    list: &GrantList,
+    event: &ListEvent,
+    at: jiff::Timestamp,
+) -> Result<Option<ScheduledMessage>, EngineError> {
+    let ListEventBody::ObjectionDecided { id, upheld, .. } = &event.body else {
+        return Ok(None);
+    };
+    let Some(party) = list
+        .line(id)
+        .and_then(|line| line.objection.as_ref())
+        .and_then(|objection| objection.by.strip_prefix("online:"))
+    else {
+        return Ok(None);
+    };
+    let message = Message::objection_decided(ObjectionNote {
+        policy: list.policy.clone(),
+        year: list.year,
+        line: id.clone(),
+        upheld: *upheld,
+    });
+    Ok(Some(ScheduledMessage {
+        // One decision per objection: the key is the list's and the line's.
+        key: format!(
+            "objection:{}/{id}",
+            GrantList::stream_id(&list.policy, list.year)
+        ),
+        recipient: party.to_owned(),
+        kind: message.kind.name().to_owned(),
+        message: serde_json::to_string(&message).map_err(corrupt)?,
+        due: at.to_string(),
+    }))
 }
 
 /// The system's own actor for what the platform does unasked (a grant case).

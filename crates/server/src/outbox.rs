@@ -177,6 +177,14 @@ pub(crate) fn text(
         MessageKind::ComplaintAnswered => {
             format!("您的投诉（编号 {number}）已有书面答复，请查看答复并告诉我们是否满意。")
         }
+        MessageKind::ObjectionDecided => match &message.objection {
+            Some(note) if note.upheld => {
+                format!("您对{item}公示名单中“{number}”一条提出的异议经核实成立，该条不予发放。")
+            }
+            _ => format!(
+                "您对{item}公示名单中“{number}”一条提出的异议经核实不成立，将按公示名单发放。"
+            ),
+        },
         MessageKind::DeadlineChanged => format!(
             "您申请的“{item}”（{number}）按正式放假安排重新计算期限，最迟{}{provisional}办结。",
             date(message.deadline)
@@ -243,6 +251,16 @@ pub(crate) async fn label_of(state: &AppState, message: &OutboxMessage) -> CaseL
             number: number.clone(),
         };
     }
+    if let Some(note) = &message.message.objection {
+        let policy = state
+            .catalog
+            .policy(&note.policy)
+            .map_or_else(|| note.policy.clone(), |p| p.name.clone());
+        return CaseLabel {
+            item: format!("{}年度“{policy}”", note.year),
+            number: note.line.clone(),
+        };
+    }
     match &message.message.appointment {
         Some(note) => CaseLabel {
             item: note.item.clone(),
@@ -302,6 +320,9 @@ pub(crate) fn compose(
         }
     } else if message.message.appointment.is_some() {
         "/my/appointments".to_owned()
+    } else if let Some(note) = &message.message.objection {
+        // The public notice shows the line's standing; nothing there is private.
+        format!("/proactive/{}/{}", note.policy, note.year)
     } else {
         link_path(options, &message.case_id, expires)
     };

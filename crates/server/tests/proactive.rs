@@ -235,6 +235,20 @@ async fn a_published_list_takes_an_objection_that_a_supervisor_decides() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page) = text(&browser(), public).await;
     assert!(page.contains("异议成立，不予返还"), "{page}");
+    // The objector is told in their messages, with the list and the line.
+    let (status, inbox) = text(&person, format!("{}/my/inbox", app.base)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        inbox.contains(&format!(
+            "您对2025年度“{}”公示名单中“{}”一条提出的异议经核实成立，该条不予发放。",
+            policy.name, target.id
+        )),
+        "{inbox}"
+    );
+    assert!(
+        inbox.contains("/proactive/job-retention-refund/2025"),
+        "{inbox}"
+    );
 }
 
 /// A long public notice is read page by page and searched by name or credit code; a

@@ -191,6 +191,16 @@ impl Store {
         dispatch!(self, s => s.events(id).await)
     }
 
+    /// The events of every case whose id is from `first` to `last` (as the cases'
+    /// order sorts them), by case and in order.
+    pub async fn events_of_cases(
+        &self,
+        first: &str,
+        last: &str,
+    ) -> Result<Vec<(String, EventRecord)>, StoreError> {
+        dispatch!(self, s => s.events_of_cases(first, last).await)
+    }
+
     /// An earlier request with this id: who sent it, what it was, and its answer.
     pub async fn find_request(
         &self,

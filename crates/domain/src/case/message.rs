@@ -26,6 +26,8 @@ pub enum MessageKind {
     AppointmentReminder,
     /// Not about a case: a complaint has a written answer to read and judge.
     ComplaintAnswered,
+    /// Not about a case: an objection to a line of a published list was decided.
+    ObjectionDecided,
 }
 
 impl MessageKind {
@@ -43,6 +45,7 @@ impl MessageKind {
             MessageKind::DeadlineChanged => "deadline_changed",
             MessageKind::AppointmentReminder => "appointment_reminder",
             MessageKind::ComplaintAnswered => "complaint_answered",
+            MessageKind::ObjectionDecided => "objection_decided",
         }
     }
 }
@@ -72,6 +75,21 @@ pub struct Message {
     /// For a complaint's answer: the complaint's number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complaint: Option<String>,
+    /// For an objection's decision: which list and line, and how it was decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objection: Option<ObjectionNote>,
+}
+
+/// An objection as its decision's message names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ObjectionNote {
+    /// The policy's id and the list's year: the public notice's address.
+    pub policy: String,
+    pub year: i16,
+    /// The line objected to (a credit code or a certificate number).
+    pub line: String,
+    /// Upheld: the line is not granted; dismissed: it is granted as listed.
+    pub upheld: bool,
 }
 
 /// A booking as its reminder names it, in words (names, not ids), fixed when booked.
@@ -96,6 +114,15 @@ impl Message {
             granted: None,
             appointment: None,
             complaint: None,
+            objection: None,
+        }
+    }
+
+    /// An objection to a published line was decided.
+    pub fn objection_decided(note: ObjectionNote) -> Message {
+        Message {
+            objection: Some(note),
+            ..Message::of(MessageKind::ObjectionDecided)
         }
     }
 

@@ -24,7 +24,7 @@ pub use command::{
 pub use event::{CaseEvent, DeadlineChange, DocumentIssued, DocumentKind, EventBody, chain_hash};
 pub use figures::CaseFigures;
 pub use intake::MAX_TEXT;
-pub use message::{AppointmentNote, Message, MessageKind, message_for};
+pub use message::{AppointmentNote, Message, MessageKind, ObjectionNote, message_for};
 pub use rules::{
     APPEAL_ROUTES, CaseError, Context, allowed_commands, commands_for, decide, submit,
 };
