@@ -89,6 +89,23 @@ fn warning_name(level: WarningLevel) -> &'static str {
     }
 }
 
+/// One stored event of case `id` with its chain hashes.
+fn event_record<R: sqlx::Row>(row: &R, id: &str) -> Result<EventRecord, StoreError>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    let text: String = row.try_get("event")?;
+    let event = serde_json::from_str(&text)
+        .map_err(|e| StoreError::Corrupt(format!("event of {id}: {e}")))?;
+    Ok(EventRecord {
+        event,
+        json: text,
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+    })
+}
+
 /// Checks one case's chain; the problem, if any.
 fn check_chain(
     id: &str,
@@ -160,19 +177,7 @@ macro_rules! backend {
                     .bind(id)
                     .fetch_all(&self.pool)
                     .await?;
-                rows.into_iter()
-                    .map(|row| {
-                        let text: String = row.try_get("event")?;
-                        let event = serde_json::from_str(&text)
-                            .map_err(|e| StoreError::Corrupt(format!("event of {id}: {e}")))?;
-                        Ok(EventRecord {
-                            event,
-                            json: text,
-                            prev_hash: row.try_get("prev_hash")?,
-                            hash: row.try_get("hash")?,
-                        })
-                    })
-                    .collect()
+                rows.iter().map(|row| event_record(row, id)).collect()
             }
 
             /// The events of every case whose id is from `first` to `last`, by case and
@@ -187,21 +192,11 @@ macro_rules! backend {
                     .bind(last)
                     .fetch_all(&self.pool)
                     .await?;
-                rows.into_iter()
+                rows.iter()
                     .map(|row| {
                         let id: String = row.try_get("case_id")?;
-                        let text: String = row.try_get("event")?;
-                        let event = serde_json::from_str(&text)
-                            .map_err(|e| StoreError::Corrupt(format!("event of {id}: {e}")))?;
-                        Ok((
-                            id,
-                            EventRecord {
-                                event,
-                                json: text,
-                                prev_hash: row.try_get("prev_hash")?,
-                                hash: row.try_get("hash")?,
-                            },
-                        ))
+                        let record = event_record(row, &id)?;
+                        Ok((id, record))
                     })
                     .collect()
             }

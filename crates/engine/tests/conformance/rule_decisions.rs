@@ -27,6 +27,20 @@ fn person(sequence: u16, card: CardStatus) -> PersonRecord {
     }
 }
 
+/// The three applicants of a rule's outcomes, sequence numbers from `first` by twos:
+/// a card issued and one active, both in the register, and an issued one not in it.
+async fn three_applicants(w: &World, first: u16) -> (PersonRecord, PersonRecord, PersonRecord) {
+    let issued = person(first, CardStatus::Issued);
+    let active = person(first + 2, CardStatus::Active);
+    let unknown = person(first + 4, CardStatus::Issued);
+    w.engine
+        .store()
+        .import_persons(&[issued.clone(), active.clone()])
+        .await
+        .unwrap();
+    (issued, active, unknown)
+}
+
 async fn apply(w: &World, item: &str, who: &ResidentId) -> Response {
     let request = Request::Submit {
         item: item.to_owned(),
@@ -54,14 +68,7 @@ async fn last_event(w: &World, case: &Response) -> EventBody {
 }
 
 pub async fn a_rule_decides_after_acceptance_and_a_reviewer_can_take_it_up(w: &World) {
-    let issued = person(101, CardStatus::Issued);
-    let active = person(103, CardStatus::Active);
-    let unknown = person(105, CardStatus::Issued);
-    w.engine
-        .store()
-        .import_persons(&[issued.clone(), active.clone()])
-        .await
-        .unwrap();
+    let (issued, active, unknown) = three_applicants(w, 101).await;
 
     // A card issued and waiting: granted by the system, with the trace.
     let case = apply(w, ITEM, &issued.person).await;
@@ -255,14 +262,7 @@ async fn apply_online(w: &World, item: &str, who: &ResidentId, materials: &[&str
 /// missing a material waits for staff; one the register lacks is accepted and referred.
 /// The system may accept nothing else and deliver nothing else.
 pub async fn an_online_application_is_accepted_decided_and_delivered_by_the_system(w: &World) {
-    let issued = person(107, CardStatus::Issued);
-    let active = person(109, CardStatus::Active);
-    let unknown = person(111, CardStatus::Issued);
-    w.engine
-        .store()
-        .import_persons(&[issued.clone(), active.clone()])
-        .await
-        .unwrap();
+    let (issued, active, unknown) = three_applicants(w, 107).await;
     let system = |kind: CommandKind| (ActorRole::Staff(Role::System), kind);
 
     let granted = apply_online(w, ITEM, &issued.person, &["id-card"]).await;
