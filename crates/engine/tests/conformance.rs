@@ -1841,6 +1841,7 @@ async fn suite(url: Option<String>) {
     facts::imports_are_idempotent_and_a_screening_reads_them_back(&w).await;
     facts::certificates_read_back_by_holder_and_year(&w).await;
     facts::the_register_reads_back_in_pages(&w).await;
+    facts::a_rules_filter_in_the_store_finds_whom_cel_finds_eligible(&w).await;
     grant_lists::a_list_is_published_objected_to_and_granted_once(&w).await;
     grant_lists::a_list_of_certificates_grants_each_holder_once(&w).await;
     rule_decisions::a_rule_decides_after_acceptance_and_a_reviewer_can_take_it_up(&w).await;

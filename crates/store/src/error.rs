@@ -14,6 +14,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("the commit thread stopped; the write was not made")]
     WriterStopped,
+    #[error("the person register has no fact {0:?}")]
+    NoSuchFact(String),
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
 }

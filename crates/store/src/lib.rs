@@ -21,6 +21,7 @@ mod halls;
 mod messages;
 mod model;
 mod person_facts;
+mod person_filter;
 mod person_pages;
 mod postgres_commit;
 mod rows;

@@ -11,9 +11,11 @@
 mod error;
 mod evaluate;
 mod facts;
+mod filter;
 mod rule;
 
 pub use error::{RuleError, RulePart, RuleProblem};
 pub use evaluate::{Evaluation, Evaluator, Reason};
 pub use facts::{FactField, FactSchema, FactType, FactValue, Facts, Params, hex_digest};
+pub use filter::{Comparison, Filter};
 pub use rule::{ConditionSource, Rule};

@@ -226,3 +226,77 @@ pub async fn the_register_reads_back_in_pages(w: &World) {
         assert_eq!(found, Ok(person));
     }
 }
+
+/// A rule's filter run by the database passes exactly the persons CEL finds eligible
+/// one by one, for rules of every translatable kind, over the whole register (what the
+/// other tests imported too); a filter naming a fact the register lacks is refused.
+pub async fn a_rules_filter_in_the_store_finds_whom_cel_finds_eligible(w: &World) {
+    use yichuang_domain::facts::{PERSON, person_facts};
+    use yichuang_domain::rules::{Comparison, ConditionSource, FactValue, Filter, Params, Rule};
+    let store = w.engine.store();
+    let mut register = Vec::new();
+    let mut pages = store.person_pages(5_000);
+    while let Some(page) = pages.next().await {
+        register.extend(page.unwrap());
+    }
+    assert!(
+        register.len() > 2_000,
+        "the pages test imported the register first"
+    );
+    let mut params = Params::new();
+    params.insert("min_months".to_owned(), 700);
+    let rules: [&[&str]; 6] = [
+        &[
+            "status == 'employed' || status == 'claiming_benefit'",
+            "ui_months >= 12",
+            "ui_months <= 600",
+            "card != 'none'",
+            "card != 'lost'",
+        ],
+        &["region == '510107'", "!(ui_months < min_months)"],
+        &["card in ['active', 'issued']", "1000 > ui_months"],
+        &["status != 'other' || ui_months == min_months"],
+        &["card in []"],
+        &["!(status == 'employed' && card == 'lost') && ui_months != 3"],
+    ];
+    for conditions in rules {
+        let sources = conditions
+            .iter()
+            .enumerate()
+            .map(|(i, expr)| ConditionSource {
+                id: format!("c{i}"),
+                label: format!("c{i}"),
+                expr: (*expr).to_owned(),
+            })
+            .collect();
+        let rule = Rule::compile(PERSON, &params, sources, None).unwrap();
+        let filter = rule.filter(&params).expect("every test rule translates");
+        let mut eligible = Vec::new();
+        for person in &register {
+            if rule
+                .evaluate(&params, &person_facts(person))
+                .unwrap()
+                .eligible
+            {
+                eligible.push(person.person.as_str().to_owned());
+            }
+        }
+        assert_eq!(
+            store.persons_passing(&filter).await.unwrap(),
+            eligible,
+            "{conditions:?}"
+        );
+        assert_eq!(
+            store.count_persons_passing(&filter).await.unwrap(),
+            eligible.len() as u64,
+            "{conditions:?}"
+        );
+    }
+    let unknown = Filter::Compare {
+        fact: "salary",
+        comparison: Comparison::Greater,
+        value: FactValue::Int(1),
+    };
+    let refused = store.count_persons_passing(&unknown).await.unwrap_err();
+    assert!(refused.to_string().contains("salary"), "{refused}");
+}
