@@ -174,6 +174,8 @@ pub(crate) fn run(args: ServeArgs, url: &str, data_dir: &Path) -> anyhow::Result
     let loaded = Arc::new(yichuang_catalog::builtin()?);
     runtime()?.block_on(async {
         let store = Store::open(url).await.with_context(|| format!("opening {}", shown(url)))?;
+        // Held until the server stops: maintenance that needs the database alone waits.
+        let _serving = store.claim(yichuang_store::Use::Serving).await?;
         let today = china_date(jiff::Timestamp::now());
         if demo {
             match yichuang_server::seed_demo(&store, Arc::new(loaded.catalog.clone()), calendar.clone(), today).await? {

@@ -28,8 +28,9 @@ pub(crate) enum TotalsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Replace every stored total by the recount, in one transaction. Stop the server
-    /// first: what it commits meanwhile would be counted twice or not at all.
+    /// Replace every stored total by the recount, in one transaction. Refused while a
+    /// server runs on the database (what it commits meanwhile would be counted twice or
+    /// not at all); no server starts until it has finished.
     Rebuild,
 }
 
@@ -65,7 +66,7 @@ pub(crate) fn run(command: TotalsCommand, url: &str, data_dir: &Path) -> anyhow:
                     if differences.len() > SHOWN {
                         println!("  … and {} more (--json lists all)", differences.len() - SHOWN);
                     }
-                    println!("`yichuang totals rebuild` (server stopped) puts the recount in their place");
+                    println!("`yichuang totals rebuild` (with the server stopped) puts the recount in their place");
                 }
                 Ok(if differences.is_empty() {
                     Outcome::Done
@@ -74,6 +75,8 @@ pub(crate) fn run(command: TotalsCommand, url: &str, data_dir: &Path) -> anyhow:
                 })
             }
             TotalsCommand::Rebuild => {
+                // Refused while a server runs; held so none starts meanwhile.
+                let _alone = engine.store().claim(yichuang_store::Use::Alone).await?;
                 let kept = engine.rebuild_totals().await?;
                 println!("rebuilt the totals from the events: {kept} totals");
                 Ok(Outcome::Done)

@@ -94,6 +94,7 @@ fn admin_creates_the_first_administrator_and_manages_staff() {
     assert_eq!(code, Some(2), "{stderr}");
 }
 
+/// Also: `totals rebuild` is refused while the server runs, and works once it stopped.
 #[test]
 fn serve_answers_and_stops_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
@@ -121,6 +122,20 @@ fn serve_answers_and_stops_gracefully_on_sigterm() {
             .status()
     });
     assert_eq!(status, reqwest::StatusCode::OK);
+    // Rebuilding the totals under a running server would count its commits wrongly.
+    let rebuild = || {
+        yichuang(dir.path())
+            .args(["totals", "rebuild"])
+            .output()
+            .unwrap()
+    };
+    let refused = rebuild();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("a server (`yichuang serve`) is running on this database; stop it first"),
+        "{stderr}"
+    );
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -128,4 +143,11 @@ fn serve_answers_and_stops_gracefully_on_sigterm() {
     let exit = child.wait().unwrap();
     assert!(exit.success(), "{exit:?}");
     assert!(lines.map_while(Result::ok).any(|l| l == "stopped"));
+    let rebuilt = rebuild();
+    assert!(
+        rebuilt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rebuilt.stderr)
+    );
+    assert!(String::from_utf8_lossy(&rebuilt.stdout).contains("rebuilt the totals"));
 }

@@ -133,7 +133,8 @@ impl crate::Engine {
     /// returns how many totals there are now. For a store whose totals predate a
     /// figure (the day totals of a store upgraded from before them) or were damaged.
     /// Commits made meanwhile by another process would be counted twice or not at
-    /// all: run it with the server stopped.
+    /// all: the caller claims the database alone first (`Store::claim(Use::Alone)`,
+    /// as `yichuang totals rebuild` does).
     pub async fn rebuild_totals(&self) -> Result<usize, EngineError> {
         let totals: Vec<yichuang_store::CounterDelta> = self
             .recount_totals()

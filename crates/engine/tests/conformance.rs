@@ -18,6 +18,8 @@ use yichuang_domain::{Calendar, RegionCode};
 use yichuang_engine::{Engine, EngineConfig, EngineError, Request, Response};
 use yichuang_store::{CaseFilter, Store, StoreError};
 
+#[path = "conformance/claims.rs"]
+mod claims;
 #[path = "conformance/complaints.rs"]
 mod complaints;
 #[path = "conformance/escalation.rs"]
@@ -1848,6 +1850,7 @@ async fn suite(url: Option<String>) {
     rule_decisions::an_online_application_is_accepted_decided_and_delivered_by_the_system(&w).await;
     rule_decisions::a_rule_gone_from_the_catalog_refers_the_case(&w, &url).await;
     figures::drifted_totals_are_named_and_rebuilt(&w).await;
+    claims::servers_share_and_maintenance_is_alone(&w).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

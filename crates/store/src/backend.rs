@@ -463,6 +463,8 @@ pub struct SqliteStore {
     pub(crate) writer: WriteConnection,
     /// Where files handed in for materials are kept (`files/` beside the database).
     pub(crate) files_dir: std::path::PathBuf,
+    /// The database file.
+    pub(crate) path: std::path::PathBuf,
 }
 
 /// PostgreSQL: everything through the async pool.
@@ -492,6 +494,7 @@ impl SqliteStore {
             .parent()
             .unwrap_or(std::path::Path::new("."))
             .join("files");
+        let path = options.get_filename().to_owned();
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
@@ -500,7 +503,15 @@ impl SqliteStore {
             pool,
             writer,
             files_dir,
+            path,
         })
+    }
+
+    /// The file whose lock says who uses the database (see `claims`).
+    pub(crate) fn claim_file(&self) -> std::path::PathBuf {
+        let mut name = self.path.clone().into_os_string();
+        name.push(".in-use");
+        std::path::PathBuf::from(name)
     }
 
     /// Hands the writes to the commit thread (see `sqlite_commit`).

@@ -14,6 +14,10 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("the commit thread stopped; the write was not made")]
     WriterStopped,
+    #[error("the database is in use: {0}")]
+    InUse(&'static str),
+    #[error("claiming the database: {0}")]
+    Claim(String),
     #[error("the person register has no fact {0:?}")]
     NoSuchFact(String),
     #[error("stored data is unreadable: {0}")]
