@@ -804,6 +804,40 @@ try {
     await shot(n, 'public-objection-360-senior');
     await n.setViewportSize({ width: 1280, height: 900 });
     await shot(n, 'public-objection');
+    // Sent with the keyboard alone: the notice says it was received.
+    await n.evaluate(() => document.documentElement.classList.remove('senior'));
+    await n.locator('textarea#objection-text').focus();
+    await n.keyboard.type('该单位2025年11月起已停产，未足额缴费。');
+    await tabTo(n, 'form[action$="/object"] button[type="submit"]', 'objection: send');
+    await Promise.all([n.waitForURL(/done=objected/), n.keyboard.press('Enter')]);
+    check(await n.locator('p.notice[role="status"]').count() === 1, 'objection: received');
+    // 16b. The national supervisor decides it with the keyboard (upheld: not granted),
+    // and the objector finds the outcome in their messages.
+    if (process.env.NATIONAL_PASSWORD) {
+      const ministry = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+      const m = await ministry.newPage();
+      await signIn(m, 'supervisor-cn', process.env.NATIONAL_PASSWORD);
+      await visit(m, '/staff/proactive?policy=job-retention-refund&year=2025', 'staff-proactive-objection');
+      const card = m.locator('form[action="/staff/proactive/decide"]').first();
+      check(await card.count() === 1, 'objection: waiting for a decision');
+      await card.locator('input[value="uphold"]').focus();
+      await m.keyboard.press('Space');
+      await tabTo(m, 'form[action="/staff/proactive/decide"] textarea[name="reason"]', 'objection: the reason');
+      await m.keyboard.type('经核实，该单位11月、12月未足额缴费。');
+      await m.keyboard.press('Tab');
+      await Promise.all([m.waitForLoadState('load'), m.keyboard.press('Enter')]);
+      check(await m.locator('form[action="/staff/proactive/decide"]', { hasText: '该单位2025年11月起已停产' }).count() === 0, 'objection: no longer waiting');
+      await shot(m, 'staff-proactive-decided');
+      await ministry.close();
+      await n.goto(base + '/my/inbox');
+      const inbox = await n.locator('main').textContent();
+      check(inbox.includes('异议经核实成立，该条不予发放'), 'inbox: the objector is told the outcome');
+      await axe(n, 'my-inbox-objection');
+      await n.setViewportSize({ width: 360, height: 740 });
+      await n.evaluate(() => document.documentElement.classList.add('senior'));
+      await noSideScroll(n, 'my-inbox-objection senior 360');
+      await shot(n, 'my-inbox-objection-360-senior');
+    }
     await notice.close();
   }
 
