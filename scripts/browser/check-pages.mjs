@@ -825,7 +825,13 @@ try {
       await tabTo(m, 'form[action="/staff/proactive/decide"] textarea[name="reason"]', 'objection: the reason');
       await m.keyboard.type('经核实，该单位11月、12月未足额缴费。');
       await m.keyboard.press('Tab');
-      await Promise.all([m.waitForLoadState('load'), m.keyboard.press('Enter')]);
+      // The answer redirects to the address already shown: wait for the page that
+      // follows the decision, not for a change of address.
+      await Promise.all([
+        m.waitForResponse((r) => r.request().method() === 'GET' && r.url().includes('/staff/proactive?')),
+        m.keyboard.press('Enter'),
+      ]);
+      await m.waitForLoadState('load');
       check(await m.locator('form[action="/staff/proactive/decide"]', { hasText: '该单位2025年11月起已停产' }).count() === 0, 'objection: no longer waiting');
       await shot(m, 'staff-proactive-decided');
       await ministry.close();

@@ -84,6 +84,71 @@ async fn a_supervisor_sees_the_employers_in_reach_with_reasons() {
     assert!(page.contains("没有这项政策"), "{page}");
 }
 
+/// A long list is read a page of 50 at a time, narrowed to one outcome or to an
+/// employer found by name or credit code; a bad filter or page is said in words.
+#[tokio::test]
+async fn a_long_list_is_filtered_searched_and_paged() {
+    let app = spawn_app().await;
+    let employers: Vec<EmployerRecord> = (0..120)
+        .map(|i| employer("330211", 41_000_000 + i, &format!("镇海{i:03}号公司")))
+        .collect();
+    app.store.import_employers(&employers).await.unwrap();
+    // The first 70 paid every month, the other 50 missed one.
+    let months: Vec<EmployerMonthRecord> = employers
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| year(e, if i < 70 { 12 } else { 11 }))
+        .collect();
+    app.store.import_employer_months(&months).await.unwrap();
+    let supervisor = staff_browser(&app.base, "supervisor-zj").await;
+    let list = |query: &str| {
+        text(
+            &supervisor,
+            format!(
+                "{}/staff/proactive?policy=job-retention-refund&year=2025&{query}",
+                app.base
+            ),
+        )
+    };
+    let rows = |page: &str, class: &str| page.matches(&format!("<tr class=\"{class}\"")).count();
+
+    let (status, page) = list("").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("辖区内单位 120 家"), "{page}");
+    assert_eq!(rows(&page, "eligible") + rows(&page, "not"), 50);
+    assert!(page.contains("第 1 页，共 3 页"), "{page}");
+    assert!(page.contains("rel=\"next\""));
+    assert!(!page.contains("rel=\"prev\""));
+
+    let (_, page) = list("show=eligible&page=2").await;
+    assert!(page.contains("符合筛选的单位 70 家"), "{page}");
+    assert_eq!((rows(&page, "eligible"), rows(&page, "not")), (20, 0));
+    assert!(page.contains("第 2 页，共 2 页"));
+    assert!(page.contains("rel=\"prev\"") && !page.contains("rel=\"next\""));
+    assert!(
+        page.contains("show=eligible&#38;q=&#38;page=1#list"),
+        "the previous page keeps the filter: {page}"
+    );
+    assert!(page.contains("符合条件 70 家"), "the totals cover everyone");
+
+    let (_, page) = list("show=not").await;
+    assert_eq!((rows(&page, "eligible"), rows(&page, "not")), (0, 50));
+    assert!(!page.contains("rel=\"next\""), "50 fit on one page");
+
+    let code = employers[75].uscc.to_string().to_lowercase();
+    let (_, page) = list(&format!("q={code}")).await;
+    assert!(page.contains("符合筛选的单位 1 家"), "{page}");
+    assert!(page.contains("镇海075号公司"));
+    let (_, page) = list("q=%E9%95%87%E6%B5%B7011").await;
+    assert!(page.contains("符合筛选的单位 1 家") && page.contains("镇海011号公司"));
+
+    let (status, page) = list("show=everything&page=9").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("没有这种筛选，已显示全部单位。"), "{page}");
+    assert!(page.contains("第 1 页，共 3 页"), "{page}");
+    assert!(page.contains("role=\"alert\""));
+}
+
 async fn post(
     client: &reqwest::Client,
     url: String,

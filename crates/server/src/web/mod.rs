@@ -31,6 +31,7 @@ mod intake;
 mod kiosk;
 mod my_cases;
 mod oidc;
+mod paging;
 mod prefs;
 mod proactive;
 mod progress;

@@ -23,9 +23,6 @@ use super::{Ui, render};
 use crate::error::Lang;
 use crate::state::AppState;
 
-/// At most this many rows are drawn; the counts cover everyone.
-const SHOWN: usize = 500;
-
 pub(crate) struct Choice {
     pub id: String,
     pub name: String,
@@ -74,7 +71,16 @@ struct ProactivePage {
     rule_hash: String,
     inputs_digest: String,
     rows: Vec<Row>,
-    more: usize,
+    /// Which outcomes are listed: "" (all), `eligible`, `not` or `review`.
+    show: String,
+    /// Words a listed employer's name or credit code contains.
+    q: String,
+    /// Lines listed (of the outcomes shown and matching `q`).
+    matching: usize,
+    page_of: String,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+    list_problem: Option<String>,
     /// The published list's period in words, when it is published.
     published: Option<String>,
     public_href: String,
@@ -100,7 +106,16 @@ pub(crate) struct ProactiveQuery {
     policy: String,
     #[serde(default)]
     year: String,
+    #[serde(default)]
+    show: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: String,
 }
+
+/// The outcomes a list may be narrowed to (the `show` of the query).
+const SHOWS: [&str; 3] = ["eligible", "not", "review"];
 
 /// A condition's reason in words: held or not, what it means, the values it read.
 fn reason_words(ui: &Ui, reason: &Reason) -> String {
@@ -146,6 +161,7 @@ pub(crate) async fn decide(
     let query = ProactiveQuery {
         policy: policy.clone(),
         year: year_text.clone(),
+        ..ProactiveQuery::default()
     };
     let Ok(year) = year_text.parse::<i16>() else {
         return draw(
@@ -256,53 +272,52 @@ async fn draw(
         .filter(|e| staff.jurisdiction.contains(e.region))
         .collect();
     let (mut eligible, mut review, mut total) = (0, 0, Cents(0));
-    let mut rows = Vec::new();
     for entry in &in_reach {
-        let (class, outcome, amount, reasons) = match &entry.outcome {
+        match &entry.outcome {
             Ok(ev) if ev.eligible => {
                 eligible += 1;
                 total.0 += ev.amount_cents;
-                (
-                    "eligible",
-                    ui.t("proactive-eligible"),
-                    ui.t1("proactive-yuan", "amount", Cents(ev.amount_cents)),
-                    &ev.reasons,
-                )
             }
-            Ok(ev) => (
-                "not",
-                ui.t("proactive-not-eligible"),
-                String::new(),
-                &ev.reasons,
-            ),
-            Err(message) => {
-                review += 1;
-                if rows.len() < SHOWN {
-                    rows.push(Row {
-                        name: entry.name.clone(),
-                        uscc: entry.id.clone(),
-                        region: entry.region.full_name(),
-                        class: "review",
-                        outcome: ui.t("proactive-review"),
-                        amount: String::new(),
-                        reasons: vec![message.clone()],
-                    });
-                }
-                continue;
-            }
-        };
-        if rows.len() < SHOWN {
-            rows.push(Row {
-                name: entry.name.clone(),
-                uscc: entry.id.clone(),
-                region: entry.region.full_name(),
-                class,
-                outcome,
-                amount,
-                reasons: reasons.iter().map(|r| reason_words(&ui, r)).collect(),
-            });
+            Ok(_) => {}
+            Err(_) => review += 1,
         }
     }
+    let mut list_problems = Vec::new();
+    let show = match query.show.trim() {
+        "" => "",
+        wanted => SHOWS.into_iter().find(|s| *s == wanted).unwrap_or_else(|| {
+            list_problems.push(ui.t("proactive-bad-show"));
+            ""
+        }),
+    };
+    let q = query.q.trim().chars().take(100).collect::<String>();
+    // Credit codes are upper case; a code typed in lower case still finds its line.
+    let code = q.to_uppercase();
+    let matching: Vec<_> = in_reach
+        .iter()
+        .filter(|e| show.is_empty() || outcome_class(&e.outcome) == show)
+        .filter(|e| q.is_empty() || e.name.contains(&q) || e.id.contains(&code))
+        .collect();
+    let paging = super::paging::Paging::of(&query.page, matching.len(), ui.lang);
+    list_problems.extend(paging.problem.clone());
+    let rows = paging
+        .slice(&matching)
+        .iter()
+        .map(|entry| row(&ui, entry))
+        .collect();
+    let page_href = |page: usize| {
+        let query = serde_urlencoded::to_string([
+            ("policy", policy.id.as_str()),
+            ("year", &year.to_string()),
+            ("show", show),
+            ("q", &q),
+            ("page", &page.to_string()),
+        ])
+        .unwrap_or_default();
+        format!("/staff/proactive?{query}#list")
+    };
+    let prev_href = (paging.page > 1).then(|| page_href(paging.page - 1));
+    let next_href = (paging.page < paging.pages).then(|| page_href(paging.page + 1));
     let settings = policy
         .params_for(staff.jurisdiction.region())
         .into_iter()
@@ -387,9 +402,55 @@ async fn draw(
         version: screening.policy_version.clone(),
         rule_hash: screening.policy_hash.clone(),
         inputs_digest: screening.inputs_digest.clone(),
-        more: in_reach.len().saturating_sub(rows.len()),
         rows,
+        show: show.to_owned(),
+        matching: matching.len(),
+        q,
+        page_of: paging.words(ui.lang),
+        prev_href,
+        next_href,
+        list_problem: (!list_problems.is_empty()).then(|| list_problems.join(" ")),
         ui,
     };
     render(StatusCode::OK, &page)
+}
+
+/// `eligible`, `not` or `review` (a rule error or a missing fact: a person decides).
+fn outcome_class(outcome: &Result<yichuang_domain::rules::Evaluation, String>) -> &'static str {
+    match outcome {
+        Ok(ev) if ev.eligible => "eligible",
+        Ok(_) => "not",
+        Err(_) => "review",
+    }
+}
+
+/// One employer's line: the outcome in words, the amount, and every reason.
+fn row(ui: &Ui, entry: &yichuang_domain::proactive::Screened) -> Row {
+    let class = outcome_class(&entry.outcome);
+    let (outcome, amount, reasons) = match &entry.outcome {
+        Ok(ev) if ev.eligible => (
+            ui.t("proactive-eligible"),
+            ui.t1("proactive-yuan", "amount", Cents(ev.amount_cents)),
+            ev.reasons.iter().map(|r| reason_words(ui, r)).collect(),
+        ),
+        Ok(ev) => (
+            ui.t("proactive-not-eligible"),
+            String::new(),
+            ev.reasons.iter().map(|r| reason_words(ui, r)).collect(),
+        ),
+        Err(message) => (
+            ui.t("proactive-review"),
+            String::new(),
+            vec![message.clone()],
+        ),
+    };
+    Row {
+        name: entry.name.clone(),
+        uscc: entry.id.clone(),
+        region: entry.region.full_name(),
+        class,
+        outcome,
+        amount,
+        reasons,
+    }
 }

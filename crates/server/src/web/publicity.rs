@@ -58,8 +58,6 @@ struct PublicityPage {
 }
 
 /// Lines a page shows: a long list is read on a phone, page by page.
-const PER_PAGE: usize = 50;
-
 #[derive(Template)]
 #[template(path = "public/objection.html")]
 struct ObjectionPage {
@@ -217,28 +215,10 @@ pub(crate) async fn page(
         .map(|l| (l, public_name(l, of_persons)))
         .filter(|(l, name)| q.is_empty() || name.contains(&q) || l.listed.id.contains(&code))
         .collect();
-    let pages = matching.len().div_ceil(PER_PAGE).max(1);
-    let (page, problem) = match query.page.trim() {
-        "" => (1, None),
-        text => match text.parse::<usize>() {
-            Ok(n) if (1..=pages).contains(&n) => (n, None),
-            _ => (
-                1,
-                Some(super::i18n::text_with(
-                    ui.lang,
-                    "publicity-bad-page",
-                    &[
-                        ("page", text.chars().take(20).collect()),
-                        ("pages", pages.to_string()),
-                    ],
-                )),
-            ),
-        },
-    };
-    let lines = matching
+    let paging = super::paging::Paging::of(&query.page, matching.len(), ui.lang);
+    let lines = paging
+        .slice(&matching)
         .iter()
-        .skip((page - 1) * PER_PAGE)
-        .take(PER_PAGE)
         .map(|(l, name)| Line {
             id: l.listed.id.clone(),
             name: name.clone(),
@@ -260,14 +240,10 @@ pub(crate) async fn page(
         total: list.lines.len(),
         matching: matching.len(),
         q,
-        page_of: super::i18n::text_with(
-            ui.lang,
-            "publicity-page-of",
-            &[("page", page.to_string()), ("pages", pages.to_string())],
-        ),
-        page,
-        pages,
-        problem,
+        page_of: paging.words(ui.lang),
+        page: paging.page,
+        pages: paging.pages,
+        problem: paging.problem,
         done: query.done == "objected",
         ui,
     };
