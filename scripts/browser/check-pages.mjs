@@ -810,7 +810,8 @@ try {
     await n.keyboard.type('该单位2025年11月起已停产，未足额缴费。');
     await tabTo(n, 'form[action$="/object"] button[type="submit"]', 'objection: send');
     await Promise.all([n.waitForURL(/done=objected/), n.keyboard.press('Enter')]);
-    check(await n.locator('p.notice[role="status"]').count() === 1, 'objection: received');
+    check(await n.locator('p.notice[role="status"]').count() >= 1, 'objection: received');
+    check((await n.locator('main').textContent()).includes('本名单中没有您的记录'), 'notice: a signed-in person is told they are not on it');
     // 16b. The national supervisor decides it with the keyboard (upheld: not granted),
     // and the objector finds the outcome in their messages.
     if (process.env.NATIONAL_PASSWORD) {

@@ -493,3 +493,102 @@ async fn a_list_of_persons_shows_only_masked_identity_numbers() {
         "{csv}"
     );
 }
+
+/// A client signed in with the demo sign-in as `party` (`person:0`, `employer:0`, …).
+async fn signed_in_as(base: &str, party: &str) -> reqwest::Client {
+    let client = browser();
+    let (_, signin) = text(&client, format!("{base}/signin")).await;
+    let (status, _) = post(
+        &client,
+        format!("{base}/signin/demo"),
+        &[
+            ("csrf", &hidden(&signin, "csrf")),
+            ("party", party),
+            ("back", "/"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    client
+}
+
+/// A signed-in person or employer finds their own lines at the top of a notice (a
+/// person by their certificates, never by the full number shown), or is told they are
+/// not on it; someone not signed in sees neither.
+#[tokio::test]
+async fn a_signed_in_party_finds_its_own_lines() {
+    let app = app::spawn_demo_app().await;
+    let parties = yichuang_server::demo_parties();
+    let (person, employer) = (parties.people[0].clone(), parties.employers[0].clone());
+    let line = |id: &str, name: &str, cents: i64| Listed {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        region: "330211".to_owned(),
+        amount_cents: cents,
+    };
+    for (policy, lines) in [
+        (
+            "skill-upgrade-subsidy",
+            vec![
+                line("C-1", &person, 150_000),
+                line("C-2", &person, 200_000),
+                line("C-3", &parties.people[1], 150_000),
+            ],
+        ),
+        (
+            "job-retention-refund",
+            vec![
+                line(&employer, "演示单位", 1_234_500),
+                line("X", "别的单位", 1),
+            ],
+        ),
+    ] {
+        app.engine
+            .execute_grant_list(
+                &format!("publish-{policy}"),
+                (policy, 2024),
+                ListCommand::Publish {
+                    policy_hash: "h".to_owned(),
+                    inputs_digest: "d".to_owned(),
+                    lines,
+                    publicity_days: 5,
+                },
+                SYSTEM,
+                None,
+            )
+            .await
+            .unwrap();
+    }
+    let persons = format!("{}/proactive/skill-upgrade-subsidy/2024", app.base);
+    let employers = format!("{}/proactive/job-retention-refund/2024", app.base);
+
+    let (_, page) = text(&browser(), persons.clone()).await;
+    assert!(!page.contains("名单中有您的记录") && !page.contains("没有您的记录"));
+
+    let citizen = signed_in_as(&app.base, "person:0").await;
+    let (_, page) = text(&citizen, persons.clone()).await;
+    assert!(page.contains("名单中有您的记录"), "{page}");
+    assert!(page.contains("证书 C-1：1500.00 元，公示中"), "{page}");
+    assert!(page.contains("证书 C-2：2000.00 元，公示中"), "{page}");
+    assert!(
+        !page.contains("证书 C-3"),
+        "another holder's line is not mine"
+    );
+    assert!(
+        page.contains("/object?id=C-2"),
+        "an objection to one's own line"
+    );
+    assert!(
+        !page.contains(&person),
+        "the full number is still not shown"
+    );
+    let (_, page) = text(&citizen, employers.clone()).await;
+    assert!(page.contains("本名单中没有您的记录。"), "{page}");
+
+    let company = signed_in_as(&app.base, "employer:0").await;
+    let (_, page) = text(&company, employers).await;
+    assert!(page.contains("演示单位：12345.00 元，公示中"), "{page}");
+    assert!(!page.contains("别的单位："));
+    let (_, page) = text(&company, persons).await;
+    assert!(page.contains("本名单中没有您的记录。"), "{page}");
+}

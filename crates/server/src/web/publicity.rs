@@ -55,6 +55,9 @@ struct PublicityPage {
     /// A page number that was not one, in words.
     problem: Option<String>,
     done: bool,
+    /// For a signed-in person or employer: their own lines (None when not signed in),
+    /// so nobody has to find themselves among masked numbers to learn they will be paid.
+    mine: Option<Vec<Line>>,
 }
 
 /// Lines a page shows: a long list is read on a phone, page by page.
@@ -116,6 +119,19 @@ fn public_name(line: &yichuang_domain::proactive::ListLine, of_persons: bool) ->
             .map_or_else(|| "—".to_owned(), |id| id.masked())
     } else {
         line.listed.name.clone()
+    }
+}
+
+/// A line as the notice shows it, under the name it may show.
+fn line(ui: &Ui, l: &yichuang_domain::proactive::ListLine, name: String) -> Line {
+    Line {
+        id: l.listed.id.clone(),
+        name,
+        region: yichuang_domain::RegionCode::parse(&l.listed.region)
+            .map(|r| r.full_name())
+            .unwrap_or_else(|_| l.listed.region.clone()),
+        amount: ui.t1("proactive-yuan", "amount", Cents(l.listed.amount_cents)),
+        status: status_words(ui, l),
     }
 }
 
@@ -187,6 +203,7 @@ pub(crate) async fn csv_file(
 pub(crate) async fn page(
     State(state): State<AppState>,
     ui: Ui,
+    headers: HeaderMap,
     Path((policy, year)): Path<(String, String)>,
     Query(query): Query<ListQuery>,
 ) -> Response {
@@ -219,16 +236,19 @@ pub(crate) async fn page(
     let lines = paging
         .slice(&matching)
         .iter()
-        .map(|(l, name)| Line {
-            id: l.listed.id.clone(),
-            name: name.clone(),
-            region: yichuang_domain::RegionCode::parse(&l.listed.region)
-                .map(|r| r.full_name())
-                .unwrap_or_else(|_| l.listed.region.clone()),
-            amount: ui.t1("proactive-yuan", "amount", Cents(l.listed.amount_cents)),
-            status: status_words(&ui, l),
-        })
+        .map(|(l, name)| line(&ui, l, name.clone()))
         .collect();
+    // An employer's line is its credit code; a person's lines are their certificates.
+    let mine = current(&state, &headers).await.map(|citizen| {
+        list.lines
+            .iter()
+            .filter(|l| match citizen.session.party_kind.as_str() {
+                "employer" => !of_persons && l.listed.id == citizen.party(),
+                _ => of_persons && l.listed.name == citizen.party(),
+            })
+            .map(|l| line(&ui, l, public_name(l, of_persons)))
+            .collect()
+    });
     let page = PublicityPage {
         policy,
         of_persons,
@@ -245,6 +265,7 @@ pub(crate) async fn page(
         pages: paging.pages,
         problem: paging.problem,
         done: query.done == "objected",
+        mine,
         ui,
     };
     render(StatusCode::OK, &page)
