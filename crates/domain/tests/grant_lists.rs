@@ -64,7 +64,7 @@ proptest! {
                     lines: (0..3).map(listed).collect(),
                     publicity_days: 5,
                 },
-                Step::Object(i) => ListCommand::Object { id: format!("E{i}"), text: "异议".into() },
+                Step::Object(i) => ListCommand::Object { id: format!("E{i}"), text: "异议".into(), on_behalf_of: None },
                 Step::Decide(i, upheld) => ListCommand::DecideObjection {
                     id: format!("E{i}"),
                     upheld,

@@ -191,10 +191,16 @@ fn objector_told(
     let ListEventBody::ObjectionDecided { id, upheld, .. } = &event.body else {
         return Ok(None);
     };
+    // Made online by the party itself, or taken by staff for it.
     let Some(party) = list
         .line(id)
         .and_then(|line| line.objection.as_ref())
-        .and_then(|objection| objection.by.strip_prefix("online:"))
+        .and_then(|objection| {
+            objection
+                .by
+                .strip_prefix("online:")
+                .or(objection.on_behalf_of.as_deref())
+        })
     else {
         return Ok(None);
     };
@@ -253,15 +259,31 @@ impl crate::Engine {
     ) -> Result<GrantListResponse, EngineError> {
         let actor = match (&command, staff) {
             (ListCommand::DecideObjection { id, .. }, Some(staff)) => {
-                let list = self.grant_list(policy, year).await?;
-                let region = list
-                    .as_ref()
-                    .and_then(|l| l.line(id))
-                    .and_then(|l| yichuang_domain::RegionCode::parse(&l.listed.region).ok());
+                let region = self.line_region((policy, year), id).await?;
                 staff.may_decide_objections(region)?;
                 staff.id.clone()
             }
             (ListCommand::DecideObjection { .. }, None) => return Err(EngineError::WrongAggregate),
+            (
+                ListCommand::Object {
+                    id,
+                    on_behalf_of: Some(_),
+                    ..
+                },
+                Some(staff),
+            ) => {
+                let region = self.line_region((policy, year), id).await?;
+                staff.may_take_objections(region)?;
+                staff.id.clone()
+            }
+            // Only staff take an objection for someone else.
+            (
+                ListCommand::Object {
+                    on_behalf_of: Some(_),
+                    ..
+                },
+                None,
+            ) => return Err(EngineError::WrongAggregate),
             (_, Some(staff)) => staff.id.clone(),
             (_, None) => actor.to_owned(),
         };
@@ -275,6 +297,20 @@ impl crate::Engine {
             crate::Answer::GrantList(response) => Ok(response),
             _ => Err(EngineError::WrongAggregate),
         }
+    }
+
+    /// The region of a line of a published list (None when it is not on one: the list's
+    /// own rules then refuse the command).
+    async fn line_region(
+        &self,
+        (policy, year): (&str, i16),
+        id: &str,
+    ) -> Result<Option<yichuang_domain::RegionCode>, EngineError> {
+        let list = self.grant_list(policy, year).await?;
+        Ok(list
+            .as_ref()
+            .and_then(|l| l.line(id))
+            .and_then(|l| yichuang_domain::RegionCode::parse(&l.listed.region).ok()))
     }
 
     /// Publishes the eligible lines of `screening` for 公示, under a request id drawn

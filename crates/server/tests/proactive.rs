@@ -592,3 +592,115 @@ async fn a_signed_in_party_finds_its_own_lines() {
     let (_, page) = text(&company, persons).await;
     assert!(page.contains("本名单中没有您的记录。"), "{page}");
 }
+
+/// An objection by phone or at a window: a clerk in reach takes it for the caller (a
+/// bad identity number or a line outside the clerk's reach refused in words, with what
+/// was typed kept); the supervisor decides; the caller is told in their messages.
+#[tokio::test]
+async fn a_clerk_takes_an_objection_by_phone_and_the_caller_is_told() {
+    let app = spawn_app().await;
+    let zhenhai = employer("330211", 42_000_001, "镇海电话异议公司");
+    let wuhou = employer("510107", 42_000_002, "武侯某公司");
+    let lines: Vec<Listed> = [&zhenhai, &wuhou]
+        .iter()
+        .map(|e| Listed {
+            id: e.uscc.as_str().to_owned(),
+            name: e.name.clone(),
+            region: e.region.to_string(),
+            amount_cents: 100_000,
+        })
+        .collect();
+    app.engine
+        .execute_grant_list(
+            "publish-phone",
+            ("job-retention-refund", 2025),
+            ListCommand::Publish {
+                policy_hash: "h".to_owned(),
+                inputs_digest: "d".to_owned(),
+                lines,
+                publicity_days: 5,
+            },
+            SYSTEM,
+            None,
+        )
+        .await
+        .unwrap();
+    let caller =
+        yichuang_domain::ResidentId::from_parts(330211, jiff::civil::date(1980, 2, 3), 77).unwrap();
+    let clerk = staff_browser(&app.base, "clerk-zh").await;
+    let desk = format!(
+        "{}/staff/proactive?policy=job-retention-refund&year=2025",
+        app.base
+    );
+    let (_, page) = text(&clerk, desk.clone()).await;
+    assert!(page.contains("代为登记异议（12333 电话或窗口）"), "{page}");
+    let url = format!("{}/staff/proactive/object", app.base);
+    let take = |id: &str, party: &str, nonce: &str| {
+        vec![
+            ("csrf", hidden(&page, "csrf")),
+            ("nonce", nonce.to_owned()),
+            ("policy", "job-retention-refund".to_owned()),
+            ("year", "2025".to_owned()),
+            ("id", id.to_owned()),
+            ("party", party.to_owned()),
+            ("text", "来电称该单位12月欠缴".to_owned()),
+        ]
+    };
+    let send = |fields: Vec<(&'static str, String)>| {
+        let (clerk, url) = (clerk.clone(), url.clone());
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            post(&clerk, url, &pairs).await
+        }
+    };
+    let (status, answer) = send(take(zhenhai.uscc.as_str(), "33021119800203123", "a")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(answer.contains("提出人的证件号码无效"), "{answer}");
+    assert!(
+        answer.contains("来电称该单位12月欠缴") && answer.contains("33021119800203123"),
+        "what was typed is kept: {answer}"
+    );
+    let (_, answer) = send(take(wuhou.uscc.as_str(), caller.as_str(), "b")).await;
+    assert!(answer.contains("不在您的辖区内"), "{answer}");
+    let (status, location) = send(take(zhenhai.uscc.as_str(), caller.as_str(), "c")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
+    assert!(location.contains("taken=1"));
+    let (_, page) = text(&clerk, format!("{desk}&taken=1")).await;
+    assert!(page.contains("异议已登记，待处理。"));
+    let (_, notice) = text(
+        &browser(),
+        format!("{}/proactive/job-retention-refund/2025", app.base),
+    )
+    .await;
+    assert!(notice.contains("异议核实中"), "{notice}");
+
+    let supervisor = staff_browser(&app.base, "supervisor-zj").await;
+    let (_, page) = text(&supervisor, desk).await;
+    assert!(page.contains("来电称该单位12月欠缴"), "waiting: {page}");
+    assert!(page.contains("电话或窗口代为登记"), "{page}");
+    let fields = [
+        ("csrf", hidden(&page, "csrf")),
+        ("nonce", "d".to_owned()),
+        ("policy", "job-retention-refund".to_owned()),
+        ("year", "2025".to_owned()),
+        ("id", zhenhai.uscc.as_str().to_owned()),
+        ("decision", "dismiss".to_owned()),
+        ("reason", "经核实已补缴".to_owned()),
+    ];
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _) = post(
+        &supervisor,
+        format!("{}/staff/proactive/decide", app.base),
+        &pairs,
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let told = app.store.messages_to(caller.as_str(), 10).await.unwrap();
+    assert!(
+        told.iter().any(
+            |m| m.message.kind == yichuang_domain::case::MessageKind::ObjectionDecided
+                && m.message.objection.as_ref().is_some_and(|o| !o.upheld)
+        ),
+        "the caller is sent the decision: {told:?}"
+    );
+}

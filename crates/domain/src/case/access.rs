@@ -155,6 +155,12 @@ impl Staff {
         self.front_office(true, "decide objections to a published list", region)
     }
 
+    /// Taking an objection for a person or employer who calls 12333 or comes to a
+    /// window: a clerk or supervisor whose jurisdiction holds the line's region.
+    pub fn may_take_objections(&self, region: Option<RegionCode>) -> Result<(), AccessError> {
+        self.front_office(false, "take an objection to a published list", region)
+    }
+
     /// The front office's work (ratings, complaints): clerks and supervisors, or
     /// supervisors only; inside the jurisdiction when a region is given.
     fn front_office(

@@ -23,7 +23,13 @@ pub struct Listed {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Objection {
     pub text: String,
+    /// Who made it: `online:<party>` for a signed-in person or employer, or the staff
+    /// id of the clerk who took it by phone or at a window.
     pub by: String,
+    /// For one taken by staff: the person's identity number or the employer's credit
+    /// code it was made for (who is told the decision).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<String>,
     pub at: Timestamp,
     /// `Some(true)`: upheld, the employer is not granted; `Some(false)`: dismissed.
     pub upheld: Option<bool>,
@@ -66,6 +72,9 @@ pub enum ListCommand {
     Object {
         id: String,
         text: String,
+        /// Taken by staff (12333, a window) for this person or employer.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on_behalf_of: Option<String>,
     },
     DecideObjection {
         id: String,
@@ -91,6 +100,8 @@ pub enum ListEventBody {
     Objected {
         id: String,
         text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on_behalf_of: Option<String>,
     },
     ObjectionDecided {
         id: String,
@@ -237,11 +248,16 @@ impl GrantList {
                     })
                     .collect();
             }
-            ListEventBody::Objected { id, text } => {
+            ListEventBody::Objected {
+                id,
+                text,
+                on_behalf_of,
+            } => {
                 if let Some(line) = self.line_mut(id) {
                     line.objection = Some(Objection {
                         text: text.clone(),
                         by: event.actor.clone(),
+                        on_behalf_of: on_behalf_of.clone(),
                         at: event.at,
                         upheld: None,
                         reason: None,
@@ -323,7 +339,11 @@ pub fn decide_list(
                 public_until: (ctx.add_working_days)(ctx.today, *publicity_days),
             }
         }
-        ListCommand::Object { id, text } => {
+        ListCommand::Object {
+            id,
+            text,
+            on_behalf_of,
+        } => {
             let until = published(list)?;
             if ctx.today > until {
                 return Err(ListError::PeriodOver { until });
@@ -339,6 +359,7 @@ pub fn decide_list(
             ListEventBody::Objected {
                 id: id.clone(),
                 text: text.to_owned(),
+                on_behalf_of: on_behalf_of.clone(),
             }
         }
         ListCommand::DecideObjection { id, upheld, reason } => {

@@ -94,6 +94,7 @@ pub async fn a_list_is_published_objected_to_and_granted_once(w: &World) {
                 ListCommand::Object {
                     id: id.clone(),
                     text: "该单位当年有欠薪记录".to_owned(),
+                    on_behalf_of: None,
                 },
                 "online:330211199001011234",
                 None,
@@ -109,7 +110,8 @@ pub async fn a_list_is_published_objected_to_and_granted_once(w: &World) {
                     (POLICY, YEAR),
                     ListCommand::Object {
                         id: "nobody".to_owned(),
-                        text: "x".to_owned()
+                        text: "x".to_owned(),
+                        on_behalf_of: None,
                     },
                     "online:x",
                     None,
@@ -165,7 +167,8 @@ pub async fn a_list_is_published_objected_to_and_granted_once(w: &World) {
                     (POLICY, YEAR),
                     ListCommand::Object {
                         id: kept.id.clone(),
-                        text: "迟到".to_owned()
+                        text: "迟到".to_owned(),
+                        on_behalf_of: None,
                     },
                     "online:x",
                     None,

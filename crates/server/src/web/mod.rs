@@ -181,6 +181,7 @@ pub(crate) fn staff_pages() -> Router<AppState> {
         .route("/staff/standards", get(standards::page))
         .route("/staff/proactive", get(proactive::page))
         .route("/staff/proactive/decide", post(proactive::decide))
+        .route("/staff/proactive/object", post(proactive::take_objection))
         .route("/proactive/{policy}/{year}", get(publicity::page))
         .route(
             "/proactive/{policy}/{year}/list.csv",

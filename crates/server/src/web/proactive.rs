@@ -39,6 +39,8 @@ pub(crate) struct Waiting {
     pub id: String,
     pub employer: String,
     pub text: String,
+    /// Taken by staff for a caller (phone or window), not made online.
+    pub taken_for: bool,
 }
 
 pub(crate) struct Row {
@@ -85,6 +87,12 @@ struct ProactivePage {
     published: Option<String>,
     public_href: String,
     waiting: Vec<Waiting>,
+    /// Objections are still taken (the list is public now).
+    open: bool,
+    /// The form for an objection taken by phone or at a window, as typed.
+    take: TakeForm,
+    /// An objection was just taken.
+    taken: bool,
     csrf: String,
     nonce: String,
     problem: Option<String>,
@@ -112,6 +120,18 @@ pub(crate) struct ProactiveQuery {
     q: String,
     #[serde(default)]
     page: String,
+    #[serde(default)]
+    taken: String,
+}
+
+/// An objection taken for someone by phone (12333) or at a window, as typed: kept
+/// when it is refused, so nothing typed is lost.
+#[derive(Debug, Default)]
+pub(crate) struct TakeForm {
+    pub id: String,
+    pub party: String,
+    pub text: String,
+    pub problem: Option<String>,
 }
 
 /// The outcomes a list may be narrowed to (the `show` of the query).
@@ -141,7 +161,7 @@ pub(crate) async fn page(
     let Some((staff, csrf, _)) = signed_in(&state, &headers).await else {
         return Redirect::to("/staff/login").into_response();
     };
-    draw(&state, ui, &staff, csrf, &query, None).await
+    draw(&state, ui, &staff, csrf, &query, None, TakeForm::default()).await
 }
 
 /// Decides an objection to a published list: upheld (the employer is not granted) or
@@ -171,6 +191,7 @@ pub(crate) async fn decide(
             csrf,
             &query,
             Some(ui.t("proactive-bad-form")),
+            TakeForm::default(),
         )
         .await;
     };
@@ -185,6 +206,7 @@ pub(crate) async fn decide(
                 csrf,
                 &query,
                 Some(ui.t("proactive-choose-decision")),
+                TakeForm::default(),
             )
             .await;
         }
@@ -214,9 +236,100 @@ pub(crate) async fn decide(
                 EngineError::Forbidden(_) => "proactive-not-yours".to_owned(),
                 _ => "error-internal".to_owned(),
             };
-            draw(&state, ui.clone(), &staff, csrf, &query, Some(ui.t(&key))).await
+            draw(
+                &state,
+                ui.clone(),
+                &staff,
+                csrf,
+                &query,
+                Some(ui.t(&key)),
+                TakeForm::default(),
+            )
+            .await
         }
     }
+}
+
+/// Takes an objection for a person or employer who called 12333 or came to a window:
+/// the line, whose objection it is (identity number or credit code, who is told the
+/// decision), and what they said. Refused in words with everything typed kept.
+pub(crate) async fn take_objection(
+    State(state): State<AppState>,
+    ui: Ui,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let (staff, csrf, form) = match super::form::staff_post(&state, &ui, &headers, pairs).await {
+        Ok(sent) => sent,
+        Err(answer) => return answer,
+    };
+    let policy = form.field("policy").to_owned();
+    let year_text = form.field("year").to_owned();
+    let query = ProactiveQuery {
+        policy: policy.clone(),
+        year: year_text.clone(),
+        ..ProactiveQuery::default()
+    };
+    let take = TakeForm {
+        id: form.field("id").trim().to_uppercase(),
+        party: form.field("party").trim().to_owned(),
+        text: form.field("text").to_owned(),
+        problem: None,
+    };
+    let refuse = |mut take: TakeForm, key: &str| {
+        take.problem = Some(ui.t(key));
+        take
+    };
+    let Ok(year) = year_text.parse::<i16>() else {
+        let take = refuse(take, "proactive-bad-form");
+        return draw(&state, ui.clone(), &staff, csrf, &query, None, take).await;
+    };
+    let Some(party) = party_of(&take.party, state.engine.today()) else {
+        let take = refuse(take, "proactive-bad-party");
+        return draw(&state, ui.clone(), &staff, csrf, &query, None, take).await;
+    };
+    let nonce: String = form.field("nonce").chars().take(64).collect();
+    let outcome = state
+        .engine
+        .execute_grant_list(
+            &format!("objection-taken-{nonce}"),
+            (&policy, year),
+            ListCommand::Object {
+                id: take.id.clone(),
+                text: take.text.clone(),
+                on_behalf_of: Some(party),
+            },
+            "",
+            Some(&staff),
+        )
+        .await;
+    match outcome {
+        Ok(_) => Redirect::to(&format!(
+            "/staff/proactive?policy={policy}&year={year}&taken=1#publicity"
+        ))
+        .into_response(),
+        Err(e) => {
+            let key = match &e {
+                EngineError::GrantList(l) => format!("publicity-{}", l.code()),
+                EngineError::Forbidden(_) => "proactive-not-yours-to-take".to_owned(),
+                _ => "error-internal".to_owned(),
+            };
+            let take = refuse(take, &key);
+            draw(&state, ui.clone(), &staff, csrf, &query, None, take).await
+        }
+    }
+}
+
+/// A person's identity number or an employer's credit code, checked and written the
+/// one way the platform stores it.
+fn party_of(text: &str, today: jiff::civil::Date) -> Option<String> {
+    let text = text.trim().to_uppercase();
+    if let Ok(person) = yichuang_domain::ResidentId::parse(&text, today) {
+        return Some(person.value.as_str().to_owned());
+    }
+    yichuang_domain::Uscc::parse(&text)
+        .ok()
+        .map(|employer| employer.value.as_str().to_owned())
 }
 
 async fn draw(
@@ -226,6 +339,7 @@ async fn draw(
     csrf: String,
     query: &ProactiveQuery,
     decision_problem: Option<String>,
+    take: TakeForm,
 ) -> Response {
     let last_year = state.engine.today().year() - 1;
     let mut problems = Vec::new();
@@ -364,12 +478,20 @@ async fn draw(
                         id: line.listed.id.clone(),
                         employer: line.listed.name.clone(),
                         text: o.text.clone(),
+                        taken_for: o.on_behalf_of.is_some(),
                     })
                 })
                 .collect()
         })
         .unwrap_or_default();
+    let open = list
+        .as_ref()
+        .and_then(|l| l.public_until)
+        .is_some_and(|until| state.engine.today() <= until);
     let page = ProactivePage {
+        open,
+        take,
+        taken: query.taken == "1",
         public_href: format!("/proactive/{}/{year}", policy.id),
         published,
         waiting,

@@ -361,6 +361,7 @@ pub(crate) async fn object(
             ListCommand::Object {
                 id: id.clone(),
                 text: text.clone(),
+                on_behalf_of: None,
             },
             &format!("online:{}", citizen.party()),
             None,
