@@ -176,13 +176,7 @@ pub(crate) async fn decide(
         Ok(sent) => sent,
         Err(answer) => return answer,
     };
-    let policy = form.field("policy").to_owned();
-    let year_text = form.field("year").to_owned();
-    let query = ProactiveQuery {
-        policy: policy.clone(),
-        year: year_text.clone(),
-        ..ProactiveQuery::default()
-    };
+    let (policy, year_text, query) = named_list(&form);
     let Ok(year) = year_text.parse::<i16>() else {
         return draw(
             &state,
@@ -263,13 +257,7 @@ pub(crate) async fn take_objection(
         Ok(sent) => sent,
         Err(answer) => return answer,
     };
-    let policy = form.field("policy").to_owned();
-    let year_text = form.field("year").to_owned();
-    let query = ProactiveQuery {
-        policy: policy.clone(),
-        year: year_text.clone(),
-        ..ProactiveQuery::default()
-    };
+    let (policy, year_text, query) = named_list(&form);
     let take = TakeForm {
         id: form.field("id").trim().to_uppercase(),
         party: form.field("party").trim().to_owned(),
@@ -318,6 +306,18 @@ pub(crate) async fn take_objection(
             draw(&state, ui.clone(), &staff, csrf, &query, None, take).await
         }
     }
+}
+
+/// The policy and year a staff form names, and the page to draw again with them.
+fn named_list(form: &super::form::Pairs) -> (String, String, ProactiveQuery) {
+    let policy = form.field("policy").to_owned();
+    let year = form.field("year").to_owned();
+    let query = ProactiveQuery {
+        policy: policy.clone(),
+        year: year.clone(),
+        ..ProactiveQuery::default()
+    };
+    (policy, year, query)
 }
 
 /// A person's identity number or an employer's credit code, checked and written the
