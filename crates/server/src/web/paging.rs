@@ -1,5 +1,6 @@
 //! A long list shown a page at a time: which page a query asks for, and the words when
-//! it asks for one that is not there (the first page is shown instead).
+//! it asks for one that is not there (the first page is shown instead); and what was
+//! typed to find a line in it.
 
 use crate::error::Lang;
 
@@ -59,5 +60,26 @@ impl Paging {
                 ("pages", self.pages.to_string()),
             ],
         )
+    }
+}
+
+/// What someone typed to find a line by its name or its code: at most 100 characters;
+/// codes are upper case, so one typed in lower case still finds its line.
+pub(crate) struct Finder {
+    pub text: String,
+    code: String,
+}
+
+impl Finder {
+    pub(crate) fn new(typed: &str) -> Finder {
+        let text: String = typed.trim().chars().take(100).collect();
+        let code = text.to_uppercase();
+        Finder { text, code }
+    }
+
+    /// Whether a line with this name and code is one asked for (every line, when
+    /// nothing was typed).
+    pub(crate) fn finds(&self, name: &str, code: &str) -> bool {
+        self.text.is_empty() || name.contains(&self.text) || code.contains(&self.code)
     }
 }

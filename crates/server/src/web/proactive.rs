@@ -404,13 +404,11 @@ async fn draw(
             ""
         }),
     };
-    let q = query.q.trim().chars().take(100).collect::<String>();
-    // Credit codes are upper case; a code typed in lower case still finds its line.
-    let code = q.to_uppercase();
+    let finder = super::paging::Finder::new(&query.q);
     let matching: Vec<_> = in_reach
         .iter()
         .filter(|e| show.is_empty() || outcome_class(&e.outcome) == show)
-        .filter(|e| q.is_empty() || e.name.contains(&q) || e.id.contains(&code))
+        .filter(|e| finder.finds(&e.name, &e.id))
         .collect();
     let paging = super::paging::Paging::of(&query.page, matching.len(), ui.lang);
     list_problems.extend(paging.problem.clone());
@@ -424,7 +422,7 @@ async fn draw(
             ("policy", policy.id.as_str()),
             ("year", &year.to_string()),
             ("show", show),
-            ("q", &q),
+            ("q", &finder.text),
             ("page", &page.to_string()),
         ])
         .unwrap_or_default();
@@ -527,7 +525,7 @@ async fn draw(
         rows,
         show: show.to_owned(),
         matching: matching.len(),
-        q,
+        q: finder.text,
         page_of: paging.words(ui.lang),
         prev_href,
         next_href,

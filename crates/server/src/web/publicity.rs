@@ -222,15 +222,13 @@ pub(crate) async fn page(
         "from",
         written(ui.lang, list.published_on.unwrap_or(today)),
     ) + &ui.t1("publicity-until", "until", written(ui.lang, until));
-    let q = query.q.trim().chars().take(100).collect::<String>();
-    // Credit codes are upper case; a code typed in lower case still finds its line.
-    let code = q.to_uppercase();
+    let finder = super::paging::Finder::new(&query.q);
     // A person is found only by what the page shows (never by the full number).
     let matching: Vec<(&yichuang_domain::proactive::ListLine, String)> = list
         .lines
         .iter()
         .map(|l| (l, public_name(l, of_persons)))
-        .filter(|(l, name)| q.is_empty() || name.contains(&q) || l.listed.id.contains(&code))
+        .filter(|(l, name)| finder.finds(name, &l.listed.id))
         .collect();
     let paging = super::paging::Paging::of(&query.page, matching.len(), ui.lang);
     let lines = paging
@@ -259,7 +257,7 @@ pub(crate) async fn page(
         lines,
         total: list.lines.len(),
         matching: matching.len(),
-        q,
+        q: finder.text,
         page_of: paging.words(ui.lang),
         page: paging.page,
         pages: paging.pages,
