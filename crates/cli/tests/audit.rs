@@ -204,7 +204,9 @@ async fn every_tampering_is_named_by_audit_verify() {
         (
             "a stored guide edited",
             vec![format!("UPDATE guides SET guide = REPLACE(guide, '\"name\":\"', '\"name\":\"X') WHERE hash = (SELECT guide_hash FROM cases WHERE id = '{c}')")],
-            "guide".to_owned(),
+            // Named for the case by the digest its submission chained, not only
+            // against the checkpoint.
+            format!("{c}: the stored guide"),
         ),
         (
             "the identity-read log deleted",

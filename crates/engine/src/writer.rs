@@ -565,11 +565,7 @@ impl Writer {
             return Ok(guide.clone());
         }
         let resolved = self.catalog.resolve(item, region, day)?;
-        let snapshot = Arc::new(case::GuideSnapshot {
-            version: resolved.guide.version,
-            content_hash: resolved.content_hash,
-            guide: resolved.guide,
-        });
+        let snapshot = Arc::new(case::GuideSnapshot::resolved(resolved));
         if self.guides.len() > 10_000 {
             self.guides.clear();
         }

@@ -38,6 +38,8 @@ mod histories;
 mod ratings;
 #[path = "conformance/rule_decisions.rs"]
 mod rule_decisions;
+#[path = "conformance/stored_guides.rs"]
+mod stored_guides;
 
 /// A second engine on the same database with its own catalog (another process).
 async fn engine_on(url: &str, catalog: yichuang_domain::catalog::Catalog) -> Engine {
@@ -66,6 +68,23 @@ async fn execute_sql(url: &str, sql: &str) {
             .execute(&pool)
             .await
             .unwrap();
+    }
+}
+
+/// The first column of the first row a query gives, as text.
+async fn fetch_text(url: &str, sql: &str) -> String {
+    if url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    } else {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_one(&pool)
+            .await
+            .unwrap()
     }
 }
 
@@ -1835,6 +1854,7 @@ async fn suite(url: Option<String>) {
     a_second_writer_never_loses_a_step(&w, &url).await;
     deadlines_across_the_new_year_are_provisional_then_recomputed(&w, &url).await;
     files_are_kept_by_hash_and_checked_by_the_audit(&w, &url).await;
+    stored_guides::a_submission_names_its_guide_and_reads_back_whole(&w, &url).await;
     hall::hall_requests_are_idempotent_and_audited(&w, &url).await;
     the_audit_verifies_and_names_the_first_tampered_case(&w, &url).await;
     histories::a_history_is_written_whole_and_queues_no_message(&w).await;

@@ -128,7 +128,7 @@ proptest! {
         let region = RegionCode::parse("330211").unwrap();
         let mut day = date(2026, 1, 5);
         let resolved = CATALOG.resolve(item, region, day).unwrap();
-        let guide = Arc::new(GuideSnapshot { version: resolved.guide.version, content_hash: resolved.content_hash, guide: resolved.guide });
+        let guide = Arc::new(GuideSnapshot::resolved(resolved));
         let submission = Submission {
             applicant: Applicant::Person("11010519491231002X".to_owned()),
             agent: None,

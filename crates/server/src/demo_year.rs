@@ -154,6 +154,8 @@ pub async fn generate_year(
     };
     let mut guides: std::collections::HashMap<(String, RegionCode), Arc<GuideSnapshot>> =
         std::collections::HashMap::new();
+    let mut by_content: std::collections::HashMap<(String, u32), Arc<GuideSnapshot>> =
+        std::collections::HashMap::new();
     let mut summary = SyntheticYear {
         provinces: provinces.len(),
         counties: counties.len(),
@@ -199,11 +201,13 @@ pub async fn generate_year(
             Some(guide) => guide.clone(),
             None => {
                 let resolved = catalog.resolve(item, county.code, day).map_err(other)?;
-                let snapshot = Arc::new(GuideSnapshot {
-                    version: resolved.guide.version,
-                    content_hash: resolved.content_hash,
-                    guide: resolved.guide,
-                });
+                // Counties without variants of their own share one snapshot, so its
+                // digest is worked out once.
+                let same = (resolved.content_hash.clone(), resolved.guide.version);
+                let snapshot = by_content
+                    .entry(same)
+                    .or_insert_with(|| Arc::new(GuideSnapshot::resolved(resolved)))
+                    .clone();
                 guides.insert(key, snapshot.clone());
                 snapshot
             }

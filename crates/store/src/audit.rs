@@ -249,7 +249,7 @@ impl Store {
         };
         let mut out = Vec::new();
         for (case_id, seq, text) in rows {
-            let event: yichuang_domain::case::CaseEvent = serde_json::from_str(&text)
+            let event: yichuang_domain::case::StoredEvent = serde_json::from_str(&text)
                 .map_err(|e| StoreError::Corrupt(format!("event {seq} of {case_id}: {e}")))?;
             let attachments = match event.body {
                 yichuang_domain::case::EventBody::Submitted { submission, .. } => {

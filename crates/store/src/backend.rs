@@ -11,13 +11,16 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use yichuang_domain::case::{Case, CaseEvent, CaseState, GuideSnapshot, WarningLevel, chain_hash};
+use yichuang_domain::case::{
+    Case, CaseEvent, CaseState, GuideSnapshot, StoredEvent, WarningLevel, chain_hash,
+};
 
 use crate::error::StoreError;
 use crate::model::{AuditReport, CaseFilter, CaseSummary, EventRecord, StoredCase, StoredRequest};
 use crate::sqlite_commit::WriteConnection;
 
-const SELECT_CASE: &str = "SELECT c.snapshot, c.head_hash, g.guide FROM cases c JOIN guides g ON g.hash = c.guide_hash WHERE c.id = $1";
+const SELECT_CASE: &str = "SELECT snapshot, head_hash FROM cases WHERE id = $1";
+const SELECT_GUIDE: &str = "SELECT guide FROM guides WHERE hash = $1";
 const SELECT_EVENTS: &str =
     "SELECT event, prev_hash, hash FROM case_events WHERE case_id = $1 ORDER BY seq";
 const SELECT_EVENTS_OF_RANGE: &str = "SELECT case_id, event, prev_hash, hash FROM case_events \
@@ -68,17 +71,9 @@ fn parse_date(text: Option<String>) -> Result<Option<Date>, StoreError> {
     .transpose()
 }
 
-/// A stored case with its guide attached from the `guides` table.
-fn case_from(id: &str, snapshot: &str, guide: &str) -> Result<Case, StoreError> {
-    let corrupt = |e: serde_json::Error| StoreError::Corrupt(format!("case {id}: {e}"));
-    let mut case: Case = serde_json::from_str(snapshot).map_err(corrupt)?;
-    let guide = GuideSnapshot {
-        version: case.guide_ref.version,
-        content_hash: case.guide_ref.content_hash.clone(),
-        guide: serde_json::from_str(guide).map_err(corrupt)?,
-    };
-    case.attach_guide(Arc::new(guide));
-    Ok(case)
+/// A stored case, its guide not yet attached.
+fn detached_case(id: &str, snapshot: &str) -> Result<Case, StoreError> {
+    serde_json::from_str(snapshot).map_err(|e| StoreError::Corrupt(format!("case {id}: {e}")))
 }
 
 fn warning_name(level: WarningLevel) -> &'static str {
@@ -89,21 +84,18 @@ fn warning_name(level: WarningLevel) -> &'static str {
     }
 }
 
-/// One stored event of case `id` with its chain hashes.
-fn event_record<R: sqlx::Row>(row: &R, id: &str) -> Result<EventRecord, StoreError>
+/// One stored event of case `id` with its chain hashes, its guide not yet attached.
+fn stored_record<R: sqlx::Row>(
+    row: &R,
+    id: &str,
+) -> Result<(StoredEvent, String, String, String), StoreError>
 where
     for<'a> &'a str: sqlx::ColumnIndex<R>,
     for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
 {
     let text: String = row.try_get("event")?;
-    let event = serde_json::from_str(&text)
-        .map_err(|e| StoreError::Corrupt(format!("event of {id}: {e}")))?;
-    Ok(EventRecord {
-        event,
-        json: text,
-        prev_hash: row.try_get("prev_hash")?,
-        hash: row.try_get("hash")?,
-    })
+    let event = crate::guide_shelf::parse_stored(&text, id)?;
+    Ok((event, text, row.try_get("prev_hash")?, row.try_get("hash")?))
 }
 
 /// Checks one case's chain; the problem, if any.
@@ -112,12 +104,13 @@ fn check_chain(
     version: u64,
     head: &str,
     records: &[(String, String, String)],
+    guides: &crate::guide_shelf::GuideTable,
 ) -> Result<Vec<CaseEvent>, String> {
     let mut previous = String::new();
     let mut events = Vec::with_capacity(records.len());
     for (index, (event_json, prev_hash, hash)) in records.iter().enumerate() {
         let seq = index as u64 + 1;
-        let event: CaseEvent = match serde_json::from_str(event_json) {
+        let event: StoredEvent = match serde_json::from_str(event_json) {
             Ok(event) => event,
             Err(e) => return Err(format!("event {seq} is unreadable: {e}")),
         };
@@ -139,7 +132,7 @@ fn check_chain(
             ));
         }
         previous = hash.clone();
-        events.push(event);
+        events.push(guides.attach(event)?);
     }
     if records.len() as u64 != version {
         return Err(format!(
@@ -165,11 +158,60 @@ macro_rules! backend {
                     return Ok(None);
                 };
                 let snapshot: String = row.try_get("snapshot")?;
-                let guide: String = row.try_get("guide")?;
+                let mut case = detached_case(id, &snapshot)?;
+                let guide = self
+                    .guide(&case.guide_ref.content_hash, case.guide_ref.version)
+                    .await?
+                    .ok_or_else(|| {
+                        StoreError::Corrupt(format!(
+                            "case {id}: its guide {} is missing from the guides table",
+                            case.guide_ref.content_hash
+                        ))
+                    })?;
+                case.attach_guide(guide);
                 Ok(Some(StoredCase {
-                    case: case_from(id, &snapshot, &guide)?,
+                    case,
                     head_hash: row.try_get("head_hash")?,
                 }))
+            }
+
+            /// A guide by content hash, from the shelf or else the guides table.
+            async fn guide(
+                &self,
+                hash: &str,
+                version: u32,
+            ) -> Result<Option<Arc<GuideSnapshot>>, StoreError> {
+                if let Some(guide) = self.guides.get(hash, version) {
+                    return Ok(Some(guide));
+                }
+                let text: Option<String> = sqlx::query_scalar(SELECT_GUIDE)
+                    .bind(hash)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                text.map(|text| self.guides.put(hash, version, &text))
+                    .transpose()
+            }
+
+            /// A stored event with its guide in full.
+            async fn with_guide(&self, event: StoredEvent) -> Result<CaseEvent, StoreError> {
+                let found = match crate::guide_shelf::guide_wanted(&event) {
+                    Some((guide, version)) => self.guide(guide, version).await?,
+                    None => None,
+                };
+                crate::guide_shelf::with_guide(event, found)
+            }
+
+            /// A stored event's record, its guide in full.
+            async fn record(
+                &self,
+                (event, json, prev_hash, hash): (StoredEvent, String, String, String),
+            ) -> Result<EventRecord, StoreError> {
+                Ok(EventRecord {
+                    event: self.with_guide(event).await?,
+                    json,
+                    prev_hash,
+                    hash,
+                })
             }
 
             pub async fn events(&self, id: &str) -> Result<Vec<EventRecord>, StoreError> {
@@ -177,7 +219,11 @@ macro_rules! backend {
                     .bind(id)
                     .fetch_all(&self.pool)
                     .await?;
-                rows.iter().map(|row| event_record(row, id)).collect()
+                let mut records = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    records.push(self.record(stored_record(row, id)?).await?);
+                }
+                Ok(records)
             }
 
             /// The events of every case whose id is from `first` to `last`, by case and
@@ -192,13 +238,13 @@ macro_rules! backend {
                     .bind(last)
                     .fetch_all(&self.pool)
                     .await?;
-                rows.iter()
-                    .map(|row| {
-                        let id: String = row.try_get("case_id")?;
-                        let record = event_record(row, &id)?;
-                        Ok((id, record))
-                    })
-                    .collect()
+                let mut records = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let id: String = row.try_get("case_id")?;
+                    let record = self.record(stored_record(row, &id)?).await?;
+                    records.push((id, record));
+                }
+                Ok(records)
             }
 
             pub async fn find_request(
@@ -294,6 +340,13 @@ macro_rules! backend {
             /// Every case: its chain, and its projection (with the stored guide)
             /// against the replay of its events; then events without a case.
             pub async fn verify_cases(&self, report: &mut AuditReport) -> Result<(), StoreError> {
+                let guides = sqlx::query(SELECT_GUIDES).fetch_all(&self.pool).await?;
+                let guides = crate::guide_shelf::GuideTable::of(
+                    guides
+                        .iter()
+                        .map(|r| Ok((r.try_get("hash")?, r.try_get("guide")?)))
+                        .collect::<Result<Vec<(String, String)>, StoreError>>()?,
+                );
                 let mut after = String::new();
                 loop {
                     let cases = sqlx::query(AUDIT_CASES)
@@ -322,11 +375,11 @@ macro_rules! backend {
                             .collect::<Result<_, sqlx::Error>>()?;
                         report.cases += 1;
                         report.events += records.len() as u64;
-                        let problem = match check_chain(&id, version, &head, &records) {
+                        let problem = match check_chain(&id, version, &head, &records, &guides) {
                             Err(problem) => Some(problem),
                             Ok(events) => {
-                                let stored = match self.load_case(&id).await {
-                                    Ok(stored) => stored.map(|s| s.case),
+                                let stored = match self.audited_case(&id, &guides).await {
+                                    Ok(stored) => stored,
                                     Err(e) => {
                                         report.fail(
                                             id.clone(),
@@ -356,13 +409,38 @@ macro_rules! backend {
                 Ok(())
             }
 
+            /// A case's projection with its guide from the audit's own read of the
+            /// guides table (`None` if that guide is missing).
+            async fn audited_case(
+                &self,
+                id: &str,
+                guides: &crate::guide_shelf::GuideTable,
+            ) -> Result<Option<Case>, StoreError> {
+                let snapshot: Option<String> = sqlx::query_scalar(SELECT_CASE)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                let Some(snapshot) = snapshot else {
+                    return Ok(None);
+                };
+                let mut case = detached_case(id, &snapshot)?;
+                let guide_ref = &case.guide_ref;
+                match guides.snapshot(&guide_ref.content_hash, guide_ref.version) {
+                    Some(guide) => {
+                        case.attach_guide(guide?);
+                        Ok(Some(case))
+                    }
+                    None => Ok(None),
+                }
+            }
+
             pub async fn recent_events(
                 &self,
                 kind: &str,
                 region_prefix: &str,
                 since: &str,
                 limit: i64,
-            ) -> Result<Vec<(String, String)>, StoreError> {
+            ) -> Result<Vec<(String, CaseEvent)>, StoreError> {
                 let rows = sqlx::query(RECENT_EVENTS)
                     .bind(kind)
                     .bind(format!("{region_prefix}%"))
@@ -370,9 +448,14 @@ macro_rules! backend {
                     .bind(limit)
                     .fetch_all(&self.pool)
                     .await?;
-                rows.iter()
-                    .map(|r| Ok((r.try_get("case_id")?, r.try_get("event")?)))
-                    .collect()
+                let mut events = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let id: String = row.try_get("case_id")?;
+                    let text: String = row.try_get("event")?;
+                    let event = crate::guide_shelf::parse_stored(&text, &id)?;
+                    events.push((id, self.with_guide(event).await?));
+                }
+                Ok(events)
             }
 
             pub async fn provisional_open_cases_from(
@@ -460,6 +543,7 @@ backend!(PostgresStore, PgPool, sqlx::Postgres);
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
+    pub(crate) guides: crate::guide_shelf::GuideShelf,
     pub(crate) writer: WriteConnection,
     /// Where files handed in for materials are kept (`files/` beside the database).
     pub(crate) files_dir: std::path::PathBuf,
@@ -471,6 +555,7 @@ pub struct SqliteStore {
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pub(crate) pool: PgPool,
+    pub(crate) guides: crate::guide_shelf::GuideShelf,
 }
 
 impl SqliteStore {
@@ -501,6 +586,7 @@ impl SqliteStore {
             .await?;
         Ok(SqliteStore {
             pool,
+            guides: Default::default(),
             writer,
             files_dir,
             path,
@@ -537,7 +623,10 @@ impl PostgresStore {
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;
-        Ok(PostgresStore { pool })
+        Ok(PostgresStore {
+            pool,
+            guides: Default::default(),
+        })
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {

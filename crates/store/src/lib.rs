@@ -18,6 +18,7 @@ mod error;
 mod facts;
 mod files;
 mod follow_ups;
+mod guide_shelf;
 mod halls;
 mod messages;
 mod model;
@@ -236,14 +237,7 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<(String, yichuang_domain::case::CaseEvent)>, StoreError> {
         let since = since.to_string();
-        let rows = dispatch!(self, s => s.recent_events(kind, region_prefix, &since, i64::from(limit)).await)?;
-        rows.into_iter()
-            .map(|(id, text)| {
-                serde_json::from_str(&text)
-                    .map(|event| (id, event))
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))
-            })
-            .collect()
+        dispatch!(self, s => s.recent_events(kind, region_prefix, &since, i64::from(limit)).await)
     }
 
     /// Open cases (not terminal) with a clock counted provisionally and a deadline or

@@ -8,7 +8,8 @@ use yichuang_domain::case::{Case, CaseEvent, CaseState, WarningLevel};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct EventRecord {
     pub event: CaseEvent,
-    /// The event as stored: serialised once, hashed and written as the same text.
+    /// The event as stored (its guide by reference): serialised once, hashed and
+    /// written as the same text.
     #[serde(skip)]
     pub json: String,
     pub prev_hash: String,
@@ -18,8 +19,8 @@ pub struct EventRecord {
 impl EventRecord {
     /// The next link of a case's chain after the event whose hash is `previous`.
     pub fn chain(event: CaseEvent, previous: &str) -> Result<EventRecord, crate::StoreError> {
-        let json =
-            serde_json::to_string(&event).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+        let json = serde_json::to_string(&event.to_stored())
+            .map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
         let hash = yichuang_domain::case::chain_hash(previous, &json);
         Ok(EventRecord {
             event,

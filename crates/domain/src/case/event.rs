@@ -46,10 +46,12 @@ impl DocumentIssued {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "event", rename_all = "snake_case")]
-pub enum EventBody {
+#[schemars(rename = "EventBody")]
+pub enum EventBody<G = Arc<GuideSnapshot>> {
     Submitted {
         submission: Submission,
-        guide: Arc<GuideSnapshot>,
+        // The guide in full in memory; a `StoredGuide` reference as stored.
+        guide: G,
         acceptance: Option<Clock>,
     },
     NoticeIssued {
@@ -133,7 +135,7 @@ pub enum EventBody {
     },
 }
 
-impl EventBody {
+impl<G> EventBody<G> {
     pub fn name(&self) -> &'static str {
         match self {
             EventBody::Submitted { .. } => "submitted",
@@ -169,7 +171,8 @@ pub struct DeadlineChange {
 /// One step in a case's history: who, in which role, when, from which state to which,
 /// why, and the documents issued.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct CaseEvent {
+#[schemars(rename = "CaseEvent")]
+pub struct CaseEvent<G = Arc<GuideSnapshot>> {
     pub case_id: String,
     /// 1 for the submission, then one more per event.
     pub seq: u64,
@@ -180,7 +183,7 @@ pub struct CaseEvent {
     pub from_state: Option<CaseState>,
     pub to_state: Option<CaseState>,
     pub documents: Vec<DocumentIssued>,
-    pub body: EventBody,
+    pub body: EventBody<G>,
 }
 
 /// The audit chain: SHA-256 over the previous event's hash and this event exactly as

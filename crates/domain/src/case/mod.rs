@@ -13,6 +13,7 @@ pub mod intake;
 mod message;
 mod rules;
 mod state;
+mod stored;
 mod tally;
 
 pub use access::{AccessError, Staff, role_name};
@@ -28,5 +29,6 @@ pub use message::{AppointmentNote, Message, MessageKind, ObjectionNote, message_
 pub use rules::{
     APPEAL_ROUTES, CaseError, Context, allowed_commands, commands_for, decide, submit,
 };
-pub use state::{Case, CaseState, GuideRef, GuideSnapshot, PendingMaterial};
+pub use state::{Case, CaseState, GuideRef, GuideSnapshot, PendingMaterial, guide_digest};
+pub use stored::{StoredEvent, StoredGuide};
 pub use tally::{BUCKET_NAMES, DAY_BUCKETS, case_tally, case_tally_key};

@@ -1,6 +1,6 @@
 //! The case as a projection of its events.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -83,12 +83,73 @@ impl CaseState {
 }
 
 /// The resolved guide a case runs under, frozen at submission.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GuideSnapshot {
     pub version: u32,
     pub content_hash: String,
     pub guide: Guide,
+    /// [`GuideSnapshot::digest`], worked out once.
+    #[serde(skip)]
+    #[schemars(skip)]
+    digest: OnceLock<String>,
 }
+
+impl GuideSnapshot {
+    pub fn new(version: u32, content_hash: String, guide: Guide) -> GuideSnapshot {
+        GuideSnapshot {
+            version,
+            content_hash,
+            guide,
+            digest: OnceLock::new(),
+        }
+    }
+
+    /// The guide a case is submitted under, as the catalog resolved it.
+    pub fn resolved(resolved: crate::catalog::ResolvedGuide) -> GuideSnapshot {
+        GuideSnapshot::new(
+            resolved.guide.version,
+            resolved.content_hash,
+            resolved.guide,
+        )
+    }
+
+    /// SHA-256 of the guide's canonical JSON (keys in order), which a stored
+    /// submission chains in place of the guide: [`guide_digest`] of the guides
+    /// table's text gives it again.
+    pub fn digest(&self) -> &str {
+        self.digest.get_or_init(|| {
+            let canonical = serde_json::to_value(&self.guide).unwrap_or_default();
+            hex_sha256(&canonical.to_string())
+        })
+    }
+}
+
+/// The digest of a guide stored as JSON text, as [`GuideSnapshot::digest`] gives it;
+/// `None` if the text is not JSON.
+pub fn guide_digest(text: &str) -> Option<String> {
+    let canonical: serde_json::Value = serde_json::from_str(text).ok()?;
+    Some(hex_sha256(&canonical.to_string()))
+}
+
+fn hex_sha256(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Two snapshots are the same when their version and rules are (the digest is only
+/// worked out from them).
+impl PartialEq for GuideSnapshot {
+    fn eq(&self, other: &GuideSnapshot) -> bool {
+        self.version == other.version
+            && self.content_hash == other.content_hash
+            && self.guide == other.guide
+    }
+}
+
+impl Eq for GuideSnapshot {}
 
 /// Which guide a case runs under, as stored with the case's projection (the guide
 /// itself is stored once per content hash).
@@ -351,12 +412,7 @@ impl Case {
 
 /// The placeholder a deserialized case holds until its guide is attached.
 fn detached() -> Arc<GuideSnapshot> {
-    static DETACHED: LazyLock<Arc<GuideSnapshot>> = LazyLock::new(|| {
-        Arc::new(GuideSnapshot {
-            version: 0,
-            content_hash: String::new(),
-            guide: Guide::detached(),
-        })
-    });
+    static DETACHED: LazyLock<Arc<GuideSnapshot>> =
+        LazyLock::new(|| Arc::new(GuideSnapshot::new(0, String::new(), Guide::detached())));
     DETACHED.clone()
 }

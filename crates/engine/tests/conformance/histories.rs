@@ -17,11 +17,7 @@ pub async fn a_history_is_written_whole_and_queues_no_message(w: &World) {
     let day = date(2026, 2, 10);
     let guide = |item: &str| {
         let resolved = catalog.resolve(item, county, day).unwrap();
-        Arc::new(GuideSnapshot {
-            version: resolved.guide.version,
-            content_hash: resolved.content_hash,
-            guide: resolved.guide,
-        })
+        Arc::new(GuideSnapshot::resolved(resolved))
     };
     let actor = |role: Role| Actor {
         id: format!("history-{}", yichuang_domain::case::role_name(role)),
