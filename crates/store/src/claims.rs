@@ -24,10 +24,31 @@ pub enum Use {
     Alone,
 }
 
-/// Held for as long as the use lasts; dropping it ends the claim.
+/// Held for as long as the use lasts. Dropping it ends the claim once the database
+/// notices (PostgreSQL ends a closed session's locks a moment later); `release` ends
+/// it before it returns.
 #[derive(Debug)]
 pub struct Claim {
     _held: Held,
+}
+
+impl Claim {
+    /// Ends the claim now: when this returns, a use it excluded can claim at once.
+    pub async fn release(self) -> Result<(), StoreError> {
+        match self._held {
+            Held::File(file) => {
+                file.unlock()
+                    .map_err(|e| StoreError::Claim(format!("releasing the claim: {e}")))?;
+            }
+            Held::Session(mut session) => {
+                sqlx::query("SELECT pg_advisory_unlock_all()")
+                    .execute(&mut session)
+                    .await?;
+                session.close().await.ok();
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Never read: each is kept for the lock it holds, released when it is dropped.
