@@ -72,7 +72,7 @@ pub(crate) fn run(
             cases,
             (&provinces, counties_per_province),
             7,
-            &|_| {},
+            &crate::progress::every_twentieth(cases),
         )
         .await?;
         let seconds = started.elapsed().as_secs_f64();

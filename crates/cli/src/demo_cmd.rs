@@ -104,12 +104,7 @@ pub(crate) fn run(command: DemoCommand, url: &str, data_dir: &Path) -> anyhow::R
         let engine = Engine::start(store, catalog.clone(), calendar, EngineConfig::default());
         let today = china_date(jiff::Timestamp::now());
         let started = Instant::now();
-        let step = (cases / 20).max(1);
-        let progress = |done: usize| {
-            if done % step < 2_000 || done == cases {
-                eprintln!("  {done} of {cases} cases");
-            }
-        };
+        let progress = crate::progress::every_twentieth(cases);
         let year = yichuang_server::generate_year(
             &engine,
             &catalog,

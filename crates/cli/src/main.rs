@@ -27,6 +27,7 @@ mod facts_cmd;
 mod hall_admin_cmd;
 mod output;
 mod proactive_cmd;
+mod progress;
 mod report_cmd;
 mod search_cmd;
 mod serve_cmd;
