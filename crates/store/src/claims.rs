@@ -29,13 +29,13 @@ pub enum Use {
 /// it before it returns.
 #[derive(Debug)]
 pub struct Claim {
-    _held: Held,
+    held: Held,
 }
 
 impl Claim {
     /// Ends the claim now: when this returns, a use it excluded can claim at once.
     pub async fn release(self) -> Result<(), StoreError> {
-        match self._held {
+        match self.held {
             Held::File(file) => {
                 file.unlock()
                     .map_err(|e| StoreError::Claim(format!("releasing the claim: {e}")))?;
@@ -51,9 +51,8 @@ impl Claim {
     }
 }
 
-/// Never read: each is kept for the lock it holds, released when it is dropped.
+/// What holds the lock: given up by `Claim::release`, or let go when dropped.
 #[derive(Debug)]
-#[allow(dead_code)]
 enum Held {
     File(File),
     Session(sqlx::PgConnection),
@@ -103,7 +102,7 @@ impl Store {
                 Held::Session(session)
             }
         };
-        Ok(Claim { _held: held })
+        Ok(Claim { held })
     }
 }
 
